@@ -1,0 +1,53 @@
+"""Exception types.
+
+Every error a user can cause derives from :class:`SemWidgetError` (a ``ValueError``), so callers
+(the CLI, the widget) can show one clear sentence without a traceback.
+"""
+
+from __future__ import annotations
+
+
+class SemWidgetError(ValueError):
+    """Base class for every error caused by the user's model, data or options."""
+
+
+class ModelSyntaxError(SemWidgetError):
+    """Model syntax that cannot be parsed.
+
+    Parameters
+    ----------
+    reason : str
+        A plain sentence, e.g. ``"expected a variable name after '+'"``.
+    line, column : int
+        1-based position of the problem in the model text.
+    """
+
+    def __init__(self, reason: str, line: int, column: int) -> None:
+        self.reason = reason
+        self.line = int(line)
+        self.column = int(column)
+        super().__init__(f"line {self.line}, column {self.column}: {reason}")
+
+
+class ModelSpecError(SemWidgetError):
+    """A model that parses but cannot be fitted as written (unknown name, not identified, ...).
+
+    Parameters
+    ----------
+    message : str
+        The sentence shown to the user.
+    name : str, optional
+        The variable, label or statement at fault, when there is one.
+    """
+
+    def __init__(self, message: str, name: str | None = None) -> None:
+        self.name = name
+        super().__init__(message)
+
+
+class DataError(SemWidgetError):
+    """Data that cannot be used for the requested fit (non-numeric column, too few rows, ...)."""
+
+    def __init__(self, message: str, column: str | None = None) -> None:
+        self.column = column
+        super().__init__(message)
