@@ -1,0 +1,215 @@
+"""Headless diagram rendering with the front end's own renderer.
+
+The browser and the exports share one renderer: ``semwidget/static/render.js``, built from the
+TypeScript in ``js/``, defines ``semwidgetRenderSVG(stateJSON)`` and ``semwidgetLayout(stateJSON)``
+without touching the DOM. Here it runs in V8 through ``mini-racer``, so ``to_svg`` works in scripts,
+the CLI and CI where no view was ever displayed. PNG files are rasterised from that SVG with resvg
+(``resvg-py``): a self-contained wheel, no system library, and resvg implements static SVG closely.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+from semwidget import widget_state
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+RENDER_BUNDLE = STATIC_DIR / "render.js"
+
+_RENDER_FUNCTION = "semwidgetRenderSVG"
+_LAYOUT_FUNCTION = "semwidgetLayout"
+# The automatic layout is asynchronous (elkjs); a model of a few hundred nodes takes well under
+# a second, so a longer wait means the script is stuck.
+_LAYOUT_TIMEOUT_S = 30.0
+
+
+class BundleMissingError(FileNotFoundError):
+    """The built front end (``semwidget/static/render.js``) is not installed."""
+
+
+class _JSRuntime:
+    """One V8 context with ``render.js`` loaded, created on first use and reused.
+
+    A mini-racer context is not safe to enter from two threads at once (auto-fit runs in a
+    timer thread), hence the lock.
+    """
+
+    def __init__(self, bundle: Path) -> None:
+        self._bundle = bundle
+        self._context: Any = None
+        self._mtime = 0.0
+        self._lock = threading.Lock()
+
+    def _ensure(self) -> Any:
+        if not self._bundle.is_file():
+            raise BundleMissingError(
+                f"the diagram renderer {self._bundle.name} is not installed in semwidget/static; "
+                "build the front end (npm install && npm run build) or reinstall semwidget"
+            )
+        mtime = self._bundle.stat().st_mtime
+        # Reload after a rebuild, so a long-lived kernel picks up a new bundle.
+        if self._context is None or mtime != self._mtime:
+            from py_mini_racer import MiniRacer
+
+            context = MiniRacer()
+            context.eval(self._bundle.read_text(encoding="utf-8"))
+            for name in (_RENDER_FUNCTION, _LAYOUT_FUNCTION):
+                if context.eval(f"typeof {name}") != "function":
+                    raise BundleMissingError(
+                        f"{self._bundle.name} does not define {name}(); rebuild the front end"
+                    )
+            self._context, self._mtime = context, mtime
+        return self._context
+
+    def render(self, state_json: str) -> str:
+        with self._lock:
+            return str(self._ensure().call(_RENDER_FUNCTION, state_json))
+
+    def layout(self, state_json: str) -> str:
+        with self._lock:
+            outcome = self._ensure().call(_LAYOUT_FUNCTION, state_json)
+            # An async function hands back a promise; wait for it inside the lock.
+            if hasattr(outcome, "get"):
+                outcome = outcome.get(timeout=_LAYOUT_TIMEOUT_S)
+            return outcome if isinstance(outcome, str) else json.dumps(outcome)
+
+
+_RUNTIME = _JSRuntime(RENDER_BUNDLE)
+
+
+def bundle_available() -> bool:
+    """Whether the built renderer is installed (``semwidget/static/render.js``)."""
+    return RENDER_BUNDLE.is_file()
+
+
+def _state_json(state: dict[str, Any]) -> str:
+    # allow_nan=False: JSON has no NaN, and the front end must never receive one.
+    return json.dumps(state, allow_nan=False)
+
+
+def to_svg(state: dict[str, Any]) -> str:
+    """Render a widget state as a standalone SVG document.
+
+    Parameters
+    ----------
+    state : dict
+        The widget's synced state (``syntax``, ``table``, ``latents``, ``layout``, ``results``,
+        ``options``, ...), as :meth:`semwidget.SEMWidget.diagram_state` returns it.
+
+    Returns
+    -------
+    str
+        The SVG markup, with styles and fonts inlined.
+
+    Raises
+    ------
+    BundleMissingError
+        If the front end has not been built.
+    """
+    return _RUNTIME.render(_state_json(state))
+
+
+def js_layout(state: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """Positions for every node from the front end's automatic layout.
+
+    Parameters
+    ----------
+    state : dict
+        As for :func:`to_svg`; ``layout`` holds positions to keep, if the layout honours them.
+
+    Returns
+    -------
+    dict
+        ``name -> {"x": float, "y": float}``.
+    """
+    positions = json.loads(_RUNTIME.layout(_state_json(state)))
+    return widget_state.validate_layout(positions)
+
+
+def svg_to_png(svg: str, *, scale: float = 2.0, background: str | None = "#ffffff") -> bytes:
+    """Rasterise an SVG document to PNG bytes with resvg.
+
+    Parameters
+    ----------
+    svg : str
+        The SVG markup.
+    scale : float
+        Pixels per SVG unit (2 gives sharp images on high-density screens and in print).
+    background : str or None
+        A CSS colour painted behind the diagram; ``None`` keeps it transparent.
+    """
+    import resvg_py
+
+    options: dict[str, Any] = {"svg_string": svg, "zoom": float(scale)}
+    if background is not None:
+        options["background"] = background
+    return bytes(resvg_py.svg_to_bytes(**options))
+
+
+def diagram_state(
+    syntax: str,
+    *,
+    layout: dict[str, dict[str, float]] | None = None,
+    latents: list[str] | None = None,
+    results: dict[str, Any] | None = None,
+    options: dict[str, Any] | None = None,
+    engine: str = "sem",
+) -> dict[str, Any]:
+    """Build the renderer's state from syntax, placing every node without a position.
+
+    Raises
+    ------
+    semwidget.errors.ModelSyntaxError
+        If ``syntax`` does not parse.
+    """
+    from semwidget import syntax as syntax_module
+    from semwidget.widget_layout import place_nodes
+
+    table = syntax_module.parse(syntax)
+    records = widget_state.table_records(table)
+    measured = widget_state.measured_latents(records)
+    all_latents = widget_state.merge_latents(latents or [], [], measured)
+    state: dict[str, Any] = {
+        "syntax": syntax,
+        "table": records,
+        "latents": all_latents,
+        "columns": [],
+        "layout": {},
+        "results": results or {},
+        "options": widget_state.validate_options(options or {}),
+        "counts": dict(widget_state.EMPTY_COUNTS),
+        "error": "",
+        "engine": widget_state.validate_engine(engine),
+    }
+    nodes = widget_state.node_names(records, all_latents)
+    state["layout"] = place_nodes(state, widget_state.validate_layout(layout or {}, nodes))
+    return state
+
+
+def fitted_svg(syntax: str, result: Any, layout: dict[str, dict[str, float]] | None = None) -> str:
+    """The diagram of a fitted model as SVG (used by the CLI's ``--svg``).
+
+    Parameters
+    ----------
+    syntax : str
+        The model syntax that was fitted.
+    result : FitResult
+        The result of :func:`semwidget.fit` for that syntax.
+    layout : dict, optional
+        Node positions to keep; missing nodes are placed by the automatic layout.
+
+    Returns
+    -------
+    str
+        A standalone SVG document with coefficients, stars and R² drawn.
+    """
+    state = diagram_state(
+        syntax,
+        layout=layout,
+        results=widget_state.results_payload(result),
+        engine=str(getattr(result, "engine", "sem")),
+    )
+    return to_svg(state)
