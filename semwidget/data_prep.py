@@ -32,18 +32,18 @@ def check_data(data: object, columns: Sequence[str]) -> pd.DataFrame:
     """
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"data must be a pandas DataFrame, not {type(data).__name__}")
-    out = {}
-    for col in columns:
-        series = data[col]
-        if series.dtype == bool or not pd.api.types.is_numeric_dtype(series):
-            bad = next((v for v in series if not _is_number(v)), None)
+    sub = data[list(columns)]
+    for col, dtype in zip(columns, sub.dtypes, strict=True):
+        if dtype == bool or not pd.api.types.is_numeric_dtype(dtype):
+            bad = next((v for v in sub[col] if not _is_number(v)), None)
             raise DataError(
                 f"column '{col}' is not numeric (it holds values such as {bad!r}); "
                 "recode it as numbers",
                 column=col,
             )
-        out[col] = series.astype("float64")
-    return pd.DataFrame(out)
+    if all(dtype == np.float64 for dtype in sub.dtypes):
+        return sub
+    return sub.astype("float64")
 
 
 def _is_number(v: object) -> bool:

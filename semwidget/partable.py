@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -53,23 +54,28 @@ def _unique(seq: Iterable[str]) -> list[str]:
     return list(seen)
 
 
-def roles(table: pd.DataFrame) -> VariableRoles:
+def records(table: pd.DataFrame | list[dict]) -> list[dict]:
+    """Rows of a table as dicts (fast path for the small tables models have)."""
+    if isinstance(table, list):
+        return table
+    cols = list(table.columns)
+    return [dict(zip(cols, vals, strict=True)) for vals in
+            zip(*(table[c].tolist() for c in cols), strict=True)]
+
+
+def roles(table: pd.DataFrame | list[dict]) -> VariableRoles:
     """Classify the variables of a (user) table as lavaan does.
 
     Parameters
     ----------
-    table : DataFrame
+    table : DataFrame or list of dict
         A user or full parameter table.
 
     Returns
     -------
     VariableRoles
     """
-    lhs = table["lhs"].tolist()
-    op = table["op"].tolist()
-    rhs = table["rhs"].tolist()
-    user = table["user"].tolist()
-    rows = list(zip(lhs, op, rhs, user, strict=True))
+    rows = [(r["lhs"], r["op"], r["rhs"], r["user"]) for r in records(table)]
     lv = _unique(lh for lh, o, _, _ in rows if o in ("=~", "<~"))
     composites = _unique(lh for lh, o, _, _ in rows if o == "<~")
     lv_set = set(lv)
@@ -127,17 +133,18 @@ def validate(
     -------
     VariableRoles
     """
-    model = table[table["op"].isin(MODEL_OPS)]
-    if model.empty:
+    recs = records(table)
+    model = [(r["lhs"], r["op"], r["rhs"]) for r in recs if r["op"] in MODEL_OPS]
+    if not model:
         raise ModelSpecError("the model is empty: write at least one '=~', '~' or '~~' statement")
     seen: dict[tuple[str, str, str], int] = {}
-    for lhs, op, rhs in zip(model["lhs"], model["op"], model["rhs"], strict=True):
+    for lhs, op, rhs in model:
         key = _pair_key(lhs, op, rhs)
         if key in seen:
             text = f"{lhs} {op} {rhs}".strip() if op != "~1" else f"{lhs} ~ 1"
             raise ModelSpecError(f"duplicated statement '{text}': write it once", name=lhs)
         seen[key] = 1
-    r = roles(table)
+    r = roles(recs)
     lv_set = set(r.lv)
     for name in latents:
         if name not in lv_set:
@@ -145,9 +152,8 @@ def validate(
                 f"latent variable '{name}' has no indicators: add '{name} =~ <indicator>'",
                 name=name,
             )
-    loadings = {(lh, rh) for lh, o, rh in zip(model["lhs"], model["op"], model["rhs"],
-                                                strict=True) if o == "=~"}
-    for lhs, op, rhs in zip(model["lhs"], model["op"], model["rhs"], strict=True):
+    loadings = {(lh, rh) for lh, o, rh in model if o == "=~"}
+    for lhs, op, rhs in model:
         if op == "~" and lhs == rhs:
             raise ModelSpecError(f"'{lhs} ~ {rhs}' regresses a variable on itself", name=lhs)
         if op == "=~" and lhs == rhs:
@@ -220,14 +226,15 @@ def build(
     DataFrame
         The full table (columns ``id lhs op rhs user free ustart label freed exo``).
     """
-    r = validate(user_table, observed, latents=latents)
+    user_rows = records(user_table)
+    r = validate(user_rows, observed, latents=latents)
     if r.composites:
         raise ModelSpecError(
             f"'{r.composites[0]}' is a composite ('<~'): formative blocks are estimated with "
             "engine='pls'",
             name=r.composites[0],
         )
-    rr = roles(user_table)
+    rr = r
     # lavaan order of default rows: variances, lv.x covariances, y covariances, x block, means.
     lhs: list[str] = []
     rhs: list[str] = []
@@ -256,7 +263,6 @@ def build(
             rhs.append("")
             ops.append("~1")
 
-    user_rows = user_table.to_dict("records")
     taken = {_pair_key(u["lhs"], u["op"], u["rhs"]) for u in user_rows}
     rows: list[dict] = []
     for u in user_rows:
@@ -304,14 +310,21 @@ def build(
                     row["ustart"] = 1.0
                 else:  # start(x) on the marker: lavaan still fixes the marker, at 1
                     row["ustart"] = 1.0
-    out = pd.DataFrame(rows)
-    out.insert(0, "id", np.arange(1, len(out) + 1))
-    out["free"] = _number_free(out)
-    for col, dtype in (("user", "int64"), ("free", "int64"), ("freed", "int64"),
-                       ("exo", "int64"), ("ustart", "float64")):
-        out[col] = out[col].astype(dtype)
-    _apply_equalities(out)
-    return out[COLUMNS]
+    cols: dict[str, Any] = {c: [row[c] for row in rows] for c in COLUMNS[1:]}
+    cols["free"] = _number_free(cols)
+    out = pd.DataFrame({
+        "id": np.arange(1, len(rows) + 1, dtype=np.int64),
+        "lhs": cols["lhs"], "op": cols["op"], "rhs": cols["rhs"],
+        "user": np.asarray(cols["user"], dtype=np.int64),
+        "free": cols["free"],
+        "ustart": np.asarray(cols["ustart"], dtype=np.float64),
+        "label": cols["label"],
+        "freed": np.asarray(cols["freed"], dtype=np.int64),
+        "exo": np.asarray(cols["exo"], dtype=np.int64),
+    })
+    if "==" in cols["op"]:
+        _apply_equalities(out)
+    return out
 
 
 def _single_indicators(user_rows: list[dict]) -> set[str]:
@@ -325,9 +338,9 @@ def _single_indicators(user_rows: list[dict]) -> set[str]:
     return {inds[0] for inds in by_lv.values() if len(inds) == 1 and count[inds[0]] == 1}
 
 
-def _number_free(table: pd.DataFrame) -> np.ndarray:
+def _number_free(table: dict[str, list]) -> np.ndarray:
     """Free indices in row order; rows sharing a label share one index (equality)."""
-    free = np.zeros(len(table), dtype=np.int64)
+    free = np.zeros(len(table["free"]), dtype=np.int64)
     by_label: dict[str, int] = {}
     k = 0
     for i, (f, lab, op) in enumerate(zip(table["free"], table["label"], table["op"],

@@ -168,12 +168,20 @@ class RAMModel:
         c = k == 2
         if c.any():
             mrows[c] = G[:, i[c]].T
-        dsig = np.zeros((self.n_par, p, p))
-        np.add.at(dsig, par, rows)
-        dmu = np.zeros((self.n_par, p))
-        if self.meanstructure:
-            np.add.at(dmu, par, mrows)
+        agg = self._aggregator()
+        dsig = (agg @ rows.reshape(len(k), p * p)).reshape(self.n_par, p, p)
+        dmu = agg @ mrows if self.meanstructure else np.zeros((self.n_par, p))
         return dsig, dmu
+
+    def _aggregator(self) -> np.ndarray:
+        """0/1 matrix summing the rows of one free parameter (equal labels share one)."""
+        agg = self.__dict__.get("_agg")
+        if agg is None:
+            par = self.pidx[self.pidx >= 0]
+            agg = np.zeros((self.n_par, len(par)))
+            agg[par, np.arange(len(par))] = 1.0
+            self.__dict__["_agg"] = agg
+        return agg
 
 
 @dataclass
