@@ -135,6 +135,8 @@ def tokenize(text: str) -> list[Token]:
                     why = " (names cannot start with a digit)" if wordy else ""
                     reason = f"'{s}' is not a valid number{why}"
                     raise ModelSyntaxError(reason, line, col)
+                if float(s) == float("inf"):
+                    raise ModelSyntaxError(f"the number '{s}' is too large", line, col)
                 append(Token("NUM", s, line, col, bol))
             elif kind == "str":
                 append(Token("STR", s, line, col, bol))

@@ -34,7 +34,7 @@ def check_data(data: object, columns: Sequence[str]) -> pd.DataFrame:
         raise DataError(f"data must be a pandas DataFrame, not {type(data).__name__}")
     sub = data[list(columns)]
     for col, dtype in zip(columns, sub.dtypes, strict=True):
-        if dtype == bool or not pd.api.types.is_numeric_dtype(dtype):
+        if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
             bad = next((v for v in sub[col] if not _is_number(v)), None)
             raise DataError(
                 f"column '{col}' is not numeric (it holds values such as {bad!r}); "

@@ -55,6 +55,9 @@ class _JSRuntime:
             from py_mini_racer import MiniRacer
 
             context = MiniRacer()
+            # Bundled libraries (elkjs) look for a global object under Node's or a browser's
+            # name; a bare V8 context has only ``globalThis``.
+            context.eval("var global = globalThis;")
             context.eval(self._bundle.read_text(encoding="utf-8"))
             for name in (_RENDER_FUNCTION, _LAYOUT_FUNCTION):
                 if context.eval(f"typeof {name}") != "function":
@@ -64,17 +67,22 @@ class _JSRuntime:
             self._context, self._mtime = context, mtime
         return self._context
 
+    def _invoke(self, function: str, state_json: str) -> Any:
+        # eval rather than MiniRacer.call: call JSON-encodes the return value, which would turn
+        # the layout's promise into "{}". The argument is a JS string literal (JSON-quoted).
+        return self._ensure().eval(f"{function}({json.dumps(state_json)})")
+
     def render(self, state_json: str) -> str:
         with self._lock:
-            return str(self._ensure().call(_RENDER_FUNCTION, state_json))
+            return str(self._invoke(_RENDER_FUNCTION, state_json))
 
     def layout(self, state_json: str) -> str:
         with self._lock:
-            outcome = self._ensure().call(_LAYOUT_FUNCTION, state_json)
-            # An async function hands back a promise; wait for it inside the lock.
-            if hasattr(outcome, "get"):
+            outcome = self._invoke(_LAYOUT_FUNCTION, state_json)
+            # semwidgetLayout returns a promise; wait for it inside the lock.
+            if not isinstance(outcome, str):
                 outcome = outcome.get(timeout=_LAYOUT_TIMEOUT_S)
-            return outcome if isinstance(outcome, str) else json.dumps(outcome)
+            return str(outcome)
 
 
 _RUNTIME = _JSRuntime(RENDER_BUNDLE)

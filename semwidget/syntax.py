@@ -11,7 +11,10 @@ intercept row with op ``~1``; ``1*x`` fixed, ``NA*x`` freed, ``a*x`` / ``label("
 ``equal("a")*x`` labelled, ``start(.5)*x`` / ``.5?x`` start value, chained with ``*``).
 Where lavaan silently accepts something odd (two labels on one term, modifiers on the
 left-hand side, a line without operator glued onto a name) this parser raises instead.
-Duplicated statements are kept as written: rejecting them is the job of ``partable``.
+Chained modifiers all apply (``NA*a*x`` is freed *and* labelled, ``start(.5)*a*x`` has a start
+value *and* a label); lavaan 0.6.14 keeps only the label of such chains. Duplicated statements
+(and a name repeated on the left-hand side, which lavaan merges) are kept as written: rejecting
+them is the job of ``partable``.
 
 Expressions in ``:=``, ``==``, ``<`` and ``>`` rows are stored without blanks (``c+a*b``), as in
 lavaan's own parameter table.

@@ -105,19 +105,23 @@ def fallback_layout(
 
 
 def auto_layout(state: Mapping[str, Any]) -> Layout:
-    """Positions for every node of ``state`` from the automatic layout (JS, else the fallback)."""
-    global _warned_fallback
+    """A fresh layout of every node of ``state`` (JS automatic layout, else the fallback)."""
     if svg_export.bundle_available():
-        return svg_export.js_layout(dict(state))
+        return svg_export.js_layout({**state, "layout": {}, "relayout": True})
+    _warn_fallback()
+    return fallback_layout(_rows(state), list(state.get("latents", [])))
+
+
+def _warn_fallback() -> None:
+    global _warned_fallback
     if not _warned_fallback:
         _warned_fallback = True
         warnings.warn(
             "semwidget's front end is not built (semwidget/static/render.js is missing); "
             "using a simple Python layout instead of the diagram's automatic layout",
             RuntimeWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
-    return fallback_layout(_rows(state), list(state.get("latents", [])))
 
 
 def _collides(position: Position, placed: Sequence[Position]) -> bool:
@@ -125,6 +129,24 @@ def _collides(position: Position, placed: Sequence[Position]) -> bool:
         abs(position["x"] - other["x"]) < _MIN_DX and abs(position["y"] - other["y"]) < _MIN_DY
         for other in placed
     )
+
+
+def _merge_fallback(state: Mapping[str, Any], kept: Layout, missing: Sequence[str]) -> Layout:
+    auto = fallback_layout(_rows(state), list(state.get("latents", [])))
+    if not kept:
+        return auto
+    # Move the automatic layout onto the kept drawing (mean offset of the shared nodes), so a new
+    # node lands near its neighbours even after the user dragged or panned everything.
+    shared = [name for name in kept if name in auto]
+    dx = sum(kept[n]["x"] - auto[n]["x"] for n in shared) / len(shared) if shared else 0.0
+    dy = sum(kept[n]["y"] - auto[n]["y"] for n in shared) / len(shared) if shared else 0.0
+    layout = dict(kept)
+    for name in missing:
+        candidate = {"x": auto[name]["x"] + dx, "y": auto[name]["y"] + dy}
+        while _collides(candidate, list(layout.values())):
+            candidate["y"] += _MIN_DY
+        layout[name] = candidate
+    return layout
 
 
 def place_nodes(state: Mapping[str, Any], previous: Mapping[str, Position]) -> Layout:
@@ -147,18 +169,16 @@ def place_nodes(state: Mapping[str, Any], previous: Mapping[str, Position]) -> L
     missing = [name for name in nodes if name not in kept]
     if not missing:
         return kept
-    auto = auto_layout({**state, "layout": kept})
-    if not kept:
-        return {name: dict(auto[name]) for name in nodes}
-    # Move the automatic layout onto the kept drawing (mean offset of the shared nodes), so a new
-    # node lands near its neighbours even after the user dragged or panned everything.
-    shared = [name for name in kept if name in auto]
-    dx = sum(kept[n]["x"] - auto[n]["x"] for n in shared) / len(shared) if shared else 0.0
-    dy = sum(kept[n]["y"] - auto[n]["y"] for n in shared) / len(shared) if shared else 0.0
-    layout = dict(kept)
-    for name in missing:
-        candidate = {"x": auto[name]["x"] + dx, "y": auto[name]["y"] + dy}
-        while _collides(candidate, list(layout.values())):
-            candidate["y"] += _MIN_DY
-        layout[name] = candidate
-    return {name: layout[name] for name in nodes}
+    if svg_export.bundle_available():
+        # The front end's merge places a new indicator beside its siblings, clear of every box.
+        merged = svg_export.js_layout({**state, "layout": kept})
+    else:
+        _warn_fallback()
+        merged = _merge_fallback(state, kept, missing)
+    layout: Layout = {}
+    for name in nodes:
+        position = kept.get(name) or merged.get(name)
+        if position is None:
+            raise RuntimeError(f"the automatic layout returned no position for {name!r}")
+        layout[name] = dict(position)
+    return layout

@@ -217,13 +217,20 @@ def duplication_matrix(p: int) -> np.ndarray:
 
 
 def wls_weight(S: np.ndarray, estimator: str) -> np.ndarray:
-    """lavaan's weight matrix over vech elements: normal-theory GLS or identity (ULS)."""
+    """lavaan's weight matrix over vech elements: normal-theory GLS or identity (ULS).
+
+    ``W = 1/2 D'(A (x) A) D`` with ``A = S^-1``, written element-wise so no p^2 x p^2 Kronecker
+    product is formed: ``W[(ij),(kl)] = m_ij m_kl (A_ik A_jl + A_il A_jk) / 4`` with ``m = 2``
+    off the diagonal and 1 on it.
+    """
     p = S.shape[0]
     if estimator == "ULS":
         return np.eye(p * (p + 1) // 2)
-    inv = np.linalg.inv(S)
-    D = duplication_matrix(p)
-    return 0.5 * D.T @ np.kron(inv, inv) @ D
+    A = np.linalg.inv(S)
+    r, c = vech_indices(p)
+    T = A[np.ix_(r, r)] * A[np.ix_(c, c)] + A[np.ix_(r, c)] * A[np.ix_(c, r)]
+    m = np.where(r == c, 1.0, 2.0)
+    return 0.25 * np.outer(m, m) * T
 
 
 def fit_wls(model: RAMModel, S: np.ndarray, n: int, theta0: np.ndarray, W: np.ndarray, *,

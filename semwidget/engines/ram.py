@@ -145,7 +145,6 @@ class RAMModel:
         k = self.kind[free]
         i = self.row_i[free]
         j = self.row_j[free]
-        par = self.pidx[free]
         rows = np.zeros((len(k), p, p))
         mrows = np.zeros((len(k), p))
         d = k == 0
