@@ -133,3 +133,12 @@ class PLSResult:
             f"<PLSResult nobs={self.nobs} constructs={len(self.construct_cor)} "
             f"{status} in {self.iterations} iterations, bootstrap={self.bootstrap}>"
         )
+
+    def summary(self) -> str:
+        """A plain-text summary: paths, loadings, R², reliability and HTMT."""
+        from semwidget.engines.pls_summary import pls_summary_text
+
+        return pls_summary_text(self)
+
+    def __str__(self) -> str:
+        return self.summary()
