@@ -53,7 +53,9 @@ def _user_table(model: str | pd.DataFrame) -> pd.DataFrame:
 
 def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
         estimator: str = "ML", missing: str = "listwise", std_lv: bool = False,
-        orthogonal: bool = False, fixed_x: bool = True, **options: Any) -> Any:
+        orthogonal: bool = False, fixed_x: bool = True, se: str = "standard",
+        bootstrap: int = 1000, seed: int | None = None, n_jobs: int = 1,
+        boot_ci: str = "perc", **options: Any) -> Any:
     """Fit a structural equation model.
 
     Parameters
@@ -74,6 +76,17 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
         Fix the default covariances among latent variables to 0.
     fixed_x : bool
         Treat observed exogenous covariates as fixed (lavaan's ``fixed.x``).
+    se : {"standard", "bootstrap"}
+        CB-SEM standard errors from the information matrix, or from ``bootstrap`` resamples
+        (percentile, bias-corrected and BCa intervals; ML on complete data).
+    bootstrap : int
+        Number of resamples: for ``se="bootstrap"``, and for PLS (where 0 means none).
+    seed : int, optional
+        Seed of the bootstrap's random numbers.
+    n_jobs : int
+        Parallel workers for the CB-SEM bootstrap (joblib; a Dask backend works too).
+    boot_ci : {"perc", "bc", "bca"}
+        Which bootstrap interval goes into ``ci_lower``/``ci_upper``.
     **options
         PLS options when ``engine="pls"`` (see :func:`semwidget.engines.pls.fit_pls`).
 
@@ -86,6 +99,10 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
 
         if missing != "listwise":
             options.setdefault("missing", missing)
+        if se == "bootstrap":
+            options.setdefault("bootstrap", bootstrap)
+        if seed is not None:
+            options.setdefault("seed", seed)
         return fit_pls(model, data, **options)
     if engine != "sem":
         raise ModelSpecError(f"unknown engine {engine!r}: use 'sem' or 'pls'")
@@ -111,11 +128,19 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
     mom = moments(frame, missing)
     options_used = {"estimator": est, "missing": missing, "std_lv": std_lv,
                     "orthogonal": orthogonal, "fixed_x": fixed_x}
+    if se not in ("standard", "bootstrap"):
+        raise ModelSpecError(f"unknown se={se!r}: use 'standard' or 'bootstrap'")
     if missing == "fiml":
         from semwidget.engines.fiml import fit_fiml_table
 
-        return fit_fiml_table(full, ov, mom, frame, options_used)
-    return fit_complete(full, ov, mom, est, options_used, frame)
+        result = fit_fiml_table(full, ov, mom, frame, options_used)
+    else:
+        result = fit_complete(full, ov, mom, est, options_used, frame)
+    if se == "bootstrap":
+        from semwidget.bootstrap import bootstrap_result
+
+        result = bootstrap_result(result, bootstrap, seed=seed, n_jobs=n_jobs, ci=boot_ci)
+    return result
 
 
 def fill_exogenous(full: pd.DataFrame, ov: list[str], cov: np.ndarray,

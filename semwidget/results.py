@@ -100,6 +100,7 @@ class FitResult:
     options: dict[str, Any] = field(default_factory=dict)
     data: pd.DataFrame | None = field(default=None, repr=False)
     engine: str = "sem"
+    bootstrap: Any = field(default=None, repr=False)
 
     @property
     def residual_cov(self) -> pd.DataFrame:
@@ -115,6 +116,51 @@ class FitResult:
         sd = np.sqrt(np.diag(C))
         names = self.model.names[p:]
         return pd.DataFrame(C / np.outer(sd, sd), index=names, columns=names)
+
+    def reliability(self, **kwargs: Any) -> pd.DataFrame:
+        """Cronbach's alpha, composite reliability, AVE and omega by construct.
+
+        See :func:`semwidget.reliability.reliability`.
+        """
+        from semwidget.reliability import reliability
+
+        return reliability(self, **kwargs)
+
+    def validity(self, **kwargs: Any) -> Any:
+        """Fornell-Larcker, HTMT and cross-loadings with pass/fail flags.
+
+        See :func:`semwidget.validity.validity`.
+        """
+        from semwidget.validity import validity
+
+        return validity(self, **kwargs)
+
+    def indirect(self, x: str, y: str, **kwargs: Any) -> Any:
+        """Specific indirect, total indirect, direct and total effects of ``x`` on ``y``.
+
+        See :func:`semwidget.effects.indirect`.
+        """
+        from semwidget.effects import indirect
+
+        return indirect(self, x, y, **kwargs)
+
+    def modindices(self, **kwargs: Any) -> pd.DataFrame:
+        """lavaan's modification indices (mi, epc, sepc.all) for parameters not in the model.
+
+        See :func:`semwidget.modindices.modindices`.
+        """
+        from semwidget.modindices import modindices
+
+        return modindices(self, **kwargs)
+
+    def report(self, **kwargs: Any) -> Any:
+        """The tables a paper reports, renderable in the notebook and exportable.
+
+        See :func:`semwidget.report.report`.
+        """
+        from semwidget.report import report
+
+        return report(self, **kwargs)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready result the CLI prints (numbers or ``None``)."""

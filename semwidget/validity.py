@@ -143,11 +143,11 @@ def validity(result: FitResult, thresholds: dict[str, float] | None = None,
     names = list(rel.index)
     items = {f: items[f] for f in names}
     lat = result.latent_cor.loc[names, names]
-    fl = lat.copy()
-    fl.iloc[np.triu_indices(len(names), 1)] = np.nan
     root_ave = np.sqrt(rel["ave"].to_numpy())
-    for k in range(len(names)):
-        fl.iloc[k, k] = root_ave[k]
+    vals = np.where(np.tril(np.ones((len(names), len(names)), dtype=bool), -1),
+                    lat.to_numpy(), np.nan)
+    np.fill_diagonal(vals, root_ave)
+    fl = pd.DataFrame(vals, index=names, columns=names)
     cor = _cov_to_cor(result.sample_cov)
     ht = htmt_matrix(cor, items, geometric)
     off = lat.abs().to_numpy() - np.eye(len(names))

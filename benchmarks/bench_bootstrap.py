@@ -1,0 +1,121 @@
+"""Bootstrap speed and accuracy against lavaan, measured in the same run.
+
+    python benchmarks/bench_bootstrap.py [--resamples 1000] [--seed 1]
+
+Fits the Holzinger–Swineford mediation model with 1000 bootstrap resamples in semwidget and in
+lavaan (``sem(..., se = "bootstrap", bootstrap = 1000)`` through Rscript), prints both times,
+their ratio (target: semwidget at least 5x faster) and the largest difference of the bootstrap
+SEs (target: within 0.02). BLAS is pinned to one thread for both. Without Rscript/lavaan the
+lavaan half is skipped with a message.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from semwidget.bootstrap import bootstrap_result  # noqa: E402
+from semwidget.fitting import fit  # noqa: E402
+
+MODEL = """
+visual =~ x1 + x2 + x3
+textual =~ x4 + x5 + x6
+speed =~ x7 + x8 + x9
+textual ~ a*visual
+speed ~ b*textual + c*visual
+ind := a*b
+"""
+
+R_SCRIPT = """
+suppressPackageStartupMessages(library(lavaan))
+args <- commandArgs(trailingOnly = TRUE)
+hs <- read.csv(args[1])
+model <- readLines(args[2])
+set.seed(as.integer(args[4]))
+secs <- system.time(fit <- sem(paste(model, collapse = "\\n"), data = hs, se = "bootstrap",
+                               bootstrap = as.integer(args[3])))["elapsed"]
+pe <- parameterEstimates(fit)
+cat(jsonlite::toJSON(list(seconds = unname(secs), lhs = pe$lhs, op = pe$op, rhs = pe$rhs,
+                          se = pe$se), digits = NA, auto_unbox = TRUE))
+"""
+
+
+def run_lavaan(data_path: Path, resamples: int, seed: int) -> dict | None:
+    """lavaan's bootstrap timing and SEs, or None when R/lavaan are not available."""
+    if shutil.which("Rscript") is None:
+        print("Rscript not found: skipping the lavaan comparison")
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "boot.R"
+        script.write_text(R_SCRIPT)
+        model = Path(tmp) / "model.lav"
+        model.write_text(MODEL)
+        env = dict(os.environ)
+        proc = subprocess.run(["Rscript", str(script), str(data_path), str(model),
+                               str(resamples), str(seed)], capture_output=True, text=True,
+                              env=env, check=False)
+    if proc.returncode != 0:
+        print("lavaan run failed, skipping the comparison:\n" + proc.stderr.strip())
+        return None
+    return json.loads(proc.stdout)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--resamples", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--n-jobs", type=int, default=1)
+    args = parser.parse_args()
+    data_path = ROOT / "semwidget" / "data" / "hs1939.csv"
+    data = pd.read_csv(data_path)
+    base = fit(MODEL, data)
+    bootstrap_result(base, 20, seed=0, bca=False, progress=False)  # warm-up (imports)
+    t0 = time.perf_counter()
+    res = bootstrap_result(base, args.resamples, seed=args.seed, n_jobs=args.n_jobs,
+                           bca=False, progress=False)
+    ours = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    bootstrap_result(base, args.resamples, seed=args.seed, n_jobs=args.n_jobs, bca=True,
+                     progress=False)
+    ours_bca = time.perf_counter() - t0
+    boot = res.bootstrap
+    print(f"semwidget: {args.resamples} resamples in {ours:.2f} s "
+          f"({ours_bca:.2f} s with the BCa jackknife); used {boot.ok}, failed {boot.failed}, "
+          f"inadmissible {boot.inadmissible}")
+    lav = run_lavaan(data_path, args.resamples, args.seed)
+    if lav is None:
+        return 0
+    ratio = lav["seconds"] / ours
+    print(f"lavaan:    {args.resamples} resamples in {lav['seconds']:.2f} s")
+    print(f"speed-up:  {ratio:.1f}x (target >= 5x)")
+    theirs = pd.DataFrame({"lhs": lav["lhs"], "op": lav["op"], "rhs": lav["rhs"],
+                           "se_lavaan": lav["se"]})
+    merged = res.estimates.merge(theirs, on=["lhs", "op", "rhs"])
+    diff = np.abs(merged["se"] - merged["se_lavaan"])
+    worst = merged.loc[diff.idxmax()]
+    print(f"largest SE difference: {diff.max():.4f} ({worst['lhs']} {worst['op']} "
+          f"{worst['rhs']}) (target <= 0.02)")
+    ok = ratio >= 5 and diff.max() <= 0.02
+    print("PASS" if ok else "FAIL")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
