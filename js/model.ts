@@ -1,0 +1,150 @@
+/**
+ * Types mirroring the widget's synced traits (see docs/architecture.md, "Widget state").
+ * Every module of the front end speaks these shapes; `widget.ts` only copies them in and out
+ * of the anywidget model.
+ */
+
+/** Operators of the user table. */
+export type Op = "=~" | "~" | "~~" | "~1" | ":=" | "==" | "<" | ">" | "<~";
+
+/** One row of the user parameter table (`table` trait). NaN arrives as `null`. */
+export interface TableRow {
+  id: number;
+  lhs: string;
+  op: Op;
+  rhs: string;
+  user: number;
+  free: number;
+  ustart: number | null;
+  label: string;
+  freed: number;
+}
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+/** Node name -> centre of the node, in diagram units (`layout` trait). */
+export type Layout = Record<string, Point>;
+
+/** What the diagram shows for one edge after a fit (`results.edges[key]`). */
+export interface EdgeResult {
+  est?: number | null;
+  std?: number | null;
+  se?: number | null;
+  pvalue?: number | null;
+  ci_lower?: number | null;
+  ci_upper?: number | null;
+  label?: string | null;
+}
+
+/** `results` trait; empty object (or null) before a fit. */
+export interface Results {
+  engine?: string;
+  edges?: Record<string, EdgeResult>;
+  r2?: Record<string, number | null>;
+  fit?: Record<string, number | null>;
+}
+
+/** `options` trait. */
+export interface Options {
+  standardized: boolean;
+  stars: boolean;
+  r2: boolean;
+  se: boolean;
+  ci: boolean;
+  residuals: boolean;
+  digits: number;
+}
+
+/** `counts` trait. */
+export interface Counts {
+  npar: number | null;
+  moments: number | null;
+  df: number | null;
+  identified: boolean | null;
+  message: string;
+}
+
+export type Engine = "sem" | "pls";
+
+/** What the renderer needs: the state handed to `semwidgetRenderSVG`. */
+export interface DiagramState {
+  table: TableRow[];
+  latents: string[];
+  layout: Layout;
+  results: Results | null;
+  options: Options;
+  engine: Engine;
+  /** Front-end only: observed nodes drawn but not yet in any row (never sent to Python). */
+  extras?: string[];
+}
+
+export const DEFAULT_OPTIONS: Options = {
+  standardized: true,
+  stars: true,
+  r2: true,
+  se: false,
+  ci: false,
+  residuals: false,
+  digits: 2,
+};
+
+/** Operators that are drawn as edges between two variables. */
+export const EDGE_OPS: ReadonlySet<string> = new Set(["=~", "~", "~~", "<~"]);
+
+/** The stable key of an edge: `"<lhs> <op> <rhs>"`, e.g. `"visual =~ x1"`. */
+export function edgeKey(row: Pick<TableRow, "lhs" | "op" | "rhs">): string {
+  return `${row.lhs} ${row.op} ${row.rhs}`;
+}
+
+function num(v: unknown): number | null {
+  return typeof v === "number" && Number.isFinite(v) ? v : null;
+}
+
+function str(v: unknown): string {
+  return typeof v === "string" ? v : "";
+}
+
+/** Coerce one loosely typed row (from JSON) into a TableRow. */
+export function toRow(raw: unknown, index: number): TableRow {
+  const r = (raw ?? {}) as Record<string, unknown>;
+  return {
+    id: num(r.id) ?? index + 1,
+    lhs: str(r.lhs),
+    op: str(r.op) as Op,
+    rhs: str(r.rhs),
+    user: num(r.user) ?? 1,
+    free: num(r.free) ?? 0,
+    ustart: num(r.ustart),
+    label: str(r.label),
+    freed: num(r.freed) ?? 0,
+  };
+}
+
+function toLayout(raw: unknown): Layout {
+  const out: Layout = {};
+  if (raw && typeof raw === "object") {
+    for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+      const p = v as Record<string, unknown> | null;
+      const x = num(p?.x);
+      const y = num(p?.y);
+      if (x !== null && y !== null) out[k] = { x, y };
+    }
+  }
+  return out;
+}
+
+/** Normalise a state object from JSON (missing keys get defaults, bad values are dropped). */
+export function normalizeState(raw: unknown): DiagramState {
+  const s = (raw ?? {}) as Record<string, unknown>;
+  const table = Array.isArray(s.table) ? s.table.map(toRow) : [];
+  const latents = Array.isArray(s.latents) ? s.latents.filter((x) => typeof x === "string") : [];
+  const extras = Array.isArray(s.extras) ? s.extras.filter((x) => typeof x === "string") : [];
+  const options = { ...DEFAULT_OPTIONS, ...((s.options ?? {}) as Partial<Options>) };
+  const results =
+    s.results && typeof s.results === "object" ? (s.results as Results) : null;
+  const engine: Engine = s.engine === "pls" ? "pls" : "sem";
+  return { table, latents, layout: toLayout(s.layout), results, options, engine, extras };
+}

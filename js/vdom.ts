@@ -1,0 +1,56 @@
+/**
+ * A tiny virtual SVG tree: the renderer builds it once, then it is either serialised to a string
+ * (headless export) or mounted as DOM nodes (browser view). Text is always inserted as text:
+ * escaped when serialised, a Text node when mounted, never parsed as markup.
+ */
+export type Attrs = Record<string, string | number | undefined>;
+
+export interface VNode {
+  tag: string;
+  attrs: Attrs;
+  children: Array<VNode | string>;
+}
+
+export function h(tag: string, attrs: Attrs = {}, ...children: Array<VNode | string | null | false>): VNode {
+  return { tag, attrs, children: children.filter((c): c is VNode | string => c !== null && c !== false) };
+}
+
+export function escapeText(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+export function escapeAttr(s: string): string {
+  return escapeText(s).replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
+
+function attrValue(v: string | number): string {
+  // Round coordinates so output is compact and deterministic.
+  return typeof v === "number" ? String(Math.round(v * 100) / 100) : v;
+}
+
+/** Serialise to XML text. */
+export function toXML(v: VNode | string): string {
+  if (typeof v === "string") return escapeText(v);
+  let s = `<${v.tag}`;
+  for (const [k, val] of Object.entries(v.attrs)) {
+    if (val === undefined) continue;
+    s += ` ${k}="${escapeAttr(attrValue(val))}"`;
+  }
+  if (v.children.length === 0) return `${s}/>`;
+  // <style> content is ours (no user text); keep it readable for CSS parsers.
+  const inner = v.children.map((c) => (v.tag === "style" && typeof c === "string" ? c : toXML(c)));
+  return `${s}>${inner.join("")}</${v.tag}>`;
+}
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+/** Create real DOM nodes for `v` in `doc` (SVG namespace). */
+export function mount(v: VNode | string, doc: Document): Node {
+  if (typeof v === "string") return doc.createTextNode(v);
+  const el = doc.createElementNS(SVG_NS, v.tag);
+  for (const [k, val] of Object.entries(v.attrs)) {
+    if (val !== undefined) el.setAttribute(k, attrValue(val));
+  }
+  for (const c of v.children) el.appendChild(mount(c, doc));
+  return el;
+}
