@@ -1,16 +1,18 @@
 """Headless diagram rendering with the front end's own renderer.
 
 The browser and the exports share one renderer: ``semwidget/static/render.js``, built from the
-TypeScript in ``js/``, defines ``semwidgetRenderSVG(stateJSON)`` and ``semwidgetLayout(stateJSON)``
-without touching the DOM. Here it runs in V8 through ``mini-racer``, so ``to_svg`` works in scripts,
-the CLI and CI where no view was ever displayed. PNG files are rasterised from that SVG with resvg
-(``resvg-py``): a self-contained wheel, no system library, and resvg implements static SVG closely.
+TypeScript in ``js/``, defines ``semwidgetRenderSVG(stateJSON)`` and ``semwidgetLayoutSync`` /
+``semwidgetLayout(stateJSON)`` without touching the DOM. Here it runs in V8 through
+``mini-racer``, so ``to_svg`` works in scripts, the CLI and CI where no view was ever displayed.
+PNG files are rasterised from that SVG with resvg (``resvg-py``): a self-contained wheel with no
+system library to install, and resvg implements static SVG closely.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +23,40 @@ RENDER_BUNDLE = STATIC_DIR / "render.js"
 
 _RENDER_FUNCTION = "semwidgetRenderSVG"
 _LAYOUT_FUNCTION = "semwidgetLayout"
-# The automatic layout is asynchronous (elkjs); a model of a few hundred nodes takes well under
-# a second, so a longer wait means the script is stuck.
+_LAYOUT_SYNC_FUNCTION = "semwidgetLayoutSync"
+# Used only with a bundle that offers the promise-returning layout alone. A model of a few
+# hundred nodes is laid out well under a second, so a longer wait means the script is stuck.
 _LAYOUT_TIMEOUT_S = 30.0
 
 
 class BundleMissingError(FileNotFoundError):
     """The built front end (``semwidget/static/render.js``) is not installed."""
+
+
+def _new_context() -> Any:
+    """A MiniRacer context with its own event-loop thread.
+
+    MiniRacer adopts the asyncio loop running in the calling thread and dispatches V8's timers
+    and promise callbacks on it. In a Jupyter kernel that is the kernel's loop, which our
+    synchronous calls would block while waiting on it. Creating the context in a thread with no
+    running loop gives it a private loop thread; calls from any thread then wait on that one.
+    """
+    from py_mini_racer import MiniRacer
+
+    made: dict[str, Any] = {}
+
+    def build() -> None:
+        try:
+            made["context"] = MiniRacer()
+        except BaseException as err:  # re-raised in the caller's thread below
+            made["error"] = err
+
+    thread = threading.Thread(target=build, name="semwidget-v8-setup", daemon=True)
+    thread.start()
+    thread.join()
+    if "error" in made:
+        raise made["error"]
+    return made["context"]
 
 
 class _JSRuntime:
@@ -52,12 +81,7 @@ class _JSRuntime:
         mtime = self._bundle.stat().st_mtime
         # Reload after a rebuild, so a long-lived kernel picks up a new bundle.
         if self._context is None or mtime != self._mtime:
-            from py_mini_racer import MiniRacer
-
-            context = MiniRacer()
-            # Bundled libraries (elkjs) look for a global object under Node's or a browser's
-            # name; a bare V8 context has only ``globalThis``.
-            context.eval("var global = globalThis;")
+            context = _new_context()
             context.eval(self._bundle.read_text(encoding="utf-8"))
             for name in (_RENDER_FUNCTION, _LAYOUT_FUNCTION):
                 if context.eval(f"typeof {name}") != "function":
@@ -78,14 +102,32 @@ class _JSRuntime:
 
     def layout(self, state_json: str) -> str:
         with self._lock:
+            context = self._ensure()
+            # Prefer the synchronous entry point when the bundle has one: no promise to await.
+            if context.eval(f"typeof {_LAYOUT_SYNC_FUNCTION}") == "function":
+                return str(self._invoke(_LAYOUT_SYNC_FUNCTION, state_json))
             outcome = self._invoke(_LAYOUT_FUNCTION, state_json)
-            # semwidgetLayout returns a promise; wait for it inside the lock.
             if not isinstance(outcome, str):
                 outcome = outcome.get(timeout=_LAYOUT_TIMEOUT_S)
             return str(outcome)
 
+    def warm_up(self) -> None:
+        """Load the bundle now, in a background thread, so the first edit does not wait for it."""
+
+        def load() -> None:
+            with self._lock, suppress(BundleMissingError):
+                self._ensure()
+
+        threading.Thread(target=load, name="semwidget-v8-warm-up", daemon=True).start()
+
 
 _RUNTIME = _JSRuntime(RENDER_BUNDLE)
+
+
+def warm_up() -> None:
+    """Start loading the renderer in the background (no-op when the bundle is missing)."""
+    if bundle_available():
+        _RUNTIME.warm_up()
 
 
 def bundle_available() -> bool:

@@ -133,6 +133,7 @@ class SEMWidget(anywidget.AnyWidget):
         self._timer: threading.Timer | None = None
         super().__init__(engine=engine)
         self.on_msg(self._on_custom_msg)
+        svg_export.warm_up()
         self.data = data
         if syntax:
             self.syntax = syntax
@@ -151,6 +152,7 @@ class SEMWidget(anywidget.AnyWidget):
         self._data = value
         self.columns = [] if value is None else [str(name) for name in value.columns]
         self.results = {}
+        self._schedule_auto_fit()
 
     @property
     def fit_options(self) -> dict[str, Any]:
@@ -201,9 +203,7 @@ class SEMWidget(anywidget.AnyWidget):
         """Re-derive the model from ``text``; on a syntax error keep the model, set ``error``."""
         try:
             table = (
-                syntax_module.parse(text)
-                if text.strip()
-                else widget_state.table_from_records([])
+                syntax_module.parse(text) if text.strip() else widget_state.table_from_records([])
             )
         except SemWidgetError as err:
             self.error = str(err)
@@ -266,16 +266,26 @@ class SEMWidget(anywidget.AnyWidget):
         problems: list[str] = []
         refused: list[str] = []
         order = {name: index for index, name in enumerate(_STATE_ORDER)}
-        for key in sorted(sync_data, key=lambda name: order.get(name, len(order))):
-            if key in _DERIVED_TRAITS:
-                problems.append(f"{key} is computed by the kernel and cannot be set from the view")
-                refused.append(key)
-                continue
-            try:
-                super().set_state({key: sync_data[key]})
-            except traitlets.TraitError as err:
-                problems.append(str(err))
-                refused.append(key)
+        # One reply for the whole update: without hold_sync the view would first receive the
+        # positions placed for new nodes, then its own positions back (a visible jump).
+        with self.hold_sync():
+            for key in sorted(sync_data, key=lambda name: order.get(name, len(order))):
+                if key in _DERIVED_TRAITS:
+                    problems.append(
+                        f"{key} is computed by the kernel and cannot be set from the view"
+                    )
+                    refused.append(key)
+                    continue
+                try:
+                    super().set_state({key: sync_data[key]})
+                except traitlets.TraitError as err:
+                    problems.append(str(err))
+                    refused.append(key)
+                except Exception as err:
+                    # A bug, not bad input: the comm handler would only log it, so show it too.
+                    _log.exception("semwidget: applying %r from the view failed", key)
+                    problems.append(f"{key}: internal error ({type(err).__name__}: {err})")
+                    refused.append(key)
         if problems:
             self.error = self._refusal = "Ignored an update from the diagram: " + "; ".join(
                 problems
@@ -377,7 +387,15 @@ class SEMWidget(anywidget.AnyWidget):
     # ------------------------------------------------------------------ files and export
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Save the syntax, layout, latents, display options and engine as a diagram file."""
+        """Save the syntax, layout, latents, display options and engine as a diagram file.
+
+        Raises
+        ------
+        semwidget.errors.ModelSyntaxError
+            If the syntax does not parse: a file that could not be loaded again is not written.
+        """
+        if self.syntax.strip():
+            syntax_module.parse(self.syntax)
         diagram_file.save(
             path,
             diagram_file.Diagram(

@@ -35,9 +35,7 @@ def _rows(state: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [row for row in state.get("table", []) if row["op"] in widget_state.NODE_OPS]
 
 
-def fallback_layout(
-    table: Sequence[Mapping[str, Any]], latents: Sequence[str]
-) -> Layout:
+def fallback_layout(table: Sequence[Mapping[str, Any]], latents: Sequence[str]) -> Layout:
     """A deterministic layered layout used only when ``render.js`` is not installed.
 
     Exogenous constructs on the left, endogenous ones to the right (longest path over ``~`` and

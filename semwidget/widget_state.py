@@ -58,7 +58,7 @@ _NAME_RE = re.compile(r"(?:[^\W\d_]|\.(?![0-9]))[\w.]*")
 _RESERVED = frozenset(
     {"if", "else", "repeat", "while", "function", "for", "in", "next", "break", "TRUE", "FALSE",
      "NULL", "Inf", "NaN", "NA", "NA_integer_", "NA_real_", "NA_complex_", "NA_character_"}
-)
+)  # fmt: skip
 
 
 class WidgetStateError(SemWidgetError, traitlets.TraitError):
@@ -132,7 +132,9 @@ def validate_position(name: str, value: object) -> dict[str, float]:
     return position
 
 
-def validate_layout(value: object, known: Iterable[str] | None = None) -> dict[str, dict[str, float]]:
+def validate_layout(
+    value: object, known: Iterable[str] | None = None
+) -> dict[str, dict[str, float]]:
     """Validate the ``layout`` trait.
 
     Parameters
@@ -192,7 +194,9 @@ def validate_options(
                     f"got {_describe(item)}"
                 )
         elif not isinstance(item, bool):
-            raise WidgetStateError(f"options[{key!r}]: expected true or false, got {_describe(item)}")
+            raise WidgetStateError(
+                f"options[{key!r}]: expected true or false, got {_describe(item)}"
+            )
         options[key] = item
     return options
 
@@ -392,9 +396,13 @@ def results_payload(result: Any) -> dict[str, Any]:
             "label": "" if label is None or label != label else str(label),
         }
     r2 = {str(name): _json_number(value) for name, value in dict(result.r2).items()}
+    measures = getattr(result, "fit_measures", None)
+    if measures is None and _is_number(getattr(result, "srmr", None)):
+        # A PLS result has no chi-square family; its fit bar shows the SRMR.
+        measures = {"srmr": result.srmr}
     fit = {
         str(name): _json_number(value)
-        for name, value in dict(getattr(result, "fit_measures", {}) or {}).items()
+        for name, value in dict(measures or {}).items()
         if _is_number(value) or value is None
     }
     return {

@@ -1,0 +1,263 @@
+"""Front-end speed of the drawing widget, measured in Chromium.
+
+Three numbers, each a median:
+
+1. **render**: mounting the widget on a 100-node model with fitted results (20 latents x 4
+   indicators, a chain of regressions), and re-rendering it when new results arrive - script,
+   style and layout work until the SVG is laid out (target <= 50 ms);
+2. **drag frame**: the work of one animation frame while dragging a node of that model with the
+   mouse (target <= 16 ms);
+3. **edit -> kernel**: in a real JupyterLab, from the click that edits the diagram to the moment
+   the kernel's ``w.syntax`` holds the new model and the widget has re-derived its table, counts
+   and layout (target <= 100 ms).
+
+(1) and (2) load the built bundle (``semwidget/static/widget.js``) in a page with a stub anywidget
+model; nothing else runs on that page. Run ``python benchmarks/bench_widget.py`` (Debian's
+Chromium at /usr/bin/chromium; BLAS pinned to one thread).
+"""
+
+from __future__ import annotations
+
+import os
+
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
+
+import json  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+
+from lab_server import CHROMIUM, CHROMIUM_ARGS, JupyterLab, NotebookPage  # noqa: E402
+
+from semwidget.widget import SEMWidget  # noqa: E402
+
+N_FACTORS = 20
+N_ITEMS = 4
+REPEATS = 20
+BUNDLE = ROOT / "semwidget" / "static" / "widget.js"
+ORIGIN = "http://bench.semwidget.invalid"
+
+# A page with a stub anywidget model. requestAnimationFrame is wrapped so every frame callback's
+# work - including the style and layout it forces - is timed.
+PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><title>semwidget bench</title></head>
+<body style="margin:0"><div id="host" style="width:1400px"></div>
+<script type="module">
+import widget from "./widget.js";
+window.__frames = [];
+const raf = window.requestAnimationFrame.bind(window);
+window.requestAnimationFrame = (cb) => raf((ts) => {
+  const t0 = performance.now();
+  cb(ts);
+  document.body.offsetHeight;  // flush style and layout inside the timed frame
+  window.__frames.push(performance.now() - t0);
+});
+class StubModel {
+  constructor(state) { this.state = { ...state }; this.handlers = new Map(); this.saves = 0; }
+  get(k) { return this.state[k]; }
+  set(k, v) { this.state[k] = v; }
+  save_changes() { this.saves += 1; }
+  send(msg) {}
+  on(ev, cb) {
+    if (!this.handlers.has(ev)) this.handlers.set(ev, []);
+    this.handlers.get(ev).push(cb);
+  }
+  off(ev, cb) {
+    if (!ev) { this.handlers.clear(); return; }
+    const list = this.handlers.get(ev) || [];
+    this.handlers.set(ev, cb ? list.filter((f) => f !== cb) : []);
+  }
+  update(k, v) { this.state[k] = v; for (const cb of this.handlers.get(`change:${k}`) || []) cb(); }
+}
+let cleanup = null;
+window.mountWidget = async (state) => {
+  if (cleanup) { await cleanup(); cleanup = null; }
+  const host = document.getElementById("host");
+  host.replaceChildren();
+  const el = document.createElement("div");
+  host.append(el);
+  window.model = new StubModel(state);
+  const t0 = performance.now();
+  cleanup = await widget.render({ model: window.model, el });
+  el.getBoundingClientRect();
+  return performance.now() - t0;
+};
+window.benchReady = true;
+</script></body></html>
+"""
+
+
+def hundred_node_model() -> str:
+    """20 latents with 4 indicators each (100 nodes) and a chain of regressions between them."""
+    lines = [
+        f"f{k} =~ " + " + ".join(f"y{k}_{i}" for i in range(1, N_ITEMS + 1))
+        for k in range(1, N_FACTORS + 1)
+    ]
+    lines += [f"f{k} ~ f{k - 1}" for k in range(2, N_FACTORS + 1)]
+    return "\n".join(lines) + "\n"
+
+
+def simulated_data(n: int = 500, seed: int = 1) -> pd.DataFrame:
+    """Data from the model above: each factor 0.5 x the previous one plus noise, loadings 0.7."""
+    rng = np.random.default_rng(seed)
+    factors = np.empty((n, N_FACTORS))
+    factors[:, 0] = rng.standard_normal(n)
+    for k in range(1, N_FACTORS):
+        factors[:, k] = 0.5 * factors[:, k - 1] + rng.standard_normal(n) * np.sqrt(0.75)
+    columns = {}
+    for k in range(N_FACTORS):
+        for i in range(N_ITEMS):
+            noise = rng.standard_normal(n) * np.sqrt(0.51)
+            columns[f"y{k + 1}_{i + 1}"] = 0.7 * factors[:, k] + noise
+    return pd.DataFrame(columns)
+
+
+def fitted_state() -> dict[str, Any]:
+    """The widget state of the fitted 100-node model (layout from the automatic layout)."""
+    syntax = hundred_node_model()
+    widget = SEMWidget(simulated_data(), syntax)
+    widget.fit()
+    state = widget.diagram_state()
+    assert len(state["layout"]) == N_FACTORS * (N_ITEMS + 1)
+    return state
+
+
+def _serve(route: Any) -> None:
+    path = route.request.url.removeprefix(ORIGIN)
+    if path in ("/", "/index.html"):
+        route.fulfill(body=PAGE, content_type="text/html")
+    elif path == "/widget.js":
+        route.fulfill(path=str(BUNDLE), content_type="text/javascript")
+    else:
+        route.fulfill(status=404, body="")
+
+
+def bench_page(browser: Any, state: dict[str, Any]) -> dict[str, list[float]]:
+    """Mount, re-render and drag in the stub page."""
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    page.route(f"{ORIGIN}/**", _serve)
+    page.goto(f"{ORIGIN}/index.html")
+    page.wait_for_function("() => window.benchReady === true")
+    mount, update = [], []
+    other = dict(state["results"])
+    for _ in range(REPEATS):
+        mount.append(page.evaluate("(s) => window.mountWidget(s)", state))
+    # Re-render on new results (alternating two payloads so each one is a change).
+    swapped = {**other, "edges": {k: {**v, "std": v["est"]} for k, v in other["edges"].items()}}
+    for index in range(REPEATS):
+        page.evaluate("() => { window.__frames = []; }")
+        payload = swapped if index % 2 == 0 else other
+        page.evaluate("(r) => window.model.update('results', r)", payload)
+        page.wait_for_function("() => window.__frames.length > 0")
+        update.append(max(page.evaluate("() => window.__frames")))
+    # Drag a node across the canvas with the mouse; every animation frame is timed.
+    node = page.locator("[data-node=f10] ellipse")
+    box = node.bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.evaluate("() => { window.__frames = []; }")
+    for step in range(1, 121):
+        page.mouse.move(x + 2 * step, y + (step % 30))
+        if step % 4 == 0:
+            page.wait_for_timeout(16)  # let frames run, as a hand-held drag would
+    page.mouse.up()
+    drag = page.evaluate("() => window.__frames")
+    # The drag really moved the node, and the new position was saved to the model.
+    moved = page.evaluate("() => window.model.get('layout').f10")
+    if moved["x"] - state["layout"]["f10"]["x"] <= 0:
+        raise RuntimeError(f"the drag did not move f10: {moved} vs {state['layout']['f10']}")
+    page.close()
+    return {"mount": mount, "update": update, "drag": drag}
+
+
+def bench_kernel_edit(browser: Any, edits: int = 20) -> list[float]:
+    """In JupyterLab: click a palette column (adds an indicator) or Undo; time to the kernel."""
+    cells = [
+        "import time\n"
+        "import pandas as pd\n"
+        "from semwidget.widget import SEMWidget\n"
+        "cols = [f'x{i}' for i in range(1, 13)]\n"
+        "w = SEMWidget(pd.DataFrame({c: [0.0, 1.0, 2.0] for c in cols}),\n"
+        "              'f1 =~ x1 + x2 + x3\\nf2 =~ x4 + x5 + x6\\nf2 ~ f1')\n"
+        "STAMPS = []\n"
+        "w.observe(lambda change: STAMPS.append(time.time()), names='syntax')\n"
+        "w",
+        "import json; print('STAMPS' + json.dumps(STAMPS))",
+    ]
+    with JupyterLab() as lab:
+        lab.write_notebook("bench.ipynb", cells)
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        nb = NotebookPage(page)
+        nb.open(lab.url("lab/tree/bench.ipynb"))
+        nb.run(0)
+        root = nb.cell(0).locator(".semw-root")
+        root.wait_for(timeout=60_000)
+        page.evaluate(
+            "() => { window.__edits = []; document.addEventListener('click', (e) => {"
+            " if (e.target.closest('[data-column],[data-action=undo]'))"
+            " window.__edits.push(Date.now() / 1000); }, true); }"
+        )
+        page.wait_for_timeout(1500)  # the renderer loads in the kernel in the background
+        for index in range(edits):
+            if index % 2 == 0:
+                # With f2 selected, a clicked column becomes its indicator.
+                root.locator("[data-node=f2] ellipse").click()
+                root.locator("[data-column=x7]").click()
+            else:
+                root.locator("[data-action=undo]").click()
+            page.wait_for_timeout(400)
+        clicks = page.evaluate("() => window.__edits")
+        nb.run(1)
+        text = nb.output_text(1, "STAMPS")
+        stamps = json.loads(text.split("STAMPS", 1)[1].strip().splitlines()[0])
+        page.close()
+    if len(stamps) != len(clicks):
+        raise RuntimeError(f"{len(clicks)} edits but {len(stamps)} syntax updates in the kernel")
+    return [1000.0 * (kernel - click) for click, kernel in zip(clicks, stamps, strict=True)]
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    if not BUNDLE.is_file():
+        raise SystemExit(f"{BUNDLE} is missing: run `npm run build` first")
+    if not CHROMIUM.exists():
+        raise SystemExit(f"{CHROMIUM} is missing (Debian package `chromium`)")
+    started = time.perf_counter()
+    state = fitted_state()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page_times = bench_page(browser, state)
+            kernel_times = bench_kernel_edit(browser)
+        finally:
+            browser.close()
+    rows = [
+        ("mount 100-node fitted model", page_times["mount"], 50.0),
+        ("re-render on new results (100 nodes)", page_times["update"], 50.0),
+        ("drag frame, 100-node model", page_times["drag"], 16.0),
+        ("edit -> w.syntax in the kernel", kernel_times, 100.0),
+    ]
+    print(f"{'measure':40s} {'median ms':>10s} {'p90 ms':>8s} {'n':>4s} {'target':>8s}")
+    for name, values, target in rows:
+        median = statistics.median(values)
+        p90 = float(np.percentile(values, 90))
+        verdict = "ok" if median <= target else "SLOW"
+        print(f"{name:40s} {median:10.1f} {p90:8.1f} {len(values):4d} {target:6.0f}ms {verdict}")
+    print(f"(total {time.perf_counter() - started:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()

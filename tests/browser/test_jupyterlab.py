@@ -1,0 +1,180 @@
+"""The widget in a real JupyterLab, driven by Chromium: draw, sync both ways, fit.
+
+Run with ``pytest -m browser tests/browser``. Screenshots of the fitted HS CFA and of the
+Political Democracy SEM are written to ``docs/`` (shown in the README).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lab_server import REPO, JupyterLab, NotebookPage
+
+pytestmark = pytest.mark.browser
+
+DOCS = REPO / "docs"
+
+HS = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9\n"
+POLDEM = (
+    "ind60 =~ x1 + x2 + x3\n"
+    "dem60 =~ y1 + y2 + y3 + y4\n"
+    "dem65 =~ y5 + y6 + y7 + y8\n"
+    "dem60 ~ ind60\n"
+    "dem65 ~ ind60 + dem60\n"
+    "y1 ~~ y5\n"
+    "y2 ~~ y4 + y6\n"
+    "y3 ~~ y7\n"
+    "y4 ~~ y8\n"
+    "y6 ~~ y8\n"
+)
+
+CELLS = [
+    # 0: the widget on the HS data, empty model
+    "import pandas as pd\n"
+    "from importlib import resources\n"
+    "from semwidget.widget import SEMWidget\n"
+    "def dataset(name):\n"
+    "    with resources.files('semwidget').joinpath(f'data/{name}.csv').open() as f:\n"
+    "        return pd.read_csv(f)\n"
+    "w = SEMWidget(dataset('hs1939'))\n"
+    "w",
+    # 1: what the kernel holds after drawing
+    "print('SYNTAX<<' + w.syntax + '>>')\nprint('ERROR<<' + w.error + '>>')",
+    # 2: syntax set from the kernel
+    f"w.syntax = {HS!r}",
+    # 3: the fit made by the Fit button, seen from the kernel
+    "print('CHISQ', round(w.result.fit_measures['chisq'], 3), 'ERROR<<' + w.error + '>>')",
+    # 4: the Political Democracy SEM, fitted from Python
+    f"pdw = SEMWidget(dataset('poldem'), {POLDEM!r})\npdw.fit()\npdw",
+    # 5: refit after every edit
+    "aw = SEMWidget(dataset('hs1939'), 'visual =~ x1 + x2 + x3', auto_fit=True)\naw",
+]
+
+
+@pytest.fixture(scope="module")
+def notebook(chromium: Any) -> Iterator[NotebookPage]:
+    with JupyterLab() as lab:
+        lab.write_notebook("NB.ipynb", CELLS)
+        context = chromium.new_context(
+            viewport={"width": 1500, "height": 1100}, device_scale_factor=2
+        )
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        nb = NotebookPage(page)
+        try:
+            nb.open(lab.url("lab/tree/NB.ipynb"))
+            yield nb
+        except Exception:
+            print(lab.log_tail())
+            raise
+        finally:
+            context.close()
+
+
+def _centre(locator: Any) -> tuple[float, float]:
+    box = locator.bounding_box()
+    assert box is not None, "element is not rendered"
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def _drag(page: Any, start: tuple[float, float], end: tuple[float, float]) -> None:
+    page.mouse.move(*start)
+    page.mouse.down()
+    page.mouse.move(*end, steps=12)
+    page.mouse.up()
+
+
+def _shot(root: Any, name: str) -> Path:
+    DOCS.mkdir(exist_ok=True)
+    path = DOCS / name
+    root.screenshot(path=str(path), animations="disabled")
+    return path
+
+
+def test_draw_sync_and_fit(notebook: NotebookPage) -> None:
+    page = notebook.page
+    notebook.run(0)
+    root = notebook.cell(0).locator(".semw-root")
+    root.wait_for(timeout=60_000)
+    root.scroll_into_view_if_needed()
+
+    # --- draw by mouse: a latent, three indicators dragged from the palette, a regression
+    root.locator("[data-action=add-latent]").click()
+    latent = root.locator("[data-node=F1]")
+    latent.wait_for()
+    for column in ("x1", "x2", "x3"):
+        root.locator(f"[data-column={column}]").drag_to(latent)
+        root.locator(f"[data-node={column}]").wait_for()
+    canvas = root.locator(".semw-canvas")
+    box = canvas.bounding_box()
+    assert box is not None
+    root.locator("[data-column=x4]").drag_to(
+        canvas, target_position={"x": 60, "y": box["height"] - 60}
+    )
+    predictor = root.locator("[data-node=x4]")
+    predictor.wait_for()
+    root.locator("[data-action=path]").click()
+    _drag(page, _centre(predictor.locator("rect").first), _centre(latent.locator("ellipse")))
+    root.locator('[data-edge="F1 ~ x4"]').wait_for()
+    for column in ("x1", "x2", "x3"):
+        root.locator(f'[data-edge="F1 =~ {column}"]').wait_for()
+
+    # --- the kernel holds the drawn model
+    text = notebook.run_until(1, "SYNTAX<<", ["F1 =~ x1 + x2 + x3", "F1 ~ x4"])
+    assert "F1 =~ x1 + x2 + x3" in text
+    assert "F1 ~ x4" in text
+    assert "ERROR<<>>" in text
+
+    # --- syntax set in the kernel redraws the diagram
+    notebook.run(2)
+    root.locator("[data-node=speed]").wait_for()
+    for name in ("visual", "textual", "speed"):
+        assert root.locator(f"[data-node={name}]").get_attribute("data-kind") == "latent"
+    for item in range(1, 10):
+        assert root.locator(f"[data-node=x{item}]").get_attribute("data-kind") == "observed"
+    assert root.locator("[data-node=F1]").count() == 0
+    assert root.locator("[data-edge]").count() == 9
+
+    # --- the Fit button fits in the kernel and the diagram shows coefficients and R²
+    root.locator("[data-action=fit]").click()
+    root.locator("[data-role=coef]").first.wait_for(timeout=60_000)
+    root.locator("[data-role=r2]").first.wait_for()
+    assert root.locator('[data-edge="visual =~ x2"] [data-role=coef]').text_content() == "0.42***"
+    assert root.locator("[data-role=r2]").count() == 9
+    notebook.run(3)
+    # lavaan 0.6.14: chi-square 85.306 on 24 degrees of freedom
+    assert "CHISQ 85.306" in notebook.output_text(3, "CHISQ")
+    # --- the automatic layout button tidies the drawing for the picture
+    root.locator("[data-action=path]").click()  # back to select mode for the picture
+    assert root.locator("[data-action=path]").get_attribute("aria-pressed") == "false"
+    root.locator("[data-action=layout]").click()
+    root.locator("[data-action=fit-view]").click()
+    page.wait_for_timeout(300)
+    _shot(root, "hs_cfa.png")
+
+
+def test_poldem_screenshot(notebook: NotebookPage) -> None:
+    notebook.run(4)
+    root = notebook.cell(4).locator(".semw-root")
+    root.wait_for(timeout=60_000)
+    root.locator('[data-edge="dem65 ~ dem60"] [data-role=coef]').wait_for()
+    assert root.locator("[data-role=r2]").count() >= 11
+    root.scroll_into_view_if_needed()
+    _shot(root, "poldem_sem.png")
+
+
+def test_auto_fit_refits_after_a_drawn_edit(notebook: NotebookPage) -> None:
+    notebook.run(5)
+    root = notebook.cell(5).locator(".semw-root")
+    root.wait_for(timeout=60_000)
+    root.scroll_into_view_if_needed()
+    # fitted on creation, without pressing Fit
+    root.locator('[data-edge="visual =~ x3"] [data-role=coef]').wait_for()
+    # select the latent, click a palette column: it becomes an indicator, and the model refits
+    root.locator("[data-node=visual] ellipse").click()
+    root.locator("[data-column=x4]").click()
+    root.locator('[data-edge="visual =~ x4"] [data-role=coef]').wait_for(timeout=30_000)
+    assert root.locator("[data-role=r2]").count() == 4
