@@ -54,7 +54,7 @@ def _user_table(model: str | pd.DataFrame) -> pd.DataFrame:
 def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
         estimator: str = "ML", missing: str = "listwise", std_lv: bool = False,
         orthogonal: bool = False, fixed_x: bool = True, se: str = "standard",
-        bootstrap: int = 1000, seed: int | None = None, n_jobs: int = 1,
+        bootstrap: int | None = None, seed: int | None = None, n_jobs: int = 1,
         boot_ci: str = "perc", **options: Any) -> Any:
     """Fit a structural equation model.
 
@@ -79,8 +79,9 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
     se : {"standard", "bootstrap"}
         CB-SEM standard errors from the information matrix, or from ``bootstrap`` resamples
         (percentile, bias-corrected and BCa intervals; ML on complete data).
-    bootstrap : int
-        Number of resamples: for ``se="bootstrap"``, and for PLS (where 0 means none).
+    bootstrap : int, optional
+        Number of resamples. CB-SEM: used with ``se="bootstrap"`` (default 1000). PLS: any
+        number > 0 bootstraps the paths, loadings, weights and HTMT (default none).
     seed : int, optional
         Seed of the bootstrap's random numbers.
     n_jobs : int
@@ -99,8 +100,10 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
 
         if missing != "listwise":
             options.setdefault("missing", missing)
-        if se == "bootstrap":
+        if bootstrap is not None:
             options.setdefault("bootstrap", bootstrap)
+        elif se == "bootstrap":
+            options.setdefault("bootstrap", 1000)
         if seed is not None:
             options.setdefault("seed", seed)
         return fit_pls(model, data, **options)
@@ -139,7 +142,8 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
     if se == "bootstrap":
         from semwidget.bootstrap import bootstrap_result
 
-        result = bootstrap_result(result, bootstrap, seed=seed, n_jobs=n_jobs, ci=boot_ci)
+        result = bootstrap_result(result, 1000 if bootstrap is None else bootstrap, seed=seed,
+                                  n_jobs=n_jobs, ci=boot_ci)
     return result
 
 

@@ -27,9 +27,11 @@ from semwidget.widget_layout import auto_layout, place_nodes
 
 _log = logging.getLogger(__name__)
 
-_SEM_OPTIONS = ("estimator", "missing", "std_lv", "orthogonal")
-_PLS_OPTIONS = ("scheme", "bootstrap", "seed", "consistent")
-FIT_OPTIONS = _SEM_OPTIONS + _PLS_OPTIONS
+_SEM_OPTIONS = ("estimator", "missing", "std_lv", "orthogonal", "fixed_x", "se", "n_jobs",
+                "boot_ci")
+_SHARED_OPTIONS = ("bootstrap", "seed")  # CB-SEM with se="bootstrap", and PLS
+_PLS_OPTIONS = ("scheme", "consistent")
+FIT_OPTIONS = _SEM_OPTIONS + _SHARED_OPTIONS + _PLS_OPTIONS
 
 # Keys the kernel derives; the front end may read them but never set them.
 _DERIVED_TRAITS = ("table", "counts", "results", "columns")
