@@ -372,6 +372,79 @@ class SEMWidget(anywidget.AnyWidget):
         with self._fit_lock:
             pass
 
+    # ------------------------------------------------------------------ one-click edits
+
+    def add_indirect(self, x: str, y: str | None = None, *,
+                     chain: list[str] | None = None) -> list[str]:
+        """Write labels and ``:=`` lines for the indirect effect(s) of ``x`` on ``y``.
+
+        Every chain of regressions from ``x`` to ``y`` (or only ``chain``, e.g.
+        ``["x", "m", "y"]``) gets labels where it has none and one defined parameter per
+        specific effect (plus their total). With data, the model is refitted so the effect,
+        its SE and CI appear in :attr:`results` (``edges["name := a*b"]``).
+
+        Returns
+        -------
+        list of str
+            Names of the defined parameters written into the syntax.
+        """
+        from semwidget.model_edits import add_indirect
+
+        table = syntax_module.parse(self.syntax)
+        new, names = add_indirect(table, x, y, chain=chain)
+        self.syntax = syntax_module.emit(new)
+        if self._data is not None:
+            self.fit()
+        return names
+
+    def show_modindices(self, k: int = 5) -> pd.DataFrame:
+        """Show the ``k`` largest modification indices as dashed "ghost" arrows.
+
+        Returns
+        -------
+        DataFrame
+            The rows shown (``lhs op rhs mi epc sepc_all``), also in ``results["ghosts"]``.
+        """
+        if self.result is None or getattr(self.result, "engine", "sem") != "sem":
+            raise SemWidgetError("modification indices need a CB-SEM fit: press Fit first")
+        mi = self.result.modindices(sort=True, top=int(k))
+        ghosts = [
+            {"edge": widget_state.edge_key(str(r.lhs), str(r.op), str(r.rhs)),
+             "lhs": str(r.lhs), "op": str(r.op), "rhs": str(r.rhs),
+             "mi": float(r.mi), "epc": float(r.epc), "sepc_all": float(r.sepc_all)}
+            for r in mi.itertuples(index=False)
+        ]
+        self.results = {**self.results, "ghosts": ghosts}
+        return mi
+
+    def add_ghost(self, edge: str) -> dict[str, Any]:
+        """Add a suggested parameter (``"lhs op rhs"``) to the model, refit, report the change.
+
+        Returns
+        -------
+        dict
+            ``edge``, ``chisq_before``, ``chisq_after``, ``cfi_before``, ``cfi_after`` and the
+            differences; also in ``results["change"]``.
+        """
+        from semwidget.model_edits import add_parameter
+
+        parts = str(edge).split()
+        if len(parts) != 3:
+            raise SemWidgetError(f"cannot read the suggested parameter {edge!r}")
+        before = dict(getattr(self.result, "fit_measures", {}) or {})
+        table = syntax_module.parse(self.syntax)
+        self.syntax = syntax_module.emit(add_parameter(table, *parts))
+        after = self.fit().fit_measures
+        change = {"edge": str(edge)}
+        for key in ("chisq", "cfi"):
+            b, a = before.get(key), after.get(key)
+            change[f"{key}_before"] = widget_state.json_number(b) if b is not None else None
+            change[f"{key}_after"] = widget_state.json_number(a)
+            change[f"delta_{key}"] = (widget_state.json_number(a - b)
+                                      if b is not None and a is not None else None)
+        self.results = {**self.results, "change": change}
+        return change
+
     # ------------------------------------------------------------------ messages
 
     def _on_custom_msg(self, widget: Any, content: Any, buffers: Any) -> None:
@@ -383,6 +456,21 @@ class SEMWidget(anywidget.AnyWidget):
                 self.auto_layout()
             except SemWidgetError as err:
                 self.error = str(err)
+        elif kind in ("indirect", "modindices", "add_ghost"):
+            try:
+                if kind == "indirect":
+                    chain = content.get("chain")
+                    self.add_indirect(str(content.get("x", chain[0] if chain else "")),
+                                      content.get("y"),
+                                      chain=list(chain) if chain else None)
+                elif kind == "modindices":
+                    self.show_modindices(int(content.get("k", 5)))
+                else:
+                    self.add_ghost(str(content.get("edge", "")))
+            except SemWidgetError as err:
+                self.error = str(err)
+            except (TypeError, ValueError) as err:
+                self.error = f"Ignored a malformed {kind!r} message from the diagram: {err}"
         else:
             self.error = f"Ignored an unknown message from the diagram: {content!r}"
 

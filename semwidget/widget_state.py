@@ -266,7 +266,7 @@ class EngineTrait(traitlets.TraitType[str, str]):
 # --------------------------------------------------------------------------- table <-> JSON
 
 
-def _json_number(value: object) -> float | None:
+def json_number(value: object) -> float | None:
     if value is None:
         return None
     number = float(value)  # type: ignore[arg-type]
@@ -286,7 +286,7 @@ def table_records(table: pd.DataFrame) -> list[dict[str, Any]]:
             elif column in _STR_COLUMNS:
                 record[column] = "" if item is None or item != item else str(item)
             else:
-                record[column] = _json_number(item)
+                record[column] = json_number(item)
         records.append(record)
     return records
 
@@ -356,7 +356,7 @@ def _estimate_value(row: Mapping[str, Any], column: str) -> float | None:
     if column not in row:
         return None
     try:
-        return _json_number(row[column])
+        return json_number(row[column])
     except (TypeError, ValueError):
         return None
 
@@ -395,13 +395,13 @@ def results_payload(result: Any) -> dict[str, Any]:
             "ci_upper": _estimate_value(row, "ci_upper"),
             "label": "" if label is None or label != label else str(label),
         }
-    r2 = {str(name): _json_number(value) for name, value in dict(result.r2).items()}
+    r2 = {str(name): json_number(value) for name, value in dict(result.r2).items()}
     measures = getattr(result, "fit_measures", None)
     if measures is None and _is_number(getattr(result, "srmr", None)):
         # A PLS result has no chi-square family; its fit bar shows the SRMR.
         measures = {"srmr": result.srmr}
     fit = {
-        str(name): _json_number(value)
+        str(name): json_number(value)
         for name, value in dict(measures or {}).items()
         if _is_number(value) or value is None
     }
