@@ -10,6 +10,7 @@ from typing import Any
 from semwidget.errors import DataError, ModelSpecError, ModelSyntaxError, SemWidgetError
 from semwidget.fitting import fit
 from semwidget.results import FitResult
+from semwidget.simulate import simulate
 from semwidget.syntax import emit, parse
 
 __version__ = "0.1.0"
@@ -32,7 +33,14 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    # Heavier pieces (widget, data sets, exploration) load on first use.
+    if name == "explore":
+        # factor_analyzer (scikit-learn) is slow to import: load on first use. The module and
+        # the function share a name, so pin the function once the module has been imported.
+        from semwidget.explore import explore as func
+
+        globals()["explore"] = func
+        return func
+    # The widget (anywidget, mini-racer) and the data sets load on first use.
     if name == "SEMWidget":
         from semwidget.widget import SEMWidget
 
@@ -41,12 +49,4 @@ def __getattr__(name: str) -> Any:
         import semwidget.datasets as datasets
 
         return datasets
-    if name == "simulate":
-        from semwidget.simulate import simulate
-
-        return simulate
-    if name == "explore":
-        from semwidget.explore import explore
-
-        return explore
     raise AttributeError(f"module 'semwidget' has no attribute {name!r}")

@@ -368,9 +368,21 @@ def _check_observed(pop: Population) -> None:
             "perfectly correlated variables", name=involved[0] if involved else None)
 
 
+def _exact_moments(x: np.ndarray, pop: Population) -> np.ndarray:
+    """Rescale a sample so its mean and covariance equal the population's exactly."""
+    n, p = x.shape
+    if n <= p:
+        raise DataError(f"empirical=True needs more cases than observed variables ({n} ≤ {p})")
+    centred = x - x.mean(axis=0)
+    sample = centred.T @ centred / (n - 1)
+    # whiten with the sample Cholesky factor, colour with the population one
+    white = np.linalg.solve(np.linalg.cholesky(sample), centred.T).T
+    return white @ np.linalg.cholesky(pop.observed_cov.to_numpy()).T + pop.mean[:p]
+
+
 def simulate(model: Any, n: int, *, seed: int | np.random.Generator | None = None,
              likert: int | Mapping[str, int] | None = None, standardized: bool = True,
-             latent: bool = False) -> pd.DataFrame:
+             latent: bool = False, empirical: bool = False) -> pd.DataFrame:
     """Draw a sample from a model with known parameters.
 
     Parameters
@@ -403,6 +415,12 @@ def simulate(model: Any, n: int, *, seed: int | np.random.Generator | None = Non
         Unwritten covariances are 0 either way.
     latent : bool
         Also return the latent scores (as extra columns after the observed ones).
+    empirical : bool
+        Make the sample means and covariance matrix (denominator ``n - 1``) of the observed
+        variables equal the population ones exactly, as ``MASS::mvrnorm(empirical = TRUE)``
+        does; fitting a model to such data gives the population values of its parameters in
+        the model's own scaling (up to the factor (n − 1)/n of ML's divide-by-n covariance, so
+        use a large ``n``). Applied before any Likert cut; latent scores are left as drawn.
 
     Returns
     -------
@@ -433,6 +451,8 @@ def simulate(model: Any, n: int, *, seed: int | np.random.Generator | None = Non
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     e = rng.standard_normal((int(n), len(pop.names))) @ L.T
     scores = e @ pop.B.T + pop.mean
+    if empirical:
+        scores[:, : pop.n_obs] = _exact_moments(scores[:, : pop.n_obs], pop)
     keep = pop.names if latent else pop.observed
     out = pd.DataFrame(scores[:, : len(keep)], columns=keep)
     if spec:
