@@ -1,8 +1,10 @@
 /**
  * Placement of edge labels (coefficients, fixed values, parameter labels). Each label tries
  * positions along its edge, on the line first and then beside it along the normal, and takes the
- * cheapest one that overlaps no node and no label already placed; edges with the least room are
- * placed first. Crossing other edges costs extra but is allowed.
+ * cheapest one that overlaps no node, no label already placed and no other covariance arc or
+ * variance loop (a label may sit on its own arc: its backing box hides the line under the text);
+ * edges with the least room are placed first. Crossing other (directed) edges costs extra but is
+ * allowed.
  */
 import { type Box, boxAround, boxesOverlap } from "./geometry";
 import type { Point } from "./model";
@@ -52,6 +54,16 @@ export function placeLabels(scene: Scene): void {
     const vq = q.shape === "var" ? 0 : 1;
     return vp - vq || lengthOf(geoms.get(p.key)!) - lengthOf(geoms.get(q.key)!);
   });
+  const curved = new Set(scene.edges.filter((e) => e.shape !== "arrow").map((e) => e.key));
+  // Bounding boxes of the edges, so a candidate is tested only against lines near it.
+  const extents = new Map<string, Box>();
+  for (const [k, g] of geoms) {
+    const xs = g.poly.map((p) => p.x);
+    const ys = g.poly.map((p) => p.y);
+    const x = Math.min(...xs);
+    const y = Math.min(...ys);
+    extents.set(k, { x, y, w: Math.max(...xs) - x, h: Math.max(...ys) - y });
+  }
   const placed: Box[] = [];
   for (const e of todo) {
     const g = geoms.get(e.key)!;
@@ -68,7 +80,11 @@ export function placeLabels(scene: Scene): void {
         for (const nb of nodeBoxes) if (boxesOverlap(r, nb, NODE_PAD)) hard++;
         for (const pb of placed) if (boxesOverlap(r, pb, LABEL_PAD)) hard++;
         let crossings = 0;
-        for (const [k, og] of geoms) if (k !== e.key && polyCrosses(og.poly, r)) crossings++;
+        for (const [k, og] of geoms) {
+          if (k === e.key || !boxesOverlap(r, extents.get(k)!) || !polyCrosses(og.poly, r)) continue;
+          if (curved.has(k)) hard++;
+          else crossings++;
+        }
         const cost = Math.abs(t - 0.5) * 4 + Math.abs(off) * 1.5 + crossings * 2.5;
         if (hard === 0) {
           if (!best || cost < best.cost) best = { t, off, cost };

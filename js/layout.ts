@@ -38,6 +38,8 @@ interface Block {
   side: Side;
   w: number;
   h: number;
+  /** Indicators drawn in reverse order (chosen so residual-covariance arcs cross less). */
+  reversed?: boolean;
 }
 
 /** Each construct's indicators (observed variables that only measure or form it). */
@@ -122,8 +124,9 @@ function makeBlock(owner: string, members: string[], side: Side, ctx: Ctx): Bloc
 }
 
 /** Centres of a block's construct and indicators, given the block's top-left corner. */
-function placeBlock(b: Block, x0: number, y0: number, ctx: Ctx, out: Layout): void {
+function placeBlock(blk: Block, x0: number, y0: number, ctx: Ctx, out: Layout): void {
   const { kinds, gap } = ctx;
+  const b = blk.reversed ? { ...blk, members: [...blk.members].reverse() } : blk;
   const c = sizeOf(b.owner, kinds);
   const sizes = b.members.map((n) => sizeOf(n, kinds));
   if (b.members.length === 0) {
@@ -221,6 +224,104 @@ function alignLinkedRows(
   }
 }
 
+/** Number of pairs of intervals that interleave (a < c < b < d): arcs on one side that cross. */
+export function interleavings(spans: Array<[number, number]>): number {
+  let n = 0;
+  for (let i = 0; i < spans.length; i++) {
+    for (let j = i + 1; j < spans.length; j++) {
+      const [a, b] = spans[i]!;
+      const [c, d] = spans[j]!;
+      // Shared endpoints do not count: the arcs' attachment points are spread apart.
+      if ((a < c && c < b && b < d) || (c < a && a < d && d < b)) n++;
+    }
+  }
+  return n;
+}
+
+function lexLess(a: number[], b: number[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! < b[i]!;
+  return false;
+}
+
+/** At most this many linked blocks are searched exhaustively (2^n orders). */
+const MAX_FLIP_SEARCH = 8;
+
+/**
+ * Residual covariances between indicators of blocks on the same side are drawn as arcs along
+ * their row (or column). Choose, for each group of such linked blocks, which blocks list their
+ * indicators in reverse so the fewest arcs cross (then the shortest total span; then as few and
+ * as far right/down reversals as possible). E.g. repeated measures y1..y4 / y5..y8 with
+ * y1~~y5 ... y4~~y8 become y1 y2 y3 y4 | y8 y7 y6 y5, where the arcs nest instead of crossing.
+ */
+function orderLinkedRows(
+  m: LayoutInput,
+  blocks: Map<string, string[]>,
+  blockOf: Map<string, Block>,
+  corner: Map<string, Point>,
+  ctx: Ctx,
+): void {
+  const ownerOf = new Map<string, string>();
+  for (const [o, ms] of blocks) for (const x of ms) ownerOf.set(x, o);
+  const pairs: Array<[string, string, string, string]> = [];
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    let r = x;
+    while (parent.get(r) !== r) r = parent.get(r)!;
+    parent.set(x, r);
+    return r;
+  };
+  for (const r of m.table) {
+    if (r.op !== "~~" || r.lhs === r.rhs) continue;
+    const oa = ownerOf.get(r.lhs);
+    const ob = ownerOf.get(r.rhs);
+    if (!oa || !ob || !corner.has(oa) || !corner.has(ob)) continue;
+    if (blockOf.get(oa)!.side !== blockOf.get(ob)!.side) continue;
+    pairs.push([r.lhs, r.rhs, oa, ob]);
+    for (const o of [oa, ob]) if (!parent.has(o)) parent.set(o, o);
+    if (oa !== ob) parent.set(find(oa), find(ob));
+  }
+  const groups = new Map<string, string[]>();
+  for (const o of parent.keys()) {
+    const list = groups.get(find(o)) ?? [];
+    list.push(o);
+    groups.set(find(o), list);
+  }
+  for (const members of groups.values()) {
+    if (members.length < 2 || members.length > MAX_FLIP_SEARCH) continue;
+    const side = blockOf.get(members[0]!)!.side;
+    const horizontalRow = side === "top" || side === "bottom";
+    const along = (p: Point): number => (horizontalRow ? p.x : p.y);
+    // Bit 0 is the last block along the row, so ties prefer reversing blocks further right/down.
+    members.sort((p, q) => along(corner.get(q)!) - along(corner.get(p)!));
+    const inGroup = new Set(members);
+    const arcs = pairs.filter(([, , oa, ob]) => inGroup.has(oa) && inGroup.has(ob));
+    let best: { mask: number; key: number[] } | null = null;
+    for (let mask = 0; mask < 1 << members.length; mask++) {
+      const pos: Layout = {};
+      let flips = 0;
+      members.forEach((o, i) => {
+        const reversed = ((mask >> i) & 1) === 1;
+        if (reversed) flips++;
+        const c = corner.get(o)!;
+        placeBlock({ ...blockOf.get(o)!, reversed }, c.x, c.y, ctx, pos);
+      });
+      const spans = arcs.map(([a, b]): [number, number] => {
+        const pa = along(pos[a]!);
+        const pb = along(pos[b]!);
+        return [Math.min(pa, pb), Math.max(pa, pb)];
+      });
+      const length = spans.reduce((s, [a, b]) => s + (b - a), 0);
+      const key = [interleavings(spans), Math.round(length), flips];
+      const better = !best || lexLess(key, best.key);
+      if (better) best = { mask, key };
+    }
+    members.forEach((o, i) => {
+      const reversed = ((best!.mask >> i) & 1) === 1;
+      blockOf.set(o, { ...blockOf.get(o)!, reversed });
+    });
+  }
+}
+
 const ELK_OPTIONS: Record<string, string> = {
   "elk.algorithm": "layered",
   "elk.direction": "RIGHT",
@@ -249,11 +350,16 @@ export function autoLayout(m: LayoutInput): Layout {
   if (edges.length === 0) {
     // Pure measurement model: constructs in a row, indicators below, covariances arc above.
     let x = MARGIN;
+    const blockOf = new Map<string, Block>();
+    const corner = new Map<string, Point>();
     for (const n of structural) {
       const b = makeBlock(n, blocks.get(n) ?? [], "bottom", ctx);
-      placeBlock(b, x, MARGIN + 40, ctx, out);
+      blockOf.set(n, b);
+      corner.set(n, { x, y: MARGIN + 40 });
       x += b.w + 56;
     }
+    orderLinkedRows(m, blocks, blockOf, corner, ctx);
+    for (const [id, c] of corner) placeBlock(blockOf.get(id)!, c.x, c.y, ctx, out);
     return out;
   }
 
@@ -288,6 +394,7 @@ export function autoLayout(m: LayoutInput): Layout {
     corner.set(child.id, { x: MARGIN + (child.x ?? 0), y: MARGIN + (child.y ?? 0) });
   }
   alignLinkedRows(m, blocks, blockOf, corner);
+  orderLinkedRows(m, blocks, blockOf, corner, ctx);
   for (const [id, c] of corner) {
     const b = blockOf.get(id);
     if (b) placeBlock(b, c.x, c.y, ctx, out);
@@ -335,35 +442,52 @@ export function mergeLayout(existing: Layout, m: LayoutInput): Layout {
   for (const n of missing) {
     const a = auto[n.name] ?? { x: 0, y: 0 };
     let p: Point = { x: a.x + dx, y: a.y + dy };
+    let step: Point | null = null;
     const owner = ownerOf.get(n.name);
     if (owner && out[owner] && auto[owner]) {
-      const sibs = (blocks.get(owner) ?? []).filter((s) => s !== n.name && out[s]);
-      if (sibs.length >= 1 && auto[sibs[sibs.length - 1]!]) {
-        // Continue the row/column of placed siblings, however the user arranged it.
-        const lastS = sibs[sibs.length - 1]!;
-        p = { x: out[lastS]!.x + (a.x - auto[lastS]!.x), y: out[lastS]!.y + (a.y - auto[lastS]!.y) };
+      const sibs = (blocks.get(owner) ?? []).filter((s) => s !== n.name && out[s] && auto[s]);
+      if (sibs.length >= 1) {
+        // Continue the row/column from the sibling next to it in the automatic layout, however
+        // the user arranged the others; if that slot is taken, the next one along.
+        const dist = (s: string): number => Math.hypot(auto[s]!.x - a.x, auto[s]!.y - a.y);
+        const near = sibs.reduce((best, s) => (dist(s) < dist(best) ? s : best));
+        step = { x: a.x - auto[near]!.x, y: a.y - auto[near]!.y };
+        p = { x: out[near]!.x + step.x, y: out[near]!.y + step.y };
       } else {
         p = { x: out[owner]!.x + (a.x - auto[owner]!.x), y: out[owner]!.y + (a.y - auto[owner]!.y) };
       }
     }
-    out[n.name] = freeSpot(n.name, p, out, boxOf);
+    out[n.name] = freeSpot(n.name, p, out, boxOf, step);
   }
   return out;
 }
 
-/** The nearest point to `p` (on rings of growing radius) where `name` overlaps no placed node. */
+/** Clearance kept between a placed node and others; below the indicator gap so slots fit. */
+const FREE_PAD = 8;
+
+/**
+ * Where `name` overlaps no placed node: `p`, else the next free slot along `step` (the row or
+ * column of its siblings), else the nearest point on rings of growing radius.
+ */
 function freeSpot(
   name: string,
   p: Point,
   placed: Layout,
   boxOf: (n: string, p: Point) => { x: number; y: number; w: number; h: number },
+  step: Point | null = null,
 ): Point {
   const others = Object.entries(placed).filter(([k]) => k !== name);
   const clear = (q: Point): boolean => {
     const b = boxOf(name, q);
-    return others.every(([k, o]) => !boxesOverlap(b, boxOf(k, o), 14));
+    return others.every(([k, o]) => !boxesOverlap(b, boxOf(k, o), FREE_PAD));
   };
   if (clear(p)) return p;
+  if (step && Math.hypot(step.x, step.y) > 1) {
+    for (let k = 1; k <= 12; k++) {
+      const q = { x: p.x + step.x * k, y: p.y + step.y * k };
+      if (clear(q)) return q;
+    }
+  }
   for (let r = 24; r < 2000; r += 24) {
     const steps = Math.max(8, Math.round(r / 8));
     for (let i = 0; i < steps; i++) {

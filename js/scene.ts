@@ -2,6 +2,7 @@
  * The diagram as geometry: node boxes, edge curves, arrowheads and label texts, computed from
  * the state and the layout. Pure; shared by the renderer, label placement and drag updates.
  */
+import { type ArcRoute, LOOP_SPREAD, type LoopInfo, arcPoints, chooseArcSides, loopTilt, planArcs } from "./arcs";
 import { fmt, stars } from "./format";
 import { formatNumber } from "./emit";
 import {
@@ -58,6 +59,8 @@ export interface SceneEdge {
   /** Covariances: extra turn (radians) of the departure at `from` / `to`, spreading arcs apart. */
   turnA?: number;
   turnB?: number;
+  /** Covariances along a row or column: drawn as a nested arc on one side (see arcs.ts). */
+  route?: ArcRoute;
   label: EdgeLabel | null;
 }
 
@@ -159,7 +162,7 @@ function spreadCovEnds(edges: SceneEdge[], byName: Map<string, SceneNode>): void
   interface End { e: SceneEdge; atA: boolean; ang: number; base: number; span: number; side: number }
   const ends = new Map<string, End[]>();
   for (const e of edges) {
-    if (e.shape !== "cov") continue;
+    if (e.shape !== "cov" || e.route) continue;
     const a = byName.get(e.from)!;
     const b = byName.get(e.to)!;
     const [aa, bb] = covDepartures(e, a, b);
@@ -213,6 +216,19 @@ function curveGeom(s: Point, c: Point, t: Point, heads: string): EdgeGeom {
   return { d: `M${r2(s.x)},${r2(s.y)}Q${r2(c.x)},${r2(c.y)} ${r2(t.x)},${r2(t.y)}`, heads, at, poly };
 }
 
+function cubicGeom(s: Point, c1: Point, c2: Point, t: Point, heads: string, samples: number): EdgeGeom {
+  const at = (u: number) => {
+    const v = 1 - u;
+    const tx = 3 * v * v * (c1.x - s.x) + 6 * v * u * (c2.x - c1.x) + 3 * u * u * (t.x - c2.x);
+    const ty = 3 * v * v * (c1.y - s.y) + 6 * v * u * (c2.y - c1.y) + 3 * u * u * (t.y - c2.y);
+    return { p: cubic(s, c1, c2, t, u), n: normalOf(tx, ty) };
+  };
+  const poly: Point[] = [];
+  for (let k = 0; k <= samples; k++) poly.push(cubic(s, c1, c2, t, k / samples));
+  const p = (q: Point): string => `${r2(q.x)},${r2(q.y)}`;
+  return { d: `M${p(s)}C${p(c1)} ${p(c2)} ${p(t)}`, heads, at, poly };
+}
+
 /** Geometry of an edge between its two (current) node positions. */
 export function edgeGeometry(e: SceneEdge, a: SceneNode, b: SceneNode): EdgeGeom {
   if (e.shape === "arrow" && e.bend !== 0) {
@@ -239,6 +255,10 @@ export function edgeGeometry(e: SceneEdge, a: SceneNode, b: SceneNode): EdgeGeom
       poly: [s, t],
     };
   }
+  if (e.shape === "cov" && e.route) {
+    const [s, c1, c2, t] = arcPoints(e, a, b);
+    return cubicGeom(s, c1, c2, t, arrowHead(s, c1) + arrowHead(t, c2), 16);
+  }
   if (e.shape === "cov") {
     const dx = b.x - a.x;
     const dy = b.y - a.y;
@@ -254,7 +274,7 @@ export function edgeGeometry(e: SceneEdge, a: SceneNode, b: SceneNode): EdgeGeom
   }
   // Variance: a loop on the node's outline around the outward angle `bend`.
   const ang = e.bend;
-  const spread = 0.5;
+  const spread = LOOP_SPREAD;
   const dir = (q: number): Point => ({ x: Math.cos(q), y: Math.sin(q) });
   const d1 = dir(ang - spread);
   const d2 = dir(ang + spread);
@@ -348,22 +368,13 @@ export function buildScene(st: DiagramState, layout: Layout): Scene {
     let shape: EdgeShape = "arrow";
     let from = lhs;
     let to = rhs;
-    let bend = 0;
+    const bend = 0;
     if (op === "~" || op === "<~") {
       from = rhs;
       to = lhs;
-    } else if (op === "~~" && lhs === rhs) {
-      shape = "var";
-      bend = loopAngle(lhs, byName, st);
     } else if (op === "~~") {
-      shape = "cov";
-      const a = byName.get(lhs)!;
-      const b = byName.get(rhs)!;
-      // Curve away from the diagram's centre so it does not cut through the model.
-      const nrm = normalOf(b.x - a.x, b.y - a.y);
-      const mx = (a.x + b.x) / 2 - cx;
-      const my = (a.y + b.y) / 2 - cy;
-      bend = nrm.x * mx + nrm.y * my >= 0 ? 1 : -1;
+      // Sides of arcs and loops are chosen once every edge is known (below).
+      shape = lhs === rhs ? "var" : "cov";
     }
     edges.push({ key, lhs, op, rhs, shape, from, to, bend, label: edgeLabel(row, r, st) });
   };
@@ -380,6 +391,31 @@ export function buildScene(st: DiagramState, layout: Layout): Scene {
       if (lhs !== rhs || st.options.residuals) addEdge(lhs, op, rhs, null);
     }
   }
+  const ownerOf = new Map<string, string>();
+  for (const r of st.table) {
+    if ((r.op === "=~" || r.op === "<~") && byName.get(r.rhs)?.kind === "observed" && byName.has(r.lhs) && !ownerOf.has(r.rhs)) {
+      ownerOf.set(r.rhs, r.lhs);
+    }
+  }
+  chooseArcSides(edges, byName, ownerOf, { x: cx, y: cy });
+  const arcSides = new Map<string, number[]>();
+  for (const e of edges) {
+    if (!e.route) continue;
+    for (const n of [e.from, e.to]) arcSides.set(n, [...(arcSides.get(n) ?? []), Math.atan2(e.route.dy, e.route.dx)]);
+  }
+  const loops = new Map<string, LoopInfo>();
+  let arcLabelH = 0;
+  for (const e of edges) {
+    if (e.shape === "var") {
+      e.bend = loopAngle(e.from, byName, st, ownerOf, arcSides.get(e.from) ?? []);
+      const side = { x: Math.round(Math.cos(e.bend)), y: Math.round(Math.sin(e.bend)) };
+      e.bend += loopTilt(e.from, side, edges, byName);
+      loops.set(e.from, { dir: { x: Math.cos(e.bend), y: Math.sin(e.bend) }, reach: 32 + (e.label ? e.label.h + 4 : 0) });
+    } else if (e.route && e.label) {
+      arcLabelH = Math.max(arcLabelH, e.label.h);
+    }
+  }
+  planArcs(edges, nodes, byName, loops, arcLabelH);
   avoidNodes(edges, byName);
   spreadCovEnds(edges, byName);
   // Covariances under directed paths so arrows stay on top.
@@ -390,18 +426,24 @@ export function buildScene(st: DiagramState, layout: Layout): Scene {
 /**
  * Outward angle of a variance loop, on an axis so loops sit squarely above/below/beside nodes:
  * an indicator's loop points away from its construct; any other node's loop goes where its edges
- * leave the most room.
+ * (and the covariance arcs routed on its sides, at angles `arcSides`) leave the most room.
  */
-function loopAngle(name: string, byName: Map<string, SceneNode>, st: DiagramState): number {
+function loopAngle(
+  name: string,
+  byName: Map<string, SceneNode>,
+  st: DiagramState,
+  ownerOf: Map<string, string>,
+  arcSides: number[],
+): number {
   const n = byName.get(name)!;
-  const construct = st.table.find((r) => (r.op === "=~" || r.op === "<~") && r.rhs === name && byName.has(r.lhs));
   const axes = [-Math.PI / 2, Math.PI / 2, 0, Math.PI];
   const snap = (ang: number): number => Math.round(ang / (Math.PI / 2)) * (Math.PI / 2);
-  if (n.kind === "observed" && construct) {
-    const c = byName.get(construct.lhs)!;
+  const owner = ownerOf.get(name);
+  if (owner) {
+    const c = byName.get(owner)!;
     return snap(Math.atan2(n.y - c.y, n.x - c.x));
   }
-  const dirs: number[] = [];
+  const dirs: number[] = [...arcSides];
   for (const r of st.table) {
     if (!EDGE_OPS.has(r.op) || r.lhs === r.rhs) continue;
     const other = r.lhs === name ? r.rhs : r.rhs === name ? r.lhs : null;
@@ -437,6 +479,13 @@ function crossesNode(e: SceneEdge, byName: Map<string, SceneNode>): boolean {
 function avoidNodes(edges: SceneEdge[], byName: Map<string, SceneNode>): void {
   for (const e of edges) {
     if (e.shape === "var" || !crossesNode(e, byName)) continue;
+    if (e.route) {
+      // A routed arc only rises higher; its side and nesting order stay.
+      const lift = e.route.lift;
+      for (let k = 1; k <= 8 && crossesNode(e, byName); k++) e.route.lift = lift + 20 * k;
+      if (crossesNode(e, byName)) e.route.lift = lift;
+      continue;
+    }
     const orig = e.bend;
     const tries =
       e.shape === "arrow"
