@@ -29,10 +29,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from scipy import stats
 
-from semwidget.defined import compile_expression
+from semwidget.defined import defined_functions
 from semwidget.engines import cbsem
 from semwidget.engines.ram import RAMModel
 from semwidget.errors import DataError, ModelSpecError, SemWidgetError
@@ -318,29 +317,13 @@ def fit_resamples(model: RAMModel, X: np.ndarray, idx: np.ndarray, theta0: np.nd
 
 # ---- replicate values ------------------------------------------------------------------------
 
-def _defined_functions(table: pd.DataFrame, model: RAMModel):
-    labelled: dict[str, int] = {}
-    for pos, tix in enumerate(model.table_index):
-        lab = table.at[tix, "label"]
-        if lab:
-            labelled.setdefault(lab, pos)
-    funcs = []
-    known = set(labelled)
-    for tix in table.index[table["op"] == ":="]:
-        name = table.at[tix, "lhs"]
-        where = f"{name} := {table.at[tix, 'rhs']}"
-        funcs.append((tix, name, compile_expression(table.at[tix, "rhs"], known, where)))
-        known.add(name)
-    return labelled, funcs
-
-
 def replicate_values(result: FitResult, theta: np.ndarray
                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Table-row values, std.all values and admissibility of each replicate."""
     model = result.model
     table = result.table
     n_rows = len(table)
-    labelled, funcs = _defined_functions(table, model)
+    labelled, funcs = defined_functions(table, model)
     est = np.full((len(theta), n_rows), np.nan)
     std = np.full((len(theta), n_rows), np.nan)
     admissible = np.ones(len(theta), dtype=bool)

@@ -5,8 +5,14 @@ from __future__ import annotations
 import ast
 import math
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from semwidget.errors import ModelSpecError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from semwidget.engines.ram import RAMModel
 
 _FUNCS: dict[str, Callable[..., float]] = {
     "sqrt": math.sqrt, "exp": math.exp, "log": math.log, "abs": abs,
@@ -60,3 +66,29 @@ def compile_expression(text: str, known: set[str], where: str) -> Callable[[Mapp
         return float(eval(code, {"__builtins__": {}}, env))  # noqa: S307 - names checked above
 
     return evaluate
+
+
+def defined_functions(table: pd.DataFrame, model: RAMModel
+                      ) -> tuple[dict[str, int], list[tuple[int, str, Callable]]]:
+    """The labelled model rows and a compiled function per ``:=`` row of a full table.
+
+    Returns
+    -------
+    labelled : dict
+        Label -> position of its first row in ``model`` (the value the label stands for).
+    funcs : list of (table index, name, function)
+        In table order; a definition may use the labels and the names defined before it.
+    """
+    labelled: dict[str, int] = {}
+    for pos, tix in enumerate(model.table_index):
+        lab = table.at[tix, "label"]
+        if lab:
+            labelled.setdefault(lab, pos)
+    funcs = []
+    known = set(labelled)
+    for tix in table.index[table["op"] == ":="]:
+        name = table.at[tix, "lhs"]
+        where = f"{name} := {table.at[tix, 'rhs']}"
+        funcs.append((tix, name, compile_expression(table.at[tix, "rhs"], known, where)))
+        known.add(name)
+    return labelled, funcs

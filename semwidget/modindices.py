@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from semwidget.engines.cbsem import expected_information
-from semwidget.engines.ram import RAMModel
+from semwidget.engines.ram import RAMModel, row_indices
 from semwidget.errors import ModelSpecError
 from semwidget.partable import roles
 
@@ -100,14 +100,7 @@ def _extended(model: RAMModel, rows: list[tuple[str, str, str]], fixed_rows: lis
         pidx[r] = nxt
         nxt += 1
     for lhs, op, rhs in rows:
-        if op == "=~":
-            k, i, j = 0, pos[rhs], pos[lhs]
-        elif op == "~":
-            k, i, j = 0, pos[lhs], pos[rhs]
-        elif op == "~~":
-            k, i, j = 1, pos[lhs], pos[rhs]
-        else:
-            k, i, j = 2, pos[lhs], pos[lhs]
+        k, i, j = row_indices(lhs, op, rhs, pos)
         kind.append(k)
         ri.append(i)
         rj.append(j)

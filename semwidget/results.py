@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from semwidget.defined import compile_expression
+from semwidget.defined import defined_functions
 from semwidget.engines.ram import Implied, RAMModel
 
 Z975 = float(stats.norm.ppf(0.975))
@@ -212,21 +212,9 @@ def defined_rows(table: pd.DataFrame, model: RAMModel, theta: np.ndarray, values
                  std_lv: np.ndarray, std_all: np.ndarray, vcov: np.ndarray | None
                  ) -> dict[int, tuple[float, float, float, float]]:
     """Estimate, SE (delta method), std.lv and std.all of each ``:=`` row, by table index."""
-    defs = table.index[table["op"] == ":="]
-    if len(defs) == 0:
+    if not (table["op"] == ":=").any():
         return {}
-    labelled = {}
-    for pos, tix in enumerate(model.table_index):
-        lab = table.at[tix, "label"]
-        if lab:
-            labelled.setdefault(lab, pos)
-    funcs = []
-    known = set(labelled)
-    for tix in defs:
-        name = table.at[tix, "lhs"]
-        funcs.append((tix, name, compile_expression(table.at[tix, "rhs"], known,
-                                                     f"{name} := {table.at[tix, 'rhs']}")))
-        known.add(name)
+    labelled, funcs = defined_functions(table, model)
 
     def evaluate(vals: np.ndarray) -> dict[str, float]:
         env = {lab: float(vals[pos]) for lab, pos in labelled.items()}

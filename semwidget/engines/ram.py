@@ -15,6 +15,19 @@ import pandas as pd
 
 from semwidget.errors import ModelSpecError
 
+ROW_OPS = ("=~", "~", "~~", "~1")
+
+
+def row_indices(lhs: str, op: str, rhs: str, pos: dict[str, int]) -> tuple[int, int, int]:
+    """Kind (0 directed, 1 symmetric, 2 intercept) and matrix indices of one parameter row."""
+    if op == "=~":
+        return 0, pos[rhs], pos[lhs]
+    if op == "~":
+        return 0, pos[lhs], pos[rhs]
+    if op == "~~":
+        return 1, pos[lhs], pos[rhs]
+    return 2, pos[lhs], pos[lhs]
+
 
 @dataclass
 class RAMModel:
@@ -60,18 +73,9 @@ class RAMModel:
             zip(table["lhs"], table["op"], table["rhs"], table["free"], table["ustart"],
                 strict=True)
         ):
-            if op == "=~":
-                k, i, j = 0, pos[rhs], pos[lhs]
-            elif op == "~":
-                k, i, j = 0, pos[lhs], pos[rhs]
-            elif op == "~~":
-                k, i, j = 1, pos[lhs], pos[rhs]
-            elif op == "~1":
-                if not meanstructure:
-                    continue
-                k, i, j = 2, pos[lhs], pos[lhs]
-            else:
+            if op not in ROW_OPS or (op == "~1" and not meanstructure):
                 continue
+            k, i, j = row_indices(lhs, op, rhs, pos)
             kinds.append(k)
             ii.append(i)
             jj.append(j)
