@@ -460,6 +460,9 @@ def bootstrap_draws(result: FitResult, n_boot: int = 1000, seed: int | None = No
     BootstrapError
         If fewer than half of the resamples converge.
     """
+    if result.model.meanstructure:
+        raise ModelSpecError("the bootstrap does not yet resample models with intercepts "
+                             "('~ 1'); remove them or use se='standard'")
     if result.estimator != "ML" or result.missing != "listwise":
         raise ModelSpecError("the bootstrap is implemented for ML on complete data "
                              f"(this fit: estimator={result.estimator!r}, "

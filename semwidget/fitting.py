@@ -123,7 +123,8 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
     user = _user_table(model)
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"data must be a pandas DataFrame, not {type(data).__name__}")
-    meanstructure = missing == "fiml"
+    # As lavaan: a model with intercepts (~1), or FIML, gets a mean structure.
+    meanstructure = missing == "fiml" or bool((user["op"] == "~1").any())
     full = build(user, [str(c) for c in data.columns], std_lv=std_lv, orthogonal=orthogonal,
                  fixed_x=fixed_x, meanstructure=meanstructure)
     ov = observed_names(full)
@@ -233,10 +234,15 @@ def check_identified(full: pd.DataFrame, n_par: int, n_moments: int) -> None:
 def fit_complete(full: pd.DataFrame, ov: list[str], mom: Moments, est: str,
                  options: dict[str, Any], frame: pd.DataFrame | None = None) -> FitResult:
     """ML / GLS / ULS on complete data (listwise)."""
-    full = fill_exogenous(full, ov, mom.cov)
-    model = RAMModel.from_table(full, ov)
+    ms = bool((full["op"] == "~1").any())
+    if ms and est != "ML":
+        raise ModelSpecError(f"intercepts ('~ 1') are estimated with ML; {est} fits the "
+                             "covariances only")
+    full = fill_exogenous(full, ov, mom.cov, mom.mean)
+    model = RAMModel.from_table(full, ov, meanstructure=ms)
     nx = int(len(set(full.loc[full["exo"] == 1, "lhs"])))
-    n_mom = count_moments(len(ov), nx)
+    n_mom = count_moments(len(ov), nx, ms)
+    mean = mom.mean if ms else None
     check_identified(full, model.n_par, n_mom)
     # lavaan's least-squares estimators (GLS, ULS) fit the unbiased (N - 1) covariance matrix.
     S = mom.cov if est == "ML" else mom.cov * mom.n / (mom.n - 1.0)
@@ -246,7 +252,7 @@ def fit_complete(full: pd.DataFrame, ov: list[str], mom: Moments, est: str,
     bounds = inequality_bounds(full)
     while True:
         if est == "ML":
-            res = cbsem.fit_ml(model, S, mom.n, theta0)
+            res = cbsem.fit_ml(model, S, mom.n, theta0, mean=mean)
         else:
             res = cbsem.fit_wls(model, S, mom.n, theta0, W)
         if res.vcov is None:
@@ -263,7 +269,7 @@ def fit_complete(full: pd.DataFrame, ov: list[str], mom: Moments, est: str,
             bounds.pop(label)
         full["free"] = renumber_free(full["free"].to_numpy())
         old_theta = dict(zip(model.table_index, model.values(res.theta), strict=True))
-        model = RAMModel.from_table(full, ov)
+        model = RAMModel.from_table(full, ov, meanstructure=ms)
         theta0 = np.zeros(model.n_par)
         for pos, tix in enumerate(model.table_index):
             if model.pidx[pos] >= 0:
@@ -271,7 +277,7 @@ def fit_complete(full: pd.DataFrame, ov: list[str], mom: Moments, est: str,
     imp = model.implied(res.theta)
     df = n_mom - n_par
     measures = complete_fit_measures(S, imp.sigma, mom.n, est, res.fmin, n_par, df,
-                                     full, ov, W)
+                                     full, ov, W, mean=mean, mu=imp.mu if ms else None)
     if est != "ML":
         mom = Moments(mom.names, mom.n, S, mom.mean, mom.data)
     return assemble(full, model, res, imp, mom, measures, est, options, frame)
@@ -296,8 +302,13 @@ def _unidentified_message(full: pd.DataFrame, model: RAMModel, theta: np.ndarray
 
 def complete_fit_measures(S: np.ndarray, sigma: np.ndarray, n: int, est: str, fmin: float,
                           npar: int, df: int, full: pd.DataFrame, ov: list[str],
-                          W: np.ndarray | None) -> dict[str, float]:
-    """Every fit measure for a complete-data fit, with lavaan's formulas."""
+                          W: np.ndarray | None, mean: np.ndarray | None = None,
+                          mu: np.ndarray | None = None) -> dict[str, float]:
+    """Every fit measure for a complete-data fit, with lavaan's formulas.
+
+    ``mean`` and ``mu`` (sample and implied means) are given when the model has a mean
+    structure; then SRMR, GFI and the log-likelihood include the means, as in lavaan.
+    """
     out: dict[str, float] = {"npar": float(npar), "ntotal": float(n)}
     # lavaan scales least-squares statistics by N - 1 (they fit the unbiased covariance).
     chisq = n * fmin if est == "ML" else 2.0 * (n - 1) * fmin
@@ -306,13 +317,13 @@ def complete_fit_measures(S: np.ndarray, sigma: np.ndarray, n: int, est: str, fm
     out["df"] = float(df)
     out["pvalue"] = float(stats.chi2.sf(chisq, df)) if df > 0 else math.nan
     out["chisq_df"] = chisq / df if df > 0 else math.nan
-    b_chisq, b_df = baseline_complete(S, n, est, full, ov, W)
+    b_chisq, b_df = baseline_complete(S, n, est, full, ov, W, means=mean is not None)
     out["baseline_chisq"] = b_chisq
     out["baseline_df"] = float(b_df)
     out["baseline_pvalue"] = float(stats.chi2.sf(b_chisq, b_df)) if b_df > 0 else math.nan
     out.update(fm.incremental(chisq, df, b_chisq, b_df))
     out.update(fm.rmsea_measures(chisq, df, n if est == "ML" else n - 1))
-    out.update(fm.residual_measures(S, sigma))
+    out.update(fm.residual_measures(S, sigma, mean, mu))
     xs = set(full.loc[full["exo"] == 1, "lhs"])
     is_x = np.array([v in xs for v in ov])
     r, c = cbsem.vech_indices(S.shape[0])
@@ -320,12 +331,22 @@ def complete_fit_measures(S: np.ndarray, sigma: np.ndarray, n: int, est: str, fm
     keep = ~(is_x[r] & is_x[c])
     Wg = W if W is not None else cbsem.wls_weight(sigma, "GLS")
     Wg = Wg[np.ix_(keep, keep)]
-    out.update(fm.gfi_measures(S[r, c][keep], sigma[r, c][keep], Wg, df, nel=len(r)))
+    obs, imp_m = S[r, c][keep], sigma[r, c][keep]
+    nel = len(r)
+    if mean is not None and mu is not None:
+        # the mean block is weighted by Sigma^-1, as lavaan's WLS.V for ML with means
+        p = len(mean)
+        block = np.zeros((p + len(obs), p + len(obs)))
+        block[:p, :p] = np.linalg.inv(sigma)
+        block[p:, p:] = Wg
+        Wg, obs, imp_m, nel = block, np.concatenate([mean, obs]), np.concatenate([mu, imp_m]), \
+            nel + p
+    out.update(fm.gfi_measures(obs, imp_m, Wg, df, nel=nel))
     if est == "ML":
         # With fixed.x the likelihood is conditional on the covariates: drop their marginal part.
         xi = np.flatnonzero(is_x)
         lx = fm.normal_loglik(S[np.ix_(xi, xi)], S[np.ix_(xi, xi)], n) if len(xi) else 0.0
-        logl = fm.normal_loglik(S, sigma, n) - lx
+        logl = fm.normal_loglik(S, sigma, n, mean, mu) - lx
         out["logl"] = logl
         out["unrestricted_logl"] = fm.normal_loglik(S, S, n) - lx
         out.update(fm.information_criteria(logl, npar, n))
@@ -336,7 +357,7 @@ def complete_fit_measures(S: np.ndarray, sigma: np.ndarray, n: int, est: str, fm
 
 
 def baseline_complete(S: np.ndarray, n: int, est: str, full: pd.DataFrame, ov: list[str],
-                      W: np.ndarray | None) -> tuple[float, int]:
+                      W: np.ndarray | None, means: bool = False) -> tuple[float, int]:
     """Chi-square and df of lavaan's baseline model: independent variables, fixed-x saturated."""
     fixed = set(full.loc[full["exo"] == 1, "lhs"])
     # the baseline keeps the covariates' block saturated, fixed or not (as lavaan does)
@@ -347,7 +368,10 @@ def baseline_complete(S: np.ndarray, n: int, est: str, full: pd.DataFrame, ov: l
     nx_fixed = len(fixed)
     free_var = np.flatnonzero(~is_x)
     n_x_free = 0 if nx_fixed else nx * (nx + 1) // 2
-    b_df = count_moments(p, nx_fixed) - len(free_var) - n_x_free
+    # with a mean structure the baseline's means are free (saturated): they add no misfit
+    b_df = count_moments(p, nx_fixed, means) - len(free_var) - n_x_free
+    if means:
+        b_df -= len(free_var) + (0 if nx_fixed else nx)
     if est == "ML":
         sig = np.diag(np.diag(S))
         xi = np.flatnonzero(is_x)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from semwidget.engines.ram import RAMModel
+from semwidget.engines.ram import Implied, RAMModel
 
 ESTIMATORS = ("ML", "GLS", "ULS")
 
@@ -118,15 +118,6 @@ def _ml_objective(sigma: np.ndarray, S: np.ndarray, logdet_s: float) -> tuple[fl
     return float(logdet + np.sum(S * inv) - logdet_s - p), inv
 
 
-def ml_gradient(model: RAMModel, theta: np.ndarray, S: np.ndarray) -> np.ndarray:
-    """Analytic gradient of the ML discrepancy."""
-    imp = model.implied(theta)
-    inv = np.linalg.inv(imp.sigma)
-    dsig, _ = model.jacobian(theta, imp)
-    R = inv @ (imp.sigma - S) @ inv
-    return dsig.reshape(len(dsig), -1) @ R.ravel()
-
-
 def expected_information(dsig: np.ndarray, inv: np.ndarray) -> np.ndarray:
     """``tr(Sigma^-1 dSigma_k Sigma^-1 dSigma_l)``: the expected Hessian of F_ML."""
     q = len(dsig)
@@ -134,12 +125,22 @@ def expected_information(dsig: np.ndarray, inv: np.ndarray) -> np.ndarray:
     return V.reshape(q, -1) @ V.transpose(0, 2, 1).reshape(q, -1).T
 
 
+def _ml_mean_objective(imp: Implied, S: np.ndarray, ld: float, mean: np.ndarray | None
+                       ) -> tuple[float, np.ndarray]:
+    f, inv = _ml_objective(imp.sigma, S, ld)
+    if mean is not None and np.isfinite(f):
+        d = mean - imp.mu
+        f += float(d @ inv @ d)
+    return f, inv
+
+
 def fit_ml(model: RAMModel, S: np.ndarray, n: int, theta0: np.ndarray, *,
-           max_iter: int = 500, tol: float = 1e-9) -> Estimate:
-    """Maximum likelihood: Fisher scoring with step halving, finished by Newton steps.
+           mean: np.ndarray | None = None, max_iter: int = 500, tol: float = 1e-9) -> Estimate:
+    """Maximum likelihood: Fisher scoring with step halving, finished by quasi-Newton steps.
 
     Fisher scoring converges only linearly when the model misfits; once the steps are small,
-    Newton steps on a Hessian differenced from the analytic gradient converge in one or two.
+    BFGS updates of the last Fisher information converge superlinearly. With ``mean`` (and a
+    model with a mean structure) the discrepancy gains ``(m - mu)' Sigma^-1 (m - mu)``.
 
     Parameters
     ----------
@@ -150,16 +151,20 @@ def fit_ml(model: RAMModel, S: np.ndarray, n: int, theta0: np.ndarray, *,
         Number of observations.
     theta0 : ndarray
         Starting values.
+    mean : ndarray, optional
+        Sample means, when the model has a mean structure.
     """
+    if mean is not None and not model.meanstructure:
+        mean = None
     sign, logdet_s = np.linalg.slogdet(S)
     ld = float(logdet_s) if sign > 0 else 0.0
     theta = theta0.copy()
     imp = model.implied(theta)
-    f, inv = _ml_objective(imp.sigma, S, ld)
+    f, inv = _ml_mean_objective(imp, S, ld, mean)
     if not np.isfinite(f):
         theta = _repair_start(model, S, theta)
         imp = model.implied(theta)
-        f, inv = _ml_objective(imp.sigma, S, ld)
+        f, inv = _ml_mean_objective(imp, S, ld, mean)
     converged = False
     it = 0
     quasi = False
@@ -167,9 +172,8 @@ def fit_ml(model: RAMModel, S: np.ndarray, n: int, theta0: np.ndarray, *,
     H = np.eye(q)
     prev: tuple[np.ndarray, np.ndarray] | None = None
     for it in range(1, max_iter + 1):  # noqa: B007 - iteration count reported
-        dsig, _ = model.jacobian(theta, imp)
-        R = inv @ (imp.sigma - S) @ inv
-        grad = dsig.reshape(q, -1) @ R.ravel()
+        dsig, dmu = model.jacobian(theta, imp)
+        grad = _ml_gradient(imp, inv, S, mean, dsig, dmu)
         if quasi and prev is not None:
             # BFGS update of the last Fisher information: superlinear near the optimum.
             s_ = theta - prev[0]
@@ -179,14 +183,14 @@ def fit_ml(model: RAMModel, S: np.ndarray, n: int, theta0: np.ndarray, *,
                 Hs = H @ s_
                 H = H + np.outer(y_, y_) / sy - np.outer(Hs, Hs) / float(s_ @ Hs)
         else:
-            H = expected_information(dsig, inv)
+            H = _ml_information(dsig, dmu, inv, mean is not None)
         prev = (theta.copy(), grad)
         step = _solve(H, grad)
         t = 1.0
         while True:
             cand = theta - t * step
             imp_c = model.implied(cand)
-            f_c, inv_c = _ml_objective(imp_c.sigma, S, ld)
+            f_c, inv_c = _ml_mean_objective(imp_c, S, ld, mean)
             if np.isfinite(f_c) and f_c <= f + 1e-13:
                 break
             t *= 0.5
@@ -201,9 +205,28 @@ def fit_ml(model: RAMModel, S: np.ndarray, n: int, theta0: np.ndarray, *,
             converged = True
             break
         quasi = quasi or size < 1e-2
-    dsig, _ = model.jacobian(theta, imp)
-    vcov = _inverse(expected_information(dsig, inv) * (n / 2.0))
+    dsig, dmu = model.jacobian(theta, imp)
+    vcov = _inverse(_ml_information(dsig, dmu, inv, mean is not None) * (n / 2.0))
     return Estimate(theta, f, converged, it, vcov)
+
+
+def _ml_gradient(imp: Implied, inv: np.ndarray, S: np.ndarray, mean: np.ndarray | None,
+                 dsig: np.ndarray, dmu: np.ndarray) -> np.ndarray:
+    q = len(dsig)
+    if mean is None:
+        R = inv @ (imp.sigma - S) @ inv
+        return dsig.reshape(q, -1) @ R.ravel()
+    d = mean - imp.mu
+    R = inv @ (imp.sigma - S - np.outer(d, d)) @ inv
+    return dsig.reshape(q, -1) @ R.ravel() - 2.0 * dmu @ (inv @ d)
+
+
+def _ml_information(dsig: np.ndarray, dmu: np.ndarray, inv: np.ndarray, means: bool
+                    ) -> np.ndarray:
+    info = expected_information(dsig, inv)
+    if means:
+        info = info + 2.0 * dmu @ inv @ dmu.T
+    return info
 
 
 def duplication_matrix(p: int) -> np.ndarray:

@@ -86,3 +86,20 @@ visual =~ x1 + l2*x2 + x3
 textual =~ x4 + x5 + x6
 speed =~ x7 + x8 + x9
 l2 > 0.6"
+
+HS_INTERCEPTS <- "
+visual =~ x1 + x2 + x3
+textual =~ x4 + x5 + x6
+speed =~ x7 + x8 + x9
+x1 ~ 1
+x4 ~ 1"
+
+GROWTH <- "
+i =~ 1*t1 + 1*t2 + 1*t3 + 1*t4
+s =~ 0*t1 + 1*t2 + 2*t3 + 3*t4
+t1 ~ 0*1
+t2 ~ 0*1
+t3 ~ 0*1
+t4 ~ 0*1
+i ~ 1
+s ~ 1"

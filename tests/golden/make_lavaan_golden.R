@@ -137,6 +137,25 @@ golden_case("hs_eq_constraint", HS_EQ_CONSTRAINT, HS_CSV, hs, "cfa",
 golden_case("hs_ineq_constraint", HS_INEQ_CONSTRAINT, HS_CSV, hs, "cfa",
             notes = "inequality constraint l2 > 0.6, active at the solution")
 
+# A linear growth curve needs repeated measures: simulate them (seeded) and ship the CSV.
+GROWTH_CSV <- "tests/golden/data/growth.csv"
+make_growth <- function() {
+  set.seed(1939)
+  n <- 200
+  i <- rnorm(n, 10, 2)
+  s <- 0.3 * (i - 10) + rnorm(n, 1.5, 0.8)
+  t <- sapply(0:3, function(k) i + k * s + rnorm(n, 0, 1.2))
+  colnames(t) <- paste0("t", 1:4)
+  write.csv(round(t, 4), GROWTH_CSV, row.names = FALSE)
+}
+make_growth()
+growth <- read.csv(GROWTH_CSV)
+
+golden_case("hs_intercepts", HS_INTERCEPTS, HS_CSV, hs, "cfa",
+            notes = "intercepts in the syntax switch on the mean structure (saturated means)")
+golden_case("growth", GROWTH, GROWTH_CSV, growth, "sem",
+            notes = "linear latent growth curve written with sem(): observed intercepts fixed to 0, latent means free")
+
 # An index of the cases above, so tests can iterate without globbing.
 write_golden(list(lavaan_version = as.character(packageVersion("lavaan")), cases = CASES),
              "cases.json")
