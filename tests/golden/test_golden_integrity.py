@@ -128,8 +128,14 @@ def test_ml_chisq_and_logl_follow_from_the_matrices(name: str) -> None:
     assert names == names_i
     n, p = case["nobs"], len(names)
     f_ml = _logdet(sigma) + np.trace(s @ np.linalg.inv(sigma)) - _logdet(s) - p
+    mean_part = 0.0
+    if "implied_mean" in case and case["options"]["missing"] != "ml":
+        # a mean structure adds (m - mu)' Sigma^-1 (m - mu) to F_ML
+        d = np.array([case["sample_mean"][v] - case["implied_mean"][v] for v in names])
+        mean_part = float(d @ np.linalg.inv(sigma) @ d)
+    f_ml += mean_part
     assert math.isclose(n * f_ml, case["fit"]["chisq"], rel_tol=1e-7, abs_tol=1e-7)
-    logl = _normal_logl(n, s, sigma)
+    logl = _normal_logl(n, s, sigma) - n / 2 * mean_part
     exo = [names.index(v) for v in _exogenous(case)]
     if exo:
         # With fixed.x = TRUE lavaan reports logl of the endogenous variables given the covariates.
