@@ -103,3 +103,16 @@ t3 ~ 0*1
 t4 ~ 0*1
 i ~ 1
 s ~ 1"
+
+HS_SECOND_ORDER <- "
+visual =~ x1 + x2 + x3
+textual =~ x4 + x5 + x6
+speed =~ x7 + x8 + x9
+g =~ visual + textual + speed"
+
+POLDEM_MIXED <- "
+ind60 =~ x1 + x2 + x3
+dem60 =~ y1 + y2 + y3 + y4
+dem60 ~ ind60
+y5 ~ dem60 + x1
+y6 ~ y5"

@@ -156,6 +156,11 @@ golden_case("hs_intercepts", HS_INTERCEPTS, HS_CSV, hs, "cfa",
 golden_case("growth", GROWTH, GROWTH_CSV, growth, "sem",
             notes = "linear latent growth curve written with sem(): observed intercepts fixed to 0, latent means free")
 
+golden_case("hs_second_order", HS_SECOND_ORDER, HS_CSV, hs, "cfa",
+            notes = "second-order factor g measured by three first-order factors")
+golden_case("poldem_mixed", POLDEM_MIXED, POLDEM_CSV, poldem, "sem",
+            notes = "observed outcomes regressed on a latent and on an indicator of another latent")
+
 # An index of the cases above, so tests can iterate without globbing.
 write_golden(list(lavaan_version = as.character(packageVersion("lavaan")), cases = CASES),
              "cases.json")
