@@ -57,11 +57,12 @@ export class Canvas {
     for (const n of Array.from(g.querySelectorAll<SVGGElement>("[data-node]"))) {
       this.nodeEls.set(n.getAttribute("data-node")!, n);
     }
-    for (const e of Array.from(g.querySelectorAll<SVGGElement>("[data-edge]"))) {
-      this.edgeEls.set(e.getAttribute("data-edge")!, {
+    // Suggested (ghost) edges move with their nodes too.
+    for (const e of Array.from(g.querySelectorAll<SVGGElement>("[data-edge], [data-ghost]"))) {
+      this.edgeEls.set(e.getAttribute("data-edge") ?? e.getAttribute("data-ghost")!, {
         g: e,
-        line: e.querySelector(".semw-edge, .semw-cov"),
-        head: e.querySelector(".semw-head"),
+        line: e.querySelector(".semw-edge, .semw-cov, .semw-ghost"),
+        head: e.querySelector(".semw-head, .semw-ghost-head"),
         hit: e.querySelector(".semw-hit"),
         label: e.querySelector(".semw-edge-label"),
       });

@@ -40,6 +40,7 @@ import {
   normalizeState,
 } from "./model";
 import { layoutScene } from "./render";
+import { ModelTools } from "./tools";
 import { type Snapshot, UndoStack } from "./undo";
 
 /** What the editor needs from the anywidget model (a stub in tests). */
@@ -54,7 +55,7 @@ export interface ModelPort {
   offMsg(cb: (msg: unknown) => void): void;
 }
 
-type Mode = "select" | "path" | "covariance";
+type Mode = "select" | "path" | "covariance" | "indirect";
 
 interface Drag {
   kind: "move" | "edge" | "pan" | "box";
@@ -98,6 +99,7 @@ export class Editor {
   private optionBoxes = new Map<keyof Options, HTMLInputElement>();
   private listeners: Array<[string, () => void]> = [];
   private typingSnapshot: Snapshot | null = null;
+  private readonly tools: ModelTools;
   private readonly msgHandler = (msg: unknown): void => this.onMessage(msg);
   private readonly saveLayout = debounce(() => this.pushLayout(), 100);
   private readonly sendSyntax = debounce((text: string) => {
@@ -127,6 +129,28 @@ export class Editor {
     add("fit-view", "Fit diagram to view", "\u2922 View", () => this.canvas.fitView());
     add("engine", "Switch estimation engine between CB-SEM and PLS-SEM", "CB-SEM", () => this.toggleEngine());
     add("fit", "Fit the model", "\u25b6 Fit", () => this.fit());
+    this.tools = new ModelTools(d, {
+      send: (msg) => this.port.send(msg),
+      status: (msg) => this.setStatus(msg),
+      error: (msg) => this.showError(msg),
+      checkpoint: () => {
+        this.sendSyntax.flush();
+        this.undoStack.push(this.snapshot());
+        this.updateButtons();
+      },
+      highlight: (names) => {
+        this.selected = new Set(names);
+        this.canvas.setSelected(this.selected);
+        this.updateButtons();
+      },
+      exitIndirect: () => this.setMode("select"),
+    });
+    this.tools.onToggle = () => this.renderNow();
+    this.tools.indirectButton.addEventListener("click", () => this.setMode(this.mode === "indirect" ? "select" : "indirect"));
+    for (const b of [this.tools.modindicesButton, this.tools.indirectButton]) {
+      this.buttons.set(b.dataset.action!, b);
+      toolbar.append(b);
+    }
     this.buttons.get("path")!.setAttribute("aria-pressed", "false");
     this.buttons.get("covariance")!.setAttribute("aria-pressed", "false");
     this.buttons.get("engine")!.setAttribute("aria-pressed", "false");
@@ -158,8 +182,8 @@ export class Editor {
       this.optionBoxes.set(k, box);
       opts.append(el(d, "label", { className: "semw-opt" }, box, d.createTextNode(` ${text}`)));
     }
-    const bottom = el(d, "div", { className: "semw-bottom" }, this.fitEl, opts);
-    this.root.append(toolbar, main, bottom);
+    const bottom = el(d, "div", { className: "semw-bottom" }, this.tools.noteEl, this.fitEl, opts);
+    this.root.append(toolbar, main, this.tools.effectsEl, bottom);
     host.append(this.root);
 
     this.bindCanvas();
@@ -209,6 +233,7 @@ export class Editor {
       }
       case "results":
         this.results = st.results;
+        this.tools.setResults(this.results);
         this.setStatus("");
         break;
       case "options":
@@ -228,7 +253,10 @@ export class Editor {
         return;
       case "error":
         this.showError(typeof v === "string" ? v : "");
-        if (v) this.setStatus("");
+        if (v) {
+          this.setStatus("");
+          this.tools.kernelError();
+        }
         return;
       case "syntax":
         if (this.doc.activeElement !== this.textarea) this.textarea.value = typeof v === "string" ? v : "";
@@ -246,6 +274,7 @@ export class Editor {
       results: this.results,
       options: this.options,
       engine: this.engine,
+      ghosts: this.tools.ghosts(),
     };
   }
 
@@ -336,6 +365,7 @@ export class Editor {
     for (const k of [...this.selected]) if (!scene.byName.has(k) && !scene.edges.some((e) => e.key === k)) this.selected.delete(k);
     this.canvas.show(scene, this.selected);
     renderFitBar(this.fitEl, this.results, this.engine);
+    this.tools.update(this.model.table, this.engine, scene.edges.filter((e) => e.ghost).length);
     this.renderPalette();
     this.updateButtons();
     // New nodes got positions from the automatic layout: store them with the model.
@@ -386,10 +416,14 @@ export class Editor {
   // ---- actions --------------------------------------------------------------------------
 
   private setMode(mode: Mode): void {
+    const was = this.mode;
     this.mode = mode;
     this.buttons.get("path")!.setAttribute("aria-pressed", String(mode === "path"));
     this.buttons.get("covariance")!.setAttribute("aria-pressed", String(mode === "covariance"));
     this.canvasHost.dataset.mode = mode;
+    if (was === "indirect" && mode !== "indirect") this.tools.stopIndirect();
+    this.buttons.get("indirect")!.setAttribute("aria-pressed", String(mode === "indirect"));
+    if (mode === "indirect" && was !== "indirect") this.tools.startIndirect();
   }
 
   /** A free spot near the view centre for a new node. */
@@ -511,7 +545,14 @@ export class Editor {
     const t = e.target as HTMLElement | null;
     if (t && (t.tagName === "TEXTAREA" || t.tagName === "INPUT")) return;
     const mod = e.ctrlKey || e.metaKey;
-    if (mod && (e.key === "z" || e.key === "Z")) {
+    const ghost = t?.closest?.("[data-ghost]");
+    if (ghost && (e.key === "Enter" || e.key === " ")) {
+      e.preventDefault();
+      this.guard(() => this.tools.addGhost(ghost.getAttribute("data-ghost")!));
+    } else if (this.mode === "indirect" && e.key === "Enter") {
+      e.preventDefault();
+      this.guard(() => this.tools.finish());
+    } else if (mod && (e.key === "z" || e.key === "Z")) {
       e.preventDefault();
       this.guard(() => (e.shiftKey ? this.redo() : this.undo()));
     } else if (mod && (e.key === "y" || e.key === "Y")) {
@@ -584,9 +625,20 @@ export class Editor {
     const target = e.target as Element;
     const nodeG = target.closest?.("[data-node]");
     const edgeG = target.closest?.("[data-edge]");
+    const ghostG = target.closest?.("[data-ghost]");
     const p = this.canvas.toDiagram(e.clientX, e.clientY);
     const base = { start: p, startClient: { x: e.clientX, y: e.clientY }, origin: new Map<string, Point>(), moved: false, last: p };
     this.closePopup();
+    if (ghostG && !nodeG) {
+      this.drag = null;
+      this.tools.addGhost(ghostG.getAttribute("data-ghost")!);
+      return;
+    }
+    if (nodeG && this.mode === "indirect") {
+      this.drag = null;
+      this.tools.pick(nodeG.getAttribute("data-node")!, e.shiftKey, this.model.table);
+      return;
+    }
     if (nodeG) {
       const name = nodeG.getAttribute("data-node")!;
       if (this.mode !== "select") {
@@ -696,7 +748,7 @@ export class Editor {
           if (q.x >= b.x && q.x <= b.x + b.w && q.y >= b.y && q.y <= b.y + b.h) this.selected.add(n);
         }
       }
-    } else if (d.kind === "pan" && !d.moved) {
+    } else if (d.kind === "pan" && !d.moved && this.mode !== "indirect") {
       this.selected.clear();
     }
     this.canvas.setSelected(this.selected);

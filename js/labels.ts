@@ -48,12 +48,16 @@ export function placeLabels(scene: Scene): void {
     return s;
   };
   const todo = scene.edges.filter((e) => e.label && geoms.has(e.key));
-  // Variance loops have a single spot; then the shortest edges, which have the fewest options.
+  // Suggestions (ghosts) after every real label, so they never push a coefficient aside;
+  // variance loops have a single spot; then the shortest edges, which have the fewest options.
   todo.sort((p, q) => {
+    const gp = p.ghost ? 1 : 0;
+    const gq = q.ghost ? 1 : 0;
     const vp = p.shape === "var" ? 0 : 1;
     const vq = q.shape === "var" ? 0 : 1;
-    return vp - vq || lengthOf(geoms.get(p.key)!) - lengthOf(geoms.get(q.key)!);
+    return gp - gq || vp - vq || lengthOf(geoms.get(p.key)!) - lengthOf(geoms.get(q.key)!);
   });
+  const ghostKeys = new Set(scene.edges.filter((e) => e.ghost).map((e) => e.key));
   const curved = new Set(scene.edges.filter((e) => e.shape !== "arrow").map((e) => e.key));
   // Bounding boxes of the edges, so a candidate is tested only against lines near it.
   const extents = new Map<string, Box>();
@@ -81,7 +85,8 @@ export function placeLabels(scene: Scene): void {
         for (const pb of placed) if (boxesOverlap(r, pb, LABEL_PAD)) hard++;
         let crossings = 0;
         for (const [k, og] of geoms) {
-          if (k === e.key || !boxesOverlap(r, extents.get(k)!) || !polyCrosses(og.poly, r)) continue;
+          if (k === e.key || (!e.ghost && ghostKeys.has(k))) continue;
+          if (!boxesOverlap(r, extents.get(k)!) || !polyCrosses(og.poly, r)) continue;
           if (curved.has(k)) hard++;
           else crossings++;
         }

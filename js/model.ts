@@ -39,12 +39,38 @@ export interface EdgeResult {
   label?: string | null;
 }
 
+/** One suggested parameter (`results.ghosts[i]`), from the modification indices. */
+export interface GhostSuggestion {
+  edge: string;
+  lhs: string;
+  op: "=~" | "~" | "~~";
+  rhs: string;
+  mi: number;
+  epc: number | null;
+  sepc_all: number | null;
+}
+
+/** The effect of adding a suggested parameter (`results.change`). */
+export interface FitChange {
+  edge: string;
+  chisq_before: number | null;
+  chisq_after: number | null;
+  delta_chisq: number | null;
+  cfi_before: number | null;
+  cfi_after: number | null;
+  delta_cfi: number | null;
+}
+
 /** `results` trait; empty object (or null) before a fit. */
 export interface Results {
   engine?: string;
   edges?: Record<string, EdgeResult>;
   r2?: Record<string, number | null>;
   fit?: Record<string, number | null>;
+  /** Top modification indices, after a `{"type": "modindices"}` request (loosely typed JSON). */
+  ghosts?: unknown;
+  /** After a `{"type": "add_ghost"}` request (loosely typed JSON). */
+  change?: unknown;
 }
 
 /** `options` trait. */
@@ -79,6 +105,8 @@ export interface DiagramState {
   engine: Engine;
   /** Front-end only: observed nodes drawn but not yet in any row (never sent to Python). */
   extras?: string[];
+  /** Front-end only: suggested parameters drawn as dashed "ghost" edges (browser view). */
+  ghosts?: GhostSuggestion[];
 }
 
 export const DEFAULT_OPTIONS: Options = {

@@ -4,6 +4,7 @@
  */
 import { type Box, hexagonPoints } from "./geometry";
 import { fitItems, fitSummary } from "./fitbar";
+import { ghostDescription } from "./ghosts";
 import { mergeLayout } from "./layout";
 import { placeLabels } from "./labels";
 import type { DiagramState, Layout } from "./model";
@@ -79,7 +80,7 @@ export function renderLabel(e: SceneEdge, o: RenderOptions): VNode | null {
       h(
         "text",
         {
-          ...paint("label", o.standalone),
+          ...paint(l.role === "mi" ? "ghost-label" : "label", o.standalone),
           "data-role": i === 0 ? l.role : `${l.role}-detail`,
           x: 0,
           y: top + 6.5 + i * 13,
@@ -98,6 +99,7 @@ export function renderEdge(e: SceneEdge, scene: Scene, o: RenderOptions): VNode 
   const b = scene.byName.get(e.to);
   if (!a || !b) return null;
   const g = edgeGeometry(e, a, b);
+  if (e.ghost) return renderGhost(e, g.d, g.heads, o);
   const sel = o.selected?.has(e.key) ? " semw-selected" : "";
   const lineRole = e.shape === "arrow" ? "edge" : "cov";
   return h(
@@ -106,6 +108,24 @@ export function renderEdge(e: SceneEdge, scene: Scene, o: RenderOptions): VNode 
     o.interactive ? h("path", { ...paint("hit", o.standalone), d: g.d }) : null,
     h("path", { ...paint(lineRole, o.standalone), d: g.d, fill: "none" }),
     h("path", { ...paint("head", o.standalone), d: g.heads }),
+    renderLabel(e, o),
+  );
+}
+
+/**
+ * A suggested parameter: `<g data-ghost="lhs op rhs" data-role="ghost">`, dashed and muted, with
+ * its "MI 36.4" label; focusable and announced as a button in the browser (the editor adds it on
+ * click, Enter or Space).
+ */
+function renderGhost(e: SceneEdge, d: string, heads: string, o: RenderOptions): VNode {
+  const focus = o.interactive ? { tabindex: 0, role: "button", "aria-label": ghostDescription(e.ghost!) } : {};
+  return h(
+    "g",
+    { class: "semw-ghost-g", "data-ghost": e.key, "data-role": "ghost", "data-shape": e.shape, ...focus },
+    o.interactive ? h("title", {}, ghostDescription(e.ghost!)) : null,
+    o.interactive ? h("path", { ...paint("hit", o.standalone), d }) : null,
+    h("path", { ...paint("ghost", o.standalone), d, fill: "none" }),
+    h("path", { ...paint("ghost-head", o.standalone), d: heads }),
     renderLabel(e, o),
   );
 }

@@ -15,8 +15,9 @@ import {
   outlineDistance,
   textWidth,
 } from "./geometry";
+import { ghostLabel } from "./ghosts";
 import { nodesOf } from "./graph";
-import type { DiagramState, EdgeResult, Layout, Point, TableRow } from "./model";
+import type { DiagramState, EdgeResult, GhostSuggestion, Layout, Point, TableRow } from "./model";
 import { EDGE_OPS, edgeKey } from "./model";
 
 export interface SceneNode {
@@ -34,8 +35,8 @@ export type EdgeShape = "arrow" | "cov" | "var";
 
 export interface EdgeLabel {
   lines: string[];
-  /** "coef" after a fit, "modifier" for fixed values and labels before it. */
-  role: "coef" | "modifier";
+  /** "coef" after a fit, "modifier" for fixed values and labels before it, "mi" on ghosts. */
+  role: "coef" | "modifier" | "mi";
   w: number;
   h: number;
   /** Placement: parameter along the edge and signed offset along its normal. */
@@ -62,6 +63,8 @@ export interface SceneEdge {
   /** Covariances along a row or column: drawn as a nested arc on one side (see arcs.ts). */
   route?: ArcRoute;
   label: EdgeLabel | null;
+  /** A suggested parameter (modification index), drawn dashed; not part of the model. */
+  ghost?: GhostSuggestion;
 }
 
 export interface Scene {
@@ -359,12 +362,12 @@ export function buildScene(st: DiagramState, layout: Layout): Scene {
 
   const edges: SceneEdge[] = [];
   const seen = new Set<string>();
-  const addEdge = (lhs: string, op: string, rhs: string, row: TableRow | null): void => {
+  const addEdge = (lhs: string, op: string, rhs: string, row: TableRow | null, ghost?: GhostSuggestion): void => {
     const key = edgeKey({ lhs, op: op as TableRow["op"], rhs });
     if (seen.has(key) || !byName.has(lhs) || !byName.has(rhs)) return;
     if (op === "~~" && seen.has(`${rhs} ~~ ${lhs}`)) return;
     seen.add(key);
-    const r = fitted ? res!.edges![key] ?? (op === "~~" ? res!.edges![`${rhs} ~~ ${lhs}`] : undefined) : undefined;
+    const r = fitted && !ghost ? res!.edges![key] ?? (op === "~~" ? res!.edges![`${rhs} ~~ ${lhs}`] : undefined) : undefined;
     let shape: EdgeShape = "arrow";
     let from = lhs;
     let to = rhs;
@@ -376,7 +379,8 @@ export function buildScene(st: DiagramState, layout: Layout): Scene {
       // Sides of arcs and loops are chosen once every edge is known (below).
       shape = lhs === rhs ? "var" : "cov";
     }
-    edges.push({ key, lhs, op, rhs, shape, from, to, bend, label: edgeLabel(row, r, st) });
+    const label = ghost ? labelBox([ghostLabel(ghost)], "mi") : edgeLabel(row, r, st);
+    edges.push({ key, lhs, op, rhs, shape, from, to, bend, label, ...(ghost ? { ghost } : {}) });
   };
   for (const row of st.table) {
     if (!EDGE_OPS.has(row.op)) continue;
@@ -391,6 +395,9 @@ export function buildScene(st: DiagramState, layout: Layout): Scene {
       if (lhs !== rhs || st.options.residuals) addEdge(lhs, op, rhs, null);
     }
   }
+  // Suggested parameters between drawn nodes that the model does not have yet; they take part
+  // in arc sides, nesting and bending like real edges, so they are drawn where they would go.
+  for (const g of st.ghosts ?? []) if (g.lhs !== g.rhs) addEdge(g.lhs, g.op, g.rhs, null, g);
   const ownerOf = new Map<string, string>();
   for (const r of st.table) {
     if ((r.op === "=~" || r.op === "<~") && byName.get(r.rhs)?.kind === "observed" && byName.has(r.lhs) && !ownerOf.has(r.rhs)) {

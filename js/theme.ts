@@ -19,7 +19,10 @@ export type Role =
   | "label-bg"
   | "label"
   | "hit"
-  | "fit";
+  | "fit"
+  | "ghost"
+  | "ghost-head"
+  | "ghost-label";
 
 interface Paint {
   fill?: [string, string]; // [css var expression, concrete light value]
@@ -50,6 +53,10 @@ const PAINT: Record<Role, Paint> = {
   label: { fill: FG, extra: { "font-size": "11px" } },
   hit: { fill: ["none", "none"], stroke: ["transparent", "transparent"], width: 10 },
   fit: { fill: FG2, extra: { "font-size": "11.5px" } },
+  // Suggestions: the secondary text colour (muted in both themes), dashed.
+  ghost: { fill: ["none", "none"], stroke: FG2, width: 1.3, extra: { "stroke-dasharray": "6 4" } },
+  "ghost-head": { fill: FG2, stroke: ["none", "none"] },
+  "ghost-label": { fill: FG2, extra: { "font-size": "10.5px", "font-style": "italic" } },
 };
 
 /** Attributes for an element of the given role: a class, plus concrete paint when standalone. */
@@ -85,7 +92,15 @@ export function themeCSS(): string {
     ".semw-svg .semw-selected>.semw-edge,.semw-svg .semw-selected>.semw-cov" +
       "{stroke:var(--jp-brand-color1, #1976d2);stroke-width:2.6}",
     ".semw-svg .semw-selected>.semw-head{fill:var(--jp-brand-color1, #1976d2)}",
-    ".semw-svg .semw-name,.semw-svg .semw-r2,.semw-svg .semw-label{pointer-events:none;user-select:none}",
+    ".semw-svg .semw-name,.semw-svg .semw-r2,.semw-svg .semw-label,.semw-svg .semw-ghost-label" +
+      "{pointer-events:none;user-select:none}",
+    ".semw-svg [data-ghost]{cursor:pointer;outline:none}",
+    ".semw-svg [data-ghost]:hover>.semw-ghost,.semw-svg [data-ghost]:focus-visible>.semw-ghost" +
+      "{stroke:var(--jp-brand-color1, #1976d2);stroke-width:2.2}",
+    ".semw-svg [data-ghost]:hover>.semw-ghost-head,.semw-svg [data-ghost]:focus-visible>.semw-ghost-head" +
+      "{fill:var(--jp-brand-color1, #1976d2)}",
+    ".semw-svg [data-ghost]:hover .semw-ghost-label,.semw-svg [data-ghost]:focus-visible .semw-ghost-label" +
+      "{fill:var(--jp-brand-color1, #1976d2);font-weight:600}",
   );
   return rules.join("\n");
 }
