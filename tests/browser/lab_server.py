@@ -17,6 +17,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -222,3 +224,27 @@ class NotebookPage:
         output = self.cell(index).locator(".jp-OutputArea-output")
         output.filter(has_text=contains).first.wait_for(timeout=timeout)
         return "\n".join(output.all_inner_texts())
+
+
+@contextmanager
+def open_notebook(chromium: Any, name: str, cells: list[str]) -> Iterator[NotebookPage]:
+    """Start JupyterLab, write ``cells`` as notebook ``name`` and open it in a new page.
+
+    The server's log tail is printed when the block fails, to show kernel-side errors.
+    """
+    with JupyterLab() as lab:
+        lab.write_notebook(name, cells)
+        context = chromium.new_context(
+            viewport={"width": 1500, "height": 1100}, device_scale_factor=2
+        )
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        nb = NotebookPage(page)
+        try:
+            nb.open(lab.url(f"lab/tree/{name}"))
+            yield nb
+        except Exception:
+            print(lab.log_tail())
+            raise
+        finally:
+            context.close()

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from lab_server import REPO, JupyterLab, NotebookPage
+from lab_server import REPO, NotebookPage, open_notebook
 
 pytestmark = pytest.mark.browser
 
@@ -56,22 +56,8 @@ CELLS = [
 
 @pytest.fixture(scope="module")
 def notebook(chromium: Any) -> Iterator[NotebookPage]:
-    with JupyterLab() as lab:
-        lab.write_notebook("NB.ipynb", CELLS)
-        context = chromium.new_context(
-            viewport={"width": 1500, "height": 1100}, device_scale_factor=2
-        )
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        nb = NotebookPage(page)
-        try:
-            nb.open(lab.url("lab/tree/NB.ipynb"))
-            yield nb
-        except Exception:
-            print(lab.log_tail())
-            raise
-        finally:
-            context.close()
+    with open_notebook(chromium, "NB.ipynb", CELLS) as nb:
+        yield nb
 
 
 def _centre(locator: Any) -> tuple[float, float]:
