@@ -35,6 +35,7 @@ from semwidget.defined import defined_functions
 from semwidget.engines import cbsem
 from semwidget.engines.ram import RAMModel
 from semwidget.errors import DataError, ModelSpecError, SemWidgetError
+from semwidget.progress import progress_bar
 from semwidget.results import standardized
 
 if TYPE_CHECKING:
@@ -280,12 +281,7 @@ def _run_batch(model: RAMModel, X: np.ndarray, idx: np.ndarray, theta0: np.ndarr
 def _progress(total: int, show: bool | None) -> Any:
     if show is False:
         return None
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:  # pragma: no cover - tqdm is a dependency
-        return None
-    return tqdm(total=total, desc="bootstrap", unit="resample", disable=show is None and
-                total < 200)
+    return progress_bar(total, "bootstrap", show, long_run=200)
 
 
 def draw_indices(n: int, n_boot: int, seed: int | None) -> np.ndarray:

@@ -13,7 +13,6 @@ to the sign of its full-sample estimate (SmartPLS's "individual sign changes").
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -23,6 +22,7 @@ from scipy import stats as sps
 from semwidget.engines.pls_estimate import derive, fit_weights
 from semwidget.engines.pls_model import BlockIndex
 from semwidget.engines.pls_quality import effects, htmt
+from semwidget.progress import progress_bar
 
 #: Budget (in float64 cells of ``B x p x p``) per chunk of resamples.
 CHUNK_CELLS = 2**22
@@ -122,19 +122,6 @@ def _chunks(total: int, size: int) -> Iterator[tuple[int, int]]:
         yield start, min(total, start + size)
 
 
-def _interactive() -> bool:
-    """True in a Jupyter kernel or at a terminal: where a progress bar helps."""
-    try:
-        from IPython import get_ipython  # optional: only to sense a Jupyter kernel
-
-        shell = get_ipython()
-        if shell is not None and hasattr(shell, "kernel"):
-            return True
-    except ImportError:
-        pass
-    return bool(getattr(sys.stderr, "isatty", lambda: False)())
-
-
 @dataclass
 class BootstrapDraws:
     """Bootstrap (and jackknife) values of every statistic.
@@ -190,13 +177,10 @@ def run_bootstrap(
     rng = np.random.default_rng(seed)
     chunk = int(np.clip(CHUNK_CELLS // max(p * p, 1), 16, 4000))
     total = n_boot + (n if jackknife else 0)
-    show = progress if progress is not None else (total >= 2000 and _interactive())
-    from tqdm.auto import tqdm
-
     kwargs = {"scheme": scheme, "tol": tol, "max_iter": max_iter, "consistent": consistent}
     parts: dict[str, list[np.ndarray]] = {}
     failed = not_converged = 0
-    with tqdm(total=total, desc="PLS bootstrap", unit="resample", disable=not show) as bar:
+    with progress_bar(total, "PLS bootstrap", progress, long_run=2000) as bar:
         for start, stop in _chunks(n_boot, chunk):
             s = weighted_correlations(z, draw_counts(n, stop - start, rng))
             usable = np.isfinite(s).all(axis=(1, 2))
