@@ -81,7 +81,8 @@ class JupyterLab:
     ...     page.goto(lab.url("lab/tree/NB.ipynb"))
     """
 
-    def __init__(self, startup_timeout: float = 90.0) -> None:
+    def __init__(self, startup_timeout: float = 90.0, app: str = "jupyterlab") -> None:
+        self.app = app  # "jupyterlab", or "notebook" for Notebook 7
         self.port = _free_port()
         self.token = secrets.token_hex(16)
         self._base = Path(tempfile.mkdtemp(prefix="semwidget-lab-"))
@@ -114,7 +115,7 @@ class JupyterLab:
 
     def start(self) -> JupyterLab:
         command = [
-            sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
+            sys.executable, "-m", self.app, "--no-browser", "--allow-root",
             "--ip=127.0.0.1", f"--port={self.port}", f"--IdentityProvider.token={self.token}",
             f"--ServerApp.root_dir={self.root}", "--ServerApp.port_retries=0",
         ]  # fmt: skip
@@ -227,12 +228,14 @@ class NotebookPage:
 
 
 @contextmanager
-def open_notebook(chromium: Any, name: str, cells: list[str]) -> Iterator[NotebookPage]:
-    """Start JupyterLab, write ``cells`` as notebook ``name`` and open it in a new page.
+def open_notebook(chromium: Any, name: str, cells: list[str], app: str = "jupyterlab"
+                  ) -> Iterator[NotebookPage]:
+    """Start JupyterLab (or Notebook 7 with ``app="notebook"``), write ``cells`` as notebook
+    ``name`` and open it in a new page.
 
     The server's log tail is printed when the block fails, to show kernel-side errors.
     """
-    with JupyterLab() as lab:
+    with JupyterLab(app=app) as lab:
         lab.write_notebook(name, cells)
         context = chromium.new_context(
             viewport={"width": 1500, "height": 1100}, device_scale_factor=2
@@ -241,7 +244,7 @@ def open_notebook(chromium: Any, name: str, cells: list[str]) -> Iterator[Notebo
         page.set_default_timeout(30_000)
         nb = NotebookPage(page)
         try:
-            nb.open(lab.url(f"lab/tree/{name}"))
+            nb.open(lab.url(f"lab/tree/{name}" if app == "jupyterlab" else f"notebooks/{name}"))
             yield nb
         except Exception:
             print(lab.log_tail())
