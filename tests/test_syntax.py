@@ -11,6 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from model_texts import HS, POLDEM
 
 from semwidget.errors import ModelSpecError, ModelSyntaxError, SemWidgetError
 from semwidget.syntax import COLUMNS, emit, parse, variables
@@ -18,19 +19,8 @@ from semwidget.syntax import COLUMNS, emit, parse, variables
 NAN = math.nan
 OPS = " (operators are =~ ~ ~~ <~ := == < >)"
 
-HS_MODEL = "\nvisual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
-
-POLDEM_MODEL = """
-ind60 =~ x1 + x2 + x3
-dem60 =~ y1 + y2 + y3 + y4
-dem65 =~ y5 + y6 + y7 + y8
-dem60 ~ ind60
-dem65 ~ ind60 + dem60
-y1 ~~ y5
-y2 ~~ y4 + y6
-y3 ~~ y7
-y4 ~~ y8
-y6 ~~ y8"""
+HS_MODEL = HS
+POLDEM_MODEL = POLDEM
 
 
 def rows(table: pd.DataFrame, *cols: str) -> list[tuple]:

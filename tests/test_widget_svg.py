@@ -9,26 +9,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from model_texts import HS, POLDEM
 
 from semwidget import svg_export, widget_layout
 from semwidget.fitting import fit
 from semwidget.widget import SEMWidget
 
 SVG = "{http://www.w3.org/2000/svg}"
-HS = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9\n"
-POLDEM = """
-ind60 =~ x1 + x2 + x3
-dem60 =~ y1 + y2 + y3 + y4
-dem65 =~ y5 + y6 + y7 + y8
-dem60 ~ ind60
-dem65 ~ ind60 + dem60
-y1 ~~ y5
-y2 ~~ y4 + y6
-y3 ~~ y7
-y4 ~~ y8
-y6 ~~ y8
-"""
-
 needs_bundle = pytest.mark.skipif(
     not svg_export.bundle_available(),
     reason="semwidget/static/render.js is not built (run `npm run build`)",

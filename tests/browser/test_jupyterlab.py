@@ -12,24 +12,11 @@ from typing import Any
 
 import pytest
 from lab_server import REPO, NotebookPage, open_notebook
+from model_texts import HS, POLDEM
 
 pytestmark = pytest.mark.browser
 
 DOCS = REPO / "docs"
-
-HS = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9\n"
-POLDEM = (
-    "ind60 =~ x1 + x2 + x3\n"
-    "dem60 =~ y1 + y2 + y3 + y4\n"
-    "dem65 =~ y5 + y6 + y7 + y8\n"
-    "dem60 ~ ind60\n"
-    "dem65 ~ ind60 + dem60\n"
-    "y1 ~~ y5\n"
-    "y2 ~~ y4 + y6\n"
-    "y3 ~~ y7\n"
-    "y4 ~~ y8\n"
-    "y6 ~~ y8\n"
-)
 
 CELLS = [
     # 0: the widget on the HS data, empty model

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from lab_server import REPO, NotebookPage, open_notebook
+from model_texts import HS
 
 pytestmark = [
     pytest.mark.browser,
@@ -15,7 +16,6 @@ pytestmark = [
                        reason="Notebook 7 (package `notebook`) is not installed"),
 ]
 
-HS = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
 CELLS = [
     "import semwidget\nfrom semwidget import datasets\n"
     f"w = semwidget.SEMWidget(datasets.load('hs1939'), {HS!r})\nw.fit()\nw",

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 from lab_server import REPO, NotebookPage, open_notebook
+from model_texts import HS
 
 pytestmark = pytest.mark.browser
 
-HS = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9\n"
 MEDIATION = HS + "textual ~ visual\nspeed ~ textual + visual\n"
 
 SETUP = (
