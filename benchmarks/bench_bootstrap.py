@@ -31,7 +31,7 @@ import pandas as pd  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from semwidget.bootstrap import bootstrap_result  # noqa: E402
+from semwidget.cb.bootstrap import bootstrap_result  # noqa: E402
 from semwidget.fitting import fit  # noqa: E402
 
 MODEL = """
@@ -83,7 +83,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--n-jobs", type=int, default=1)
     args = parser.parse_args()
-    data_path = ROOT / "semwidget" / "data" / "hs1939.csv"
+    data_path = ROOT / "semwidget" / "datasets" / "hs1939.csv"
     data = pd.read_csv(data_path)
     base = fit(MODEL, data)
     bootstrap_result(base, 20, seed=0, bca=False, progress=False)  # warm-up (imports)

@@ -29,7 +29,7 @@ import semopy  # noqa: E402
 import semwidget  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "semwidget" / "data"
+DATA = ROOT / "semwidget" / "datasets"
 HS = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
 POLDEM = """ind60 =~ x1 + x2 + x3
 dem60 =~ y1 + y2 + y3 + y4

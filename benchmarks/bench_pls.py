@@ -27,7 +27,7 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from semwidget.engines.pls import fit_pls  # noqa: E402
+from semwidget.pls.fit import fit_pls  # noqa: E402
 
 #: Published indicator loadings (Table 2) per construct.
 LOADINGS = {
@@ -58,7 +58,7 @@ def syntax() -> str:
 
 
 def model_table() -> pd.DataFrame:
-    """The user table of :func:`syntax` (columns of ``semwidget.syntax.parse``)."""
+    """The user table of :func:`syntax` (columns of ``semwidget.model.parse``)."""
     rows = [(c, "=~", i) for c in LOADINGS for i in items(c)]
     rows += [(dst, "~", src) for src, dst in PATHS]
     return pd.DataFrame(
@@ -128,7 +128,7 @@ def main() -> None:
 
     data = simulate()
     try:
-        from semwidget.syntax import parse
+        from semwidget.model import parse
 
         model = parse(syntax())
     except ImportError:  # the parser is a sibling module; the table is its output shape

@@ -17,7 +17,7 @@ const targets = [
   { ...common, entryPoints: ["js/widget.ts"], format: "esm", outfile: "semwidget/static/widget.js" },
   {
     ...common,
-    entryPoints: ["js/headless.ts"],
+    entryPoints: ["js/render/headless.ts"],
     format: "iife",
     outfile: "semwidget/static/render.js",
     // ELK's GWT code looks for `window`, `global` or `self` as its global object; an embedded

@@ -1,10 +1,11 @@
 /**
  * anywidget entry point: a thin adapter from the anywidget model to the Editor. All behaviour
- * lives in the framework-free modules (editor, graph, render, layout, ...).
+ * lives in the framework-free modules under model/, layout/, render/ and ui/.
  */
 import type { AnyModel, RenderProps } from "@anywidget/types";
 import css from "./widget.css";
-import { Editor, type ModelPort } from "./editor";
+import { Editor } from "./ui/editor";
+import type { ModelPort } from "./ui/port";
 
 const STYLE_ID = "semwidget-style";
 

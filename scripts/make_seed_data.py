@@ -19,7 +19,7 @@ the reproduced values beside them.
 
 Run from the repository root::
 
-    python scripts/make_seed_data.py            # writes into semwidget/data/
+    python scripts/make_seed_data.py            # writes into semwidget/datasets/
     python scripts/make_seed_data.py --out DIR  # writes elsewhere (e.g. to compare)
 """
 
@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA_DIR = ROOT / "semwidget" / "data"
+DATA_DIR = ROOT / "semwidget" / "datasets"
 
 # Both papers: "measured by the Likert five-point scale" (paper 1, section 4.2);
 # "a likert scale with a 5-point scale" (paper 2, Methodology).
@@ -243,14 +243,14 @@ def check_pls_paths(tol: float = 0.005) -> None:
 
 def make_cbsem() -> pd.DataFrame:
     """The simulated paper-1 data set (n = 663, 30 five-point items)."""
-    from semwidget.simulate import simulate
+    from semwidget.cb.simulate import simulate
 
     return simulate(cbsem_population(), CBSEM_N, seed=SEED_CBSEM, likert=LIKERT)
 
 
 def make_pls() -> pd.DataFrame:
     """The simulated paper-2 data set (n = 225, 22 five-point items)."""
-    from semwidget.simulate import simulate
+    from semwidget.cb.simulate import simulate
 
     check_pls_paths()
     return simulate(pls_population(), PLS_N, seed=SEED_PLS, likert=LIKERT)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from semwidget.cb.simulate import simulate
 from semwidget.errors import DataError, ModelSpecError, ModelSyntaxError, SemWidgetError
 from semwidget.fitting import fit
-from semwidget.results import FitResult
-from semwidget.simulate import simulate
-from semwidget.syntax import emit, parse
+from semwidget.model import emit, parse
+from semwidget.tables.fit_result import FitResult
 
 __version__ = "0.1.0"
 
@@ -34,15 +34,14 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     if name == "explore":
-        # factor_analyzer (scikit-learn) is slow to import: load on first use. The module and
-        # the function share a name, so pin the function once the module has been imported.
-        from semwidget.explore import explore as func
+        # factor_analyzer (scikit-learn) is slow to import: load on first use.
+        from semwidget.tables.explore import explore as func
 
         globals()["explore"] = func
         return func
     # The widget (anywidget, mini-racer) and the data sets load on first use.
     if name == "SEMWidget":
-        from semwidget.widget import SEMWidget
+        from semwidget.widget.widget import SEMWidget
 
         return SEMWidget
     if name == "datasets":

@@ -10,6 +10,65 @@ from pathlib import Path
 from typing import Any
 
 from semwidget.errors import SemWidgetError
+from semwidget.pls.estimate import SCHEMES
+
+#: (flags, argparse keyword arguments) of every PLS option.
+_OPTIONS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
+    (("--scheme",), {"choices": SCHEMES, "default": "path",
+                     "help": "PLS inner weighting scheme (default: path)"}),
+    (("--consistent",), {"action": "store_true",
+                         "help": "consistent PLS (PLSc) for the =~ constructs"}),
+    (("--bootstrap",), {"type": int, "default": 0, "metavar": "N",
+                        "help": "bootstrap resamples (default: 0, none)"}),
+    (("--seed",), {"type": int, "default": None, "metavar": "S",
+                   "help": "random seed of the bootstrap"}),
+    (("--missing-value",), {"type": float, "default": None, "metavar": "V",
+                            "help": "code read as missing, e.g. -99"}),
+    (("--missing",), {"choices": ("mean", "listwise"), "default": "mean",
+                      "help": "PLS missing data: mean replacement (default) or listwise"}),
+    (("--boot-ci",), {"choices": ("percentile", "bca"), "default": "percentile",
+                      "help": "bootstrap confidence interval (default: percentile)"}),
+    (("--sign-change",), {"choices": ("none", "individual"), "default": "none",
+                          "help": "bootstrap sign changes (default: none, as SmartPLS)"}),
+    (("--max-iter",), {"type": int, "default": 300, "metavar": "N",
+                       "help": "PLS iteration cap (default: 300)"}),
+    (("--tol",), {"type": float, "default": 1e-7,
+                  "help": "PLS stop criterion on the weight change (default: 1e-7)"}),
+]  # fmt: skip
+
+#: ``fit_pls`` keywords, which are also the argparse destinations of the flags.
+_KEYWORDS = ("scheme", "consistent", "bootstrap", "seed", "missing_value", "missing",
+             "boot_ci", "sign_change", "max_iter", "tol")  # fmt: skip
+#: Keywords whose ``None`` is a real value rather than "not given".
+_NONE_OK = ("seed", "missing_value")
+
+
+def add_pls_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the PLS options to ``parser`` (flags it already has, like ``--seed``, are kept).
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        The ``fit`` sub-command parser.
+    """
+    group = parser.add_argument_group("PLS-SEM options (--engine pls)")
+    existing = set(parser._option_string_actions)  # argparse has no public view of these
+    for flags, kwargs in _OPTIONS:
+        if not existing.intersection(flags):
+            group.add_argument(*flags, **kwargs)
+
+
+def pls_kwargs_from_args(args: argparse.Namespace) -> dict[str, Any]:
+    """Keyword arguments for ``fit_pls`` from parsed arguments.
+
+    Options the parser did not define (or left at ``None`` where that means "default") are
+    left out, so ``fit_pls`` applies its own defaults.
+    """
+    return {
+        key: getattr(args, key)
+        for key in _KEYWORDS
+        if hasattr(args, key) and (getattr(args, key) is not None or key in _NONE_OK)
+    }
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,12 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--json", action="store_true", help="print one JSON object")
     f.add_argument("--svg", metavar="PATH", help="also write the fitted diagram as SVG")
     f.add_argument("--png", metavar="PATH", help="also write the fitted diagram as PNG")
-    try:
-        from semwidget.engines.pls_cli import add_pls_arguments
-
-        add_pls_arguments(f)
-    except ImportError:  # the PLS engine is optional at import time
-        pass
+    add_pls_arguments(f)
     return parser
 
 
@@ -72,8 +126,6 @@ def run_fit(args: argparse.Namespace) -> int:
     syntax = _read_model(args.model)
     options: dict[str, Any] = {}
     if args.engine == "pls":
-        from semwidget.engines.pls_cli import pls_kwargs_from_args
-
         options.update(pls_kwargs_from_args(args))
         data = _read_data(args.data, options.get("missing_value"))
         result = fit(syntax, data, engine="pls", **options)
@@ -82,7 +134,8 @@ def run_fit(args: argparse.Namespace) -> int:
         result = fit(syntax, data, estimator=args.estimator, missing=args.missing,
                      std_lv=args.std_lv, orthogonal=args.orthogonal)
     if args.svg or args.png:
-        from semwidget.svg_export import fitted_svg, svg_to_png
+        from semwidget.widget.export import fitted_svg
+        from semwidget.widget.render import svg_to_png
 
         svg = fitted_svg(syntax, result)
         if args.svg:

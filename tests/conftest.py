@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-DATA = Path(__file__).resolve().parent.parent / "semwidget" / "data"
+DATA = Path(__file__).resolve().parent.parent / "semwidget" / "datasets"
 
 
 @pytest.fixture(scope="session")

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from semwidget import bootstrap as bs
-from semwidget.engines import cbsem
+from semwidget.cb import bootstrap as bs
+from semwidget.cb import estimate as cbsem
 from semwidget.errors import SemWidgetError
 from semwidget.fitting import fit
 
@@ -91,9 +91,9 @@ def test_same_seed_same_result_and_reuses_model(base, monkeypatch) -> None:
     def no_parse(*args, **kwargs):  # resamples must not re-parse or rebuild the model
         raise AssertionError("the bootstrap re-parsed the model")
 
-    monkeypatch.setattr("semwidget.syntax.parse", no_parse)
-    monkeypatch.setattr("semwidget.partable.build", no_parse)
-    monkeypatch.setattr("semwidget.engines.cbsem.start_values", no_parse)
+    monkeypatch.setattr("semwidget.model.parse", no_parse)
+    monkeypatch.setattr("semwidget.model.partable.build", no_parse)
+    monkeypatch.setattr("semwidget.cb.estimate.start_values", no_parse)
     b = bs.bootstrap_draws(base, 60, seed=11, n_jobs=2, progress=False)
     np.testing.assert_allclose(a.theta, b.theta)
 

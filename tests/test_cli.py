@@ -12,7 +12,7 @@ import pytest
 from semwidget.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-HS_CSV = ROOT / "semwidget" / "data" / "hs1939.csv"
+HS_CSV = ROOT / "semwidget" / "datasets" / "hs1939.csv"
 HS = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9\n"
 
 

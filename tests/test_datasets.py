@@ -14,7 +14,7 @@ from semwidget import datasets
 from semwidget.errors import SemWidgetError
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "semwidget" / "data"
+DATA = ROOT / "semwidget" / "datasets"
 
 SHAPES = {
     "holzinger_swineford_1939": (301, 9),
@@ -115,7 +115,7 @@ def test_published_values_match_the_script_and_the_model() -> None:
 
 
 def test_seed_population_reproduces_the_published_standardized_values() -> None:
-    from semwidget.simulate import population
+    from semwidget.cb.simulate import population
 
     cb = datasets.published("live_streaming_cbsem")
     C = population(cb["population"]).cov

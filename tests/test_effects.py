@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from semwidget.effects import all_indirect, indirect
+from semwidget.cb.effects import all_indirect, indirect
 from semwidget.errors import SemWidgetError
 from semwidget.fitting import fit
 

@@ -11,7 +11,7 @@ import pytest
 from factor_analyzer.factor_analyzer import calculate_bartlett_sphericity, calculate_kmo
 
 from semwidget.errors import SemWidgetError
-from semwidget.explore import explore
+from semwidget.tables.explore import explore
 
 ROOT = Path(__file__).resolve().parent.parent
 ITEMS = [f"x{i}" for i in range(1, 10)]

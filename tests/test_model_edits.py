@@ -7,8 +7,8 @@ import pytest
 
 import semwidget
 from semwidget.errors import ModelSpecError
-from semwidget.model_edits import add_indirect, add_parameter, directed_paths
-from semwidget.syntax import emit, parse
+from semwidget.model import emit, parse
+from semwidget.model.edits import add_indirect, add_parameter, directed_paths
 
 MED = """visual =~ x1 + x2 + x3
 textual =~ x4 + x5 + x6

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from semwidget.cb.modindices import modindices
 from semwidget.errors import SemWidgetError
 from semwidget.fitting import fit
-from semwidget.modindices import modindices
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = [("golden", "semtools_hs_cfa"), ("golden", "semtools_poldem_sem"),

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from semwidget.errors import ModelSpecError
-from semwidget.partable import build, model_counts, roles
-from semwidget.syntax import parse
+from semwidget.model import parse
+from semwidget.model.partable import build, model_counts, roles
 
 HS = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
 HS_COLS = [f"x{i}" for i in range(1, 10)]

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from semwidget.engines.pls import fit_pls
-from semwidget.engines.pls_bootstrap import draw_counts, weighted_correlations
-from semwidget.engines.pls_cli import add_pls_arguments, pls_kwargs_from_args
+from semwidget.cli import add_pls_arguments, pls_kwargs_from_args
+from semwidget.pls.bootstrap import draw_counts, weighted_correlations
+from semwidget.pls.fit import fit_pls
 
 GOLDEN = Path(__file__).parent / "golden_pls"
 MOBI = pd.read_csv(GOLDEN / "data" / "mobi.csv")

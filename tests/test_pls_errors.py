@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from semwidget.engines.pls import fit_pls
 from semwidget.errors import DataError, ModelSpecError, SemWidgetError
+from semwidget.pls.fit import fit_pls
 
 MODEL = """
 A =~ a1 + a2 + a3

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from semwidget.engines.pls import fit_pls
+from semwidget.pls.fit import fit_pls
 
 GOLDEN = Path(__file__).parent / "golden_pls"
 CASES = sorted(p.stem for p in GOLDEN.glob("*.json"))

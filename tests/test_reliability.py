@@ -10,7 +10,7 @@ import pytest
 
 from semwidget.errors import SemWidgetError
 from semwidget.fitting import fit
-from semwidget.reliability import reliability
+from semwidget.tables.reliability import reliability
 
 ROOT = Path(__file__).resolve().parent.parent
 SEMTOOLS = ["hs_cfa", "poldem_sem", "hs_mediation"]

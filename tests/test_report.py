@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from semwidget import report as rp
 from semwidget.errors import SemWidgetError
 from semwidget.fitting import fit
-from semwidget.plots import (
+from semwidget.tables import report as rp
+from semwidget.tables.plots import (
     bootstrap_plot,
     loadings_plot,
     modindices_plot,
@@ -34,7 +34,7 @@ def result(poldem_frame: pd.DataFrame):
 
 @pytest.fixture(scope="module")
 def poldem_frame() -> pd.DataFrame:
-    return pd.read_csv(ROOT / "semwidget" / "data" / "poldem.csv")
+    return pd.read_csv(ROOT / "semwidget" / "datasets" / "poldem.csv")
 
 
 def test_apa_formatting() -> None:
@@ -105,7 +105,7 @@ def test_residual_correlations_match_lavaan() -> None:
 def test_plots_build(result) -> None:
     import bqplot as bq
 
-    from semwidget.bootstrap import bootstrap_result
+    from semwidget.cb.bootstrap import bootstrap_result
 
     boot = bootstrap_result(result, 100, seed=1, bca=False, progress=False)
     fig = bootstrap_plot(boot, "ind")

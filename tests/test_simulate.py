@@ -1,4 +1,4 @@
-"""Tests for semwidget.simulate: population moments, reproducibility, Likert cuts, errors."""
+"""Tests for semwidget.cb.simulate: population moments, reproducibility, Likert cuts, errors."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from semwidget.cb.simulate import likert_thresholds, population, simulate
 from semwidget.errors import DataError, ModelSpecError, SemWidgetError
-from semwidget.simulate import likert_thresholds, population, simulate
 
 THREE = """
 F1 =~ .8*a1 + .7*a2 + .6*a3

@@ -1,4 +1,4 @@
-"""Unit tests for the lavaan syntax parser and emitter (semwidget.syntax).
+"""Unit tests for the lavaan syntax parser and emitter (semwidget.model).
 
 Expected tables are written out by hand from lavaan's rules (checked against
 ``lavaan::lavParseModelString`` where lavaan and this parser agree), never from our own output.
@@ -14,7 +14,7 @@ import pytest
 from model_texts import HS, POLDEM
 
 from semwidget.errors import ModelSpecError, ModelSyntaxError, SemWidgetError
-from semwidget.syntax import COLUMNS, emit, parse, variables
+from semwidget.model import COLUMNS, emit, parse, variables
 
 NAN = math.nan
 OPS = " (operators are =~ ~ ~~ <~ := == < >)"

@@ -16,7 +16,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from semwidget.syntax import COLUMNS, emit, parse
+from semwidget.model import COLUMNS, emit, parse
 
 RESERVED = {
     "if", "else", "repeat", "while", "function", "for", "in", "next", "break", "TRUE", "FALSE",

@@ -11,7 +11,7 @@ import pytest
 
 from semwidget.errors import SemWidgetError
 from semwidget.fitting import fit
-from semwidget.validity import validity
+from semwidget.tables.validity import validity
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -29,7 +29,7 @@ def test_wheel_contains_bundle_and_data(dist: Path) -> None:
     wheel = next(dist.glob("semwidget-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in ("semwidget/static/widget.js", "semwidget/static/render.js",
-                     "semwidget/data/hs1939.csv", "semwidget/data/poldem.csv"):
+                     "semwidget/datasets/hs1939.csv", "semwidget/datasets/poldem.csv"):
         assert required in names, required
     entry = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry).decode()

@@ -8,10 +8,10 @@ from importlib import resources
 import pandas as pd
 import pytest
 
-from semwidget import syntax as syntax_module
-from semwidget import widget_state
 from semwidget.errors import DataError, ModelSyntaxError, SemWidgetError
+from semwidget.model import emit, parse
 from semwidget.widget import SEMWidget
+from semwidget.widget import state as widget_state
 
 HS = """
 visual  =~ x1 + x2 + x3
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:semwidget's front end is not bui
 
 @pytest.fixture(scope="module")
 def hs() -> pd.DataFrame:
-    with resources.files("semwidget").joinpath("data/hs1939.csv").open() as handle:
+    with resources.files("semwidget").joinpath("datasets/hs1939.csv").open() as handle:
         return pd.read_csv(handle)
 
 
@@ -120,11 +120,11 @@ def test_table_rows_are_json_ready() -> None:
 def test_round_trip_syntax_table_syntax(text: str) -> None:
     w = SEMWidget(syntax=text)
     table = widget_state.table_from_records(w.table)
-    _assert_same_table(table, syntax_module.parse(text))
-    emitted = syntax_module.emit(table)
+    _assert_same_table(table, parse(text))
+    emitted = emit(table)
     w2 = SEMWidget(syntax=emitted)
     assert w2.table == w.table
-    _assert_same_table(syntax_module.parse(emitted), table)
+    _assert_same_table(parse(emitted), table)
 
 
 def test_surviving_nodes_keep_positions_and_new_ones_are_placed() -> None:
@@ -373,7 +373,7 @@ def test_pls_fit_fills_results(hs: pd.DataFrame) -> None:
 def test_a_bug_while_applying_view_state_is_shown_not_lost(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import semwidget.widget as widget_module
+    import semwidget.widget.widget as widget_module
 
     w = SEMWidget(syntax=HS)
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from semwidget.diagram_file import FORMAT_NAME, FORMAT_VERSION, DiagramFileError
 from semwidget.widget import SEMWidget
+from semwidget.widget.diagram_file import FORMAT_NAME, FORMAT_VERSION, DiagramFileError
 
 pytestmark = pytest.mark.filterwarnings("ignore:semwidget's front end is not built")
 

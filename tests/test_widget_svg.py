@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 from model_texts import HS, POLDEM
 
-from semwidget import svg_export, widget_layout
 from semwidget.fitting import fit
-from semwidget.widget import SEMWidget
+from semwidget.widget import SEMWidget, export, placement
+from semwidget.widget import render as svg_export
 
 SVG = "{http://www.w3.org/2000/svg}"
 needs_bundle = pytest.mark.skipif(
@@ -23,7 +23,7 @@ needs_bundle = pytest.mark.skipif(
 
 
 def _data(name: str) -> pd.DataFrame:
-    with resources.files("semwidget").joinpath(f"data/{name}.csv").open() as handle:
+    with resources.files("semwidget").joinpath(f"datasets/{name}.csv").open() as handle:
         return pd.read_csv(handle)
 
 
@@ -93,7 +93,7 @@ def test_unstandardized_option_changes_the_labels() -> None:
 def test_fitted_svg_for_the_cli_matches_the_widget() -> None:
     data = _data("poldem")
     result = fit(POLDEM, data)
-    svg = svg_export.fitted_svg(POLDEM, result)
+    svg = export.fitted_svg(POLDEM, result)
     nodes = _elements(svg, "data-node")
     assert {"ind60", "dem60", "dem65", "y8", "x3"} <= set(nodes)
     assert "dem65 ~ dem60" in _elements(svg, "data-edge")
@@ -106,7 +106,7 @@ def test_fitted_svg_for_the_cli_matches_the_widget() -> None:
 @needs_bundle
 def test_fitted_svg_keeps_given_positions() -> None:
     result = fit(HS, _data("hs1939"))
-    svg = svg_export.fitted_svg(HS, result, layout={"visual": {"x": 1000.0, "y": 500.0}})
+    svg = export.fitted_svg(HS, result, layout={"visual": {"x": 1000.0, "y": 500.0}})
     transform = _elements(svg, "data-node")["visual"].get("transform")
     assert transform is not None and "1000" in transform and "500" in transform
 
@@ -158,4 +158,4 @@ def test_python_fallback_layout_without_bundle(monkeypatch: pytest.MonkeyPatch) 
     assert layout["y1"]["x"] > layout["dem60"]["x"]
     positions = [(p["x"], p["y"]) for p in layout.values()]
     assert len(set(positions)) == len(positions)
-    assert widget_layout.fallback_layout(w.table, w.latents) == layout
+    assert placement.fallback_layout(w.table, w.latents) == layout

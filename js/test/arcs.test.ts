@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { type Box, boxAround, boxesOverlap } from "../geometry";
-import { interleavings } from "../layout";
-import type { DiagramState, Point } from "../model";
-import { layoutScene } from "../render";
-import { type Scene, type SceneEdge, edgeGeometry, labelRect, segmentHitsBox } from "../scene";
+import type { DiagramState, Point } from "../model/state";
+import { edgeGeometry, labelRect } from "../layout/edges";
+import { type Box, boxAround, boxesOverlap, segmentHitsBox } from "../layout/geometry";
+import { interleavings } from "../layout/rows";
+import type { Scene, SceneEdge } from "../layout/scene-types";
+import { layoutScene } from "../render/svg";
 import { HS_CFA, POLDEM, stateOf, wideResults } from "./fixtures";
 
 /** The drawn curve of an edge, finely sampled (much finer than the placement's own polyline). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { effectRows } from "../effects";
-import { finishPick, pickNode, regresses, startPick } from "../indirect";
-import type { TableRow } from "../model";
+import { effectRows } from "../ui/effects";
+import { finishPick, pickNode, regresses, startPick } from "../ui/indirect";
+import type { TableRow } from "../model/state";
 import { HS_CFA, rows } from "./fixtures";
 
 const MEDIATION = rows(`${HS_CFA}textual ~ visual\nspeed ~ textual + visual\n`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { emit, modifierPrefix } from "../emit";
-import type { TableRow } from "../model";
+import { emit, modifierPrefix } from "../model/emit";
+import type { TableRow } from "../model/state";
 import { POLDEM, rows } from "./fixtures";
 
 function row(p: Partial<TableRow>): TableRow {

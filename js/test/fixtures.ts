@@ -2,8 +2,8 @@
  * Test fixtures: the standard example models as user tables. `rows` reads the plain subset of
  * lavaan syntax these examples use (no modifiers); Python's parser is the real one.
  */
-import type { DiagramState, Op, Results, TableRow } from "../model";
-import { DEFAULT_OPTIONS, EDGE_OPS, edgeKey } from "../model";
+import type { DiagramState, Op, Results, TableRow } from "../model/state";
+import { DEFAULT_OPTIONS, EDGE_OPS, edgeKey } from "../model/state";
 
 export function rows(syntax: string): TableRow[] {
   const out: TableRow[] = [];

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { boxAround, boxesOverlap } from "../geometry";
-import { changeNote, ghostLabel, readChange, readGhosts } from "../ghosts";
-import { layoutScene, renderScene } from "../render";
-import { labelRect } from "../scene";
-import { toXML } from "../vdom";
+import { changeNote, ghostLabel, readChange, readGhosts } from "../model/ghosts";
+import { labelRect } from "../layout/edges";
+import { boxAround, boxesOverlap } from "../layout/geometry";
+import { layoutScene, renderScene } from "../render/svg";
+import { toXML } from "../render/vdom";
 import { HS_CFA, stateOf, wideResults } from "./fixtures";
 
 // The five largest modification indices of the HS CFA as lavaan 0.6.14 reports them.

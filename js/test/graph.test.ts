@@ -14,8 +14,8 @@ import {
   renameNode,
   setMeasurement,
   setModifier,
-} from "../graph";
-import { emit } from "../emit";
+} from "../model/graph";
+import { emit } from "../model/emit";
 import { HS_CFA, PLS_SEED, POLDEM, rows } from "./fixtures";
 
 const hs = (): Model => ({ table: rows(HS_CFA), latents: [], extras: [] });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { boxAround, boxesOverlap } from "../geometry";
-import { layoutScene } from "../render";
-import { labelRect } from "../scene";
+import { labelRect } from "../layout/edges";
+import { boxAround, boxesOverlap } from "../layout/geometry";
+import { layoutScene } from "../render/svg";
 import { HS_CFA, PLS_COMPOSITE, PLS_SEED, POLDEM, rows, stateOf, wideResults } from "./fixtures";
 
 const cases: Array<[string, string]> = [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { renderSVG } from "../render";
-import { normalizeState } from "../model";
+import { renderSVG } from "../render/svg";
+import { normalizeState } from "../model/state";
 import { HS_CFA, PLS_COMPOSITE, POLDEM, rows, stateOf, wideResults } from "./fixtures";
 
 function attrs(svg: string, name: string): string[] {

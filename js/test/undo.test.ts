@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Snapshot, UndoStack } from "../undo";
+import { type Snapshot, UndoStack } from "../model/undo";
 
 const snap = (syntax: string): Snapshot => ({ syntax, layout: { a: { x: syntax.length, y: 0 } }, latents: [] });
 

@@ -24,7 +24,7 @@ CELLS = [
     "from importlib import resources\n"
     "from semwidget.widget import SEMWidget\n"
     "def dataset(name):\n"
-    "    with resources.files('semwidget').joinpath(f'data/{name}.csv').open() as f:\n"
+    "    with resources.files('semwidget').joinpath(f'datasets/{name}.csv').open() as f:\n"
     "        return pd.read_csv(f)\n"
     "w = SEMWidget(dataset('hs1939'))\n"
     "w",

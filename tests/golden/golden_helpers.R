@@ -7,13 +7,13 @@ suppressPackageStartupMessages({
   library(jsonlite)
 })
 
-if (!file.exists("semwidget/data/hs1939.csv")) {
-  stop("run this script from the repository root (semwidget/data/hs1939.csv not found)")
+if (!file.exists("semwidget/datasets/hs1939.csv")) {
+  stop("run this script from the repository root (semwidget/datasets/hs1939.csv not found)")
 }
 
 GOLDEN_DIR <- "tests/golden"
-HS_CSV <- "semwidget/data/hs1939.csv"
-POLDEM_CSV <- "semwidget/data/poldem.csv"
+HS_CSV <- "semwidget/datasets/hs1939.csv"
+POLDEM_CSV <- "semwidget/datasets/poldem.csv"
 
 # A data.frame as a list of row objects; every column kept, NA written as null.
 rows_of <- function(df) {

@@ -1,0 +1,83 @@
+/**
+ * The shapes of the diagram as geometry, shared by the scene builder, arc routing, label
+ * placement, the renderer and the canvas. Types only, in their own module so that the scene and
+ * the arc planner can both use them without importing each other.
+ */
+import type { GhostSuggestion, Point } from "../model/state";
+import type { NodeKind } from "../model/graph";
+
+export interface SceneNode {
+  name: string;
+  kind: NodeKind;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  /** Text shown under the name, e.g. "R² = 0.60"; "" for none. */
+  r2: string;
+}
+
+export type EdgeShape = "arrow" | "cov" | "var";
+
+export interface EdgeLabel {
+  lines: string[];
+  /** "coef" after a fit, "modifier" for fixed values and labels before it, "mi" on ghosts. */
+  role: "coef" | "modifier" | "mi";
+  w: number;
+  h: number;
+  /** Placement: parameter along the edge and signed offset along its normal. */
+  t: number;
+  off: number;
+  x: number;
+  y: number;
+}
+
+export interface SceneEdge {
+  key: string;
+  lhs: string;
+  op: string;
+  rhs: string;
+  shape: EdgeShape;
+  /** Drawn from `from` to `to` (arrowhead at `to`; both ends for covariances). */
+  from: string;
+  to: string;
+  /** Side of the curve of a covariance (+1/-1) or outward angle of a variance loop. */
+  bend: number;
+  /** Covariances: extra turn (radians) of the departure at `from` / `to`, spreading arcs apart. */
+  turnA?: number;
+  turnB?: number;
+  /** Covariances along a row or column: drawn as a nested arc on one side (see arcs.ts). */
+  route?: ArcRoute;
+  label: EdgeLabel | null;
+  /** A suggested parameter (modification index), drawn dashed; not part of the model. */
+  ghost?: GhostSuggestion;
+}
+
+export interface Scene {
+  nodes: SceneNode[];
+  byName: Map<string, SceneNode>;
+  edges: SceneEdge[];
+  fitted: boolean;
+}
+
+export interface EdgeGeom {
+  /** Path of the line itself. */
+  d: string;
+  /** Path of the arrowhead(s). */
+  heads: string;
+  /** Point and unit normal at parameter t in [0, 1] along the visible part. */
+  at(t: number): { p: Point; n: Point };
+  /** Straight segments approximating the edge (for label/edge crossing tests). */
+  poly: Point[];
+}
+
+export interface ArcRoute {
+  /** Unit axis the arc bulges along: (0, -1) up, (0, 1) down, (-1, 0) left, (1, 0) right. */
+  dx: number;
+  dy: number;
+  /** Attachment offsets along the side (axis u = (-dy, dx)) from the centres of `from` / `to`. */
+  offA: number;
+  offB: number;
+  /** Apex distance beyond the farther outer side of the two nodes. */
+  lift: number;
+}

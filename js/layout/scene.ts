@@ -1,0 +1,186 @@
+/**
+ * The scene: every node box and edge of the diagram with its label text, side, nesting and bend,
+ * computed from the state and the layout. Pure; the edge curves themselves are in edges.ts.
+ */
+import { formatNumber } from "../model/emit";
+import { fmt, stars } from "../model/format";
+import { ghostLabel } from "../model/ghosts";
+import { nodesOf } from "../model/graph";
+import type { DiagramState, EdgeResult, GhostSuggestion, Layout, TableRow } from "../model/state";
+import { EDGE_OPS, edgeKey } from "../model/state";
+import { type LoopInfo, chooseArcSides, loopTilt, planArcs } from "./arcs";
+import { FONT_LABEL, angleDiff, nodeSize, textWidth } from "./geometry";
+import { avoidNodes, spreadCovEnds } from "./routing";
+import type { EdgeLabel, EdgeShape, Scene, SceneEdge, SceneNode } from "./scene-types";
+
+const LINE_H = 13;
+
+function resultValue(r: EdgeResult, standardized: boolean): number | null {
+  const std = r.std ?? null;
+  const est = r.est ?? null;
+  return standardized ? (std ?? est) : (est ?? std);
+}
+
+function labelBox(lines: string[], role: EdgeLabel["role"]): EdgeLabel {
+  const w = Math.max(...lines.map((l) => textWidth(l, FONT_LABEL))) + 6;
+  return { lines, role, w, h: lines.length * LINE_H + 3, t: 0.5, off: 0, x: 0, y: 0 };
+}
+
+function edgeLabel(row: Pick<TableRow, "free" | "ustart" | "label" | "freed"> | null, res: EdgeResult | undefined, st: DiagramState): EdgeLabel | null {
+  const o = st.options;
+  if (res) {
+    const v = resultValue(res, o.standardized);
+    if (v === null) return null;
+    const name = row?.label || res.label || "";
+    let first = `${fmt(v, o.digits)}${o.stars ? stars(res.pvalue) : ""}`;
+    if (name) first = `${name} = ${first}`;
+    const lines = [first];
+    // SE and CI belong to the unstandardized estimate; PLS estimates are standardized already.
+    const pls = (st.results?.engine ?? st.engine) === "pls";
+    if (!o.standardized || pls) {
+      const se = res.se ?? null;
+      const lo = res.ci_lower ?? null;
+      const hi = res.ci_upper ?? null;
+      if (o.se && se !== null && Number.isFinite(se) && se > 0) lines.push(`(${fmt(se, o.digits)})`);
+      if (o.ci && lo !== null && hi !== null && Number.isFinite(lo) && Number.isFinite(hi) && lo !== hi) {
+        lines.push(`[${fmt(lo, o.digits)}, ${fmt(hi, o.digits)}]`);
+      }
+    }
+    return labelBox(lines, "coef");
+  }
+  if (!row) return null;
+  const parts: string[] = [];
+  if (row.label) parts.push(row.label);
+  if (row.free === 0 && row.ustart !== null) parts.push(formatNumber(row.ustart));
+  else if (row.freed === 1) parts.push("NA");
+  if (parts.length === 0) return null;
+  return labelBox([parts.join(" = ")], "modifier");
+}
+
+/** Build the scene. `layout` must hold a position for every node (see merge.ts). */
+export function buildScene(st: DiagramState, layout: Layout): Scene {
+  const infos = nodesOf({ table: st.table, latents: st.latents, extras: st.extras ?? [] });
+  const res = st.results && st.results.edges ? st.results : null;
+  const fitted = res !== null && Object.keys(res.edges ?? {}).length > 0;
+  const r2 = st.results?.r2 ?? {};
+  const nodes: SceneNode[] = [];
+  for (const n of infos) {
+    const p = layout[n.name];
+    if (!p) continue;
+    const s = nodeSize(n.name, n.kind);
+    const rv = r2[n.name];
+    const showR2 = fitted && st.options.r2 && typeof rv === "number" && Number.isFinite(rv);
+    nodes.push({ name: n.name, kind: n.kind, x: p.x, y: p.y, w: s.w, h: s.h, r2: showR2 ? `R\u00b2 = ${fmt(rv, st.options.digits)}` : "" });
+  }
+  const byName = new Map(nodes.map((n) => [n.name, n] as const));
+  const cx = nodes.reduce((a, n) => a + n.x, 0) / (nodes.length || 1);
+  const cy = nodes.reduce((a, n) => a + n.y, 0) / (nodes.length || 1);
+
+  const edges: SceneEdge[] = [];
+  const seen = new Set<string>();
+  const addEdge = (lhs: string, op: string, rhs: string, row: TableRow | null, ghost?: GhostSuggestion): void => {
+    const key = edgeKey({ lhs, op: op as TableRow["op"], rhs });
+    if (seen.has(key) || !byName.has(lhs) || !byName.has(rhs)) return;
+    if (op === "~~" && seen.has(`${rhs} ~~ ${lhs}`)) return;
+    seen.add(key);
+    const r = fitted && !ghost ? res!.edges![key] ?? (op === "~~" ? res!.edges![`${rhs} ~~ ${lhs}`] : undefined) : undefined;
+    let shape: EdgeShape = "arrow";
+    let from = lhs;
+    let to = rhs;
+    const bend = 0;
+    if (op === "~" || op === "<~") {
+      from = rhs;
+      to = lhs;
+    } else if (op === "~~") {
+      // Sides of arcs and loops are chosen once every edge is known (below).
+      shape = lhs === rhs ? "var" : "cov";
+    }
+    const label = ghost ? labelBox([ghostLabel(ghost)], "mi") : edgeLabel(row, r, st);
+    edges.push({ key, lhs, op, rhs, shape, from, to, bend, label, ...(ghost ? { ghost } : {}) });
+  };
+  for (const row of st.table) {
+    if (!EDGE_OPS.has(row.op)) continue;
+    addEdge(row.lhs, row.op, row.rhs, row);
+  }
+  if (fitted) {
+    // Covariances the defaults added (e.g. between latent factors) are part of the fitted model;
+    // residual variances only when asked for.
+    for (const key of Object.keys(res!.edges!)) {
+      const [lhs, op, rhs] = key.split(" ");
+      if (op !== "~~" || lhs === undefined || rhs === undefined) continue;
+      if (lhs !== rhs || st.options.residuals) addEdge(lhs, op, rhs, null);
+    }
+  }
+  // Suggested parameters between drawn nodes that the model does not have yet; they take part
+  // in arc sides, nesting and bending like real edges, so they are drawn where they would go.
+  for (const g of st.ghosts ?? []) if (g.lhs !== g.rhs) addEdge(g.lhs, g.op, g.rhs, null, g);
+  const ownerOf = new Map<string, string>();
+  for (const r of st.table) {
+    if ((r.op === "=~" || r.op === "<~") && byName.get(r.rhs)?.kind === "observed" && byName.has(r.lhs) && !ownerOf.has(r.rhs)) {
+      ownerOf.set(r.rhs, r.lhs);
+    }
+  }
+  chooseArcSides(edges, byName, ownerOf, { x: cx, y: cy });
+  const arcSides = new Map<string, number[]>();
+  for (const e of edges) {
+    if (!e.route) continue;
+    for (const n of [e.from, e.to]) arcSides.set(n, [...(arcSides.get(n) ?? []), Math.atan2(e.route.dy, e.route.dx)]);
+  }
+  const loops = new Map<string, LoopInfo>();
+  let arcLabelH = 0;
+  for (const e of edges) {
+    if (e.shape === "var") {
+      e.bend = loopAngle(e.from, byName, st, ownerOf, arcSides.get(e.from) ?? []);
+      const side = { x: Math.round(Math.cos(e.bend)), y: Math.round(Math.sin(e.bend)) };
+      e.bend += loopTilt(e.from, side, edges, byName);
+      loops.set(e.from, { dir: { x: Math.cos(e.bend), y: Math.sin(e.bend) }, reach: 32 + (e.label ? e.label.h + 4 : 0) });
+    } else if (e.route && e.label) {
+      arcLabelH = Math.max(arcLabelH, e.label.h);
+    }
+  }
+  planArcs(edges, nodes, byName, loops, arcLabelH);
+  avoidNodes(edges, byName);
+  spreadCovEnds(edges, byName);
+  // Covariances under directed paths so arrows stay on top.
+  edges.sort((p, q) => (p.shape === "arrow" ? 1 : 0) - (q.shape === "arrow" ? 1 : 0));
+  return { nodes, byName, edges, fitted };
+}
+
+/**
+ * Outward angle of a variance loop, on an axis so loops sit squarely above/below/beside nodes:
+ * an indicator's loop points away from its construct; any other node's loop goes where its edges
+ * (and the covariance arcs routed on its sides, at angles `arcSides`) leave the most room.
+ */
+function loopAngle(
+  name: string,
+  byName: Map<string, SceneNode>,
+  st: DiagramState,
+  ownerOf: Map<string, string>,
+  arcSides: number[],
+): number {
+  const n = byName.get(name)!;
+  const axes = [-Math.PI / 2, Math.PI / 2, 0, Math.PI];
+  const snap = (ang: number): number => Math.round(ang / (Math.PI / 2)) * (Math.PI / 2);
+  const owner = ownerOf.get(name);
+  if (owner) {
+    const c = byName.get(owner)!;
+    return snap(Math.atan2(n.y - c.y, n.x - c.x));
+  }
+  const dirs: number[] = [...arcSides];
+  for (const r of st.table) {
+    if (!EDGE_OPS.has(r.op) || r.lhs === r.rhs) continue;
+    const other = r.lhs === name ? r.rhs : r.rhs === name ? r.lhs : null;
+    const o = other ? byName.get(other) : undefined;
+    if (o) dirs.push(Math.atan2(o.y - n.y, o.x - n.x));
+  }
+  let best = axes[0]!;
+  let room = -1;
+  for (const ax of axes) {
+    const clear = dirs.length ? Math.min(...dirs.map((d) => Math.abs(angleDiff(ax, d)))) : Math.PI;
+    if (clear > room + 1e-6) {
+      room = clear;
+      best = ax;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,194 @@
+/**
+ * The one renderer: state -> virtual SVG tree. The browser view mounts it (and patches node and
+ * edge attributes while dragging); the headless export serialises it to a standalone SVG string.
+ */
+import { ghostDescription } from "../model/ghosts";
+import type { DiagramState, Layout } from "../model/state";
+import { edgeGeometry, sceneBounds } from "../layout/edges";
+import { type Box, hexagonPoints } from "../layout/geometry";
+import { placeLabels } from "../layout/labels";
+import { mergeLayout } from "../layout/merge";
+import { buildScene } from "../layout/scene";
+import type { Scene, SceneEdge, SceneNode } from "../layout/scene-types";
+import { fitItems, fitSummary } from "./fit";
+import { FONT_FAMILY, paint, themeCSS } from "./theme";
+import { type VNode, h, toXML } from "./vdom";
+
+export interface RenderOptions {
+  /** Concrete colours and fonts as attributes (export) instead of theme classes (browser). */
+  standalone: boolean;
+  /** Add wide invisible strokes on edges for clicking (browser only). */
+  interactive: boolean;
+  /** Names of selected nodes / keys of selected edges (browser only). */
+  selected?: ReadonlySet<string>;
+}
+
+const NAME_DY = "0.35em";
+
+function shapeOf(n: SceneNode, standalone: boolean): VNode {
+  const attrs = paint(n.kind, standalone);
+  if (n.kind === "latent") return h("ellipse", { ...attrs, cx: 0, cy: 0, rx: n.w / 2, ry: n.h / 2 });
+  if (n.kind === "composite") {
+    const pts = hexagonPoints(n.w, n.h).map((p) => `${p.x},${p.y}`).join(" ");
+    return h("polygon", { ...attrs, points: pts });
+  }
+  return h("rect", { ...attrs, x: -n.w / 2, y: -n.h / 2, width: n.w, height: n.h, rx: 2 });
+}
+
+/** One node: `<g data-node data-kind transform>` with its shape, name and R². */
+export function renderNode(n: SceneNode, o: RenderOptions): VNode {
+  const sel = o.selected?.has(n.name) ? " semw-selected" : "";
+  const kindWord = n.kind === "observed" ? "observed variable" : n.kind === "latent" ? "latent variable" : "composite";
+  return h(
+    "g",
+    {
+      class: `semw-node${sel}`,
+      "data-node": n.name,
+      "data-kind": n.kind,
+      transform: `translate(${r(n.x)},${r(n.y)})`,
+      "aria-label": `${kindWord} ${n.name}${n.r2 ? `, ${n.r2}` : ""}`,
+      role: "img",
+    },
+    shapeOf(n, o.standalone),
+    h(
+      "text",
+      { ...paint("name", o.standalone), x: 0, y: n.r2 ? -6 : 0, dy: NAME_DY, "text-anchor": "middle" },
+      n.name,
+    ),
+    n.r2
+      ? h(
+          "text",
+          { ...paint("r2", o.standalone), "data-role": "r2", x: 0, y: 10, dy: NAME_DY, "text-anchor": "middle" },
+          n.r2,
+        )
+      : null,
+  );
+}
+
+function r(v: number): number {
+  return Math.round(v * 100) / 100;
+}
+
+/** The label of an edge: a backing box and one text line per row. */
+export function renderLabel(e: SceneEdge, o: RenderOptions): VNode | null {
+  const l = e.label;
+  if (!l) return null;
+  const top = -l.h / 2 + 1.5;
+  return h(
+    "g",
+    { class: "semw-edge-label", transform: `translate(${r(l.x)},${r(l.y)})` },
+    h("rect", { ...paint("label-bg", o.standalone), x: -l.w / 2, y: -l.h / 2, width: l.w, height: l.h, rx: 2 }),
+    ...l.lines.map((line, i) =>
+      h(
+        "text",
+        {
+          ...paint(l.role === "mi" ? "ghost-label" : "label", o.standalone),
+          "data-role": i === 0 ? l.role : `${l.role}-detail`,
+          x: 0,
+          y: top + 6.5 + i * 13,
+          dy: NAME_DY,
+          "text-anchor": "middle",
+        },
+        line,
+      ),
+    ),
+  );
+}
+
+/** One edge: `<g data-edge="lhs op rhs">` with its line, arrowhead(s) and label. */
+export function renderEdge(e: SceneEdge, scene: Scene, o: RenderOptions): VNode | null {
+  const a = scene.byName.get(e.from);
+  const b = scene.byName.get(e.to);
+  if (!a || !b) return null;
+  const g = edgeGeometry(e, a, b);
+  if (e.ghost) return renderGhost(e, g.d, g.heads, o);
+  const sel = o.selected?.has(e.key) ? " semw-selected" : "";
+  const lineRole = e.shape === "arrow" ? "edge" : "cov";
+  return h(
+    "g",
+    { class: `semw-edge-g${sel}`, "data-edge": e.key, "data-shape": e.shape },
+    o.interactive ? h("path", { ...paint("hit", o.standalone), d: g.d }) : null,
+    h("path", { ...paint(lineRole, o.standalone), d: g.d, fill: "none" }),
+    h("path", { ...paint("head", o.standalone), d: g.heads }),
+    renderLabel(e, o),
+  );
+}
+
+/**
+ * A suggested parameter: `<g data-ghost="lhs op rhs" data-role="ghost">`, dashed and muted, with
+ * its "MI 36.4" label; focusable and announced as a button in the browser (the editor adds it on
+ * click, Enter or Space).
+ */
+function renderGhost(e: SceneEdge, d: string, heads: string, o: RenderOptions): VNode {
+  const focus = o.interactive ? { tabindex: 0, role: "button", "aria-label": ghostDescription(e.ghost!) } : {};
+  return h(
+    "g",
+    { class: "semw-ghost-g", "data-ghost": e.key, "data-role": "ghost", "data-shape": e.shape, ...focus },
+    o.interactive ? h("title", {}, ghostDescription(e.ghost!)) : null,
+    o.interactive ? h("path", { ...paint("hit", o.standalone), d }) : null,
+    h("path", { ...paint("ghost", o.standalone), d, fill: "none" }),
+    h("path", { ...paint("ghost-head", o.standalone), d: heads }),
+    renderLabel(e, o),
+  );
+}
+
+/** Scene -> `<g class="semw-diagram">` (plus the theme stylesheet in the browser). */
+export function renderScene(scene: Scene, o: RenderOptions): VNode {
+  return h(
+    "g",
+    { class: "semw-diagram" },
+    o.standalone ? null : h("style", {}, themeCSS()),
+    h("g", { class: "semw-edges" }, ...scene.edges.map((e) => renderEdge(e, scene, o))),
+    h("g", { class: "semw-nodes" }, ...scene.nodes.map((n) => renderNode(n, o))),
+  );
+}
+
+/** Positions for every node (existing ones kept) and the scene with its labels placed. */
+export function layoutScene(st: DiagramState, layout?: Layout): { scene: Scene; layout: Layout } {
+  const o = st.options;
+  const detail = !o.standardized || (st.results?.engine ?? st.engine) === "pls";
+  const labelLines = 1 + (detail && o.se ? 1 : 0) + (detail && o.ci ? 1 : 0);
+  const lay = mergeLayout(layout ?? st.layout, { ...st, labelLines });
+  const scene = buildScene(st, lay);
+  placeLabels(scene);
+  return { scene, layout: lay };
+}
+
+/** The standalone SVG document of the diagram (light theme, inline paint, fit line if fitted). */
+export function renderSVG(st: DiagramState): string {
+  const { scene } = layoutScene(st);
+  const o: RenderOptions = { standalone: true, interactive: false };
+  const b: Box = sceneBounds(scene);
+  const pad = 16;
+  const items = fitItems(st.results, st.engine);
+  const fitLine = scene.fitted && items.length ? fitSummary(items) : "";
+  const fitH = fitLine ? 26 : 0;
+  const x0 = b.x - pad;
+  const y0 = b.y - pad;
+  const w = b.w + 2 * pad;
+  const hgt = b.h + 2 * pad + fitH;
+  const root = h(
+    "svg",
+    {
+      xmlns: "http://www.w3.org/2000/svg",
+      version: "1.1",
+      class: "semw-svg",
+      width: Math.ceil(w),
+      height: Math.ceil(hgt),
+      viewBox: `${r(x0)} ${r(y0)} ${Math.ceil(w)} ${Math.ceil(hgt)}`,
+      "font-family": FONT_FAMILY,
+      role: "img",
+      "aria-label": "Path diagram",
+    },
+    h("rect", { x: r(x0), y: r(y0), width: Math.ceil(w), height: Math.ceil(hgt), fill: "#ffffff" }),
+    renderScene(scene, o),
+    fitLine
+      ? h(
+          "text",
+          { ...paint("fit", true), "data-role": "fit", x: r(x0 + pad), y: r(y0 + hgt - pad / 2 - 6) },
+          fitLine,
+        )
+      : null,
+  );
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${toXML(root)}\n`;
+}

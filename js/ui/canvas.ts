@@ -1,0 +1,220 @@
+/**
+ * The SVG canvas of the browser view: mounts the rendered diagram, keeps the view box (pan and
+ * zoom), and patches only the moved nodes and their edges while dragging, so a drag frame costs
+ * O(moved nodes + their edges), not a re-render.
+ */
+import type { Point } from "../model/state";
+import { edgeGeometry, sceneBounds } from "../layout/edges";
+import type { Box } from "../layout/geometry";
+import { labelPosition } from "../layout/labels";
+import type { Scene, SceneEdge } from "../layout/scene-types";
+import { renderScene } from "../render/svg";
+import { mount } from "../render/vdom";
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+interface EdgeEls {
+  g: SVGGElement;
+  line: SVGPathElement | null;
+  head: SVGPathElement | null;
+  hit: SVGPathElement | null;
+  label: SVGGElement | null;
+}
+
+export class Canvas {
+  readonly svg: SVGSVGElement;
+  private diagram: SVGGElement | null = null;
+  private overlay: SVGGElement;
+  private nodeEls = new Map<string, SVGGElement>();
+  private edgeEls = new Map<string, EdgeEls>();
+  private edgesOf = new Map<string, SceneEdge[]>();
+  scene: Scene | null = null;
+  view: Box = { x: 0, y: 0, w: 800, h: 480 };
+  private fitted = false;
+
+  constructor(private readonly doc: Document, host: HTMLElement) {
+    this.svg = doc.createElementNS(SVG_NS, "svg") as SVGSVGElement;
+    this.svg.setAttribute("class", "semw-svg");
+    this.svg.setAttribute("role", "application");
+    this.svg.setAttribute("aria-label", "Path diagram editor");
+    this.overlay = doc.createElementNS(SVG_NS, "g") as SVGGElement;
+    this.overlay.setAttribute("class", "semw-overlay");
+    this.svg.append(this.overlay);
+    host.append(this.svg);
+    this.applyView();
+  }
+
+  /** Replace the drawing with `scene`. */
+  show(scene: Scene, selected: ReadonlySet<string>): void {
+    this.scene = scene;
+    const v = renderScene(scene, { standalone: false, interactive: true, selected });
+    const g = mount(v, this.doc) as SVGGElement;
+    if (this.diagram) this.diagram.replaceWith(g);
+    else this.svg.insertBefore(g, this.overlay);
+    this.diagram = g;
+    this.nodeEls.clear();
+    this.edgeEls.clear();
+    this.edgesOf.clear();
+    for (const n of Array.from(g.querySelectorAll<SVGGElement>("[data-node]"))) {
+      this.nodeEls.set(n.getAttribute("data-node")!, n);
+    }
+    // Suggested (ghost) edges move with their nodes too.
+    for (const e of Array.from(g.querySelectorAll<SVGGElement>("[data-edge], [data-ghost]"))) {
+      this.edgeEls.set(e.getAttribute("data-edge") ?? e.getAttribute("data-ghost")!, {
+        g: e,
+        line: e.querySelector(".semw-edge, .semw-cov, .semw-ghost"),
+        head: e.querySelector(".semw-head, .semw-ghost-head"),
+        hit: e.querySelector(".semw-hit"),
+        label: e.querySelector(".semw-edge-label"),
+      });
+    }
+    for (const e of scene.edges) {
+      for (const n of new Set([e.from, e.to])) {
+        const list = this.edgesOf.get(n) ?? [];
+        list.push(e);
+        this.edgesOf.set(n, list);
+      }
+    }
+    if (!this.fitted && scene.nodes.length > 0) {
+      this.fitted = true;
+      this.fitView();
+    }
+  }
+
+  /** Toggle selection classes without re-rendering. */
+  setSelected(selected: ReadonlySet<string>): void {
+    for (const [name, g] of this.nodeEls) g.classList.toggle("semw-selected", selected.has(name));
+    for (const [key, els] of this.edgeEls) els.g.classList.toggle("semw-selected", selected.has(key));
+  }
+
+  /** Move nodes to new centres, updating only them and the edges that touch them. */
+  moveNodes(pos: Map<string, Point>): void {
+    const scene = this.scene;
+    if (!scene) return;
+    const touched = new Set<SceneEdge>();
+    for (const [name, p] of pos) {
+      const n = scene.byName.get(name);
+      if (!n) continue;
+      n.x = p.x;
+      n.y = p.y;
+      this.nodeEls.get(name)?.setAttribute("transform", `translate(${round(p.x)},${round(p.y)})`);
+      for (const e of this.edgesOf.get(name) ?? []) touched.add(e);
+    }
+    for (const e of touched) {
+      const a = scene.byName.get(e.from);
+      const b = scene.byName.get(e.to);
+      const els = this.edgeEls.get(e.key);
+      if (!a || !b || !els) continue;
+      const g = edgeGeometry(e, a, b);
+      els.line?.setAttribute("d", g.d);
+      els.hit?.setAttribute("d", g.d);
+      els.head?.setAttribute("d", g.heads);
+      if (e.label && els.label) {
+        const c = labelPosition(g, e, e.label.t, e.label.off);
+        e.label.x = c.x;
+        e.label.y = c.y;
+        els.label.setAttribute("transform", `translate(${round(c.x)},${round(c.y)})`);
+      }
+    }
+  }
+
+  /** Diagram coordinates of a client (screen) point. */
+  toDiagram(clientX: number, clientY: number): Point {
+    const m = this.svg.getScreenCTM();
+    if (!m) return { x: clientX, y: clientY };
+    const inv = m.inverse();
+    return { x: inv.a * clientX + inv.c * clientY + inv.e, y: inv.b * clientX + inv.d * clientY + inv.f };
+  }
+
+  /** Client coordinates of a diagram point. */
+  toClient(p: Point): Point {
+    const m = this.svg.getScreenCTM();
+    if (!m) return p;
+    return { x: m.a * p.x + m.c * p.y + m.e, y: m.b * p.x + m.d * p.y + m.f };
+  }
+
+  /** The node under a client point, if any. */
+  nodeAt(clientX: number, clientY: number): string | null {
+    const hit = this.doc.elementFromPoint(clientX, clientY);
+    const g = hit?.closest?.("[data-node]");
+    return g && this.svg.contains(g) ? g.getAttribute("data-node") : null;
+  }
+
+  nodeElement(name: string): SVGGElement | undefined {
+    return this.nodeEls.get(name);
+  }
+
+  /** The centre of the visible area (diagram units). */
+  viewCentre(): Point {
+    return { x: this.view.x + this.view.w / 2, y: this.view.y + this.view.h / 2 };
+  }
+
+  applyView(): void {
+    const v = this.view;
+    this.svg.setAttribute("viewBox", `${round(v.x)} ${round(v.y)} ${round(v.w)} ${round(v.h)}`);
+  }
+
+  /** Show the whole diagram. */
+  fitView(): void {
+    if (!this.scene || this.scene.nodes.length === 0) return;
+    const b = sceneBounds(this.scene);
+    const rect = this.svg.getBoundingClientRect();
+    const aspect = rect.width > 0 && rect.height > 0 ? rect.width / rect.height : 800 / 480;
+    const pad = 24;
+    let w = b.w + 2 * pad;
+    let h = b.h + 2 * pad;
+    if (w / h > aspect) h = w / aspect;
+    else w = h * aspect;
+    // Never magnify small diagrams beyond 1.4x: a two-node model should not fill the screen.
+    const minW = rect.width > 0 ? rect.width / 1.4 : 0;
+    if (w < minW) {
+      h *= minW / w;
+      w = minW;
+    }
+    this.view = { x: b.x + b.w / 2 - w / 2, y: b.y + b.h / 2 - h / 2, w, h };
+    this.applyView();
+  }
+
+  /** Zoom by `factor` (>1 zooms in) keeping the diagram point `at` under the pointer. */
+  zoomAt(at: Point, factor: number): void {
+    const v = this.view;
+    const w = Math.min(20000, Math.max(60, v.w / factor));
+    const k = w / v.w;
+    this.view = { x: at.x - (at.x - v.x) * k, y: at.y - (at.y - v.y) * k, w, h: v.h * k };
+    this.applyView();
+  }
+
+  panBy(dx: number, dy: number): void {
+    this.view = { ...this.view, x: this.view.x - dx, y: this.view.y - dy };
+    this.applyView();
+  }
+
+  /** A temporary line (edge being drawn) or box (selection) in the overlay; null clears. */
+  rubberLine(a: Point | null, b?: Point): void {
+    this.overlay.replaceChildren();
+    if (!a || !b) return;
+    const l = this.doc.createElementNS(SVG_NS, "line");
+    l.setAttribute("class", "semw-rubber");
+    l.setAttribute("x1", String(a.x));
+    l.setAttribute("y1", String(a.y));
+    l.setAttribute("x2", String(b.x));
+    l.setAttribute("y2", String(b.y));
+    this.overlay.append(l);
+  }
+
+  rubberBox(b: Box | null): void {
+    this.overlay.replaceChildren();
+    if (!b) return;
+    const r = this.doc.createElementNS(SVG_NS, "rect");
+    r.setAttribute("class", "semw-rubber");
+    r.setAttribute("x", String(b.x));
+    r.setAttribute("y", String(b.y));
+    r.setAttribute("width", String(b.w));
+    r.setAttribute("height", String(b.h));
+    this.overlay.append(r);
+  }
+}
+
+function round(v: number): number {
+  return Math.round(v * 100) / 100;
+}

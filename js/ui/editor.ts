@@ -1,0 +1,381 @@
+/**
+ * The interactive editor: owns the view state and composes the toolbar, palette, canvas, syntax
+ * panel, counter and fit bar, wired to a model port (the anywidget model in Jupyter, a stub in
+ * tests). Edits go through model/graph.ts, the syntax through model/emit.ts; Python re-parses
+ * `syntax` and answers with `table`, `counts` and `error`. Pointer input, keys, inline editors
+ * and edit actions live in their own modules and reach the editor through `EditorHost`.
+ */
+import { emit } from "../model/emit";
+import { GraphError, type Model, nodesOf } from "../model/graph";
+import {
+  type Counts,
+  DEFAULT_OPTIONS,
+  type DiagramState,
+  type Engine,
+  type Layout,
+  type Options,
+  type Results,
+  normalizeState,
+} from "../model/state";
+import { type Snapshot, UndoStack } from "../model/undo";
+import { autoLayout } from "../layout/auto";
+import { mergeLayout } from "../layout/merge";
+import { layoutScene } from "../render/svg";
+import { addNode, deleteSelection, dropColumn } from "./actions";
+import { Canvas } from "./canvas";
+import { debounce, el } from "./dom";
+import { renderFitBar } from "./fitbar";
+import type { EditorHost, Mode } from "./host";
+import { onKey } from "./keys";
+import { OptionsBar, Palette, SyntaxPanel } from "./panels";
+import { PointerInput } from "./pointer";
+import { type ModelPort, TRAITS, pythonLayout } from "./port";
+import { Popup } from "./popup";
+import { startRename } from "./rename";
+import { pruneSelection } from "./selection";
+import { Toolbar } from "./toolbar";
+import { ModelTools } from "./tools";
+
+export class Editor implements EditorHost {
+  readonly root: HTMLDivElement;
+  readonly doc: Document;
+  readonly canvas: Canvas;
+  readonly canvasHost: HTMLElement;
+  readonly popup: Popup;
+  readonly tools: ModelTools;
+  readonly undoStack = new UndoStack<Snapshot>();
+  model: Model = { table: [], latents: [], extras: [] };
+  layout: Layout = {};
+  selected = new Set<string>();
+  mode: Mode = "select";
+  engine: Engine = "sem";
+  columns: string[] = [];
+  private results: Results | null = null;
+  private options: Options = { ...DEFAULT_OPTIONS };
+  private renderQueued = false;
+  private readonly toolbar: Toolbar;
+  private readonly palette: Palette;
+  private readonly syntax: SyntaxPanel;
+  private readonly optionsBar: OptionsBar;
+  private readonly fitEl: HTMLElement;
+  private readonly pointer: PointerInput;
+  private listeners: Array<[string, () => void]> = [];
+  private readonly msgHandler = (msg: unknown): void => this.onMessage(msg);
+  readonly saveLayout = debounce(() => this.pushLayout(), 100);
+  private readonly sendSyntax = debounce((text: string) => {
+    this.port.set("syntax", text);
+    this.port.save();
+  }, 300);
+
+  constructor(host: HTMLElement, private readonly port: ModelPort) {
+    this.doc = host.ownerDocument;
+    const d = this.doc;
+    this.root = el(d, "div", { className: "semw-root" });
+    this.tools = new ModelTools(d, {
+      send: (msg) => this.port.send(msg),
+      status: (msg) => this.setStatus(msg),
+      error: (msg) => this.showError(msg),
+      checkpoint: () => {
+        this.sendSyntax.flush();
+        this.undoStack.push(this.snapshot());
+        this.updateButtons();
+      },
+      highlight: (names) => {
+        this.selected = new Set(names);
+        this.canvas.setSelected(this.selected);
+        this.updateButtons();
+      },
+      exitIndirect: () => this.setMode("select"),
+    });
+    this.tools.onToggle = () => this.renderNow();
+    this.tools.indirectButton.addEventListener("click", () => this.setMode(this.mode === "indirect" ? "select" : "indirect"));
+    this.toolbar = new Toolbar(d, (fn) => this.guard(fn), {
+      "add-latent": () => addNode(this, "latent"),
+      "add-observed": () => addNode(this, "observed"),
+      path: () => this.setMode(this.mode === "path" ? "select" : "path"),
+      covariance: () => this.setMode(this.mode === "covariance" ? "select" : "covariance"),
+      delete: () => deleteSelection(this),
+      undo: () => this.undo(),
+      redo: () => this.redo(),
+      layout: () => this.relayout(),
+      "fit-view": () => this.canvas.fitView(),
+      engine: () => this.toggleEngine(),
+      fit: () => this.fit(),
+    }, [this.tools.modindicesButton, this.tools.indirectButton]);
+
+    this.palette = new Palette(d, (c) => this.guard(() => dropColumn(this, c, null, null)));
+    this.canvasHost = el(d, "div", { className: "semw-canvas", attrs: { tabindex: "0" } });
+    this.canvas = new Canvas(d, this.canvasHost);
+    this.popup = new Popup(this.canvasHost);
+    this.syntax = new SyntaxPanel(d, {
+      snapshot: () => this.snapshot(),
+      send: (text) => this.sendSyntax(text),
+      flush: () => this.sendSyntax.flush(),
+      typed: (before) => {
+        this.undoStack.push(before);
+        this.updateButtons();
+      },
+    });
+    const main = el(d, "div", { className: "semw-main" }, this.palette.el, this.canvasHost, this.syntax.el);
+    this.fitEl = el(d, "div", { className: "semw-fitbar", attrs: { "aria-label": "Fit measures" } });
+    this.optionsBar = new OptionsBar(d, (k, on) => this.setOption(k, on));
+    const bottom = el(d, "div", { className: "semw-bottom" }, this.tools.noteEl, this.fitEl, this.optionsBar.el);
+    this.root.append(this.toolbar.el, main, this.tools.effectsEl, bottom);
+    host.append(this.root);
+
+    this.pointer = new PointerInput(this);
+    this.root.addEventListener("keydown", (e) => onKey(this, e));
+    for (const name of TRAITS) {
+      const cb = (): void => this.fromPython(name);
+      port.on(`change:${name}`, cb);
+      this.listeners.push([`change:${name}`, cb]);
+    }
+    port.onMsg(this.msgHandler);
+    for (const name of TRAITS) this.fromPython(name, false);
+    this.syntax.setText(String(port.get("syntax") ?? ""));
+    this.renderNow();
+  }
+
+  destroy(): void {
+    for (const [ev, cb] of this.listeners) this.port.off(ev, cb);
+    this.port.offMsg(this.msgHandler);
+    this.sendSyntax.flush();
+    this.saveLayout.flush();
+    this.pointer.destroy();
+    this.root.remove();
+  }
+
+  // ---- state in and out ---------------------------------------------------------------
+
+  /** Adopt a trait Python changed. */
+  private fromPython(name: string, redraw = true): void {
+    const v = this.port.get(name);
+    const st = normalizeState({ [name]: v });
+    switch (name) {
+      case "table": {
+        this.model = { ...this.model, table: st.table };
+        const inRows = new Set(st.table.flatMap((r) => [r.lhs, r.rhs]));
+        this.model.extras = this.model.extras.filter((x) => !inRows.has(x));
+        break;
+      }
+      case "latents":
+        this.model = { ...this.model, latents: st.latents };
+        break;
+      case "layout": {
+        const extras: Layout = {};
+        for (const x of this.model.extras) if (this.layout[x]) extras[x] = this.layout[x]!;
+        this.layout = { ...st.layout, ...extras };
+        break;
+      }
+      case "results":
+        this.results = st.results;
+        this.tools.setResults(this.results);
+        this.setStatus("");
+        break;
+      case "options":
+        this.options = st.options;
+        this.optionsBar.show(this.options);
+        break;
+      case "engine":
+        this.engine = st.engine;
+        this.toolbar.showEngine(this.engine);
+        break;
+      case "columns":
+        this.columns = Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+        this.renderPalette();
+        return;
+      case "counts":
+        this.toolbar.showCounts((v ?? null) as Partial<Counts> | null);
+        return;
+      case "error":
+        this.showError(typeof v === "string" ? v : "");
+        if (v) {
+          this.setStatus("");
+          this.tools.kernelError();
+        }
+        return;
+      case "syntax":
+        this.syntax.offerText(typeof v === "string" ? v : "");
+        return;
+    }
+    if (redraw) this.queueRender();
+  }
+
+  private diagramState(): DiagramState {
+    return {
+      table: this.model.table,
+      latents: this.model.latents,
+      extras: this.model.extras,
+      layout: this.layout,
+      results: this.results,
+      options: this.options,
+      engine: this.engine,
+      ghosts: this.tools.ghosts(),
+    };
+  }
+
+  snapshot(): Snapshot {
+    return {
+      syntax: emit(this.model.table),
+      layout: { ...this.layout },
+      latents: [...this.model.latents],
+      extras: [...this.model.extras],
+      table: this.model.table,
+    };
+  }
+
+  private pushLayout(): void {
+    this.port.set("layout", pythonLayout(this.model, this.layout));
+    this.port.save();
+  }
+
+  /** Apply an edit: record undo, redraw at once, send syntax/latents/layout to Python. */
+  commit(next: Model, layout?: Layout, before: Snapshot = this.snapshot()): void {
+    this.undoStack.push(before);
+    this.model = next;
+    this.layout = mergeLayout(layout ?? this.layout, next);
+    this.sync();
+  }
+
+  private sync(): void {
+    const syntax = emit(this.model.table);
+    this.syntax.offerText(syntax);
+    this.sendSyntax.cancel();
+    this.saveLayout.cancel();
+    this.port.set("syntax", syntax);
+    this.port.set("latents", [...this.model.latents]);
+    this.port.set("layout", pythonLayout(this.model, this.layout));
+    this.port.save();
+    this.updateButtons();
+    this.renderNow();
+  }
+
+  private restore(s: Snapshot): void {
+    this.model = { table: s.table ?? this.model.table, latents: [...s.latents], extras: [...(s.extras ?? [])] };
+    this.layout = { ...s.layout };
+    this.syntax.setText(s.syntax);
+    this.selected.clear();
+    this.port.set("syntax", s.syntax);
+    this.port.set("latents", [...s.latents]);
+    this.port.set("layout", pythonLayout(this.model, this.layout));
+    this.port.save();
+    this.updateButtons();
+    this.renderNow();
+  }
+
+  guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      // Edits refused by graph.ts carry a sentence for the user; anything else is a bug to see.
+      this.showError(e instanceof GraphError ? e.message : `Unexpected error: ${String(e)}`);
+      if (!(e instanceof GraphError)) console.error(e);
+    }
+  }
+
+  // ---- rendering ----------------------------------------------------------------------
+
+  private queueRender(): void {
+    if (this.renderQueued) return;
+    this.renderQueued = true;
+    requestAnimationFrame(() => {
+      this.renderQueued = false;
+      this.renderNow();
+    });
+  }
+
+  renderNow(): void {
+    const { scene, layout } = layoutScene(this.diagramState(), this.layout);
+    const placed = Object.keys(layout).some((k) => !this.layout[k]);
+    this.layout = layout;
+    pruneSelection(this.selected, scene);
+    this.canvas.show(scene, this.selected);
+    renderFitBar(this.fitEl, this.results, this.engine);
+    this.tools.update(this.model.table, this.engine, scene.edges.filter((e) => e.ghost).length);
+    this.renderPalette();
+    this.updateButtons();
+    // New nodes got positions from the automatic layout: store them with the model.
+    if (placed) this.saveLayout();
+  }
+
+  private renderPalette(): void {
+    this.palette.render(this.columns, new Set(nodesOf(this.model).map((n) => n.name)));
+  }
+
+  updateButtons(): void {
+    this.toolbar.update(this.undoStack.canUndo, this.undoStack.canRedo, this.selected.size > 0);
+  }
+
+  showError(msg: string): void {
+    this.syntax.showError(msg);
+  }
+
+  private setStatus(msg: string): void {
+    this.toolbar.setStatus(msg);
+  }
+
+  // ---- actions --------------------------------------------------------------------------
+
+  setMode(mode: Mode): void {
+    const was = this.mode;
+    this.mode = mode;
+    this.toolbar.press("path", mode === "path");
+    this.toolbar.press("covariance", mode === "covariance");
+    this.canvasHost.dataset.mode = mode;
+    // The indirect tool reads its button's pressed state when it stops, so update it after.
+    if (was === "indirect" && mode !== "indirect") this.tools.stopIndirect();
+    this.toolbar.press("indirect", mode === "indirect");
+    if (mode === "indirect" && was !== "indirect") this.tools.startIndirect();
+  }
+
+  /** Inline rename of a node (as on double-click). */
+  startRename(name: string): void {
+    startRename(this, name);
+  }
+
+  undo(): void {
+    const prev = this.undoStack.undo(this.snapshot());
+    if (prev) this.restore(prev);
+  }
+
+  redo(): void {
+    const next = this.undoStack.redo(this.snapshot());
+    if (next) this.restore(next);
+  }
+
+  private relayout(): void {
+    const before = this.snapshot();
+    this.undoStack.push(before);
+    this.layout = autoLayout(this.model);
+    this.pushLayout();
+    this.renderNow();
+    this.canvas.fitView();
+  }
+
+  private toggleEngine(): void {
+    this.engine = this.engine === "pls" ? "sem" : "pls";
+    this.toolbar.showEngine(this.engine);
+    this.port.set("engine", this.engine);
+    this.port.save();
+  }
+
+  private fit(): void {
+    this.sendSyntax.flush();
+    this.saveLayout.flush();
+    this.setStatus("Fitting\u2026");
+    this.port.send({ type: "fit" });
+  }
+
+  private setOption(k: keyof Options, value: boolean): void {
+    this.options = { ...this.options, [k]: value };
+    this.port.set("options", { ...this.options });
+    this.port.save();
+    this.renderNow();
+  }
+
+  private onMessage(msg: unknown): void {
+    const m = msg as { type?: string } | null;
+    if (m?.type === "fitted") this.setStatus("Fitted");
+    else if (m?.type === "layout") this.guard(() => this.relayout());
+  }
+}

@@ -1,0 +1,338 @@
+"""Covariance-based estimation (ML, GLS, ULS) of a RAM model on sample moments.
+
+semopy is the backend this project was designed around, but its estimates are not lavaan's
+(it fits the covariance matrix with an N - 1 divisor, and its GFI, AGFI, log-likelihood, AIC and
+BIC use other formulas), and building a semopy ``Model`` alone costs about as much as our whole
+pipeline's budget. So the fit runs here, on the same RAM matrices semopy uses, with
+Fisher scoring (ML) or Gauss-Newton (GLS, ULS) and lavaan's objective functions and scaling:
+
+- ML: ``F = log|Sigma| + tr(S Sigma^-1) - log|S| - p`` with ``S`` the covariance with divisor N;
+  ``chisq = N F``.
+- GLS / ULS: ``F = 1/2 e' W e`` over the non-duplicated elements ``e = vech(S - Sigma)`` with
+  ``W = 1/2 D'(S^-1 (x) S^-1) D`` (GLS) or ``W = I`` (ULS); ``chisq = 2 N F``.
+
+Standard errors use the expected information ``N Delta' W Delta`` as lavaan does by default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from semwidget.cb.ram import Implied, RAMModel
+
+ESTIMATORS = ("ML", "GLS", "ULS")
+
+
+@dataclass
+class Estimate:
+    """Result of one estimation."""
+
+    theta: np.ndarray
+    fmin: float
+    converged: bool
+    iterations: int
+    vcov: np.ndarray | None
+    message: str = ""
+
+
+def vech_indices(p: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column indices of the lower triangle (with diagonal), column-major like lavaan."""
+    rows, cols = [], []
+    for j in range(p):
+        for i in range(j, p):
+            rows.append(i)
+            cols.append(j)
+    return np.asarray(rows), np.asarray(cols)
+
+
+def start_values(model: RAMModel, S: np.ndarray, user_start: np.ndarray | None = None
+                 ) -> np.ndarray:
+    """Starting values in the spirit of lavaan's "simple" start, made a little smarter.
+
+    Loadings on a marker start at the covariance ratio with the marker; latent variances at the
+    average covariance among a latent's indicators; residual variances at half the sample
+    variance; everything else at 0.
+    """
+    theta = np.zeros(model.n_par)
+    seen = np.zeros(model.n_par, dtype=bool)
+    p = model.n_obs
+    diag = np.diag(S)
+    marker: dict[int, int] = {}
+    for k, i, j, f, v in zip(model.kind, model.row_i, model.row_j, model.pidx, model.fixed,
+                             strict=True):
+        if k == 0 and f < 0 and v != 0 and i < p and j >= p:
+            marker.setdefault(j, i)
+    inds: dict[int, list[int]] = {}
+    for k, i, j in zip(model.kind, model.row_i, model.row_j, strict=True):
+        if k == 0 and i < p <= j:
+            inds.setdefault(j, []).append(i)
+    for k, i, j, f in zip(model.kind, model.row_i, model.row_j, model.pidx, strict=True):
+        if f < 0 or seen[f]:
+            continue
+        seen[f] = True
+        if k == 0 and i < p <= j:  # loading
+            mk = marker.get(j)
+            if mk is not None and mk != i and S[mk, mk] > 0:
+                lat_var = _latent_var_start(S, inds.get(j, []), mk)
+                theta[f] = S[i, mk] / S[mk, mk] / max(lat_var / S[mk, mk], 0.05) * 1.0 \
+                    if lat_var > 0 else 1.0
+                theta[f] = float(np.clip(theta[f], -10, 10))
+            else:
+                theta[f] = float(np.sqrt(max(diag[i], 1e-6) * 0.5))
+        elif k == 1 and i == j:
+            if i < p:
+                theta[f] = 0.5 * diag[i]
+            else:
+                lst = inds.get(i, [])
+                mk = marker.get(i)
+                theta[f] = max(_latent_var_start(S, lst, mk), 0.05) if mk is not None else 1.0
+        else:
+            theta[f] = 0.0
+    if user_start is not None:
+        ok = ~np.isnan(user_start)
+        theta[ok] = user_start[ok]
+    return theta
+
+
+def _latent_var_start(S: np.ndarray, inds: list[int], marker: int | None) -> float:
+    """Average covariance of the marker with the other indicators (a latent variance guess)."""
+    if marker is None:
+        return 1.0
+    others = [i for i in inds if i != marker]
+    if not others:
+        return 0.5 * S[marker, marker]
+    return float(np.mean(np.abs(S[marker, others])))
+
+
+def _ml_objective(sigma: np.ndarray, S: np.ndarray, logdet_s: float) -> tuple[float, np.ndarray]:
+    """ML discrepancy and Sigma^-1; ``inf`` when Sigma is not positive definite."""
+    try:
+        L = np.linalg.cholesky(sigma)
+    except np.linalg.LinAlgError:
+        return np.inf, np.empty(0)
+    inv = np.linalg.inv(sigma)
+    logdet = 2.0 * np.log(np.diag(L)).sum()
+    p = S.shape[0]
+    return float(logdet + np.sum(S * inv) - logdet_s - p), inv
+
+
+def expected_information(dsig: np.ndarray, inv: np.ndarray) -> np.ndarray:
+    """``tr(Sigma^-1 dSigma_k Sigma^-1 dSigma_l)``: the expected Hessian of F_ML."""
+    q = len(dsig)
+    V = inv @ dsig  # (q, p, p)
+    return V.reshape(q, -1) @ V.transpose(0, 2, 1).reshape(q, -1).T
+
+
+def _ml_mean_objective(imp: Implied, S: np.ndarray, ld: float, mean: np.ndarray | None
+                       ) -> tuple[float, np.ndarray]:
+    f, inv = _ml_objective(imp.sigma, S, ld)
+    if mean is not None and np.isfinite(f):
+        d = mean - imp.mu
+        f += float(d @ inv @ d)
+    return f, inv
+
+
+def fit_ml(model: RAMModel, S: np.ndarray, n: int, theta0: np.ndarray, *,
+           mean: np.ndarray | None = None, max_iter: int = 500, tol: float = 1e-9) -> Estimate:
+    """Maximum likelihood: Fisher scoring with step halving, finished by quasi-Newton steps.
+
+    Fisher scoring converges only linearly when the model misfits; once the steps are small,
+    BFGS updates of the last Fisher information converge superlinearly. With ``mean`` (and a
+    model with a mean structure) the discrepancy gains ``(m - mu)' Sigma^-1 (m - mu)``.
+
+    Parameters
+    ----------
+    model : RAMModel
+    S : ndarray
+        Sample covariance with divisor N.
+    n : int
+        Number of observations.
+    theta0 : ndarray
+        Starting values.
+    mean : ndarray, optional
+        Sample means, when the model has a mean structure.
+    """
+    if mean is not None and not model.meanstructure:
+        mean = None
+    sign, logdet_s = np.linalg.slogdet(S)
+    ld = float(logdet_s) if sign > 0 else 0.0
+    theta = theta0.copy()
+    imp = model.implied(theta)
+    f, inv = _ml_mean_objective(imp, S, ld, mean)
+    if not np.isfinite(f):
+        theta = _repair_start(model, S, theta)
+        imp = model.implied(theta)
+        f, inv = _ml_mean_objective(imp, S, ld, mean)
+    converged = False
+    it = 0
+    quasi = False
+    q = model.n_par
+    H = np.eye(q)
+    prev: tuple[np.ndarray, np.ndarray] | None = None
+    for it in range(1, max_iter + 1):  # noqa: B007 - iteration count reported
+        dsig, dmu = model.jacobian(theta, imp)
+        grad = _ml_gradient(imp, inv, S, mean, dsig, dmu)
+        if quasi and prev is not None:
+            # BFGS update of the last Fisher information: superlinear near the optimum.
+            s_ = theta - prev[0]
+            y_ = grad - prev[1]
+            sy = float(s_ @ y_)
+            if sy > 1e-16:
+                Hs = H @ s_
+                H = H + np.outer(y_, y_) / sy - np.outer(Hs, Hs) / float(s_ @ Hs)
+        else:
+            H = _ml_information(dsig, dmu, inv, mean is not None)
+        prev = (theta.copy(), grad)
+        step = _solve(H, grad)
+        t = 1.0
+        while True:
+            cand = theta - t * step
+            imp_c = model.implied(cand)
+            f_c, inv_c = _ml_mean_objective(imp_c, S, ld, mean)
+            if np.isfinite(f_c) and f_c <= f + 1e-13:
+                break
+            t *= 0.5
+            if t < 1e-10:
+                break
+        if t < 1e-10:
+            converged = bool(np.max(np.abs(grad)) < 1e-6)
+            break
+        theta, imp, f, inv = cand, imp_c, f_c, inv_c
+        size = np.max(np.abs(t * step) / np.maximum(1.0, np.abs(theta)))
+        if size < tol:
+            converged = True
+            break
+        quasi = quasi or size < 1e-2
+    dsig, dmu = model.jacobian(theta, imp)
+    vcov = _inverse(_ml_information(dsig, dmu, inv, mean is not None) * (n / 2.0))
+    return Estimate(theta, f, converged, it, vcov)
+
+
+def _ml_gradient(imp: Implied, inv: np.ndarray, S: np.ndarray, mean: np.ndarray | None,
+                 dsig: np.ndarray, dmu: np.ndarray) -> np.ndarray:
+    q = len(dsig)
+    if mean is None:
+        R = inv @ (imp.sigma - S) @ inv
+        return dsig.reshape(q, -1) @ R.ravel()
+    d = mean - imp.mu
+    R = inv @ (imp.sigma - S - np.outer(d, d)) @ inv
+    return dsig.reshape(q, -1) @ R.ravel() - 2.0 * dmu @ (inv @ d)
+
+
+def _ml_information(dsig: np.ndarray, dmu: np.ndarray, inv: np.ndarray, means: bool
+                    ) -> np.ndarray:
+    info = expected_information(dsig, inv)
+    if means:
+        info = info + 2.0 * dmu @ inv @ dmu.T
+    return info
+
+
+def duplication_matrix(p: int) -> np.ndarray:
+    """The duplication matrix D with vec(M) = D vech(M) for symmetric M (lavaan's vech order)."""
+    r, c = vech_indices(p)
+    D = np.zeros((p * p, len(r)))
+    for k, (i, j) in enumerate(zip(r, c, strict=True)):
+        D[j * p + i, k] = 1.0
+        D[i * p + j, k] = 1.0
+    return D
+
+
+def wls_weight(S: np.ndarray, estimator: str) -> np.ndarray:
+    """lavaan's weight matrix over vech elements: normal-theory GLS or identity (ULS).
+
+    ``W = 1/2 D'(A (x) A) D`` with ``A = S^-1``, written element-wise so no p^2 x p^2 Kronecker
+    product is formed: ``W[(ij),(kl)] = m_ij m_kl (A_ik A_jl + A_il A_jk) / 4`` with ``m = 2``
+    off the diagonal and 1 on it.
+    """
+    p = S.shape[0]
+    if estimator == "ULS":
+        return np.eye(p * (p + 1) // 2)
+    A = np.linalg.inv(S)
+    r, c = vech_indices(p)
+    T = A[np.ix_(r, r)] * A[np.ix_(c, c)] + A[np.ix_(r, c)] * A[np.ix_(c, r)]
+    m = np.where(r == c, 1.0, 2.0)
+    return 0.25 * np.outer(m, m) * T
+
+
+def fit_wls(model: RAMModel, S: np.ndarray, n: int, theta0: np.ndarray, W: np.ndarray, *,
+            max_iter: int = 500, tol: float = 1e-10) -> Estimate:
+    """GLS or ULS (a fixed weight matrix over vech elements) by Gauss-Newton with step halving."""
+    p = S.shape[0]
+    r, c = vech_indices(p)
+    s = S[r, c]
+    theta = theta0.copy()
+    imp = model.implied(theta)
+
+    def objective(sig: np.ndarray) -> float:
+        e = s - sig[r, c]
+        return 0.5 * float(e @ W @ e)
+
+    f = objective(imp.sigma)
+    converged = False
+    it = 0
+    for it in range(1, max_iter + 1):  # noqa: B007
+        dsig, _ = model.jacobian(theta, imp)
+        D = dsig[:, r, c].T                       # (p*, q)
+        e = s - imp.sigma[r, c]
+        WD = W @ D
+        grad = -(WD.T @ e)
+        H = D.T @ WD
+        step = _solve(H, grad)
+        t = 1.0
+        while True:
+            cand = theta - t * step
+            imp_c = model.implied(cand)
+            f_c = objective(imp_c.sigma)
+            if f_c <= f + 1e-14:
+                break
+            t *= 0.5
+            if t < 1e-10:
+                break
+        if t < 1e-10:
+            converged = np.max(np.abs(grad)) < 1e-6
+            break
+        theta, imp, f = cand, imp_c, f_c
+        if np.max(np.abs(t * step)) < tol:
+            converged = True
+            break
+    dsig, _ = model.jacobian(theta, imp)
+    D = dsig[:, r, c].T
+    vcov = _inverse((n - 1) * (D.T @ W @ D))  # N - 1, as lavaan for least squares
+    return Estimate(theta, f, converged, it, vcov)
+
+
+def _solve(H: np.ndarray, g: np.ndarray) -> np.ndarray:
+    try:
+        return np.linalg.solve(H, g)
+    except np.linalg.LinAlgError:
+        return np.linalg.lstsq(H + 1e-8 * np.eye(len(g)), g, rcond=None)[0]
+
+
+def _inverse(M: np.ndarray) -> np.ndarray | None:
+    """Inverse of an information matrix; ``None`` if singular (unidentified parameters)."""
+    if M.size == 0:
+        return M
+    cond = np.linalg.cond(M)
+    if not np.isfinite(cond) or cond > 1e14:
+        return None
+    return np.linalg.inv(M)
+
+
+def _repair_start(model: RAMModel, S: np.ndarray, theta: np.ndarray) -> np.ndarray:
+    """Shrink off-diagonal starts until the implied covariance is positive definite."""
+    th = theta.copy()
+    for _ in range(30):
+        sig = model.implied(th).sigma
+        try:
+            np.linalg.cholesky(sig)
+            return th
+        except np.linalg.LinAlgError:
+            for k, i, j, f in zip(model.kind, model.row_i, model.row_j, model.pidx,
+                                  strict=True):
+                if f >= 0 and not (k == 1 and i == j):
+                    th[f] *= 0.5
+                elif f >= 0:
+                    th[f] = abs(th[f]) * 1.5 + 0.01
+    return th

@@ -1,0 +1,261 @@
+"""Full-information maximum likelihood for data with missing values (lavaan's ``missing="ml"``).
+
+The log-likelihood is summed over missing-data patterns, each contributing through the
+observed part of the implied moments. The unrestricted (h1) model is estimated by EM, as lavaan
+does, and standard errors come from the observed information (the Hessian of the
+log-likelihood), lavaan's default for this case.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+
+from semwidget.cb import estimate as cbsem
+from semwidget.cb import measures as fm
+from semwidget.cb.assemble import assemble
+from semwidget.cb.data import Moments
+from semwidget.cb.measures import FIT_ORDER
+from semwidget.cb.prepare import (
+    check_identified,
+    fill_exogenous,
+    unidentified_message,
+    user_starts,
+)
+from semwidget.cb.ram import RAMModel
+from semwidget.cb.result import CBResult
+from semwidget.errors import ModelSpecError
+from semwidget.model.partable import count_moments
+
+LOG2PI = math.log(2.0 * math.pi)
+
+
+@dataclass
+class Pattern:
+    """Rows sharing one missing-data pattern, summarised by their moments."""
+
+    obs: np.ndarray  # indices of observed variables
+    n: int
+    mean: np.ndarray
+    cov: np.ndarray  # divisor n, around the pattern mean
+
+
+def patterns(X: np.ndarray) -> list[Pattern]:
+    """Group the rows of ``X`` (NaN for missing) by missing-data pattern."""
+    mask = ~np.isnan(X)
+    keys, inverse = np.unique(mask, axis=0, return_inverse=True)
+    out = []
+    for k, key in enumerate(keys):
+        rows = X[inverse.ravel() == k][:, key]
+        m = rows.mean(axis=0)
+        d = rows - m
+        out.append(Pattern(np.flatnonzero(key), len(rows), m, d.T @ d / len(rows)))
+    return out
+
+
+def loglik(pats: list[Pattern], sigma: np.ndarray, mu: np.ndarray) -> float:
+    """Observed-data log-likelihood; ``-inf`` if a pattern's covariance is not positive definite."""
+    total = 0.0
+    for pt in pats:
+        o = pt.obs
+        so = sigma[np.ix_(o, o)]
+        try:
+            L = np.linalg.cholesky(so)
+        except np.linalg.LinAlgError:
+            return -np.inf
+        inv = np.linalg.inv(so)
+        d = pt.mean - mu[o]
+        logdet = 2.0 * np.log(np.diag(L)).sum()
+        total += -0.5 * pt.n * (len(o) * LOG2PI + logdet + np.sum(inv * pt.cov) + d @ inv @ d)
+    return float(total)
+
+
+def loglik_gradients(pats: list[Pattern], sigma: np.ndarray, mu: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """d loglik / d Sigma (as a symmetric matrix used in a trace) and d loglik / d mu."""
+    p = sigma.shape[0]
+    g_sig = np.zeros((p, p))
+    g_mu = np.zeros(p)
+    for pt in pats:
+        o = pt.obs
+        inv = np.linalg.inv(sigma[np.ix_(o, o)])
+        d = pt.mean - mu[o]
+        M = pt.cov + np.outer(d, d)
+        g_sig[np.ix_(o, o)] += -0.5 * pt.n * (inv - inv @ M @ inv)
+        g_mu[o] += pt.n * (inv @ d)
+    return g_sig, g_mu
+
+
+def em_saturated(pats: list[Pattern], p: int, start_mean: np.ndarray, start_cov: np.ndarray,
+                 *, max_iter: int = 5000, tol: float = 1e-9) -> tuple[np.ndarray, np.ndarray,
+                                                                     float]:
+    """EM estimates of the unrestricted mean and covariance, and their log-likelihood."""
+    mu = start_mean.copy()
+    sig = start_cov.copy()
+    n = sum(pt.n for pt in pats)
+    for _ in range(max_iter):
+        T1 = np.zeros(p)
+        T2 = np.zeros((p, p))
+        for pt in pats:
+            o = pt.obs
+            mis = np.setdiff1d(np.arange(p), o)
+            if len(mis) == 0:
+                T1 += pt.n * pt.mean
+                T2 += pt.n * (pt.cov + np.outer(pt.mean, pt.mean))
+                continue
+            soo = sig[np.ix_(o, o)]
+            smo = sig[np.ix_(mis, o)]
+            B = np.linalg.solve(soo, smo.T).T  # regression of missing on observed
+            cond = sig[np.ix_(mis, mis)] - B @ smo.T
+            em = mu[mis] + B @ (pt.mean - mu[o])
+            full_mean = np.empty(p)
+            full_mean[o] = pt.mean
+            full_mean[mis] = em
+            # sum over rows of x x' with the missing part replaced by its expectation
+            Ex = np.zeros((p, p))
+            Ex[np.ix_(o, o)] = pt.cov
+            Ex[np.ix_(mis, o)] = B @ pt.cov
+            Ex[np.ix_(o, mis)] = pt.cov @ B.T
+            Ex[np.ix_(mis, mis)] = B @ pt.cov @ B.T + cond
+            T1 += pt.n * full_mean
+            T2 += pt.n * (Ex + np.outer(full_mean, full_mean))
+        new_mu = T1 / n
+        new_sig = T2 / n - np.outer(new_mu, new_mu)
+        delta = max(np.max(np.abs(new_mu - mu)), np.max(np.abs(new_sig - sig)))
+        mu, sig = new_mu, new_sig
+        if delta < tol:
+            break
+    return mu, sig, loglik(pats, sig, mu)
+
+
+def _objective(model: RAMModel, pats: list[Pattern], n: int):  # noqa: ANN202
+    def f(theta: np.ndarray) -> float:
+        imp = model.implied(theta)
+        ll = loglik(pats, imp.sigma, imp.mu)
+        return -ll / n if np.isfinite(ll) else 1e10
+
+    def g(theta: np.ndarray) -> np.ndarray:
+        imp = model.implied(theta)
+        dsig, dmu = model.jacobian(theta, imp)
+        gs, gm = loglik_gradients(pats, imp.sigma, imp.mu)
+        return -(np.einsum("kij,ij->k", dsig, gs) + dmu @ gm) / n
+
+    return f, g
+
+
+def numeric_hessian(grad: Any, theta: np.ndarray) -> np.ndarray:
+    """Central differences of an analytic gradient, symmetrised."""
+    q = len(theta)
+    H = np.zeros((q, q))
+    for k in range(q):
+        h = 1e-5 * max(1.0, abs(theta[k]))
+        tp, tm = theta.copy(), theta.copy()
+        tp[k] += h
+        tm[k] -= h
+        H[:, k] = (grad(tp) - grad(tm)) / (2 * h)
+    return 0.5 * (H + H.T)
+
+
+def fit_fiml_table(full: pd.DataFrame, ov: list[str], mom: Moments, frame: pd.DataFrame,
+                   options: dict[str, Any]) -> CBResult:
+    """Fit a full table (with a mean structure) by FIML and assemble the result."""
+    X = mom.data
+    n, p = X.shape
+    pats = patterns(X)
+    mu1, sig1, ll1 = em_saturated(pats, p, mom.mean, np.diag(np.diag(mom.cov)))
+    full = fill_exogenous(full, ov, sig1, mu1)
+    model = RAMModel.from_table(full, ov, meanstructure=True)
+    nx = int(len(set(full.loc[(full["exo"] == 1) & (full["op"] == "~~"), "lhs"])))
+    n_mom = count_moments(p, nx, meanstructure=True)
+    check_identified(full, model.n_par, n_mom)
+    # Start from the complete-data ML fit to the EM moments: cheap and close to the answer.
+    cov_model = RAMModel.from_table(full, ov, meanstructure=False)
+    th0 = cbsem.start_values(cov_model, sig1, user_starts(full, cov_model))
+    cres = cbsem.fit_ml(cov_model, sig1, n, th0)
+    theta0 = np.zeros(model.n_par)
+    cv = dict(zip(cov_model.table_index, cov_model.values(cres.theta), strict=True))
+    pos_of = {v: k for k, v in enumerate(ov)}
+    for pos, tix in enumerate(model.table_index):
+        f = model.pidx[pos]
+        if f < 0:
+            continue
+        if model.kind[pos] == 2:
+            theta0[f] = mu1[pos_of[full.at[tix, "lhs"]]] if full.at[tix, "lhs"] in pos_of else 0
+        else:
+            theta0[f] = cv.get(tix, 0.0)
+    fobj, gobj = _objective(model, pats, n)
+    opt = optimize.minimize(fobj, theta0, jac=gobj, method="BFGS",
+                            options={"gtol": 1e-9, "maxiter": 2000})
+    theta = opt.x
+    H = numeric_hessian(gobj, theta)
+    # one Newton polish with the exact Hessian tightens the optimum for the SEs
+    try:
+        step = np.linalg.solve(H, gobj(theta))
+        cand = theta - step
+        if fobj(cand) <= fobj(theta) + 1e-12:
+            theta = cand
+            H = numeric_hessian(gobj, theta)
+    except np.linalg.LinAlgError:
+        pass
+    vcov = cbsem._inverse(H * n)
+    converged = bool(opt.success or np.max(np.abs(gobj(theta))) < 1e-6)
+    res = cbsem.Estimate(theta, fobj(theta), converged, int(opt.nit), vcov)
+    if vcov is None:
+        raise ModelSpecError(unidentified_message(full, model, theta, sig1, "ML", None))
+    imp = model.implied(theta)
+    ll0 = -fobj(theta) * n
+    df = n_mom - model.n_par
+    measures = fiml_fit_measures(pats, n, p, ll0, ll1, model.n_par, df, sig1, mu1, imp, nx)
+    mom_h1 = Moments(mom.names, n, sig1, mu1, X)
+    return assemble(full, model, res, imp, mom_h1, measures, "ML", options, frame)
+
+
+def fiml_fit_measures(pats: list[Pattern], n: int, p: int, ll0: float, ll1: float, npar: int,
+                      df: int, sig1: np.ndarray, mu1: np.ndarray, imp: Any, nx: int
+                      ) -> dict[str, float]:
+    """Fit measures of a FIML fit against the EM (h1) and independence (baseline) models."""
+    out: dict[str, float] = {"npar": float(npar), "ntotal": float(n)}
+    chisq = max(2.0 * (ll1 - ll0), 0.0)
+    out["chisq"] = chisq
+    out["df"] = float(df)
+    out["pvalue"] = float(stats.chi2.sf(chisq, df)) if df > 0 else math.nan
+    out["chisq_df"] = chisq / df if df > 0 else math.nan
+    # baseline: independent variables with free means and variances; the likelihood then
+    # separates by variable, so each uses its own observed values.
+    llb = 0.0
+    col_sums: dict[int, list[float]] = {}
+    for pt in pats:
+        for k, j in enumerate(pt.obs):
+            s = col_sums.setdefault(int(j), [0.0, 0.0, 0.0])
+            s[0] += pt.n
+            s[1] += pt.n * pt.mean[k]
+            s[2] += pt.n * (pt.cov[k, k] + pt.mean[k] ** 2)
+    for cnt, s1, s2 in col_sums.values():
+        m = s1 / cnt
+        v = s2 / cnt - m * m
+        llb += -0.5 * cnt * (LOG2PI + math.log(v) + 1.0)
+    b_chisq = 2.0 * (ll1 - llb)
+    b_df = p * (p + 1) // 2 + p - 2 * p
+    out["baseline_chisq"] = b_chisq
+    out["baseline_df"] = float(b_df)
+    out["baseline_pvalue"] = float(stats.chi2.sf(b_chisq, b_df))
+    out.update(fm.incremental(chisq, df, b_chisq, b_df))
+    out.update(fm.rmsea_measures(chisq, df, n))
+    out.update(fm.residual_measures(sig1, imp.sigma, mu1, imp.mu))
+    r, c = cbsem.vech_indices(p)
+    inv = np.linalg.inv(imp.sigma)
+    W = np.zeros((p + len(r), p + len(r)))
+    W[:p, :p] = inv
+    W[p:, p:] = cbsem.wls_weight(imp.sigma, "GLS")
+    obs = np.concatenate([mu1, sig1[r, c]])
+    est = np.concatenate([imp.mu, imp.sigma[r, c]])
+    out.update(fm.gfi_measures(obs, est, W, df))
+    out["logl"] = ll0
+    out["unrestricted_logl"] = ll1
+    out.update(fm.information_criteria(ll0, npar, n))
+    return {k: out[k] for k in FIT_ORDER if k in out}

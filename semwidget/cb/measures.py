@@ -1,0 +1,234 @@
+"""Fit measures with lavaan's formulas and names (``.`` written ``_``).
+
+References: lavaan's ``fitMeasures`` (Rosseel, 2012); Bentler (1990) CFI; Tucker & Lewis (1973)
+TLI; Bentler & Bonett (1980) NFI; Bollen (1986, 1989) RFI, IFI; Steiger (1990) RMSEA and its
+confidence interval; Jöreskog & Sörbom (1981) GFI/AGFI, computed as lavaan does from the
+estimator's weight matrix.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from scipy import special, stats
+
+from semwidget.cb import estimate as cbsem
+from semwidget.cb.prepare import exo_names
+from semwidget.model.partable import count_moments, roles
+
+#: The order of :attr:`FitResult.fit_measures`, as lavaan's ``fitMeasures`` prints them.
+FIT_ORDER = [
+    "npar", "chisq", "df", "pvalue", "chisq_df", "baseline_chisq", "baseline_df",
+    "baseline_pvalue", "cfi", "tli", "nnfi", "nfi", "rfi", "ifi", "rmsea", "rmsea_ci_lower",
+    "rmsea_ci_upper", "rmsea_pvalue", "srmr", "srmr_bentler", "srmr_bentler_nomean", "rmr",
+    "rmr_nomean", "gfi", "agfi", "logl", "unrestricted_logl", "aic", "bic", "bic2", "ntotal",
+]
+
+
+def _ncp_bound(chisq: float, df: int, prob: float) -> float:
+    """Non-centrality ``lam`` with ``P(X <= chisq | df, lam) = prob`` (0 if not reachable)."""
+    if df <= 0:
+        return np.nan
+    if special.chdtr(df, chisq) < prob:
+        return 0.0
+    return float(special.chndtrinc(chisq, df, prob))
+
+
+def rmsea_measures(chisq: float, df: int, n: int) -> dict[str, float]:
+    """RMSEA, its 90% confidence interval and the p-value of close fit (RMSEA <= .05)."""
+    if df <= 0:
+        zero = 0.0 if df == 0 else np.nan
+        return {"rmsea": zero, "rmsea_ci_lower": zero, "rmsea_ci_upper": zero,
+                "rmsea_pvalue": np.nan}
+    rmsea = float(np.sqrt(max(chisq / n / df - 1.0 / n, 0.0)))
+    lo = _ncp_bound(chisq, df, 0.95)
+    hi = _ncp_bound(chisq, df, 0.05)
+    ci_lo = float(np.sqrt(lo / (n * df))) if np.isfinite(lo) else np.nan
+    ci_hi = float(np.sqrt(hi / (n * df))) if np.isfinite(hi) else np.nan
+    pclose = float(1.0 - special.chndtr(chisq, df, n * df * 0.05**2))
+    return {"rmsea": rmsea, "rmsea_ci_lower": ci_lo, "rmsea_ci_upper": ci_hi,
+            "rmsea_pvalue": pclose}
+
+
+def incremental(chisq: float, df: int, b_chisq: float, b_df: int) -> dict[str, float]:
+    """CFI, TLI, NFI, RFI, IFI against the baseline (independence) model."""
+    out: dict[str, float] = {}
+    d = max(chisq - df, 0.0)
+    db = max(b_chisq - b_df, 0.0)
+    denom = max(d, db)
+    out["cfi"] = 1.0 if denom == 0 else 1.0 - d / denom
+    if df > 0 and b_df > 0:
+        t1 = b_chisq / b_df
+        t2 = chisq / df
+        out["tli"] = (t1 - t2) / (t1 - 1.0) if t1 != 1.0 else np.nan
+        out["rfi"] = (t1 - t2) / t1 if t1 != 0 else np.nan
+    else:  # a saturated model fits perfectly; lavaan reports 1
+        out["tli"] = 1.0
+        out["rfi"] = 1.0
+    out["nfi"] = (b_chisq - chisq) / b_chisq if b_chisq > 0 else np.nan
+    out["ifi"] = (b_chisq - chisq) / (b_chisq - df) if b_chisq != df else np.nan
+    out["nnfi"] = out["tli"]
+    return out
+
+
+def residual_measures(S: np.ndarray, sigma: np.ndarray, m: np.ndarray | None = None,
+                      mu: np.ndarray | None = None) -> dict[str, float]:
+    """RMR and SRMR (Bentler: residuals scaled by the sample standard deviations).
+
+    With a mean structure the mean residuals join the average, as lavaan's default ``srmr``.
+    """
+    p = S.shape[0]
+    r, c = np.tril_indices(p)
+    resid = S - sigma
+    sd = np.sqrt(np.diag(S))
+    cov_sq = resid[r, c] ** 2
+    std_sq = (resid / np.outer(sd, sd))[r, c] ** 2
+    out = {
+        "rmr_nomean": float(np.sqrt(cov_sq.mean())),
+        "srmr_bentler_nomean": float(np.sqrt(std_sq.mean())),
+    }
+    if m is not None and mu is not None:
+        mres = m - mu
+        out["rmr"] = float(np.sqrt((cov_sq.sum() + (mres**2).sum()) / (len(cov_sq) + p)))
+        out["srmr_bentler"] = float(
+            np.sqrt((std_sq.sum() + ((mres / sd) ** 2).sum()) / (len(std_sq) + p)))
+    else:
+        out["rmr"] = out["rmr_nomean"]
+        out["srmr_bentler"] = out["srmr_bentler_nomean"]
+    out["srmr"] = out["srmr_bentler"]
+    return out
+
+
+def gfi_measures(wls_obs: np.ndarray, wls_est: np.ndarray, W: np.ndarray, df: int,
+                 nel: int | None = None) -> dict[str, float]:
+    """GFI and AGFI from the estimator's weight matrix over the sample moments (as lavaan).
+
+    ``nel`` is the number of sample moments AGFI divides by; lavaan counts every moment,
+    covariates' included, even though GFI itself leaves fixed covariates out.
+    """
+    e = wls_obs - wls_est
+    gfi = 1.0 - float(e @ W @ e) / float(wls_obs @ W @ wls_obs)
+    nel = len(wls_obs) if nel is None else nel
+    agfi = 1.0 - (nel / df) * (1.0 - gfi) if df > 0 else 1.0
+    return {"gfi": gfi, "agfi": agfi}
+
+
+def information_criteria(logl: float, npar: int, n: int) -> dict[str, float]:
+    """AIC, BIC and the sample-size adjusted BIC."""
+    return {
+        "aic": -2.0 * logl + 2.0 * npar,
+        "bic": -2.0 * logl + npar * np.log(n),
+        "bic2": -2.0 * logl + npar * np.log((n + 2.0) / 24.0),
+    }
+
+
+def normal_loglik(S: np.ndarray, sigma: np.ndarray, n: int,
+                  m: np.ndarray | None = None, mu: np.ndarray | None = None) -> float:
+    """Multivariate normal log-likelihood of data summarised by (S, m) under (sigma, mu)."""
+    p = S.shape[0]
+    sign, logdet = np.linalg.slogdet(sigma)
+    if sign <= 0:
+        return np.nan
+    inv = np.linalg.inv(sigma)
+    tr = float(np.sum(S * inv))
+    if m is not None and mu is not None:
+        d = m - mu
+        tr += float(d @ inv @ d)
+    return -0.5 * n * (p * np.log(2 * np.pi) + logdet + tr)
+
+
+def complete_fit_measures(S: np.ndarray, sigma: np.ndarray, n: int, est: str, fmin: float,
+                          npar: int, df: int, full: pd.DataFrame, ov: list[str],
+                          W: np.ndarray | None, mean: np.ndarray | None = None,
+                          mu: np.ndarray | None = None) -> dict[str, float]:
+    """Every fit measure for a complete-data fit, with lavaan's formulas.
+
+    ``mean`` and ``mu`` (sample and implied means) are given when the model has a mean
+    structure; then SRMR, GFI and the log-likelihood include the means, as in lavaan.
+    """
+    out: dict[str, float] = {"npar": float(npar), "ntotal": float(n)}
+    # lavaan scales least-squares statistics by N - 1 (they fit the unbiased covariance).
+    chisq = n * fmin if est == "ML" else 2.0 * (n - 1) * fmin
+    chisq = max(chisq, 0.0)
+    out["chisq"] = chisq
+    out["df"] = float(df)
+    out["pvalue"] = float(stats.chi2.sf(chisq, df)) if df > 0 else math.nan
+    out["chisq_df"] = chisq / df if df > 0 else math.nan
+    b_chisq, b_df = baseline_complete(S, n, est, full, ov, W, means=mean is not None)
+    out["baseline_chisq"] = b_chisq
+    out["baseline_df"] = float(b_df)
+    out["baseline_pvalue"] = float(stats.chi2.sf(b_chisq, b_df)) if b_df > 0 else math.nan
+    out.update(incremental(chisq, df, b_chisq, b_df))
+    out.update(rmsea_measures(chisq, df, n if est == "ML" else n - 1))
+    out.update(residual_measures(S, sigma, mean, mu))
+    xs = exo_names(full)
+    is_x = np.array([v in xs for v in ov])
+    r, c = cbsem.vech_indices(S.shape[0])
+    # lavaan leaves the moments among fixed covariates out of the fit (they are not modelled).
+    keep = ~(is_x[r] & is_x[c])
+    Wg = W if W is not None else cbsem.wls_weight(sigma, "GLS")
+    Wg = Wg[np.ix_(keep, keep)]
+    obs, imp_m = S[r, c][keep], sigma[r, c][keep]
+    nel = len(r)
+    if mean is not None and mu is not None:
+        # the mean block is weighted by Sigma^-1, as lavaan's WLS.V for ML with means
+        p = len(mean)
+        block = np.zeros((p + len(obs), p + len(obs)))
+        block[:p, :p] = np.linalg.inv(sigma)
+        block[p:, p:] = Wg
+        Wg, obs, imp_m, nel = block, np.concatenate([mean, obs]), np.concatenate([mu, imp_m]), \
+            nel + p
+    out.update(gfi_measures(obs, imp_m, Wg, df, nel=nel))
+    if est == "ML":
+        # With fixed.x the likelihood is conditional on the covariates: drop their marginal part.
+        xi = np.flatnonzero(is_x)
+        lx = normal_loglik(S[np.ix_(xi, xi)], S[np.ix_(xi, xi)], n) if len(xi) else 0.0
+        logl = normal_loglik(S, sigma, n, mean, mu) - lx
+        out["logl"] = logl
+        out["unrestricted_logl"] = normal_loglik(S, S, n) - lx
+        out.update(information_criteria(logl, npar, n))
+    else:
+        for k in ("logl", "unrestricted_logl", "aic", "bic", "bic2"):
+            out[k] = math.nan
+    return {k: out[k] for k in FIT_ORDER if k in out}
+
+
+def baseline_complete(S: np.ndarray, n: int, est: str, full: pd.DataFrame, ov: list[str],
+                      W: np.ndarray | None, means: bool = False) -> tuple[float, int]:
+    """Chi-square and df of lavaan's baseline model: independent variables, fixed-x saturated."""
+    fixed = exo_names(full)
+    # the baseline keeps the covariates' block saturated, fixed or not (as lavaan does)
+    xs = set(roles(full).ov_x)
+    p = len(ov)
+    is_x = np.array([v in xs for v in ov])
+    nx = int(is_x.sum())
+    nx_fixed = len(fixed)
+    free_var = np.flatnonzero(~is_x)
+    n_x_free = 0 if nx_fixed else nx * (nx + 1) // 2
+    # with a mean structure the baseline's means are free (saturated): they add no misfit
+    b_df = count_moments(p, nx_fixed, means) - len(free_var) - n_x_free
+    if means:
+        b_df -= len(free_var) + (0 if nx_fixed else nx)
+    if est == "ML":
+        sig = np.diag(np.diag(S))
+        xi = np.flatnonzero(is_x)
+        sig[np.ix_(xi, xi)] = S[np.ix_(xi, xi)]
+        sign, logdet = np.linalg.slogdet(sig)
+        _, logdet_s = np.linalg.slogdet(S)
+        f = logdet + float(np.sum(S * np.linalg.inv(sig))) - logdet_s - p
+        return n * f, b_df
+    # GLS/ULS: the baseline is linear in its free variances, so solve the normal equations.
+    r, c = cbsem.vech_indices(p)
+    s = S[r, c]
+    fixed = np.zeros_like(s)
+    xi_mask = is_x[r] & is_x[c]
+    fixed[xi_mask] = s[xi_mask]
+    M = np.zeros((len(s), len(free_var)))
+    for k, v in enumerate(free_var):
+        M[(r == v) & (c == v), k] = 1.0
+    assert W is not None
+    d = np.linalg.solve(M.T @ W @ M, M.T @ W @ (s - fixed))
+    e = s - fixed - M @ d
+    return float((n - 1) * (e @ W @ e)), b_df

@@ -1,0 +1,123 @@
+"""What a CB-SEM fit needs from the full table before and around estimation.
+
+Fixed-x covariates take their sample moments, user start values are collected, simple
+inequality bounds are read, and the identification checks name what is wrong.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from semwidget.cb import estimate as cbsem
+from semwidget.cb.ram import RAMModel
+from semwidget.errors import ModelSpecError
+from semwidget.model.partable import MODEL_OPS
+
+
+def fill_exogenous(full: pd.DataFrame, ov: list[str], cov: np.ndarray,
+                   mean: np.ndarray | None = None) -> pd.DataFrame:
+    """Put the sample (co)variances and means of fixed exogenous covariates into ``ustart``."""
+    exo = full.index[full["exo"] == 1]
+    if len(exo) == 0:
+        return full
+    full = full.copy()
+    pos = {v: k for k, v in enumerate(ov)}
+    for i in exo:
+        a, op, b = full.at[i, "lhs"], full.at[i, "op"], full.at[i, "rhs"]
+        if op == "~~":
+            full.at[i, "ustart"] = cov[pos[a], pos[b]]
+        elif op == "~1" and mean is not None:
+            full.at[i, "ustart"] = mean[pos[a]]
+    return full
+
+
+def user_starts(full: pd.DataFrame, model: RAMModel) -> np.ndarray:
+    """Start values the user gave with ``start()`` or ``?``, by free parameter (NaN if none)."""
+    out = np.full(model.n_par, np.nan)
+    ustart = full["ustart"].to_numpy()
+    for pos, tix in enumerate(model.table_index):
+        f = model.pidx[pos]
+        if f >= 0 and not np.isnan(ustart[tix]):
+            out[f] = ustart[tix]
+    return out
+
+
+def exo_names(full: pd.DataFrame) -> set[str]:
+    """Observed covariates whose (co)variances are fixed at their sample values (fixed.x)."""
+    exo = full["exo"].to_numpy() == 1
+    return set(full["lhs"].to_numpy()[exo]) if exo.any() else set()
+
+
+def inequality_bounds(full: pd.DataFrame) -> dict[str, tuple[str, float]]:
+    """Simple inequality constraints ``label > number`` / ``label < number`` by label."""
+    out: dict[str, tuple[str, float]] = {}
+    if not np.isin(full["op"].to_numpy(), ["<", ">"]).any():
+        return out
+    labels = set(full.loc[full["op"].isin(MODEL_OPS), "label"]) - {""}
+    for lhs, op, rhs in full.loc[full["op"].isin(["<", ">"]), ["lhs", "op", "rhs"]].itertuples(
+            index=False):
+        a, b = str(lhs).strip(), str(rhs).strip()
+        try:
+            if a in labels:
+                out[a] = (op, float(b))
+                continue
+            if b in labels:
+                out[b] = ("<" if op == ">" else ">", float(a))
+                continue
+        except ValueError:
+            pass
+        raise ModelSpecError(
+            f"constraint '{a} {op} {b}' is not supported: compare one parameter label with a "
+            "number, e.g. 'a > 0'", name=a)
+    return out
+
+
+def violated_bounds(full: pd.DataFrame, model: RAMModel, theta: np.ndarray,
+              bounds: dict[str, tuple[str, float]]) -> dict[str, float]:
+    out = {}
+    if not bounds:
+        return out
+    vals = model.values(theta)
+    for pos, tix in enumerate(model.table_index):
+        lab = full.at[tix, "label"]
+        if lab in bounds and lab not in out:
+            op, v = bounds[lab]
+            if (op == ">" and vals[pos] < v) or (op == "<" and vals[pos] > v):
+                out[lab] = v
+    return out
+
+
+def renumber_free(free: np.ndarray) -> np.ndarray:
+    """Dense free indices 1..k in first-appearance order (0 stays fixed)."""
+    mapping: dict[int, int] = {}
+    out = np.zeros(len(free), dtype=np.int64)
+    for i, f in enumerate(free):
+        if f > 0:
+            out[i] = mapping.setdefault(int(f), len(mapping) + 1)
+    return out
+
+
+def check_identified(full: pd.DataFrame, n_par: int, n_moments: int) -> None:
+    """Raise if there are more free parameters than sample moments."""
+    if n_par > n_moments:
+        raise ModelSpecError(
+            f"the model is not identified: {n_par} free parameters, {n_moments} moments "
+            f"(df = {n_moments - n_par}); fix or remove {n_par - n_moments} parameter(s)")
+
+
+def unidentified_message(full: pd.DataFrame, model: RAMModel, theta: np.ndarray,
+                          S: np.ndarray, est: str, W: np.ndarray | None) -> str:
+    """Name the parameter most involved in the singular direction of the information matrix."""
+    dsig, _ = model.jacobian(theta)
+    r, c = cbsem.vech_indices(S.shape[0])
+    D = dsig[:, r, c].T
+    info = D.T @ D
+    vals, vecs = np.linalg.eigh(info)
+    worst = int(np.argmax(np.abs(vecs[:, 0])))
+    pos = int(np.flatnonzero(model.pidx == worst)[0])
+    tix = model.table_index[pos]
+    row = f"{full.at[tix, 'lhs']} {full.at[tix, 'op']} {full.at[tix, 'rhs']}"
+    return ("the model is not identified: the information matrix is singular, so standard "
+            f"errors cannot be computed; the parameter '{row}' cannot be told apart from "
+            "others (fix it or add constraints)")

@@ -1,0 +1,202 @@
+"""The reticular action model (RAM) built from a full parameter table.
+
+All variables (observed first, then latent) share one index space. ``A`` holds directed effects
+(``A[i, j]`` is the effect of ``j`` on ``i``: loadings and regressions), ``S`` the (residual)
+variances and covariances and ``m`` the intercepts. The model-implied moments of the observed
+variables are ``Sigma = F B S B' F'`` and ``mu = F B m`` with ``B = (I - A)^-1``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from semwidget.errors import ModelSpecError
+
+ROW_OPS = ("=~", "~", "~~", "~1")
+
+
+def row_indices(lhs: str, op: str, rhs: str, pos: dict[str, int]) -> tuple[int, int, int]:
+    """Kind (0 directed, 1 symmetric, 2 intercept) and matrix indices of one parameter row."""
+    if op == "=~":
+        return 0, pos[rhs], pos[lhs]
+    if op == "~":
+        return 0, pos[lhs], pos[rhs]
+    if op == "~~":
+        return 1, pos[lhs], pos[rhs]
+    return 2, pos[lhs], pos[lhs]
+
+
+@dataclass
+class RAMModel:
+    """Index arrays that map a parameter vector onto the RAM matrices.
+
+    Build with :meth:`from_table`. Each model row (``=~ ~ ~~ ~1``) has a kind (0 directed,
+    1 symmetric, 2 intercept), two variable indices and either a free-parameter index
+    (``pidx >= 0``) or a fixed value.
+    """
+
+    names: list[str]
+    n_obs: int
+    kind: np.ndarray
+    row_i: np.ndarray
+    row_j: np.ndarray
+    pidx: np.ndarray
+    fixed: np.ndarray
+    n_par: int
+    table_index: np.ndarray
+    meanstructure: bool
+
+    @classmethod
+    def from_table(cls, table: pd.DataFrame, observed: list[str],
+                   meanstructure: bool = False) -> RAMModel:
+        """Index a full parameter table.
+
+        Parameters
+        ----------
+        table : DataFrame
+            Full table from :func:`semwidget.model.partable.build`; fixed values in ``ustart``
+            (exogenous covariate rows must already hold their sample values).
+        observed : list of str
+            Observed variables in the order of the data moments.
+        meanstructure : bool
+            Whether intercept rows are part of the model.
+        """
+        lat = [v for v in dict.fromkeys(table.loc[table["op"] == "=~", "lhs"]) if v not in
+               observed]
+        names = list(observed) + lat
+        pos = {v: k for k, v in enumerate(names)}
+        kinds, ii, jj, pid, fx, tix = [], [], [], [], [], []
+        for idx, (lhs, op, rhs, free, ustart) in enumerate(
+            zip(table["lhs"], table["op"], table["rhs"], table["free"], table["ustart"],
+                strict=True)
+        ):
+            if op not in ROW_OPS or (op == "~1" and not meanstructure):
+                continue
+            k, i, j = row_indices(lhs, op, rhs, pos)
+            kinds.append(k)
+            ii.append(i)
+            jj.append(j)
+            pid.append(int(free) - 1)
+            fx.append(0.0 if free > 0 or np.isnan(ustart) else float(ustart))
+            tix.append(idx)
+        pidx = np.asarray(pid, dtype=np.int64)
+        n_par = int(pidx.max()) + 1 if len(pidx) and pidx.max() >= 0 else 0
+        return cls(names, len(observed), np.asarray(kinds), np.asarray(ii), np.asarray(jj),
+                   pidx, np.asarray(fx), n_par, np.asarray(tix), meanstructure)
+
+    @property
+    def n_var(self) -> int:
+        """Number of variables, observed and latent."""
+        return len(self.names)
+
+    def values(self, theta: np.ndarray) -> np.ndarray:
+        """Value of every model row for a parameter vector."""
+        v = self.fixed.copy()
+        free = self.pidx >= 0
+        v[free] = theta[self.pidx[free]]
+        return v
+
+    def matrices(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The RAM matrices ``A``, ``S`` and the intercept vector ``m``."""
+        n = self.n_var
+        v = self.values(theta)
+        A = np.zeros((n, n))
+        S = np.zeros((n, n))
+        m = np.zeros(n)
+        d = self.kind == 0
+        A[self.row_i[d], self.row_j[d]] = v[d]
+        s = self.kind == 1
+        S[self.row_i[s], self.row_j[s]] = v[s]
+        S[self.row_j[s], self.row_i[s]] = v[s]
+        c = self.kind == 2
+        m[self.row_i[c]] = v[c]
+        return A, S, m
+
+    def implied(self, theta: np.ndarray) -> Implied:
+        """Model-implied moments and the pieces their derivatives need."""
+        A, S, m = self.matrices(theta)
+        n = self.n_var
+        try:
+            B = np.linalg.inv(np.eye(n) - A)
+        except np.linalg.LinAlgError as err:
+            raise ModelSpecError("the regressions form a loop with no solution "
+                                 "((I - B) is singular)") from err
+        C = B @ S @ B.T
+        p = self.n_obs
+        G = B[:p]
+        sigma = C[:p, :p]
+        eta = B @ m
+        return Implied(A, S, m, B, C, G, sigma, eta[:p].copy(), eta)
+
+    def jacobian(self, theta: np.ndarray, imp: Implied | None = None
+                 ) -> tuple[np.ndarray, np.ndarray]:
+        """Derivatives of ``Sigma`` and ``mu`` with respect to each free parameter.
+
+        Returns
+        -------
+        dsigma : ndarray, shape (n_par, p, p)
+        dmu : ndarray, shape (n_par, p)
+        """
+        if imp is None:
+            imp = self.implied(theta)
+        p = self.n_obs
+        G = imp.G
+        H = imp.C[:, :p]  # cov(all variables, observed) = B S G'
+        free = self.pidx >= 0
+        k = self.kind[free]
+        i = self.row_i[free]
+        j = self.row_j[free]
+        rows = np.zeros((len(k), p, p))
+        mrows = np.zeros((len(k), p))
+        d = k == 0
+        if d.any():
+            gi = G[:, i[d]].T  # (r, p)
+            hj = H[j[d], :]    # (r, p)
+            t = gi[:, :, None] * hj[:, None, :]
+            rows[d] = t + t.transpose(0, 2, 1)
+            if self.meanstructure:
+                mrows[d] = gi * imp.eta[j[d]][:, None]
+        s = k == 1
+        if s.any():
+            ga = G[:, i[s]].T
+            gb = G[:, j[s]].T
+            t = ga[:, :, None] * gb[:, None, :]
+            sym = t + t.transpose(0, 2, 1)
+            diag = i[s] == j[s]
+            sym[diag] *= 0.5
+            rows[s] = sym
+        c = k == 2
+        if c.any():
+            mrows[c] = G[:, i[c]].T
+        agg = self._aggregator()
+        dsig = (agg @ rows.reshape(len(k), p * p)).reshape(self.n_par, p, p)
+        dmu = agg @ mrows if self.meanstructure else np.zeros((self.n_par, p))
+        return dsig, dmu
+
+    def _aggregator(self) -> np.ndarray:
+        """0/1 matrix summing the rows of one free parameter (equal labels share one)."""
+        agg = self.__dict__.get("_agg")
+        if agg is None:
+            par = self.pidx[self.pidx >= 0]
+            agg = np.zeros((self.n_par, len(par)))
+            agg[par, np.arange(len(par))] = 1.0
+            self.__dict__["_agg"] = agg
+        return agg
+
+
+@dataclass
+class Implied:
+    """Implied moments of a RAM model at one parameter vector."""
+
+    A: np.ndarray
+    S: np.ndarray
+    m: np.ndarray
+    B: np.ndarray
+    C: np.ndarray  # implied covariance of all variables
+    G: np.ndarray  # rows of B for the observed variables
+    sigma: np.ndarray
+    mu: np.ndarray
+    eta: np.ndarray  # implied means of all variables

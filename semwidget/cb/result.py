@@ -1,0 +1,107 @@
+"""The result of a CB-SEM fit: estimates, standardized solution, R², fit measures, warnings."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from semwidget.cb.ram import RAMModel
+
+Z975 = float(stats.norm.ppf(0.975))
+ESTIMATE_COLUMNS = ["lhs", "op", "rhs", "label", "est", "se", "z", "pvalue", "ci_lower",
+                    "ci_upper", "std_lv", "std_all"]
+
+
+@dataclass
+class CBResult:
+    """The numbers of a fitted CB-SEM model (the engine's output).
+
+    :func:`semwidget.fit` hands back its subclass :class:`semwidget.FitResult`, which adds the
+    tables and reports a paper needs as methods; the engine never imports those views.
+
+    Attributes
+    ----------
+    table : DataFrame
+        The full parameter table with ``est se z pvalue ci_lower ci_upper std_lv std_all``.
+    estimates : DataFrame
+        Shaped like lavaan's ``parameterEstimates(fit, standardized = TRUE)``.
+    fit_measures : dict
+        lavaan's ``fitMeasures`` names with ``.`` written ``_``.
+    r2 : dict
+        R² of every endogenous variable.
+    warnings : list of str
+        Non-convergence, Heywood cases, non-positive-definite matrices.
+    """
+
+    table: pd.DataFrame
+    estimates: pd.DataFrame
+    fit_measures: dict[str, float]
+    r2: dict[str, float]
+    warnings: list[str]
+    nobs: int
+    sample_cov: pd.DataFrame
+    implied_cov: pd.DataFrame
+    sample_mean: pd.Series | None
+    implied_mean: pd.Series | None
+    estimator: str
+    missing: str
+    converged: bool
+    iterations: int
+    model: RAMModel = field(repr=False)
+    theta: np.ndarray = field(repr=False)
+    vcov: np.ndarray | None = field(repr=False)
+    options: dict[str, Any] = field(default_factory=dict)
+    data: pd.DataFrame | None = field(default=None, repr=False)
+    engine: str = "sem"
+    bootstrap: Any = field(default=None, repr=False)
+
+    @property
+    def residual_cov(self) -> pd.DataFrame:
+        """Sample minus model-implied covariance (lavaan's ``resid(fit)$cov``)."""
+        return self.sample_cov - self.implied_cov
+
+    @property
+    def latent_cor(self) -> pd.DataFrame:
+        """Model-implied correlations among the latent variables."""
+        imp = self.model.implied(self.theta)
+        p = self.model.n_obs
+        C = imp.C[p:, p:]
+        sd = np.sqrt(np.diag(C))
+        names = self.model.names[p:]
+        return pd.DataFrame(C / np.outer(sd, sd), index=names, columns=names)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready result the CLI prints (numbers or ``None``)."""
+        rows = []
+        for rec in self.estimates.to_dict("records"):
+            rows.append({k: _json_value(rec[k]) for k in ESTIMATE_COLUMNS})
+        return {
+            "engine": self.engine,
+            "estimator": self.estimator,
+            "missing": self.missing,
+            "nobs": int(self.nobs),
+            "converged": bool(self.converged),
+            "estimates": rows,
+            "fit": {k: _json_value(v) for k, v in self.fit_measures.items()},
+            "r2": {k: _json_value(v) for k, v in self.r2.items()},
+            "warnings": list(self.warnings),
+        }
+
+    def to_json(self, **kwargs: Any) -> str:
+        """:meth:`to_dict` as a JSON string."""
+        return json.dumps(self.to_dict(), **kwargs)
+
+
+def _json_value(v: Any) -> Any:
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    if isinstance(v, (int, np.integer)):
+        return int(v)
+    if isinstance(v, (float, np.floating)):
+        return None if not np.isfinite(v) else float(v)
+    return v

@@ -1,0 +1,84 @@
+"""The result :func:`semwidget.fit` hands back for CB-SEM: the engine's numbers plus their views.
+
+:class:`~semwidget.cb.result.CBResult` holds what the engine computed; the tables a paper
+reports (reliability, validity, effects, modification indices, the report and the summary) are
+views of those numbers, so they are attached here, above the engine, and the engine never
+imports them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pandas as pd
+
+from semwidget.cb.effects import indirect
+from semwidget.cb.modindices import modindices
+from semwidget.cb.result import CBResult
+from semwidget.tables.reliability import reliability
+from semwidget.tables.report import report
+from semwidget.tables.summary import summary_html, summary_text
+from semwidget.tables.validity import validity
+
+
+@dataclasses.dataclass
+class FitResult(CBResult):
+    """A fitted CB-SEM model with the tables a paper reports.
+
+    The attributes are those of :class:`~semwidget.cb.result.CBResult` (``table``,
+    ``estimates``, ``fit_measures``, ``r2``, ``warnings``, ``nobs``, the sample and implied
+    moments, ...); the methods below are the views of them.
+    """
+
+    @classmethod
+    def of(cls, result: CBResult) -> FitResult:
+        """The same numbers as ``result``, with the view methods (no copy of the arrays)."""
+        if isinstance(result, cls):
+            return result
+        return cls(**{f.name: getattr(result, f.name) for f in dataclasses.fields(CBResult)})
+
+    def reliability(self, **kwargs: Any) -> pd.DataFrame:
+        """Cronbach's alpha, composite reliability, AVE and omega by construct.
+
+        See :func:`semwidget.tables.reliability.reliability`.
+        """
+        return reliability(self, **kwargs)
+
+    def validity(self, **kwargs: Any) -> Any:
+        """Fornell-Larcker, HTMT and cross-loadings with pass/fail flags.
+
+        See :func:`semwidget.tables.validity.validity`.
+        """
+        return validity(self, **kwargs)
+
+    def indirect(self, x: str, y: str, **kwargs: Any) -> Any:
+        """Specific indirect, total indirect, direct and total effects of ``x`` on ``y``.
+
+        See :func:`semwidget.cb.effects.indirect`.
+        """
+        return indirect(self, x, y, **kwargs)
+
+    def modindices(self, **kwargs: Any) -> pd.DataFrame:
+        """lavaan's modification indices (mi, epc, sepc.all) for parameters not in the model.
+
+        See :func:`semwidget.cb.modindices.modindices`.
+        """
+        return modindices(self, **kwargs)
+
+    def report(self, **kwargs: Any) -> Any:
+        """The tables a paper reports, renderable in the notebook and exportable.
+
+        See :func:`semwidget.tables.report.report`.
+        """
+        return report(self, **kwargs)
+
+    def summary(self) -> str:
+        """A plain-text summary in the spirit of lavaan's ``summary(fit, standardized=TRUE)``."""
+        return summary_text(self)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def _repr_html_(self) -> str:
+        return summary_html(self)

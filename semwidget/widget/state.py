@@ -1,0 +1,406 @@
+"""The widget's synced state: conversions and validation at the Python ⇄ JS boundary.
+
+Everything the front end sends arrives here first. Each validator either returns a normalised
+value or raises :class:`WidgetStateError` naming the field and the value at fault, so the widget
+can refuse the update, keep its current model and show the sentence in ``error``.
+
+The functions are pure (no widget needed) so the CLI and the SVG export build the same state.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import traitlets
+
+from semwidget.errors import SemWidgetError
+from semwidget.model.grammar import COLUMNS, NAME, RESERVED
+
+#: Columns of the user table, in the order of docs/architecture.md.
+TABLE_COLUMNS = COLUMNS
+_INT_COLUMNS = ("id", "user", "free", "freed")
+_STR_COLUMNS = ("lhs", "op", "rhs", "label")
+
+#: Operators whose sides are variable names (drawn as nodes); ``:=``, ``==``, ``<``, ``>`` are not.
+NODE_OPS = ("=~", "<~", "~", "~~", "~1")
+#: Operators whose left-hand side is a construct (drawn as an ellipse).
+LATENT_OPS = ("=~", "<~")
+
+DEFAULT_OPTIONS: dict[str, bool | int] = {
+    "standardized": True,
+    "stars": True,
+    "r2": True,
+    "se": False,
+    "ci": False,
+    "residuals": False,
+    "digits": 2,
+}
+_MAX_DIGITS = 6
+
+EMPTY_COUNTS: dict[str, Any] = {
+    "npar": 0,
+    "moments": 0,
+    "df": 0,
+    "identified": False,
+    "message": "",
+}
+
+ENGINES = ("sem", "pls")
+
+class WidgetStateError(SemWidgetError, traitlets.TraitError):
+    """A value for a widget trait that cannot be accepted (wrong type, unknown node, ...).
+
+    It is both a :class:`~semwidget.errors.SemWidgetError` (for callers that catch the package's
+    errors) and a :class:`traitlets.TraitError` (so traitlets refuses the assignment).
+    """
+
+
+def _describe(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _is_number(value: object) -> bool:
+    # bool is an int subclass, but True is not a coordinate.
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def validate_name(name: object, what: str) -> str:
+    """Return ``name`` if it is a valid variable name, else raise naming ``what`` it was for."""
+    if not isinstance(name, str):
+        raise WidgetStateError(f"{what}: expected a name (text), got {_describe(name)}")
+    if not NAME.fullmatch(name) or name in RESERVED:
+        raise WidgetStateError(
+            f"{what}: {name!r} is not a valid variable name (start with a letter, then letters, "
+            "digits, '_' or '.')"
+        )
+    return name
+
+
+def validate_latents(value: object) -> list[str]:
+    """Validate the ``latents`` trait: a list of distinct variable names."""
+    if not isinstance(value, (list, tuple)):
+        raise WidgetStateError(f"latents: expected a list of names, got {_describe(value)}")
+    names = [validate_name(item, "latents") for item in value]
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise WidgetStateError(f"latents: {name!r} is listed twice")
+        seen.add(name)
+    return names
+
+
+def validate_position(name: str, value: object) -> dict[str, float]:
+    """Validate one layout entry ``{"x": number, "y": number}``."""
+    if not isinstance(value, Mapping):
+        raise WidgetStateError(
+            f"layout[{name!r}]: expected {{'x': number, 'y': number}}, got {_describe(value)}"
+        )
+    extra = sorted(set(value) - {"x", "y"}, key=str)
+    if extra:
+        raise WidgetStateError(
+            f"layout[{name!r}]: unexpected key(s) {', '.join(map(repr, extra))}; "
+            "only 'x' and 'y' are allowed"
+        )
+    position: dict[str, float] = {}
+    for axis in ("x", "y"):
+        if axis not in value:
+            raise WidgetStateError(f"layout[{name!r}]: missing {axis!r}")
+        coordinate = value[axis]
+        if not _is_number(coordinate) or not math.isfinite(coordinate):
+            raise WidgetStateError(
+                f"layout[{name!r}][{axis!r}]: expected a finite number, got {_describe(coordinate)}"
+            )
+        position[axis] = float(coordinate)
+    return position
+
+
+def validate_layout(
+    value: object, known: Iterable[str] | None = None
+) -> dict[str, dict[str, float]]:
+    """Validate the ``layout`` trait.
+
+    Parameters
+    ----------
+    value : object
+        The candidate mapping ``name -> {"x": float, "y": float}``.
+    known : iterable of str, optional
+        Names that may have a position (the model's nodes, drawn latents and data columns).
+        ``None`` skips the check (used when no model exists yet, e.g. reading a file).
+
+    Returns
+    -------
+    dict
+        A new mapping with float coordinates.
+
+    Raises
+    ------
+    WidgetStateError
+        Naming the first entry at fault, or every unknown node name.
+    """
+    if not isinstance(value, Mapping):
+        raise WidgetStateError(
+            f"layout: expected a mapping of node name to {{'x', 'y'}}, got {_describe(value)}"
+        )
+    layout: dict[str, dict[str, float]] = {}
+    for name, position in value.items():
+        if not isinstance(name, str):
+            raise WidgetStateError(f"layout: node names must be text, got {_describe(name)}")
+        layout[name] = validate_position(name, position)
+    if known is not None:
+        known_set = set(known)
+        unknown = [name for name in layout if name not in known_set]
+        if unknown:
+            listed = ", ".join(repr(name) for name in unknown)
+            raise WidgetStateError(
+                f"layout: unknown node name(s) {listed}; they are not in the model, "
+                "the drawn latents or the data columns"
+            )
+    return layout
+
+
+def validate_options(
+    value: object, current: Mapping[str, bool | int] | None = None
+) -> dict[str, bool | int]:
+    """Validate the display ``options``; keys left out keep their ``current`` (or default) value."""
+    if not isinstance(value, Mapping):
+        raise WidgetStateError(f"options: expected a mapping, got {_describe(value)}")
+    options = dict(DEFAULT_OPTIONS if current is None else current)
+    for key, item in value.items():
+        if key not in DEFAULT_OPTIONS:
+            allowed = ", ".join(DEFAULT_OPTIONS)
+            raise WidgetStateError(f"options: unknown option {key!r} (known: {allowed})")
+        if key == "digits":
+            if not isinstance(item, int) or isinstance(item, bool) or not 0 <= item <= _MAX_DIGITS:
+                raise WidgetStateError(
+                    f"options['digits']: expected an integer from 0 to {_MAX_DIGITS}, "
+                    f"got {_describe(item)}"
+                )
+        elif not isinstance(item, bool):
+            raise WidgetStateError(
+                f"options[{key!r}]: expected true or false, got {_describe(item)}"
+            )
+        options[key] = item
+    return options
+
+
+def validate_engine(value: object) -> str:
+    """Validate the ``engine`` trait (``"sem"`` or ``"pls"``)."""
+    if value not in ENGINES:
+        raise WidgetStateError(f"engine: expected 'sem' or 'pls', got {_describe(value)}")
+    return str(value)
+
+
+# --------------------------------------------------------------------------- trait types
+
+
+class LayoutTrait(traitlets.TraitType[dict, dict]):
+    """``name -> {"x", "y"}``; names must be known to the owning widget (``_known_nodes()``)."""
+
+    default_value: dict = {}
+    info_text = "a mapping of node name to {'x': number, 'y': number}"
+
+    def validate(self, obj: Any, value: Any) -> dict[str, dict[str, float]]:
+        known_nodes = getattr(obj, "_known_nodes", None)
+        return validate_layout(value, known_nodes() if callable(known_nodes) else None)
+
+
+class OptionsTrait(traitlets.TraitType[dict, dict]):
+    """Display options; partial mappings are merged into the current options."""
+
+    default_value = DEFAULT_OPTIONS
+    info_text = "display options"
+
+    def validate(self, obj: Any, value: Any) -> dict[str, bool | int]:
+        current = obj._trait_values.get(self.name) if obj is not None else None
+        return validate_options(value, current)
+
+
+class LatentsTrait(traitlets.TraitType[list, list]):
+    """Names drawn as latent variables."""
+
+    default_value: list = []
+    info_text = "a list of distinct variable names"
+
+    def validate(self, obj: Any, value: Any) -> list[str]:
+        names = validate_latents(value)
+        measured = getattr(obj, "_measured_latents", None)
+        if callable(measured):
+            dropped = [name for name in measured() if name not in names]
+            if dropped:
+                listed = ", ".join(repr(name) for name in dropped)
+                raise WidgetStateError(
+                    f"latents: {listed} must stay latent while the syntax defines indicators "
+                    "for them ('=~' or '<~'); edit the syntax to remove them"
+                )
+        return names
+
+
+class EngineTrait(traitlets.TraitType[str, str]):
+    """``"sem"`` or ``"pls"``."""
+
+    default_value = "sem"
+    info_text = "'sem' or 'pls'"
+
+    def validate(self, obj: Any, value: Any) -> str:
+        return validate_engine(value)
+
+
+# --------------------------------------------------------------------------- table <-> JSON
+
+
+def json_number(value: object) -> float | None:
+    if value is None:
+        return None
+    number = float(value)  # type: ignore[arg-type]
+    return number if math.isfinite(number) else None
+
+
+def table_records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """Convert a user table into JSON-ready rows (NaN written as ``None``)."""
+    records = []
+    for row in table.itertuples(index=False):
+        values = row._asdict()
+        record: dict[str, Any] = {}
+        for column in TABLE_COLUMNS:
+            item = values.get(column)
+            if column in _INT_COLUMNS:
+                record[column] = int(item) if item is not None else 0
+            elif column in _STR_COLUMNS:
+                record[column] = "" if item is None or item != item else str(item)
+            else:
+                record[column] = json_number(item)
+        records.append(record)
+    return records
+
+
+def table_from_records(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    """Rebuild a user table (contract dtypes) from :func:`table_records` rows."""
+    rows = list(records)
+    frame = pd.DataFrame(
+        {column: [row.get(column) for row in rows] for column in TABLE_COLUMNS},
+        columns=list(TABLE_COLUMNS),
+    )
+    for column in _INT_COLUMNS:
+        frame[column] = frame[column].fillna(0).astype(int)
+    for column in _STR_COLUMNS:
+        frame[column] = frame[column].fillna("").astype(str)
+    frame["ustart"] = pd.to_numeric(frame["ustart"], errors="coerce").astype(float)
+    return frame
+
+
+def measured_latents(table: pd.DataFrame | Iterable[Mapping[str, Any]]) -> list[str]:
+    """Left-hand sides of ``=~`` and ``<~`` rows, in order of first appearance."""
+    rows = table.to_dict("records") if isinstance(table, pd.DataFrame) else table
+    names: list[str] = []
+    for row in rows:
+        if row["op"] in LATENT_OPS and row["lhs"] not in names:
+            names.append(row["lhs"])
+    return names
+
+
+def node_names(
+    table: pd.DataFrame | Iterable[Mapping[str, Any]], latents: Iterable[str] = ()
+) -> list[str]:
+    """Every name drawn as a node: variables of the model's rows, then drawn-only latents."""
+    rows = table.to_dict("records") if isinstance(table, pd.DataFrame) else table
+    names: dict[str, None] = {}
+    for row in rows:
+        if row["op"] not in NODE_OPS:
+            continue
+        names.setdefault(row["lhs"], None)
+        if row["op"] != "~1":
+            names.setdefault(row["rhs"], None)
+    for name in latents:
+        names.setdefault(name, None)
+    return list(names)
+
+
+def merge_latents(
+    old_latents: Iterable[str], old_measured: Iterable[str], new_measured: Iterable[str]
+) -> list[str]:
+    """Latents after a syntax change.
+
+    Latents with indicators come from the syntax; latents the user drew with no indicators yet
+    exist only in the diagram and survive syntax edits until the diagram removes them.
+    """
+    merged = list(new_measured)
+    measured_before = set(old_measured)
+    for name in old_latents:
+        if name not in measured_before and name not in merged:
+            merged.append(name)
+    return merged
+
+
+# --------------------------------------------------------------------------- fit results
+
+
+def _estimate_value(row: Mapping[str, Any], column: str) -> float | None:
+    if column not in row:
+        return None
+    try:
+        return json_number(row[column])
+    except (TypeError, ValueError):
+        return None
+
+
+def edge_key(lhs: str, op: str, rhs: str) -> str:
+    """The key of an edge in ``results["edges"]`` and of ``data-edge`` in the SVG."""
+    return f"{lhs} {op} {rhs}".rstrip()
+
+
+def results_payload(result: Any) -> dict[str, Any]:
+    """What the diagram shows after a fit, from a ``FitResult`` (CB-SEM or PLS).
+
+    Returns
+    -------
+    dict
+        ``{"engine", "nobs", "edges": {"lhs op rhs": {"est", "std", "se", "pvalue", "ci_lower",
+        "ci_upper", "label"}}, "r2": {name: value}, "fit": {measure: value}, "warnings": [...]}``
+        with ``None`` wherever a number is not defined.
+    """
+    estimates: pd.DataFrame = result.estimates
+    edges: dict[str, dict[str, Any]] = {}
+    for row in estimates.to_dict("records"):
+        op = str(row["op"])
+        if op not in (*NODE_OPS, ":="):
+            continue
+        key = edge_key(str(row["lhs"]), op, "" if op == "~1" else str(row["rhs"]))
+        label = row.get("label", "")
+        # PLS estimates are standardized already; use them when no std_all column exists.
+        std_column = "std_all" if "std_all" in row else "est"
+        edges[key] = {
+            "est": _estimate_value(row, "est"),
+            "std": _estimate_value(row, std_column),
+            "se": _estimate_value(row, "se"),
+            "pvalue": _estimate_value(row, "pvalue"),
+            "ci_lower": _estimate_value(row, "ci_lower"),
+            "ci_upper": _estimate_value(row, "ci_upper"),
+            "label": "" if label is None or label != label else str(label),
+        }
+    r2 = {str(name): json_number(value) for name, value in dict(result.r2).items()}
+    measures = getattr(result, "fit_measures", None)
+    if measures is None and _is_number(getattr(result, "srmr", None)):
+        # A PLS result has no chi-square family; its fit bar shows the SRMR.
+        measures = {"srmr": result.srmr}
+    fit = {
+        str(name): json_number(value)
+        for name, value in dict(measures or {}).items()
+        if _is_number(value) or value is None
+    }
+    return {
+        "engine": str(getattr(result, "engine", "sem")),
+        "nobs": int(getattr(result, "nobs", 0) or 0),
+        "edges": edges,
+        "r2": r2,
+        "fit": fit,
+        "warnings": [str(w) for w in getattr(result, "warnings", []) or []],
+    }

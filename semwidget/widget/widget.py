@@ -1,0 +1,561 @@
+"""``SEMWidget``: draw a model, keep it in sync with lavaan syntax, fit it, read the results.
+
+The kernel is the single source of truth for the model: the front end edits the drawing and sends
+the syntax of its edited table; this class re-parses it, derives ``table``, ``latents``, ``counts``
+and places new nodes in ``layout``. Everything the front end sends is validated in
+:meth:`SEMWidget.set_state`; an update that cannot be accepted is refused (the current model
+stays), explained in ``error`` and the front end is sent the kept value.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import pandas as pd
+import traitlets
+
+from semwidget.errors import DataError, SemWidgetError
+from semwidget.model import emit, parse
+from semwidget.model.partable import model_counts
+from semwidget.widget import diagram_file
+from semwidget.widget import render as svg_export
+from semwidget.widget import state as widget_state
+from semwidget.widget.placement import auto_layout, place_nodes
+
+_log = logging.getLogger(__name__)
+
+_SEM_OPTIONS = ("estimator", "missing", "std_lv", "orthogonal", "fixed_x", "se", "n_jobs",
+                "boot_ci")
+_SHARED_OPTIONS = ("bootstrap", "seed")  # CB-SEM with se="bootstrap", and PLS
+_PLS_OPTIONS = ("scheme", "consistent")
+FIT_OPTIONS = _SEM_OPTIONS + _SHARED_OPTIONS + _PLS_OPTIONS
+
+# Keys the kernel derives; the front end may read them but never set them.
+_DERIVED_TRAITS = ("table", "counts", "results", "columns")
+# The front end may send several keys at once (a new node: its syntax and its position); apply
+# them in this order so the layout is checked against the model the same message defines.
+_STATE_ORDER = ("engine", "syntax", "latents", "layout", "options", "error")
+
+_NO_BUNDLE_ESM = """
+export default {
+  render({ el }) {
+    el.textContent = "semwidget: the front end is not built (semwidget/static/widget.js is "
+      + "missing). Run `npm install && npm run build` in the source tree, or reinstall semwidget.";
+  }
+};
+"""
+
+
+def _static_asset(name: str, fallback: str) -> Path | str:
+    path = svg_export.STATIC_DIR / name
+    return path if path.is_file() else fallback
+
+
+def _check_fit_options(engine: str, options: dict[str, Any]) -> dict[str, Any]:
+    unknown = [name for name in options if name not in FIT_OPTIONS]
+    if unknown:
+        raise TypeError(
+            f"SEMWidget() got unexpected keyword argument(s) {', '.join(map(repr, unknown))}; "
+            f"fit options are {', '.join(FIT_OPTIONS)}"
+        )
+    if engine == "sem":
+        pls_only = [name for name in options if name in _PLS_OPTIONS]
+        if pls_only:
+            raise TypeError(
+                f"SEMWidget(): {', '.join(map(repr, pls_only))} only apply to engine='pls'"
+            )
+    return dict(options)
+
+
+class SEMWidget(anywidget.AnyWidget):
+    """A structural equation model drawn in a notebook, synced with lavaan syntax.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame, optional
+        The data to fit; its columns form the palette of observed variables.
+    syntax : str
+        lavaan model syntax to start from.
+    engine : {"sem", "pls"}
+        CB-SEM (lavaan-compatible) or PLS-SEM.
+    auto_fit : bool
+        Refit (debounced) after every edit of the model.
+    **fit_options
+        Passed to :func:`semwidget.fit`: ``estimator``, ``missing``, ``std_lv``, ``orthogonal``;
+        for ``engine="pls"`` also ``scheme``, ``bootstrap``, ``seed``, ``consistent``.
+
+    Raises
+    ------
+    TypeError
+        For a keyword argument that is not one of the above.
+
+    Examples
+    --------
+    >>> from semwidget import SEMWidget, load_dataset   # doctest: +SKIP
+    >>> w = SEMWidget(load_dataset("hs1939"), "visual =~ x1 + x2 + x3")  # doctest: +SKIP
+    >>> w.fit()  # doctest: +SKIP
+    """
+
+    _esm = _static_asset("widget.js", _NO_BUNDLE_ESM)
+    _css = _static_asset("widget.css", "")
+
+    syntax = traitlets.Unicode("").tag(sync=True)
+    table = traitlets.List(traitlets.Dict()).tag(sync=True)
+    latents = widget_state.LatentsTrait().tag(sync=True)
+    columns = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    layout = widget_state.LayoutTrait().tag(sync=True)
+    results = traitlets.Dict().tag(sync=True)
+    options = widget_state.OptionsTrait().tag(sync=True)
+    counts = traitlets.Dict(dict(widget_state.EMPTY_COUNTS)).tag(sync=True)
+    error = traitlets.Unicode("").tag(sync=True)
+    engine = widget_state.EngineTrait().tag(sync=True)
+
+    #: Seconds to wait after the last edit before an automatic refit.
+    auto_fit_delay: float = 0.5
+
+    def __init__(
+        self,
+        data: pd.DataFrame | None = None,
+        syntax: str = "",
+        engine: str = "sem",
+        auto_fit: bool = False,
+        **fit_options: Any,
+    ) -> None:
+        engine = widget_state.validate_engine(engine)
+        self._fit_options = _check_fit_options(engine, fit_options)
+        self.auto_fit = bool(auto_fit)
+        self.result: Any = None
+        self._data: pd.DataFrame | None = None
+        self._applying = False
+        self._refusal = ""
+        self._fit_lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+        super().__init__(engine=engine)
+        self.on_msg(self._on_custom_msg)
+        svg_export.warm_up()
+        self.data = data
+        if syntax:
+            self.syntax = syntax
+
+    # ------------------------------------------------------------------ data
+
+    @property
+    def data(self) -> pd.DataFrame | None:
+        """The data fitted by :meth:`fit`; setting it refreshes ``columns``."""
+        return self._data
+
+    @data.setter
+    def data(self, value: pd.DataFrame | None) -> None:
+        if value is not None and not isinstance(value, pd.DataFrame):
+            raise DataError(f"data must be a pandas DataFrame, got {type(value).__name__}")
+        self._data = value
+        self.columns = [] if value is None else [str(name) for name in value.columns]
+        self.results = {}
+        self._schedule_auto_fit()
+
+    @property
+    def fit_options(self) -> dict[str, Any]:
+        """The keyword arguments passed to :func:`semwidget.fit` (a copy)."""
+        return dict(self._fit_options)
+
+    # ------------------------------------------------------------------ model state
+
+    def _measured_latents(self) -> list[str]:
+        return widget_state.measured_latents(self.table)
+
+    def _known_nodes(self) -> list[str]:
+        return [*widget_state.node_names(self.table, self.latents), *self.columns]
+
+    def _counts(self, table: pd.DataFrame, latents: list[str]) -> dict[str, Any]:
+        if table.empty:
+            return dict(widget_state.EMPTY_COUNTS)
+        counts = model_counts(
+            table,
+            std_lv=bool(self._fit_options.get("std_lv", False)),
+            orthogonal=bool(self._fit_options.get("orthogonal", False)),
+            meanstructure=self._fit_options.get("missing") == "fiml",
+            latents=latents,
+        )
+        return {key: counts[key] for key in widget_state.EMPTY_COUNTS}
+
+    def diagram_state(self) -> dict[str, Any]:
+        """The synced state the renderer draws (a JSON-ready copy)."""
+        return {
+            "syntax": self.syntax,
+            "table": list(self.table),
+            "latents": list(self.latents),
+            "columns": list(self.columns),
+            "layout": dict(self.layout),
+            "results": dict(self.results),
+            "options": dict(self.options),
+            "counts": dict(self.counts),
+            "error": self.error,
+            "engine": self.engine,
+        }
+
+    def _apply_syntax(
+        self,
+        text: str,
+        previous_layout: dict[str, dict[str, float]] | None = None,
+        keep_latents: list[str] | None = None,
+    ) -> None:
+        """Re-derive the model from ``text``; on a syntax error keep the model, set ``error``."""
+        try:
+            table = (
+                parse(text) if text.strip() else widget_state.table_from_records([])
+            )
+        except SemWidgetError as err:
+            self.error = str(err)
+            return
+        records = widget_state.table_records(table)
+        old_latents = self.latents if keep_latents is None else keep_latents
+        old_measured = self._measured_latents() if keep_latents is None else []
+        latents = widget_state.merge_latents(
+            old_latents, old_measured, widget_state.measured_latents(records)
+        )
+        changed = records != self.table
+        state = {**self.diagram_state(), "table": records, "latents": latents}
+        layout = place_nodes(state, self.layout if previous_layout is None else previous_layout)
+        self._applying = True
+        try:
+            with self.hold_sync():
+                self.table = records
+                self.latents = latents
+                self.layout = layout
+                self.counts = self._counts(table, latents)
+                if changed:
+                    self.results = {}
+                self.error = ""
+        finally:
+            self._applying = False
+        if changed:
+            self._schedule_auto_fit()
+
+    @traitlets.observe("syntax")
+    def _on_syntax(self, change: dict[str, Any]) -> None:
+        self._apply_syntax(change["new"])
+
+    @traitlets.observe("latents")
+    def _on_latents(self, change: dict[str, Any]) -> None:
+        # Latents drawn (or removed) in the diagram without a syntax change.
+        if self._applying:
+            return
+        table = widget_state.table_from_records(self.table)
+        state = self.diagram_state()
+        self._applying = True
+        try:
+            with self.hold_sync():
+                self.layout = place_nodes(state, self.layout)
+                self.counts = self._counts(table, list(change["new"]))
+        finally:
+            self._applying = False
+
+    @traitlets.observe("engine")
+    def _on_engine(self, change: dict[str, Any]) -> None:
+        self.results = {}
+        self._schedule_auto_fit()
+
+    def set_state(self, sync_data: dict[str, Any]) -> None:
+        """Apply state sent by the front end, refusing what is malformed.
+
+        Each key is applied on its own, in dependency order (``syntax`` before ``layout``). A key
+        that fails validation is refused: the current value stays, ``error`` says why, and the
+        current value is sent back so the view does not drift from the kernel.
+        """
+        problems: list[str] = []
+        refused: list[str] = []
+        order = {name: index for index, name in enumerate(_STATE_ORDER)}
+        # One reply for the whole update: without hold_sync the view would first receive the
+        # positions placed for new nodes, then its own positions back (a visible jump).
+        with self.hold_sync():
+            for key in sorted(sync_data, key=lambda name: order.get(name, len(order))):
+                if key in _DERIVED_TRAITS:
+                    problems.append(
+                        f"{key} is computed by the kernel and cannot be set from the view"
+                    )
+                    refused.append(key)
+                    continue
+                try:
+                    super().set_state({key: sync_data[key]})
+                except traitlets.TraitError as err:
+                    problems.append(str(err))
+                    refused.append(key)
+                except Exception as err:
+                    # A bug, not bad input: the comm handler would only log it, so show it too.
+                    _log.exception("semwidget: applying %r from the view failed", key)
+                    problems.append(f"{key}: internal error ({type(err).__name__}: {err})")
+                    refused.append(key)
+        if problems:
+            self.error = self._refusal = "Ignored an update from the diagram: " + "; ".join(
+                problems
+            )
+            self.send_state(refused)
+        elif self.error and self.error == self._refusal:
+            # The view sent a valid update after a refused one: the refusal no longer applies.
+            self.error = ""
+
+    # ------------------------------------------------------------------ layout
+
+    def auto_layout(self) -> None:
+        """Lay out every node again with the automatic layout (forgets dragged positions)."""
+        state = {**self.diagram_state(), "layout": {}}
+        positions = auto_layout(state)
+        nodes = widget_state.node_names(self.table, self.latents)
+        self.layout = {name: positions[name] for name in nodes if name in positions}
+
+    # ------------------------------------------------------------------ fitting
+
+    def fit(self) -> Any:
+        """Fit the model in ``syntax`` to ``data`` and show the results on the diagram.
+
+        Returns
+        -------
+        FitResult
+            Also kept in :attr:`result`.
+
+        Raises
+        ------
+        SemWidgetError
+            If there is no data, or the model cannot be fitted; the message is also put in
+            ``error``.
+        """
+        from semwidget.fitting import fit as fit_model
+
+        with self._fit_lock:
+            try:
+                if self._data is None:
+                    raise DataError(
+                        "there is no data to fit: create the widget with SEMWidget(data, ...) "
+                        "or set w.data"
+                    )
+                if not self.syntax.strip():
+                    raise SemWidgetError("there is no model to fit: draw one or set w.syntax")
+                result = fit_model(self.syntax, self._data, engine=self.engine, **self._fit_options)
+            except SemWidgetError as err:
+                self.error = str(err)
+                raise
+            self.result = result
+            with self.hold_sync():
+                self.results = widget_state.results_payload(result)
+                self.error = ""
+            self.send({"type": "fitted"})
+            return result
+
+    def _fit_quietly(self) -> None:
+        """Fit for the Fit button and auto-fit, where an exception would be lost."""
+        try:
+            self.fit()
+        except SemWidgetError:
+            pass  # fit() already put the sentence in ``error``
+        except Exception as err:  # a bug: show it rather than fail silently in the comm handler
+            _log.exception("semwidget: fitting failed")
+            self.error = f"Fitting failed unexpectedly ({type(err).__name__}: {err})"
+
+    def _schedule_auto_fit(self) -> None:
+        if not self.auto_fit or self._data is None or not self.table:
+            return
+        if self._timer is not None:
+            self._timer.cancel()
+        # Debounced: a burst of edits (a drag, typing) refits once, after the last one.
+        self._timer = threading.Timer(self.auto_fit_delay, self._fit_quietly)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def wait_for_auto_fit(self, timeout: float | None = None) -> None:
+        """Block until a pending automatic refit has finished (for scripts and tests)."""
+        timer = self._timer
+        if timer is not None:
+            timer.join(timeout)
+        with self._fit_lock:
+            pass
+
+    # ------------------------------------------------------------------ one-click edits
+
+    def add_indirect(self, x: str, y: str | None = None, *,
+                     chain: list[str] | None = None) -> list[str]:
+        """Write labels and ``:=`` lines for the indirect effect(s) of ``x`` on ``y``.
+
+        Every chain of regressions from ``x`` to ``y`` (or only ``chain``, e.g.
+        ``["x", "m", "y"]``) gets labels where it has none and one defined parameter per
+        specific effect (plus their total). With data, the model is refitted so the effect,
+        its SE and CI appear in :attr:`results` (``edges["name := a*b"]``).
+
+        Returns
+        -------
+        list of str
+            Names of the defined parameters written into the syntax.
+        """
+        from semwidget.model.edits import add_indirect
+
+        table = parse(self.syntax)
+        new, names = add_indirect(table, x, y, chain=chain)
+        self.syntax = emit(new)
+        if self._data is not None:
+            self.fit()
+        return names
+
+    def show_modindices(self, k: int = 5) -> pd.DataFrame:
+        """Show the ``k`` largest modification indices as dashed "ghost" arrows.
+
+        Returns
+        -------
+        DataFrame
+            The rows shown (``lhs op rhs mi epc sepc_all``), also in ``results["ghosts"]``.
+        """
+        if self.result is None or getattr(self.result, "engine", "sem") != "sem":
+            raise SemWidgetError("modification indices need a CB-SEM fit: press Fit first")
+        mi = self.result.modindices(sort=True, top=int(k))
+        ghosts = [
+            {"edge": widget_state.edge_key(str(r.lhs), str(r.op), str(r.rhs)),
+             "lhs": str(r.lhs), "op": str(r.op), "rhs": str(r.rhs),
+             "mi": float(r.mi), "epc": float(r.epc), "sepc_all": float(r.sepc_all)}
+            for r in mi.itertuples(index=False)
+        ]
+        self.results = {**self.results, "ghosts": ghosts}
+        return mi
+
+    def add_ghost(self, edge: str) -> dict[str, Any]:
+        """Add a suggested parameter (``"lhs op rhs"``) to the model, refit, report the change.
+
+        Returns
+        -------
+        dict
+            ``edge``, ``chisq_before``, ``chisq_after``, ``cfi_before``, ``cfi_after`` and the
+            differences; also in ``results["change"]``.
+        """
+        from semwidget.model.edits import add_parameter
+
+        parts = str(edge).split()
+        if len(parts) != 3:
+            raise SemWidgetError(f"cannot read the suggested parameter {edge!r}")
+        before = dict(getattr(self.result, "fit_measures", {}) or {})
+        table = parse(self.syntax)
+        self.syntax = emit(add_parameter(table, *parts))
+        after = self.fit().fit_measures
+        change = {"edge": str(edge)}
+        for key in ("chisq", "cfi"):
+            b, a = before.get(key), after.get(key)
+            change[f"{key}_before"] = widget_state.json_number(b) if b is not None else None
+            change[f"{key}_after"] = widget_state.json_number(a)
+            change[f"delta_{key}"] = (widget_state.json_number(a - b)
+                                      if b is not None and a is not None else None)
+        self.results = {**self.results, "change": change}
+        return change
+
+    # ------------------------------------------------------------------ messages
+
+    def _on_custom_msg(self, widget: Any, content: Any, buffers: Any) -> None:
+        kind = content.get("type") if isinstance(content, dict) else None
+        if kind == "fit":
+            self._fit_quietly()
+        elif kind == "layout":
+            try:
+                self.auto_layout()
+            except SemWidgetError as err:
+                self.error = str(err)
+        elif kind in ("indirect", "modindices", "add_ghost"):
+            try:
+                if kind == "indirect":
+                    chain = content.get("chain")
+                    self.add_indirect(str(content.get("x", chain[0] if chain else "")),
+                                      content.get("y"),
+                                      chain=list(chain) if chain else None)
+                elif kind == "modindices":
+                    self.show_modindices(int(content.get("k", 5)))
+                else:
+                    self.add_ghost(str(content.get("edge", "")))
+            except SemWidgetError as err:
+                self.error = str(err)
+            except (TypeError, ValueError) as err:
+                self.error = f"Ignored a malformed {kind!r} message from the diagram: {err}"
+        else:
+            self.error = f"Ignored an unknown message from the diagram: {content!r}"
+
+    # ------------------------------------------------------------------ files and export
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Save the syntax, layout, latents, display options and engine as a diagram file.
+
+        Raises
+        ------
+        semwidget.errors.ModelSyntaxError
+            If the syntax does not parse: a file that could not be loaded again is not written.
+        """
+        if self.syntax.strip():
+            parse(self.syntax)
+        diagram_file.save(
+            path,
+            diagram_file.Diagram(
+                syntax=self.syntax,
+                layout=dict(self.layout),
+                latents=list(self.latents),
+                options=dict(self.options),
+                engine=self.engine,
+            ),
+        )
+
+    @classmethod
+    def load(
+        cls,
+        path: str | os.PathLike[str],
+        data: pd.DataFrame | None = None,
+        **kwargs: Any,
+    ) -> SEMWidget:
+        """Open a diagram file saved by :meth:`save`.
+
+        Parameters
+        ----------
+        path : path-like
+            The file.
+        data : pandas.DataFrame, optional
+            The data to fit.
+        **kwargs
+            ``auto_fit`` and fit options, as for :class:`SEMWidget`.
+
+        Raises
+        ------
+        semwidget.widget.diagram_file.DiagramFileError
+            Naming what is wrong in the file (also when its syntax does not parse or its layout
+            names a node the model does not have).
+        """
+        diagram = diagram_file.load(path)
+        try:
+            table = parse(diagram.syntax) if diagram.syntax.strip() else None
+        except SemWidgetError as err:
+            raise diagram_file.DiagramFileError(path, f"syntax: {err}") from None
+        if table is not None:
+            records = widget_state.table_records(table)
+            latents = widget_state.merge_latents(
+                diagram.latents, [], widget_state.measured_latents(records)
+            )
+            nodes = widget_state.node_names(records, latents)
+            unknown = [name for name in diagram.layout if name not in nodes]
+            if unknown:
+                listed = ", ".join(map(repr, unknown))
+                raise diagram_file.DiagramFileError(
+                    path, f"layout: {listed} not in the model or its latents"
+                )
+        widget = cls(data=data, engine=diagram.engine, **kwargs)
+        widget.options = diagram.options
+        widget._apply_syntax(diagram.syntax, diagram.layout, diagram.latents)
+        # Assigning syntax after the model is built fires the observer again; it finds the same
+        # table, so nothing moves.
+        widget.syntax = diagram.syntax
+        return widget
+
+    def to_svg(self) -> str:
+        """The diagram as a standalone SVG document (works without a displayed view)."""
+        return svg_export.to_svg(self.diagram_state())
+
+    def save_svg(self, path: str | os.PathLike[str]) -> None:
+        """Write :meth:`to_svg` to ``path``."""
+        Path(path).write_text(self.to_svg(), encoding="utf-8")
+
+    def save_png(self, path: str | os.PathLike[str], *, scale: float = 2.0) -> None:
+        """Write the diagram as a PNG image (rasterised from :meth:`to_svg` with resvg)."""
+        Path(path).write_bytes(svg_export.svg_to_png(self.to_svg(), scale=scale))
