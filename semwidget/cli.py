@@ -82,7 +82,8 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("data", help="CSV file with one column per observed variable")
     f.add_argument("--engine", choices=["sem", "pls"], default="sem",
                    help="covariance-based SEM (default) or PLS-SEM")
-    f.add_argument("--estimator", choices=["ML", "GLS", "ULS"], default="ML",
+    f.add_argument("--estimator", choices=["ML", "GLS", "ULS", "MLR", "MLM", "MLMV"],
+                   default="ML",
                    type=str.upper, help="CB-SEM estimator (default ML)")
     f.add_argument("--missing", choices=["listwise", "fiml"], default="listwise",
                    help="missing data: drop incomplete rows, or full-information ML")

@@ -8,17 +8,19 @@ import pandas as pd
 
 from semwidget.cb.estimate import ESTIMATORS
 from semwidget.cb.pipeline import fit_cb
+from semwidget.cb.robust import ROBUST_ESTIMATORS
+from semwidget.cb.robust import resolve as resolve_robust
 from semwidget.errors import ModelSpecError
 from semwidget.pls.fit import fit_pls
 from semwidget.tables.fit_result import FitResult
 
 MISSING = ("listwise", "fiml")
-SE = ("standard", "bootstrap")
 
 
 def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
         estimator: str = "ML", missing: str = "listwise", std_lv: bool = False,
         orthogonal: bool = False, fixed_x: bool = True, se: str = "standard",
+        test: str = "standard",
         bootstrap: int | None = None, seed: int | None = None, n_jobs: int = 1,
         boot_ci: str = "perc", **options: Any) -> Any:
     """Fit a structural equation model.
@@ -31,8 +33,10 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
         One column per observed variable.
     engine : {"sem", "pls"}
         Covariance-based SEM (matches lavaan) or PLS-SEM (matches seminr/SmartPLS).
-    estimator : {"ML", "GLS", "ULS"}
-        CB-SEM estimator; ML is lavaan's default (chi-square = N * F_ML).
+    estimator : {"ML", "GLS", "ULS", "MLR", "MLM", "MLMV"}
+        CB-SEM estimator; ML is lavaan's default (chi-square = N * F_ML). MLR, MLM and MLMV
+        are ML with robust standard errors and a scaled test, as in lavaan: MLR Huber-White
+        SEs and the Yuan-Bentler (Mplus) test, MLM Satorra-Bentler, MLMV scaled-and-shifted.
     missing : {"listwise", "fiml"}
         Drop incomplete rows, or full-information ML with a mean structure.
     std_lv : bool
@@ -41,9 +45,14 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
         Fix the default covariances among latent variables to 0.
     fixed_x : bool
         Treat observed exogenous covariates as fixed (lavaan's ``fixed.x``).
-    se : {"standard", "bootstrap"}
-        CB-SEM standard errors from the information matrix, or from ``bootstrap`` resamples
-        (percentile, bias-corrected and BCa intervals; ML on complete data).
+    se : {"standard", "robust.sem", "robust.huber.white", "robust", "bootstrap"}
+        CB-SEM standard errors from the information matrix, a sandwich (lavaan's
+        ``robust.sem``: expected information; ``robust.huber.white``: observed information and
+        case scores), or ``bootstrap`` resamples (percentile, bias-corrected and BCa intervals).
+    test : {"standard", "satorra.bentler", "yuan.bentler.mplus", "scaled.shifted", \
+"mean.var.adjusted"}
+        A scaled test statistic besides the standard chi-square; its ``*_scaled`` and
+        ``*_robust`` fit measures join ``fit_measures``.
     bootstrap : int, optional
         Number of resamples. CB-SEM: used with ``se="bootstrap"`` (default 1000). PLS: any
         number > 0 bootstraps the paths, loadings, weights and HTMT (default none).
@@ -76,16 +85,24 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
         raise TypeError(
             f"fit() got unexpected keyword argument(s) for engine='sem': {sorted(options)}")
     est = str(estimator).upper()
-    if est not in ESTIMATORS:
-        raise ModelSpecError(f"unknown estimator {estimator!r}: use one of ML, GLS, ULS")
+    if est not in ESTIMATORS and est not in ROBUST_ESTIMATORS:
+        raise ModelSpecError(f"unknown estimator {estimator!r}: use one of ML, GLS, ULS, "
+                             "MLR, MLM, MLMV")
+    label = est
+    est, se, test = resolve_robust(est, se, test)
+    if label in ROBUST_ESTIMATORS:
+        est = "ML"
     if missing not in MISSING:
         raise ModelSpecError(f"unknown missing-data option {missing!r}: use 'listwise' or "
                              "'fiml'")
     if missing == "fiml" and est != "ML":
-        raise ModelSpecError("missing='fiml' needs estimator='ML'")
-    if se not in SE:
-        raise ModelSpecError(f"unknown se={se!r}: use 'standard' or 'bootstrap'")
+        raise ModelSpecError("missing='fiml' needs estimator='ML' (or MLR)")
+    if label == "MLM" or label == "MLMV":
+        if missing == "fiml":
+            raise ModelSpecError(f"estimator='{label}' needs complete data; with "
+                                 "missing='fiml' use estimator='MLR'")
     result = fit_cb(model, data, estimator=est, missing=missing, std_lv=std_lv,
-                    orthogonal=orthogonal, fixed_x=fixed_x, se=se, bootstrap=bootstrap,
-                    seed=seed, n_jobs=n_jobs, boot_ci=boot_ci)
+                    orthogonal=orthogonal, fixed_x=fixed_x, se=se, test=test,
+                    bootstrap=bootstrap, seed=seed, n_jobs=n_jobs, boot_ci=boot_ci,
+                    label=label)
     return FitResult.of(result)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from semwidget.cb import estimate as cbsem
+from semwidget.cb import robust
 from semwidget.cb.assemble import assemble
 from semwidget.cb.data import Moments
 from semwidget.cb.measures import complete_fit_measures
@@ -24,7 +26,7 @@ from semwidget.cb.prepare import (
 from semwidget.cb.ram import RAMModel
 from semwidget.cb.result import CBResult
 from semwidget.errors import ModelSpecError
-from semwidget.model.partable import MODEL_OPS, count_moments
+from semwidget.model.partable import MODEL_OPS, count_moments, roles
 
 
 def fit_complete(full: pd.DataFrame, ov: list[str], mom: Moments, est: str,
@@ -74,6 +76,17 @@ def fit_complete(full: pd.DataFrame, ov: list[str], mom: Moments, est: str,
     df = n_mom - n_par
     measures = complete_fit_measures(S, imp.sigma, mom.n, est, res.fmin, n_par, df,
                                      full, ov, W, mean=mean, mu=imp.mu if ms else None)
+    se, test = options.get("se", "standard"), options.get("test", "standard")
+    if se in robust.ROBUST_SE or test in robust.SCALED_TESTS:
+        if est != "ML":
+            raise ModelSpecError(f"robust standard errors and scaled tests need ML (or MLR, "
+                                 f"MLM, MLMV), not {est}")
+        is_x = np.array([v in exo_names(full) for v in ov])
+        is_ov_x = np.array([v in set(roles(full).ov_x) for v in ov])
+        vcov, measures, _ = robust.apply(se, test, model, res.theta, imp, mom.data, S, mean,
+                                         is_x, is_ov_x, measures)
+        if vcov is not None:
+            res = dataclasses.replace(res, vcov=vcov)
     if est != "ML":
         mom = Moments(mom.names, mom.n, S, mom.mean, mom.data)
     return assemble(full, model, res, imp, mom, measures, est, options, frame)

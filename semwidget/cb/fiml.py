@@ -18,6 +18,7 @@ from scipy import optimize, stats
 
 from semwidget.cb import estimate as cbsem
 from semwidget.cb import measures as fm
+from semwidget.cb import robust, robust_fiml
 from semwidget.cb.assemble import assemble
 from semwidget.cb.data import Moments
 from semwidget.cb.measures import FIT_ORDER
@@ -211,6 +212,12 @@ def fit_fiml_table(full: pd.DataFrame, ov: list[str], mom: Moments, frame: pd.Da
     ll0 = -fobj(theta) * n
     df = n_mom - model.n_par
     measures = fiml_fit_measures(pats, n, p, ll0, ll1, model.n_par, df, sig1, mu1, imp, nx)
+    se, test = options.get("se", "standard"), options.get("test", "standard")
+    if se in robust.ROBUST_SE or test in robust.SCALED_TESTS:
+        vcov_r, measures = robust_fiml.apply(se, test, model, theta, imp, X, H, sig1, mu1,
+                                             measures)
+        if vcov_r is not None:
+            res = cbsem.Estimate(theta, res.fmin, res.converged, res.iterations, vcov_r)
     mom_h1 = Moments(mom.names, n, sig1, mu1, X)
     return assemble(full, model, res, imp, mom_h1, measures, "ML", options, frame)
 

@@ -7,6 +7,7 @@ already checked by :func:`semwidget.fitting.fit`.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pandas as pd
@@ -23,7 +24,8 @@ from semwidget.model.partable import build, observed_names, user_table
 def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "ML",
            missing: str = "listwise", std_lv: bool = False, orthogonal: bool = False,
            fixed_x: bool = True, se: str = "standard", bootstrap: int | None = None,
-           seed: int | None = None, n_jobs: int = 1, boot_ci: str = "perc") -> CBResult:
+           seed: int | None = None, n_jobs: int = 1, boot_ci: str = "perc",
+           test: str = "standard", label: str | None = None) -> CBResult:
     """Fit a CB-SEM model with checked options (see :func:`semwidget.fit` for their meaning).
 
     Returns
@@ -43,11 +45,14 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
     mom = moments(frame, missing)
     options_used: dict[str, Any] = {"estimator": estimator, "missing": missing,
                                     "std_lv": std_lv, "orthogonal": orthogonal,
-                                    "fixed_x": fixed_x}
+                                    "fixed_x": fixed_x, "se": se, "test": test}
     if missing == "fiml":
         result = fit_fiml_table(full, ov, mom, frame, options_used)
     else:
         result = fit_complete(full, ov, mom, estimator, options_used, frame)
+    if label is not None and label != estimator:
+        # MLR/MLM/MLMV are ML with robust SEs and tests: report the name the user chose
+        result = dataclasses.replace(result, estimator=label)
     if se == "bootstrap":
         result = bootstrap_result(result, 1000 if bootstrap is None else bootstrap, seed=seed,
                                   n_jobs=n_jobs, ci=boot_ci)

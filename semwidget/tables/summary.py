@@ -31,24 +31,46 @@ def _num(v: float, width: int = 9, digits: int = 3) -> str:
     return f"{v:{width}.{digits}f}"
 
 
-def _fit_lines(result: CBResult) -> list[tuple[str, float, int]]:
+TEST_NAMES = {
+    "satorra.bentler": "Satorra-Bentler",
+    "yuan.bentler.mplus": "Yuan-Bentler (Mplus variant)",
+    "scaled.shifted": "scaled and shifted",
+    "mean.var.adjusted": "mean and variance adjusted (Satterthwaite)",
+}
+
+
+def _fit_lines(result: CBResult) -> list[tuple[str, float, int, float | None]]:
+    """(label, standard value, digits, scaled value or None), as lavaan's fit section."""
     f = result.fit_measures
     rows = [
-        ("Test statistic (chi-square)", f.get("chisq"), 3),
-        ("Degrees of freedom", f.get("df"), 0),
-        ("P-value (chi-square)", f.get("pvalue"), 3),
-        ("Comparative Fit Index (CFI)", f.get("cfi"), 3),
-        ("Tucker-Lewis Index (TLI)", f.get("tli"), 3),
-        ("RMSEA", f.get("rmsea"), 3),
-        ("  90 percent CI - lower", f.get("rmsea_ci_lower"), 3),
-        ("  90 percent CI - upper", f.get("rmsea_ci_upper"), 3),
-        ("SRMR", f.get("srmr"), 3),
-        ("GFI / AGFI", f.get("gfi"), 3),
-        ("Loglikelihood", f.get("logl"), 3),
-        ("AIC", f.get("aic"), 3),
-        ("BIC", f.get("bic"), 3),
+        ("Test statistic (chi-square)", "chisq", 3, "chisq_scaled"),
+        ("Degrees of freedom", "df", 0, "df_scaled"),
+        ("P-value (chi-square)", "pvalue", 3, "pvalue_scaled"),
+        ("Scaling correction factor", None, 3, "chisq_scaling_factor"),
+        ("Comparative Fit Index (CFI)", "cfi", 3, "cfi_scaled"),
+        ("Tucker-Lewis Index (TLI)", "tli", 3, "tli_scaled"),
+        ("Robust CFI", None, 3, "cfi_robust"),
+        ("Robust TLI", None, 3, "tli_robust"),
+        ("RMSEA", "rmsea", 3, "rmsea_scaled"),
+        ("  90 percent CI - lower", "rmsea_ci_lower", 3, "rmsea_ci_lower_scaled"),
+        ("  90 percent CI - upper", "rmsea_ci_upper", 3, "rmsea_ci_upper_scaled"),
+        ("Robust RMSEA", None, 3, "rmsea_robust"),
+        ("  90 percent CI - lower", None, 3, "rmsea_ci_lower_robust"),
+        ("  90 percent CI - upper", None, 3, "rmsea_ci_upper_robust"),
+        ("SRMR", "srmr", 3, None),
+        ("GFI / AGFI", "gfi", 3, None),
+        ("Loglikelihood", "logl", 3, None),
+        ("AIC", "aic", 3, None),
+        ("BIC", "bic", 3, None),
     ]
-    return [(k, v, d) for k, v, d in rows if v is not None]
+    out = []
+    for label, key, digits, scaled_key in rows:
+        v = f.get(key) if key else math.nan
+        sv = f.get(scaled_key) if scaled_key else None
+        if (key and v is None) or (key is None and sv is None):
+            continue
+        out.append((label, v, digits, sv))
+    return out
 
 
 def summary_text(result: CBResult) -> str:
@@ -63,13 +85,18 @@ def summary_text(result: CBResult) -> str:
         "",
         "Model fit:",
     ]
-    for name, v, d in _fit_lines(result):
+    scaled = "chisq_scaled" in f
+    if scaled:
+        test = TEST_NAMES.get(str(result.options.get("test", "")), "scaled")
+        out.append(f"  {'':<34}{'Standard':>9}{'Scaled':>9}   ({test} correction)")
+    for name, v, d, sv in _fit_lines(result):
         if name == "GFI / AGFI":
             out.append(f"  {name:<34}{_num(v)}{_num(f.get('agfi'))}")
-        elif d == 0:
-            out.append(f"  {name:<34}{int(v):>9d}")
+        elif d == 0 and not (isinstance(sv, float) and sv != int(sv)):
+            std = f"{int(v):>9d}" if not math.isnan(v) else " " * 9
+            out.append(f"  {name:<34}{std}" + (f"{int(sv):>9d}" if sv is not None else ""))
         else:
-            out.append(f"  {name:<34}{_num(v)}")
+            out.append(f"  {name:<34}{_num(v)}" + (_num(sv) if sv is not None else ""))
     est = result.estimates
     header = (f"  {'':<22}{'Estimate':>9}{'Std.Err':>9}{'z-value':>9}{'P(>|z|)':>9}"
               f"{'Std.lv':>9}{'Std.all':>9}")
@@ -113,7 +140,7 @@ def summary_html(result: CBResult) -> str:
     fit_cells = "".join(
         f"<tr><td>{esc(k)}</td><td style='text-align:right'>"
         f"{int(v) if d == 0 else f'{v:.3f}'}</td></tr>"
-        for k, v, d in _fit_lines(result) if v is not None and not
+        for k, v, d, _ in _fit_lines(result) if v is not None and not
         (isinstance(v, float) and math.isnan(v)) and k != "GFI / AGFI")
     parts.append(f"<table><caption>Model fit</caption>{fit_cells}</table>")
     cols = ["lhs", "op", "rhs", "label", "est", "se", "z", "pvalue", "std_all"]

@@ -1,0 +1,85 @@
+# Golden results from R lavaan for robust ML (MLR, MLM, MLMV and the se/test options they map to).
+#
+# Run from the repository root:   Rscript tests/golden/make_robust_golden.R
+# Writes tests/golden/robust_<case>.json and tests/golden/robust_cases.json. Each JSON holds what
+# make_lavaan_golden.R writes (estimates with std.all, every fit measure, R², the options lavaan
+# used) plus the scaling factors of the model and of the baseline model.
+
+source("tests/golden/golden_helpers.R")
+source("tests/golden/golden_models.R")
+
+ROBUST_CASES <- list()
+
+robust_case <- function(name, model, data_path, data, fun, call_args, notes) {
+  run <- run_lavaan(fun, model, data, call_args)
+  fit <- run$fit
+  fm <- fitMeasures(fit)
+  pe <- parameterEstimates(fit, standardized = TRUE)
+  if (!"label" %in% names(pe)) pe$label <- ""
+  pe <- pe[, c("lhs", "op", "rhs", "label", "est", "se", "z", "pvalue", "ci.lower", "ci.upper",
+               "std.lv", "std.all")]
+  tests <- lavInspect(fit, "test")
+  test_list <- lapply(tests, function(t) {
+    keep <- intersect(names(t), c("test", "stat", "stat.group", "df", "refdistr", "pvalue",
+                                  "scaling.factor", "shift.parameter", "trace.UGamma",
+                                  "trace.UGamma2"))
+    t[keep]
+  })
+  out <- list(
+    name = name,
+    model = model,
+    data = data_path,
+    call = call_string(fun, call_args),
+    call_args = call_args,
+    options = effective_options(fit, fun),
+    nobs = lavInspect(fit, "nobs"),
+    converged = lavInspect(fit, "converged"),
+    estimates = rows_of(pe),
+    fit = named_dict(fm),
+    r2 = named_dict(lavInspect(fit, "r2")),
+    tests = test_list,
+    lavaan_version = as.character(packageVersion("lavaan")),
+    lavaan_seconds = run$seconds,
+    lavaan_warnings = run$warnings,
+    notes = notes
+  )
+  file <- paste0("robust_", name, ".json")
+  write_golden(out, file)
+  ROBUST_CASES[[name]] <<- list(file = file, "function" = fun, call = out$call, notes = notes)
+  invisible(fit)
+}
+
+hs <- read.csv(HS_CSV)
+poldem <- read.csv(POLDEM_CSV)
+hs_missing <- read.csv("tests/golden/data/hs_missing10.csv")
+
+for (est in c("MLR", "MLM", "MLMV")) {
+  robust_case(paste0("hs_", tolower(est)), HS_CFA, HS_CSV, hs, "cfa", list(estimator = est),
+              notes = paste("HS 3-factor CFA with estimator", est))
+  robust_case(paste0("poldem_", tolower(est)), POLDEM_SEM, POLDEM_CSV, poldem, "sem",
+              list(estimator = est),
+              notes = paste("Political Democracy SEM with estimator", est))
+}
+robust_case("hs_mediation_mlr", HS_MEDIATION, HS_CSV, hs, "sem", list(estimator = "MLR"),
+            notes = "latent mediation with defined effects, MLR (delta-method SEs of :=)")
+robust_case("hs_covariate_mlm", HS_COVARIATE, HS_CSV, hs, "sem", list(estimator = "MLM"),
+            notes = "observed covariates with fixed.x = TRUE, MLM")
+robust_case("hs_covariate_mlr", HS_COVARIATE, HS_CSV, hs, "sem", list(estimator = "MLR"),
+            notes = "observed covariates with fixed.x = TRUE, MLR")
+robust_case("hs_fiml_mlr", HS_CFA, "tests/golden/data/hs_missing10.csv", hs_missing, "cfa",
+            list(estimator = "MLR", missing = "ml"),
+            notes = "MLR with FIML on HS with 10% MCAR missing values")
+robust_case("hs_ml_sb", HS_CFA, HS_CSV, hs, "cfa",
+            list(estimator = "ML", se = "robust.sem", test = "satorra.bentler"),
+            notes = "ML with se and test set directly (equals MLM)")
+robust_case("hs_ml_huber_white", HS_CFA, HS_CSV, hs, "cfa",
+            list(estimator = "ML", se = "robust.huber.white"),
+            notes = "ML with Huber-White SEs (observed information) and the standard test")
+robust_case("hs_ml_shifted", HS_CFA, HS_CSV, hs, "cfa",
+            list(estimator = "ML", se = "robust.sem", test = "scaled.shifted"),
+            notes = "ML with the scaled-and-shifted test")
+robust_case("hs_intercepts_mlr", HS_INTERCEPTS, HS_CSV, hs, "cfa", list(estimator = "MLR"),
+            notes = "MLR with a mean structure written in the syntax")
+
+write_golden(list(lavaan_version = as.character(packageVersion("lavaan")), cases = ROBUST_CASES),
+             "robust_cases.json")
