@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from semwidget.cb.categorical import CATEGORICAL_ESTIMATORS
 from semwidget.cb.estimate import ESTIMATORS
 from semwidget.cb.pipeline import fit_cb
 from semwidget.cb.robust import ROBUST_ESTIMATORS
@@ -18,9 +19,10 @@ MISSING = ("listwise", "fiml")
 
 
 def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
-        estimator: str = "ML", missing: str = "listwise", std_lv: bool = False,
+        estimator: str | None = None, missing: str = "listwise", std_lv: bool = False,
         orthogonal: bool = False, fixed_x: bool = True, se: str = "standard",
-        test: str = "standard",
+        test: str = "standard", ordered: list[str] | None = None,
+        parameterization: str = "delta",
         bootstrap: int | None = None, seed: int | None = None, n_jobs: int = 1,
         boot_ci: str = "perc", **options: Any) -> Any:
     """Fit a structural equation model.
@@ -33,10 +35,13 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
         One column per observed variable.
     engine : {"sem", "pls"}
         Covariance-based SEM (matches lavaan) or PLS-SEM (matches seminr/SmartPLS).
-    estimator : {"ML", "GLS", "ULS", "MLR", "MLM", "MLMV"}
-        CB-SEM estimator; ML is lavaan's default (chi-square = N * F_ML). MLR, MLM and MLMV
-        are ML with robust standard errors and a scaled test, as in lavaan: MLR Huber-White
-        SEs and the Yuan-Bentler (Mplus) test, MLM Satorra-Bentler, MLMV scaled-and-shifted.
+    estimator : {"ML", "GLS", "ULS", "MLR", "MLM", "MLMV", "WLSMV", "DWLS", "WLS", "ULSMV"}
+        CB-SEM estimator; by default ML (chi-square = N * F_ML), or WLSMV when the model has
+        ordinal indicators (``ordered=`` or pandas ordered categoricals), as in lavaan.
+        MLR, MLM and MLMV are ML with robust standard errors and a scaled test: MLR
+        Huber-White SEs and the Yuan-Bentler (Mplus) test, MLM Satorra-Bentler, MLMV
+        scaled-and-shifted. WLSMV (DWLS with robust SEs and the scaled-and-shifted test),
+        DWLS, WLS, ULSMV and ULS fit ordinal indicators' thresholds and polychorics.
     missing : {"listwise", "fiml"}
         Drop incomplete rows, or full-information ML with a mean structure.
     std_lv : bool
@@ -49,6 +54,12 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
         CB-SEM standard errors from the information matrix, a sandwich (lavaan's
         ``robust.sem``: expected information; ``robust.huber.white``: observed information and
         case scores), or ``bootstrap`` resamples (percentile, bias-corrected and BCa intervals).
+    ordered : list of str, optional
+        Observed variables to treat as ordinal (thresholds and polychoric correlations);
+        pandas ordered-categorical columns are ordinal without being listed.
+    parameterization : {"delta", "theta"}
+        With ordinal indicators: unit variances of the latent responses (delta, lavaan's
+        default) or unit residual variances (theta).
     test : {"standard", "satorra.bentler", "yuan.bentler.mplus", "scaled.shifted", \
 "mean.var.adjusted"}
         A scaled test statistic besides the standard chi-square; its ``*_scaled`` and
@@ -84,18 +95,21 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
     if options:
         raise TypeError(
             f"fit() got unexpected keyword argument(s) for engine='sem': {sorted(options)}")
-    est = str(estimator).upper()
-    if est not in ESTIMATORS and est not in ROBUST_ESTIMATORS:
+    est = None if estimator is None else str(estimator).upper()
+    if est is not None and est not in (*ESTIMATORS, *ROBUST_ESTIMATORS,
+                                       *CATEGORICAL_ESTIMATORS):
         raise ModelSpecError(f"unknown estimator {estimator!r}: use one of ML, GLS, ULS, "
-                             "MLR, MLM, MLMV")
+                             "MLR, MLM, MLMV, or WLSMV, DWLS, WLS, ULSMV for ordinal data")
     label = est
-    est, se, test = resolve_robust(est, se, test)
-    if label in ROBUST_ESTIMATORS:
+    est, se, test = resolve_robust(est or "ML", se, test)
+    if label in ROBUST_ESTIMATORS or label is None:
         est = "ML"
+    elif label in CATEGORICAL_ESTIMATORS:
+        est = label
     if missing not in MISSING:
         raise ModelSpecError(f"unknown missing-data option {missing!r}: use 'listwise' or "
                              "'fiml'")
-    if missing == "fiml" and est != "ML":
+    if missing == "fiml" and est not in ("ML",):
         raise ModelSpecError("missing='fiml' needs estimator='ML' (or MLR)")
     if label == "MLM" or label == "MLMV":
         if missing == "fiml":
@@ -104,5 +118,5 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
     result = fit_cb(model, data, estimator=est, missing=missing, std_lv=std_lv,
                     orthogonal=orthogonal, fixed_x=fixed_x, se=se, test=test,
                     bootstrap=bootstrap, seed=seed, n_jobs=n_jobs, boot_ci=boot_ci,
-                    label=label)
+                    label=label, ordered=ordered, parameterization=parameterization)
     return FitResult.of(result)

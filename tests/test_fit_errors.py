@@ -66,6 +66,8 @@ def test_unknown_option(hs: pd.DataFrame) -> None:
     with pytest.raises(TypeError, match="bootstraps"):
         semwidget.fit(HS, hs, bootstraps=10)
     with pytest.raises(ModelSpecError, match="unknown estimator"):
+        semwidget.fit(HS, hs, estimator="BOGUS")
+    with pytest.raises(ModelSpecError, match="ordered="):
         semwidget.fit(HS, hs, estimator="WLSMV")
 
 

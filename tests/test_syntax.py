@@ -17,7 +17,7 @@ from semwidget.errors import ModelSpecError, ModelSyntaxError, SemWidgetError
 from semwidget.model import COLUMNS, emit, parse, variables
 
 NAN = math.nan
-OPS = " (operators are =~ ~ ~~ <~ := == < >)"
+OPS = " (operators are =~ ~ ~~ <~ | ~*~ := == < >)"
 
 HS_MODEL = HS
 POLDEM_MODEL = POLDEM
@@ -332,8 +332,9 @@ def test_definitions_do_not_use_free_indices() -> None:
         ("f = x", 1, 3, "unknown operator '='" + OPS + "; did you mean '=~' or '=='?"),
         ("a <= b", 1, 3,
          "unknown operator '<='" + OPS + "; use '<' for an inequality constraint"),
-        ("f ~*~ f", 1, 3, "the scaling operator '~*~' is not supported"),
-        ("f =~ x1 | t1", 1, 9, "thresholds ('|') are not supported"),
+        ("x1 | a1", 1, 6, "thresholds are named t1, t2, ... (found 'a1')"),
+        ("f =~ x1 | t1", 1, 9, "unexpected second operator '|'; put each statement on its own "
+         "line or separate statements with ';'"),
         ("\tf =~~ x", 1, 4, "unknown operator '=~~'" + OPS),
         ("f =~ start(0.5*x1", 1, 15, "expected ')' to close 'start(' opened at column 11"),
         ('f =~ label("a"*x1', 1, 15, "expected ')' to close 'label(' opened at column 11"),
@@ -589,3 +590,15 @@ def test_variables_roles() -> None:
 def test_variables_accepts_list_of_dicts() -> None:
     v = variables([{"lhs": "f", "op": "=~", "rhs": "x1"}, {"lhs": "f", "op": "~~", "rhs": "f"}])
     assert v["latent"] == ["f"] and v["observed"] == ["x1"]
+
+
+def test_thresholds_and_scaling_factors_parse_and_emit() -> None:
+    text = "f =~ x1 + x2\nx1 | a*t1 + 0.5*t2 + t3\nx1 ~*~ x1\n"
+    table = parse(text)
+    th = table[table["op"] == "|"]
+    assert th["rhs"].tolist() == ["t1", "t2", "t3"]
+    assert th["label"].tolist() == ["a", "", ""]
+    assert th["free"].tolist()[1] == 0 and th["ustart"].tolist()[1] == 0.5
+    assert emit(table) == text
+    # t1..t3 name thresholds, not variables
+    assert variables(table)["observed"] == ["x1", "x2"]

@@ -13,19 +13,51 @@ from typing import Any
 import pandas as pd
 
 from semwidget.cb.bootstrap import bootstrap_result
+from semwidget.cb.categorical import CATEGORICAL_ESTIMATORS
 from semwidget.cb.complete import fit_complete
 from semwidget.cb.data import check_data, moments
 from semwidget.cb.fiml import fit_fiml_table
+from semwidget.cb.ordinal import fit_ordinal, ordered_columns
 from semwidget.cb.result import CBResult
-from semwidget.errors import DataError
+from semwidget.errors import DataError, ModelSpecError
 from semwidget.model.partable import build, observed_names, user_table
+
+
+def _fit_ordinal(user: pd.DataFrame, data: pd.DataFrame, ordered: list[str],
+                 label: str | None, se: str, test: str, parameterization: str, missing: str,
+                 std_lv: bool, orthogonal: bool) -> CBResult:
+    est = "WLSMV" if label is None else label
+    if est not in CATEGORICAL_ESTIMATORS:
+        raise ModelSpecError(f"estimator='{est}' does not fit ordinal indicators "
+                             f"({', '.join(ordered)}); use WLSMV (the default), DWLS, WLS, "
+                             "ULSMV or ULS")
+    if missing != "listwise":
+        raise ModelSpecError("missing='fiml' is for continuous data; ordinal indicators are "
+                             "fitted to the complete cases (missing='listwise')")
+    _, default_se, default_test = CATEGORICAL_ESTIMATORS[est]
+    se_used = default_se if se == "standard" else se
+    test_used = default_test if test == "standard" else test
+    if se_used not in ("standard", "robust.sem"):
+        raise ModelSpecError(f"se='{se_used}' is not available with ordinal indicators: use "
+                             "'standard' or 'robust.sem'")
+    if test_used not in ("standard", "scaled.shifted", "mean.var.adjusted",
+                         "satorra.bentler"):
+        raise ModelSpecError(f"test='{test_used}' is not available with ordinal indicators: "
+                             "use 'scaled.shifted', 'mean.var.adjusted' or 'satorra.bentler'")
+    options = {"estimator": est, "missing": "listwise", "std_lv": std_lv,
+               "orthogonal": orthogonal, "fixed_x": False, "se": se_used, "test": test_used,
+               "ordered": list(ordered), "parameterization": parameterization}
+    return fit_ordinal(user, data, ordered, estimator=est, se=se_used, test=test_used,
+                       parameterization=parameterization, std_lv=std_lv,
+                       orthogonal=orthogonal, options=options)
 
 
 def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "ML",
            missing: str = "listwise", std_lv: bool = False, orthogonal: bool = False,
            fixed_x: bool = True, se: str = "standard", bootstrap: int | None = None,
            seed: int | None = None, n_jobs: int = 1, boot_ci: str = "perc",
-           test: str = "standard", label: str | None = None) -> CBResult:
+           test: str = "standard", label: str | None = None,
+           ordered: list[str] | None = None, parameterization: str = "delta") -> CBResult:
     """Fit a CB-SEM model with checked options (see :func:`semwidget.fit` for their meaning).
 
     Returns
@@ -36,6 +68,17 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
     user = user_table(model)
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"data must be a pandas DataFrame, not {type(data).__name__}")
+    data, ordered_names = ordered_columns(data, ordered)
+    if ordered_names:
+        return _fit_ordinal(user, data, ordered_names, label, se, test, parameterization,
+                            missing, std_lv, orthogonal)
+    if label in CATEGORICAL_ESTIMATORS and label != "ULS":
+        raise ModelSpecError(f"estimator='{label}' is for ordinal indicators: list them in "
+                             "ordered=, or use ML/MLR for continuous data")
+    if (user["op"] == "|").any():
+        bad = user.loc[user["op"] == "|", "lhs"].iloc[0]
+        raise ModelSpecError(f"thresholds ('{bad} | t1') belong to ordered variables: list "
+                             f"'{bad}' in ordered=", name=str(bad))
     # As lavaan: a model with intercepts (~1), or FIML, gets a mean structure.
     meanstructure = missing == "fiml" or bool((user["op"] == "~1").any())
     full = build(user, [str(c) for c in data.columns], std_lv=std_lv, orthogonal=orthogonal,

@@ -185,7 +185,8 @@ def variables(table: pd.DataFrame | Iterable[Mapping[str, Any]]) -> dict[str, An
             defined.setdefault(r["lhs"], None)
             continue
         if op in PARAM_OPS or op == "~1":
-            for name in (r["lhs"], r["rhs"]):
+            # a threshold's right-hand side (t1, t2, ...) names the threshold, not a variable
+            for name in (r["lhs"],) if op == "|" else (r["lhs"], r["rhs"]):
                 if isinstance(name, str) and name and name not in latent:
                     observed.setdefault(name, None)
             label = r.get("label")

@@ -7,7 +7,7 @@ import re
 #: Columns of the user table, in order.
 COLUMNS = ("id", "lhs", "op", "rhs", "user", "free", "ustart", "label", "freed")
 
-PARAM_OPS = frozenset({"=~", "~", "~~", "<~"})
+PARAM_OPS = frozenset({"=~", "~", "~~", "<~", "|", "~*~"})
 EXPR_OPS = frozenset({":=", "==", "<", ">"})
 ALL_OPS = PARAM_OPS | EXPR_OPS | {"~1"}
 

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from semwidget.errors import ModelSyntaxError
 
 #: The operators of the syntax (``~1`` is ``~`` followed by the term ``1``).
-OPERATORS = frozenset({"=~", "<~", "~~", "~", ":=", "==", "<", ">"})
+OPERATORS = frozenset({"=~", "<~", "~~", "~", ":=", "==", "<", ">", "|", "~*~"})
 
 # Order matters: numbers before names (".5" is a number), "->" and "~*~" before the operator run.
 _TOKEN = re.compile(
@@ -27,8 +27,8 @@ _TOKEN = re.compile(
     |(?P<str>"[^"\n]*"|'[^'\n]*')
     |(?P<num>\.?[0-9](?:[eE][+-][0-9]|[\w.])*)
     |(?P<name>(?:[^\W\d_]|\.)[\w.]*)
-    |(?P<badop>->|~\*~)
-    |(?P<op>[=~<>:]+)
+    |(?P<badop>->)
+    |(?P<op>~\*~|\||[=~<>:]+)
     |(?P<punct>[-+*/^?(),])
     """,
     re.VERBOSE,
@@ -61,8 +61,6 @@ def _bad_character(ch: str, line: int, col: int) -> ModelSyntaxError:
         reason = f"unterminated string: no closing {ch} on this line"
     elif ch == "_":
         reason = "names cannot start with '_'; start them with a letter"
-    elif ch == "|":
-        reason = "thresholds ('|') are not supported"
     elif ch == "%":
         reason = "unknown operator '%'"
     else:
@@ -71,8 +69,6 @@ def _bad_character(ch: str, line: int, col: int) -> ModelSyntaxError:
 
 
 def _bad_operator(text: str, line: int, col: int) -> ModelSyntaxError:
-    if text == "~*~":
-        return ModelSyntaxError("the scaling operator '~*~' is not supported", line, col)
     hint = ""
     if text == "=":
         hint = "; did you mean '=~' or '=='?"
@@ -81,7 +77,7 @@ def _bad_operator(text: str, line: int, col: int) -> ModelSyntaxError:
     elif text == "->":
         hint = "; write regressions as 'outcome ~ predictor'"
     return ModelSyntaxError(
-        f"unknown operator '{text}' (operators are =~ ~ ~~ <~ := == < >){hint}", line, col
+        f"unknown operator '{text}' (operators are =~ ~ ~~ <~ | ~*~ := == < >){hint}", line, col
     )
 
 

@@ -33,6 +33,7 @@ from semwidget.model.lexer import Token, split_statements, tokenize
 __all__ = ["COLUMNS", "parse"]
 
 _NUMBERISH = re.compile(r"[-+]?\.?[0-9]")
+_THRESHOLD = re.compile(r"t[1-9][0-9]*")
 _UNSUPPORTED_MODIFIERS = frozenset({"lower", "upper", "prior", "efa", "rv", "fixed"})
 
 
@@ -480,6 +481,12 @@ def _parse_statement(toks: list[Token], rows: _Rows) -> None:
             if name == "1" and name_tok.kind == "NUM" and op != "~":
                 raise ModelSyntaxError(
                     f"an intercept ('{name_tok.text}') is only allowed after '~', not '{op}'",
+                    name_tok.line,
+                    name_tok.col,
+                )
+            if op == "|" and _THRESHOLD.fullmatch(name) is None:
+                raise ModelSyntaxError(
+                    f"thresholds are named t1, t2, ... (found '{name_tok.text}')",
                     name_tok.line,
                     name_tok.col,
                 )

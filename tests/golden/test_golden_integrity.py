@@ -63,13 +63,14 @@ def matrix(entry: dict) -> tuple[list[str], np.ndarray]:
 def test_index_lists_every_lavaan_case_file() -> None:
     files = {p.stem for p in GOLDEN.glob("*.json")}
     others = {"cases", "hs_mediation_boot"} | {f for f in files if f.startswith("semtools_")}
-    others |= {f for f in files if f.startswith("robust_")}
+    others |= {f for f in files if f.startswith(("robust_", "ordinal_"))}
     assert set(CASES) == files - others
 
 
-def test_robust_index_lists_every_robust_case_file() -> None:
-    files = {p.stem for p in GOLDEN.glob("robust_*.json")} - {"robust_cases"}
-    index = json.loads((GOLDEN / "robust_cases.json").read_text())
+@pytest.mark.parametrize("prefix", ["robust", "ordinal"])
+def test_indexes_list_every_case_file(prefix: str) -> None:
+    files = {p.stem for p in GOLDEN.glob(f"{prefix}_*.json")} - {f"{prefix}_cases"}
+    index = json.loads((GOLDEN / f"{prefix}_cases.json").read_text())
     assert index["lavaan_version"] == "0.6.14"
     assert {entry["file"][:-5] for entry in index["cases"].values()} == files
 

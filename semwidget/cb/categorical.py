@@ -1,0 +1,295 @@
+"""Ordinal indicators: least squares on thresholds and polychoric correlations (WLSMV & co).
+
+Each ordinal indicator is a cut continuous response ``y*``; the sample statistics are the
+thresholds and the polychoric correlations (:mod:`semwidget.cb.polychoric`), and the model is
+fitted to them by weighted least squares, as lavaan does:
+
+- ``DWLS`` (diagonal weight ``diag(Gamma)^-1``), ``WLS`` (``Gamma^-1``), ``ULS`` (identity);
+  ``WLSMV`` / ``ULSMV`` are DWLS / ULS with robust standard errors and the scaled-and-shifted
+  test, lavaan's defaults with ordered data;
+- the *delta* parameterization (lavaan's default): ``var(y*) = 1``, so the residual variances
+  of the ordinal indicators are not parameters but ``1 - (model-implied common variance)``;
+  the *theta* parameterization: residual variances fixed to 1 and the implied thresholds and
+  correlations rescaled by the implied standard deviations.
+
+The parameter vector is the RAM model's free parameters followed by the free thresholds; the
+moment vector is ``(thresholds; correlations below the diagonal)``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from semwidget.cb import estimate as cbsem
+from semwidget.cb import measures as fm
+from semwidget.cb import robust
+from semwidget.cb.polychoric import OrdinalMoments, below_diagonal
+from semwidget.cb.ram import RAMModel
+from semwidget.errors import ModelSpecError
+
+CATEGORICAL_ESTIMATORS = {
+    # estimator: (fit with, se, test)
+    "WLSMV": ("DWLS", "robust.sem", "scaled.shifted"),
+    "DWLS": ("DWLS", "standard", "standard"),
+    "WLS": ("WLS", "standard", "standard"),
+    "ULSMV": ("ULS", "robust.sem", "scaled.shifted"),
+    "ULS": ("ULS", "standard", "standard"),
+}
+PARAMETERIZATIONS = ("delta", "theta")
+_THRESHOLD = re.compile(r"t([1-9][0-9]*)")
+
+
+@dataclass
+class Thresholds:
+    """The threshold rows: one per (variable, threshold), free or fixed, with labels."""
+
+    var: list[int]        # index of the ordinal variable (in the model's observed order)
+    k: list[int]          # 0-based threshold number
+    free: np.ndarray      # bool
+    value: np.ndarray     # fixed value, or the start value when free
+    label: list[str]
+
+    @property
+    def n_free(self) -> int:
+        return int(self.free.sum())
+
+
+def threshold_rows(user: pd.DataFrame, ov: list[str], om: OrdinalMoments) -> Thresholds:
+    """Thresholds from the sample (free, starting at the sample values) and the user's rows.
+
+    Raises
+    ------
+    ModelSpecError
+        If a ``|`` row names a continuous variable or a threshold the data do not have.
+    """
+    pos = {v: j for j, v in enumerate(ov)}
+    ord_pos = {v: j for j, v in enumerate(om.names)}
+    written: dict[tuple[str, int], tuple[float, bool, str]] = {}
+    for r in user[user["op"] == "|"].itertuples(index=False):
+        m = _THRESHOLD.fullmatch(str(r.rhs))
+        if r.lhs not in ord_pos:
+            raise ModelSpecError(f"'{r.lhs} | {r.rhs}': thresholds belong to ordered "
+                                 f"variables, and '{r.lhs}' is not one (list it in ordered=)",
+                                 name=str(r.lhs))
+        k_max = len(om.thresholds[ord_pos[r.lhs]])
+        if m is None or int(m.group(1)) > k_max:
+            raise ModelSpecError(f"'{r.lhs} | {r.rhs}': '{r.lhs}' has thresholds t1..t{k_max} "
+                                 f"in the data ({k_max + 1} categories)", name=str(r.lhs))
+        fixed = int(r.free) == 0
+        written[(r.lhs, int(m.group(1)) - 1)] = (float(r.ustart), not fixed, str(r.label))
+    var, ks, free, value, label = [], [], [], [], []
+    for v, th in zip(om.names, om.thresholds, strict=True):
+        for k, t in enumerate(th):
+            ustart, is_free, lab = written.get((v, k), (math.nan, True, ""))
+            var.append(pos[v])
+            ks.append(k)
+            free.append(is_free)
+            value.append(t if (is_free and math.isnan(ustart)) else ustart)
+            label.append(lab)
+    return Thresholds(var, ks, np.array(free), np.array(value, dtype=float), label)
+
+
+class CategoricalModel:
+    """Implied moments ``(thresholds; correlations)`` and their Jacobian."""
+
+    def __init__(self, ram: RAMModel, th: Thresholds, ordinal: list[int],
+                 parameterization: str) -> None:
+        self.ram = ram
+        self.th = th
+        self.ordinal = np.asarray(ordinal)
+        self.theta_param = parameterization == "theta"
+        self.n_ram = ram.n_par
+        self.n_par = ram.n_par + th.n_free
+        p = ram.n_obs
+        self.rows, self.cols = below_diagonal(p)
+
+    def split(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        tau = self.th.value.copy()
+        tau[self.th.free] = theta[self.n_ram:]
+        return theta[: self.n_ram], tau
+
+    def sigma(self, theta_ram: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Implied covariance of ``y*`` and its derivatives (delta: unit diagonal)."""
+        imp = self.ram.implied(theta_ram)
+        dsig, _ = self.ram.jacobian(theta_ram, imp)
+        sig = imp.sigma.copy()
+        if not self.theta_param:
+            # delta: residual variances make var(y*) = 1, so the diagonal has no derivative
+            o = self.ordinal
+            sig[o, o] = 1.0
+            dsig = dsig.copy()
+            dsig[:, o, o] = 0.0
+        return sig, dsig
+
+    def implied(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The moment vector and its Jacobian (``k x n_par``)."""
+        t_ram, tau = self.split(theta)
+        sig, dsig = self.sigma(t_ram)
+        sd = np.sqrt(np.diag(sig))
+        r, c = self.rows, self.cols
+        rho = sig[r, c] / (sd[r] * sd[c])
+        # d rho = d s_rc / (sd_r sd_c) - rho / 2 (d s_rr / s_rr + d s_cc / s_cc)
+        dvar = np.diagonal(dsig, axis1=1, axis2=2)  # (q, p)
+        drho = dsig[:, r, c] / (sd[r] * sd[c]) - 0.5 * rho * (
+            dvar[:, r] / sd[r] ** 2 + dvar[:, c] / sd[c] ** 2)
+        var = np.asarray(self.th.var)
+        tau_s = tau / sd[var]
+        dtau_ram = -0.5 * tau[None, :] * dvar[:, var] / sd[var][None, :] ** 3
+        n_th = len(tau)
+        J = np.zeros((n_th + len(r), self.n_par))
+        J[:n_th, : self.n_ram] = dtau_ram.T
+        J[np.flatnonzero(self.th.free), self.n_ram + np.arange(self.th.n_free)] = \
+            1.0 / sd[var][self.th.free]
+        J[n_th:, : self.n_ram] = drho.T
+        return np.concatenate([tau_s, rho]), J
+
+
+@dataclass
+class CategoricalFit:
+    theta: np.ndarray
+    fmin: float
+    converged: bool
+    iterations: int
+    vcov: np.ndarray | None
+    measures: dict[str, float]
+    sigma: np.ndarray
+
+
+def weight(om: OrdinalMoments, how: str) -> np.ndarray:
+    """The estimator's weight over the moment vector."""
+    if how == "DWLS":
+        return np.diag(1.0 / np.diag(om.gamma))
+    if how == "WLS":
+        try:
+            return np.linalg.inv(om.gamma)
+        except np.linalg.LinAlgError as err:
+            raise ModelSpecError("estimator='WLS' needs an invertible asymptotic covariance "
+                                 "of the polychorics; use WLSMV (DWLS)") from err
+    return np.eye(len(om.gamma))
+
+
+def fit(model: CategoricalModel, om: OrdinalMoments, how: str, theta0: np.ndarray, *,
+        max_iter: int = 300, tol: float = 1e-10) -> tuple[np.ndarray, float, bool, int]:
+    """Gauss-Newton with step halving on ``F = (s - m)' W (s - m)``."""
+    s = om.vector
+    W = weight(om, how)
+    theta = theta0.copy()
+
+    def objective(t: np.ndarray) -> float:
+        m, _ = model.implied(t)
+        e = s - m
+        return float(e @ W @ e)
+
+    f = objective(theta)
+    converged = False
+    it = 0
+    for it in range(1, max_iter + 1):  # noqa: B007 - iteration count reported
+        m, J = model.implied(theta)
+        e = s - m
+        step = np.linalg.lstsq(J.T @ W @ J, J.T @ W @ e, rcond=None)[0]
+        t = 1.0
+        while True:
+            cand = theta + t * step
+            try:
+                f_c = objective(cand)
+            except np.linalg.LinAlgError:
+                f_c = math.inf
+            if np.isfinite(f_c) and f_c <= f + 1e-15:
+                break
+            t *= 0.5
+            if t < 1e-10:
+                break
+        if t < 1e-10:
+            converged = bool(np.max(np.abs(J.T @ W @ e)) < 1e-7)
+            break
+        theta, f = cand, f_c
+        if np.max(np.abs(t * step) / np.maximum(1.0, np.abs(theta))) < tol:
+            converged = True
+            break
+    return theta, f, converged, it
+
+
+def standard_errors(model: CategoricalModel, om: OrdinalMoments, how: str, se: str,
+                    theta: np.ndarray) -> tuple[np.ndarray, robust.Moments]:
+    """``(J'WJ)^-1 / N`` (standard) or the sandwich with ``Gamma`` (robust.sem)."""
+    _, J = model.implied(theta)
+    W = weight(om, how)
+    A = J.T @ W @ J
+    try:
+        Ai = np.linalg.inv(A)
+    except np.linalg.LinAlgError as err:
+        raise ModelSpecError("the model is not identified: the information matrix of the "
+                             "thresholds and correlations is singular") from err
+    # lavaan scales least-squares fits by N - 1 (standard errors and the test statistic)
+    if se == "robust.sem":
+        vcov = Ai @ (J.T @ W @ om.gamma @ W @ J) @ Ai / (om.n - 1)
+    else:
+        vcov = Ai / (om.n - 1)
+    keep = np.ones(len(W), dtype=bool)
+    return vcov, robust.Moments(J, W, W, om.gamma, np.zeros(len(W)), keep, om.gamma)
+
+
+def fit_measures(model: CategoricalModel, om: OrdinalMoments, how: str, test: str,
+                 theta: np.ndarray, fmin: float, rm: robust.Moments) -> dict[str, float]:
+    """Fit measures as lavaan reports them for categorical data (standard and scaled)."""
+    n = om.n
+    k = len(om.vector)
+    npar = model.n_par
+    df = k - npar
+    chisq = max((n - 1) * fmin, 0.0)
+    out: dict[str, float] = {"npar": float(npar), "ntotal": float(n), "chisq": chisq,
+                             "df": float(df)}
+    out["pvalue"] = float(stats.chi2.sf(chisq, df)) if df > 0 else math.nan
+    out["chisq_df"] = chisq / df if df > 0 else math.nan
+    # baseline: thresholds free (they fit exactly), correlations zero
+    n_th = sum(len(t) for t in om.thresholds)
+    W = rm.w
+    # the thresholds are the baseline's parameters: with a full weight they do not fit
+    # exactly, so project them out (for DWLS and ULS this leaves the correlations' part)
+    Jb = np.zeros((k, n_th))
+    Jb[np.arange(n_th), np.arange(n_th)] = 1.0
+    e0 = np.concatenate([np.zeros(n_th), om.vector[n_th:]])
+    WJ = W @ Jb
+    g = WJ.T @ e0
+    b_chisq = float((n - 1) * (e0 @ W @ e0 - g @ np.linalg.solve(Jb.T @ WJ, g)))
+    b_df = k - n_th
+    out["baseline_chisq"] = b_chisq
+    out["baseline_df"] = float(b_df)
+    out["baseline_pvalue"] = float(stats.chi2.sf(b_chisq, b_df)) if b_df > 0 else math.nan
+    if how == "ULS":
+        # an unweighted statistic has no chi-square reference distribution: lavaan gives NA
+        out["pvalue"] = out["baseline_pvalue"] = math.nan
+    out.update(fm.incremental(chisq, df, b_chisq, b_df))
+    out.update(fm.rmsea_measures(chisq, df, n - 1))
+    m, _ = model.implied(theta)
+    resid = (om.vector - m)[n_th:]
+    p = len(om.names)
+    # SRMR over the correlations (the diagonal residuals are zero)
+    out["srmr"] = float(np.sqrt(np.sum(resid**2) / (p * (p + 1) / 2)))
+    # RMR averages over every sample statistic, the (fitted) thresholds included
+    th_resid = (om.vector - m)[:n_th]
+    out["rmr"] = float(np.sqrt((np.sum(resid**2) + np.sum(th_resid**2)) /
+                               (p * (p + 1) / 2 + n_th)))
+    if test in robust.SCALED_TESTS:
+        model_test = robust.scaled_test(test, chisq, df, rm, None)
+        base = robust.Moments(Jb, W, W, om.gamma, np.zeros(k), rm.keep, om.gamma)
+        base_test = robust.scaled_test(test, b_chisq, b_df, base, None)
+        scaled = robust.scaled_measures(model_test, base_test, chisq, df, b_chisq, b_df, n - 1)
+        # lavaan's robust CFI/TLI/RMSEA for categorical data are Savalei's (2021) cat-ML
+        # versions: not computed here, so left out rather than given with other formulas.
+        for key in [k_ for k_ in scaled if k_.endswith("_robust")]:
+            scaled.pop(key)
+        out.update(scaled)
+    return out
+
+
+def start(model: CategoricalModel, om: OrdinalMoments, user_start: np.ndarray) -> np.ndarray:
+    """RAM starts from the polychoric matrix, thresholds at their sample values."""
+    t_ram = cbsem.start_values(model.ram, om.cor, user_start)
+    return np.concatenate([t_ram, model.th.value[model.th.free]])

@@ -1,0 +1,166 @@
+"""One fit with ordinal indicators, step by step (the categorical branch of the pipeline).
+
+Sample thresholds and polychorics → the full table without intercepts, the ordinal residual
+variances fixed (theta) or derived (delta) → least squares → standard errors and tests → the
+result, with the threshold rows (``x | t1``) among the estimates.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from semwidget.cb import categorical as cat
+from semwidget.cb.assemble import assemble
+from semwidget.cb.data import Moments
+from semwidget.cb.estimate import Estimate
+from semwidget.cb.polychoric import ordinal_moments
+from semwidget.cb.prepare import renumber_free, user_starts
+from semwidget.cb.ram import RAMModel
+from semwidget.cb.result import Z975, CBResult
+from semwidget.errors import DataError, ModelSpecError
+from semwidget.model.partable import build, observed_names
+
+
+def ordered_columns(data: pd.DataFrame, ordered: list[str] | None
+                    ) -> tuple[pd.DataFrame, list[str]]:
+    """The data with ordered-categorical columns as integer codes, and the ordered names.
+
+    pandas ordered categoricals are picked up automatically (their category order is the
+    order of the codes); ``ordered`` names more columns to treat as ordinal.
+
+    Raises
+    ------
+    DataError
+        If a name in ``ordered`` is not a column of the data.
+    """
+    names = list(ordered or [])
+    for name in names:
+        if name not in data.columns:
+            raise DataError(f"ordered variable '{name}' is not a column of the data",
+                            column=name)
+    out = data
+    for col in data.columns:
+        dtype = data[col].dtype
+        if isinstance(dtype, pd.CategoricalDtype) and dtype.ordered:
+            if out is data:
+                out = data.copy()
+            codes = data[col].cat.codes.astype(float)
+            out[col] = codes.where(codes >= 0, np.nan)
+            if col not in names:
+                names.append(str(col))
+    return out, names
+
+
+def fit_ordinal(user: pd.DataFrame, data: pd.DataFrame, ordered: list[str], *, estimator: str,
+                se: str, test: str, parameterization: str, std_lv: bool, orthogonal: bool,
+                options: dict[str, Any]) -> CBResult:
+    """Fit a model whose indicators include ordinal variables (WLSMV, DWLS, WLS, ULSMV, ULS).
+
+    Raises
+    ------
+    ModelSpecError
+        For what lavaan refuses or this engine does not fit (ordinal and continuous
+        indicators mixed, an ordinal covariate, intercepts of ordinal variables), naming it.
+    """
+    how = cat.CATEGORICAL_ESTIMATORS[estimator][0]
+    if parameterization not in cat.PARAMETERIZATIONS:
+        raise ModelSpecError(f"unknown parameterization={parameterization!r}: use 'delta' or "
+                             "'theta'")
+    core = user[~user["op"].isin(["|", "~*~"])].reset_index(drop=True)
+    if (user["op"] == "~*~").any():
+        raise ModelSpecError("scaling factors ('~*~') are fixed at 1 by this engine; remove "
+                             "the '~*~' statements")
+    full = build(core, [str(c) for c in data.columns], std_lv=std_lv, orthogonal=orthogonal,
+                 fixed_x=False, meanstructure=False)
+    ov = observed_names(full)
+    continuous = [v for v in ov if v not in ordered]
+    if continuous:
+        raise ModelSpecError(
+            "ordinal and continuous observed variables in one model are not supported yet: "
+            f"{', '.join(continuous)} {'is' if len(continuous) == 1 else 'are'} not ordered; "
+            "list every observed variable in ordered=, or fit the model with ML/MLR")
+    if (core["op"] == "~1").any():
+        raise ModelSpecError("intercepts ('~ 1') of ordinal variables are fixed at 0; write "
+                             "thresholds ('x | t1 + t2') instead")
+    frame = data[ov].apply(pd.to_numeric, errors="coerce")
+    X = frame.to_numpy(dtype=float)
+    X = X[~np.isnan(X).any(axis=1)]
+    if len(X) <= len(ov):
+        raise DataError(f"the data have {len(X)} complete rows for {len(ov)} ordinal "
+                        "variables; that is too few for polychoric correlations")
+    om = ordinal_moments(ov, X)
+    # The ordinal residual variances are not free: fixed at 1 (theta) or derived (delta).
+    full = full.copy()
+    is_res = (full["op"] == "~~") & (full["lhs"] == full["rhs"]) & full["lhs"].isin(ov)
+    full.loc[is_res, "free"] = 0
+    full.loc[is_res, "ustart"] = 1.0
+    full["free"] = renumber_free(full["free"].to_numpy())
+    ram = RAMModel.from_table(full, ov, meanstructure=False)
+    th = cat.threshold_rows(user, ov, om)
+    model = cat.CategoricalModel(ram, th, list(range(len(ov))), parameterization)
+    theta0 = cat.start(model, om, user_starts(full, ram))
+    theta, fmin, converged, iterations = cat.fit(model, om, how, theta0)
+    vcov, rm = cat.standard_errors(model, om, how, se, theta)
+    measures = cat.fit_measures(model, om, how, test, theta, fmin, rm)
+    t_ram, tau = model.split(theta)
+    if parameterization == "delta":
+        # write the derived residual variances into the table, so the implied covariance of
+        # y* (unit diagonal) and the standardized solution come out of the usual path
+        imp0 = ram.implied(t_ram)
+        for v_idx, v in enumerate(ov):
+            row = is_res & (full["lhs"] == v)
+            full.loc[row, "ustart"] = 1.0 - (imp0.sigma[v_idx, v_idx] - 1.0)
+        ram = RAMModel.from_table(full, ov, meanstructure=False)
+    imp = ram.implied(t_ram)
+    res = Estimate(t_ram, fmin, converged, iterations, vcov[: ram.n_par, : ram.n_par])
+    mom = Moments(ov, om.n, om.cor, np.zeros(len(ov)), X)
+    result = assemble(full, ram, res, imp, mom, measures, estimator, options, frame)
+    return _with_thresholds(result, th, ov, tau, vcov[ram.n_par:, ram.n_par:], model)
+
+
+def _with_thresholds(result: CBResult, th: cat.Thresholds, ov: list[str], tau: np.ndarray,
+                     vcov_th: np.ndarray, model: cat.CategoricalModel) -> CBResult:
+    """Add the ``x | t`` rows (after the rows the user wrote, as lavaan lists them)."""
+    se = np.zeros(len(tau))
+    se[th.free] = np.sqrt(np.clip(np.diag(vcov_th), 0.0, None))
+    # thresholds on the y* scale: std.all divides by the implied SD (1 under delta)
+    sd = np.sqrt(np.diag(result.implied_cov.to_numpy()))
+    var = np.asarray(th.var)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(se > 0, tau / se, np.nan)
+    rows = pd.DataFrame({
+        "lhs": [ov[v] for v in th.var], "op": "|", "rhs": [f"t{k + 1}" for k in th.k],
+        "label": th.label, "est": tau, "se": se, "z": z,
+        "pvalue": 2.0 * stats.norm.sf(np.abs(z)),
+        "ci_lower": tau - Z975 * se, "ci_upper": tau + Z975 * se,
+        "std_lv": tau, "std_all": tau / sd[var],
+    })
+    est = result.estimates
+    n_user = int((result.table["user"] == 1).sum())
+    estimates = pd.concat([est.iloc[:n_user], rows, est.iloc[n_user:]], ignore_index=True)
+    table_rows = rows.assign(user=0, free=np.where(th.free, 1, 0), ustart=np.where(
+        th.free, math.nan, tau), freed=0, exo=0)
+    # the fixed rows lavaan lists too: scale factors of y* (1/SD), intercepts and latent means
+    scales = 1.0 / sd
+    lv = [v for v in model.ram.names[model.ram.n_obs:]]
+    fixed = pd.DataFrame({
+        "lhs": [*ov, *ov, *lv], "op": ["~*~"] * len(ov) + ["~1"] * (len(ov) + len(lv)),
+        "rhs": [*ov, *([""] * (len(ov) + len(lv)))], "label": "",
+        "est": [*scales, *np.zeros(len(ov) + len(lv))], "se": 0.0, "z": np.nan,
+        "pvalue": np.nan,
+    })
+    fixed["ci_lower"] = fixed["est"]
+    fixed["ci_upper"] = fixed["est"]
+    fixed["std_lv"] = fixed["est"]
+    fixed["std_all"] = np.where(fixed["op"] == "~*~", 1.0, 0.0)
+    estimates = pd.concat([estimates, fixed], ignore_index=True)
+    table = pd.concat([result.table, table_rows,
+                       fixed.assign(user=0, free=0, ustart=fixed["est"], freed=0, exo=0)],
+                      ignore_index=True)
+    return dataclasses.replace(result, estimates=estimates, table=table)

@@ -1,0 +1,95 @@
+# Golden results from R lavaan for ordinal indicators (thresholds, polychorics, WLSMV & co).
+#
+# Run from the repository root:   Rscript tests/golden/make_ordinal_golden.R
+# Writes tests/golden/data/hs_ordinal.csv (HS items cut into 4 and 2 categories at fixed
+# quantiles, so the cut points are reproducible) and tests/golden/ordinal_<case>.json with
+# lavaan's estimates, thresholds, std.all, R², fit measures, the sample statistics (thresholds
+# and polychoric correlations) and the test statistics, plus tests/golden/ordinal_cases.json.
+
+source("tests/golden/golden_helpers.R")
+source("tests/golden/golden_models.R")
+
+hs <- read.csv(HS_CSV)
+ORD_CSV <- "tests/golden/data/hs_ordinal.csv"
+cut_into <- function(x, k) {
+  br <- quantile(x, probs = seq(0, 1, length.out = k + 1), type = 7)
+  br[1] <- -Inf
+  br[length(br)] <- Inf
+  as.integer(cut(x, breaks = unique(br), labels = FALSE))
+}
+ord <- data.frame(row.names = seq_len(nrow(hs)))
+for (v in paste0("x", 1:9)) {
+  ord[[paste0(v, "c4")]] <- cut_into(hs[[v]], 4)
+  ord[[paste0(v, "c2")]] <- cut_into(hs[[v]], 2)
+  ord[[v]] <- hs[[v]]
+}
+write.csv(ord, ORD_CSV, row.names = FALSE)
+ord <- read.csv(ORD_CSV)
+
+CASES <- list()
+ordinal_case <- function(name, model, ordered, call_args, notes) {
+  args <- c(list(ordered = ordered), call_args)
+  run <- run_lavaan("cfa", model, ord, args)
+  fit <- run$fit
+  pe <- parameterEstimates(fit, standardized = TRUE)
+  if (!"label" %in% names(pe)) pe$label <- ""
+  pe <- pe[, c("lhs", "op", "rhs", "label", "est", "se", "z", "pvalue", "std.lv", "std.all")]
+  tests <- lavInspect(fit, "test")
+  test_list <- lapply(tests, function(t) {
+    keep <- intersect(names(t), c("test", "stat", "df", "pvalue", "scaling.factor",
+                                  "shift.parameter", "trace.UGamma", "trace.UGamma2"))
+    t[keep]
+  })
+  ss <- lavInspect(fit, "sampstat")
+  out <- list(
+    name = name, model = model, data = ORD_CSV, ordered = ordered,
+    call = call_string("cfa", c(list(ordered = "<the ordered variables>"), call_args)),
+    call_args = call_args,
+    options = c(effective_options(fit, "cfa"),
+                list(parameterization = lavInspect(fit, "options")$parameterization)),
+    nobs = lavInspect(fit, "nobs"), converged = lavInspect(fit, "converged"),
+    estimates = rows_of(pe),
+    fit = named_dict(fitMeasures(fit)),
+    r2 = named_dict(lavInspect(fit, "r2")),
+    tests = test_list,
+    sample_cov = matrix_dict(ss$cov),
+    sample_th = named_dict(ss$th),
+    gamma_diag = as.numeric(diag(lavInspect(fit, "gamma"))),
+    lavaan_version = as.character(packageVersion("lavaan")),
+    lavaan_seconds = run$seconds, lavaan_warnings = run$warnings, notes = notes
+  )
+  file <- paste0("ordinal_", name, ".json")
+  write_golden(out, file)
+  CASES[[name]] <<- list(file = file, call = out$call, notes = notes)
+}
+
+HS4 <- "
+visual =~ x1c4 + x2c4 + x3c4
+textual =~ x4c4 + x5c4 + x6c4
+speed =~ x7c4 + x8c4 + x9c4"
+HS2 <- gsub("c4", "c2", HS4)
+ORD4 <- paste0("x", 1:9, "c4")
+ORD2 <- paste0("x", 1:9, "c2")
+
+ordinal_case("hs4_wlsmv", HS4, ORD4, list(), "HS items in 4 categories, WLSMV (the default)")
+ordinal_case("hs4_dwls", HS4, ORD4, list(estimator = "DWLS"), "4 categories, DWLS")
+ordinal_case("hs4_ulsmv", HS4, ORD4, list(estimator = "ULSMV"), "4 categories, ULSMV")
+ordinal_case("hs4_wls", HS4, ORD4, list(estimator = "WLS"), "4 categories, full WLS")
+ordinal_case("hs2_wlsmv", HS2, ORD2, list(), "HS items in 2 categories, WLSMV")
+ordinal_case("hs2_dwls", HS2, ORD2, list(estimator = "DWLS"), "2 categories, DWLS")
+ordinal_case("hs4_theta", HS4, ORD4, list(parameterization = "theta"),
+             "4 categories, WLSMV, theta parameterization")
+ordinal_case("hs4_thresholds", paste0(HS4, "
+x1c4 | a*t1 + t2 + t3
+x2c4 | t1 + t2 + t3"), ORD4, list(), "thresholds written in the syntax, one labelled")
+HS_MIXED <- "
+visual =~ x1c4 + x2c4 + x3c4
+textual =~ x4 + x5 + x6
+speed =~ x7c4 + x8c4 + x9c4"
+ordinal_case("hs_mixed_wlsmv", HS_MIXED, c("x1c4", "x2c4", "x3c4", "x7c4", "x8c4", "x9c4"),
+             list(), "ordered and continuous indicators mixed, WLSMV")
+HS4_SEM <- paste0(HS4, "\nspeed ~ visual + textual")
+ordinal_case("hs4_sem_wlsmv", HS4_SEM, ORD4, list(), "structural part on ordinal indicators")
+
+write_golden(list(lavaan_version = as.character(packageVersion("lavaan")), cases = CASES),
+             "ordinal_cases.json")
