@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 
 from semwidget.cb import estimate as cbsem
 from semwidget.cb import measures as fm
@@ -281,11 +281,61 @@ def fit_measures(model: CategoricalModel, om: OrdinalMoments, how: str, test: st
         base = robust.Moments(Jb, W, W, om.gamma, np.zeros(k), rm.keep, om.gamma)
         base_test = robust.scaled_test(test, b_chisq, b_df, base, None)
         scaled = robust.scaled_measures(model_test, base_test, chisq, df, b_chisq, b_df, n - 1)
-        # lavaan's robust CFI/TLI/RMSEA for categorical data are Savalei's (2021) cat-ML
-        # versions: not computed here, so left out rather than given with other formulas.
         for key in [k_ for k_ in scaled if k_.endswith("_robust")]:
             scaled.pop(key)
         out.update(scaled)
+        out.update(catml_robust(model, om, theta, rm, df, b_df, n_th))
+    return out
+
+
+def catml_robust(model: CategoricalModel, om: OrdinalMoments, theta: np.ndarray,
+                 rm: robust.Moments, df: float, b_df: float, n_th: int) -> dict[str, float]:
+    """Robust CFI, TLI and RMSEA for ordinal data (Savalei, 2021), as lavaan computes them.
+
+    The polychoric matrix is treated as a covariance matrix fitted by ML at the least-squares
+    estimates ("cat-ML"): its chi-square ``T3`` and the baseline's, each with the expected
+    value ``c3 df`` of that statistic under the least-squares sampling distribution,
+    ``c3 = tr(U' V U Gamma) / df`` with ``V`` the normal-theory weight of the correlations and
+    ``U = I - Delta E^-1 Delta' W`` the least-squares residual projector.
+    """
+    n = om.n
+    R = om.cor
+    p = R.shape[0]
+    t_ram, _ = model.split(theta)
+    sig, _ = model.sigma(t_ram)
+    sd = np.sqrt(np.diag(sig))
+    sig = sig / np.outer(sd, sd)
+    try:
+        _, logdet_r = np.linalg.slogdet(R)
+        if np.linalg.eigvalsh(R).min() < np.sqrt(np.finfo(float).eps):
+            return {}
+        sign, logdet_s = np.linalg.slogdet(sig)
+        inv = np.linalg.inv(sig)
+    except np.linalg.LinAlgError:
+        return {}
+    if sign <= 0:
+        return {}
+    t3 = n * float(logdet_s - logdet_r + np.sum(R * inv) - p)
+    t3_null = -n * float(logdet_r)
+    rows, cols = below_diagonal(p)
+    Wfull = cbsem.wls_weight(sig, "GLS")
+    vr, vc = cbsem.vech_indices(p)
+    off = np.flatnonzero(vr != vc)
+    # reorder vech's off-diagonal elements into the correlations' order (below_diagonal)
+    key = {(int(a), int(b)): k for k, (a, b) in enumerate(zip(vr[off], vc[off], strict=True))}
+    order = np.array([key[(int(a), int(b))] for a, b in zip(rows, cols, strict=True)])
+    V = Wfull[np.ix_(off, off)][np.ix_(order, order)]
+    J = rm.delta[n_th:]
+    W = rm.w[n_th:, n_th:]
+    A = rm.delta.T @ rm.w @ rm.delta
+    U = np.eye(len(W)) - J @ np.linalg.solve(A, J.T @ W)
+    G = om.gamma[n_th:, n_th:]
+    c3 = float(np.trace(U.T @ V @ U @ G)) / df if df > 0 else math.nan
+    c3_null = float(np.trace(G)) / b_df
+    cfi, tli, rni = robust_incremental(t3, df, t3_null, b_df, c3, c3_null)
+    out = {"cfi_robust": cfi, "tli_robust": tli, "nnfi_robust": tli, "rni_robust": rni}
+    point = robust_rmsea(t3, df, n - 1, c3)  # lavaan: N - 1 for least-squares fits
+    out.update(point)
     return out
 
 
@@ -293,3 +343,32 @@ def start(model: CategoricalModel, om: OrdinalMoments, user_start: np.ndarray) -
     """RAM starts from the polychoric matrix, thresholds at their sample values."""
     t_ram = cbsem.start_values(model.ram, om.cor, user_start)
     return np.concatenate([t_ram, model.th.value[model.th.free]])
+
+
+def robust_incremental(x2: float, df: float, b: float, b_df: float, c: float, cb: float
+                       ) -> tuple[float, float, float]:
+    """CFI, TLI and RNI with the statistics' expected values ``c df`` and ``cb b_df``."""
+    t1, t2 = x2 - c * df, b - cb * b_df
+    denom = max(t1, t2, 0.0)
+    cfi = 1.0 if denom == 0 else 1.0 - max(t1, 0.0) / denom
+    tli = 1.0 - (t1 * b_df) / (t2 * df) if df > 0 and t2 != 0 else 1.0
+    rni = 1.0 - t1 / t2 if t2 != 0 else math.nan
+    return cfi, tli, rni
+
+
+def robust_rmsea(x2: float, df: float, n: int, c: float) -> dict[str, float]:
+    """Robust RMSEA, its 90% CI (from ``x2 / c``) and close-fit p-value."""
+    if not df > 0:
+        return {}
+    xs = x2 / c
+    point = math.sqrt(max(x2 / n / df - c / n, 0.0))
+
+    def bound(prob: float) -> float:
+        if special.chdtr(df, xs) < prob:
+            return 0.0
+        return float(special.chndtrinc(xs, df, prob))
+
+    return {"rmsea_robust": point,
+            "rmsea_ci_lower_robust": math.sqrt(c * bound(0.95) / (n * df)),
+            "rmsea_ci_upper_robust": math.sqrt(c * bound(0.05) / (n * df)),
+            "rmsea_pvalue_robust": float(1.0 - special.chndtr(xs, df, n * df / c * 0.05**2))}
