@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, special
+from scipy import special
 
 from semwidget.errors import DataError
 
@@ -81,37 +81,6 @@ def ordinal_variable(name: str, values: np.ndarray) -> OrdinalVariable:
     return OrdinalVariable(name, codes.astype(np.int64), special.ndtri(cum))
 
 
-def _table(a: OrdinalVariable, b: OrdinalVariable) -> np.ndarray:
-    ka, kb = len(a.thresholds) + 1, len(b.thresholds) + 1
-    return np.bincount(a.codes * kb + b.codes, minlength=ka * kb).reshape(ka, kb).astype(float)
-
-
-def _cell_probs(a: OrdinalVariable, b: OrdinalVariable, r: float) -> np.ndarray:
-    ta, tb = a.padded, b.padded
-    F = bvn_cdf(ta[:, None], tb[None, :], r)
-    return F[1:, 1:] - F[:-1, 1:] - F[1:, :-1] + F[:-1, :-1]
-
-
-def _cell_dens(a: OrdinalVariable, b: OrdinalVariable, r: float) -> np.ndarray:
-    """d pi_ab / d r: the bivariate density at the four corners of each cell."""
-    ta, tb = np.clip(a.padded, -_BIG, _BIG), np.clip(b.padded, -_BIG, _BIG)
-    D = bvn_density(ta[:, None], tb[None, :], r)
-    return D[1:, 1:] - D[:-1, 1:] - D[1:, :-1] + D[:-1, :-1]
-
-
-def polychoric(a: OrdinalVariable, b: OrdinalVariable) -> float:
-    """ML polychoric correlation of two ordinal variables, thresholds held fixed."""
-    table = _table(a, b)
-
-    def negll(r: float) -> float:
-        p = np.clip(_cell_probs(a, b, r), 1e-300, None)
-        return -float(np.sum(table * np.log(p)))
-
-    res = optimize.minimize_scalar(negll, bounds=(-0.9999, 0.9999), method="bounded",
-                                   options={"xatol": 1e-12})
-    return float(res.x)
-
-
 def _threshold_scores(v: OrdinalVariable) -> tuple[np.ndarray, np.ndarray]:
     """Case scores of the univariate likelihood in the thresholds, and its information."""
     K = len(v.thresholds) + 1
@@ -124,33 +93,6 @@ def _threshold_scores(v: OrdinalVariable) -> tuple[np.ndarray, np.ndarray]:
         s[v.codes == k, k] = dens[k] / probs[k]
         s[v.codes == k + 1, k] = -dens[k] / probs[k + 1]
     return s, s.T @ s / n
-
-
-def _pair_scores(a: OrdinalVariable, b: OrdinalVariable, r: float
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Case scores of a pair's likelihood in ``r`` and in both variables' thresholds."""
-    ta, tb = np.clip(a.padded, -_BIG, _BIG), np.clip(b.padded, -_BIG, _BIG)
-    pi = np.clip(_cell_probs(a, b, r), 1e-300, None)
-    s_r = (_cell_dens(a, b, r) / pi)[a.codes, b.codes]
-    s = math.sqrt(1.0 - r * r)
-    # d Phi2(h, k) / d h = phi(h) Phi((k - r h) / s)
-    dh = _phi(ta)[:, None] * _Phi((tb[None, :] - r * ta[:, None]) / s)
-    dk = _phi(tb)[None, :] * _Phi((ta[:, None] - r * tb[None, :]) / s)
-    ka, kb = len(a.thresholds), len(b.thresholds)
-    # pi_ab = F(a+1, b+1) - F(a, b+1) - F(a+1, b) + F(a, b) over padded corner indices
-    sa = np.zeros((len(a.codes), ka))
-    for j in range(ka):  # threshold j is padded index j + 1
-        dpi = np.zeros_like(pi)
-        dpi[j, :] += dh[j + 1, 1:] - dh[j + 1, :-1]       # cell a = j has upper corner j + 1
-        dpi[j + 1, :] -= dh[j + 1, 1:] - dh[j + 1, :-1]   # cell a = j + 1 has lower corner j + 1
-        sa[:, j] = (dpi / pi)[a.codes, b.codes]
-    sb = np.zeros((len(b.codes), kb))
-    for j in range(kb):
-        dpi = np.zeros_like(pi)
-        dpi[:, j] += dk[1:, j + 1] - dk[:-1, j + 1]
-        dpi[:, j + 1] -= dk[1:, j + 1] - dk[:-1, j + 1]
-        sb[:, j] = (dpi / pi)[a.codes, b.codes]
-    return s_r, sa, sb
 
 
 @dataclass
@@ -180,12 +122,76 @@ def below_diagonal(p: int) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
 
 
+def _pad(vars_: list[OrdinalVariable]) -> np.ndarray:
+    """Thresholds of every variable padded to a common length: (p, K_max + 1), clipped.
+
+    Missing upper categories get thresholds at +inf (empty cells of probability 0).
+    """
+    k_max = max(len(v.thresholds) for v in vars_) + 1
+    T = np.full((len(vars_), k_max + 1), _BIG)
+    T[:, 0] = -_BIG
+    for j, v in enumerate(vars_):
+        T[j, 1: len(v.thresholds) + 1] = v.thresholds
+    return T
+
+
+def _batch_cdf(h: np.ndarray, k: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """Phi2 on the grid ``h[P, :] x k[P, :]`` for each pair's ``r[P]``: (P, K+1, K+1)."""
+    H, K = h[:, :, None], k[:, None, :]
+    R = r[:, None, None]
+    dens = np.zeros(np.broadcast_shapes(H.shape, K.shape))
+    for w, node in zip(_WEIGHTS, _NODES, strict=True):
+        t = 0.5 * R * (node + 1.0)
+        s = 1.0 - t * t
+        dens += w * np.exp(-(H * H - 2.0 * t * H * K + K * K) / (2.0 * s)) / np.sqrt(s)
+    return _Phi(H) * _Phi(K) + 0.5 * R * dens / (2.0 * math.pi)
+
+
+def _batch_cells(h: np.ndarray, k: np.ndarray, r: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Cell probabilities and their derivatives in ``r`` for each pair: (P, K, K) each."""
+    F = _batch_cdf(h, k, r)
+    H, K, R = h[:, :, None], k[:, None, :], r[:, None, None]
+    s = 1.0 - R * R
+    D = np.exp(-(H * H - 2.0 * R * H * K + K * K) / (2.0 * s)) / (2.0 * math.pi * np.sqrt(s))
+    pi = F[:, 1:, 1:] - F[:, :-1, 1:] - F[:, 1:, :-1] + F[:, :-1, :-1]
+    dpi = D[:, 1:, 1:] - D[:, :-1, 1:] - D[:, 1:, :-1] + D[:, :-1, :-1]
+    return pi, dpi
+
+
+def polychoric_batch(tables: np.ndarray, h: np.ndarray, k: np.ndarray, *,
+                     max_iter: int = 50, tol: float = 1e-10) -> np.ndarray:
+    """ML polychoric correlations of many pairs at once (Fisher scoring on ``r``).
+
+    ``tables`` (P, K, K) are the pairs' counts; ``h``, ``k`` their padded thresholds.
+    """
+    n = tables.sum(axis=(1, 2))
+    # start from the correlation of the normal scores of the cells
+    r = np.zeros(len(tables))
+    for _ in range(max_iter):
+        pi, dpi = _batch_cells(h, k, r)
+        pi = np.maximum(pi, 1e-300)
+        score = np.sum(tables * dpi / pi, axis=(1, 2))
+        info = n * np.sum(np.where(pi > 1e-290, dpi * dpi / pi, 0.0), axis=(1, 2))
+        step = score / np.maximum(info, 1e-300)
+        # never more than halfway to +-1: a full Fisher step can overshoot a strong
+        # association past the boundary, where the quadrature is no longer accurate
+        r_new = np.clip(r + step, (r - 1.0) / 2.0, (r + 1.0) / 2.0)
+        if np.max(np.abs(r_new - r)) < tol:
+            r = r_new
+            break
+        r = r_new
+    return r
+
+
 def ordinal_moments(names: list[str], data: np.ndarray) -> OrdinalMoments:
     """Thresholds, polychoric correlations and their asymptotic covariance (two-stage).
 
     ``data`` holds the ordinal columns (complete cases). Influence functions: thresholds
     ``A_j^-1 s_j``; a correlation ``(s_r - H_rt IF_t) / H_rr`` with ``H`` the pair's
     information blocks, so the threshold stage's uncertainty is carried into the second.
+    All pairs are handled at once: every cross-product a case enters reduces to sums over the
+    pair's cells weighted by their counts.
     """
     n, p = data.shape
     vars_ = [ordinal_variable(nm, data[:, j]) for j, nm in enumerate(names)]
@@ -193,18 +199,49 @@ def ordinal_moments(names: list[str], data: np.ndarray) -> OrdinalMoments:
     for v in vars_:
         s, A = _threshold_scores(v)
         if_t.append(s @ np.linalg.inv(A))
+    T = _pad(vars_)
+    kc = T.shape[1] - 1
+    codes = np.column_stack([v.codes for v in vars_])
     r_idx, c_idx = below_diagonal(p)
+    # pair (row i, column j): the column variable plays "a", as lavaan orders pairs
+    a_idx, b_idx = c_idx, r_idx
+    tables = np.zeros((len(r_idx), kc, kc))
+    for m, (a, b) in enumerate(zip(a_idx, b_idx, strict=True)):
+        tables[m] = np.bincount(codes[:, a] * kc + codes[:, b],
+                                minlength=kc * kc).reshape(kc, kc)
+    h, k = T[a_idx], T[b_idx]
+    rho = polychoric_batch(tables, h, k)
     cor = np.eye(p)
+    cor[r_idx, c_idx] = rho
+    cor[c_idx, r_idx] = rho
+    pi, dpi = _batch_cells(h, k, rho)
+    pi = np.maximum(pi, 1e-300)
+    ratio = dpi / pi  # case score in r, by cell
+    w = tables / n
+    h_rr = np.sum(w * ratio * ratio, axis=(1, 2))
+    # d pi / d threshold: phi(h) Phi((k - r h)/s) differenced over the cell's corners
+    R = rho[:, None, None]
+    s_ = np.sqrt(1.0 - R * R)
+    dh = _phi(h)[:, :, None] * _Phi((k[:, None, :] - R * h[:, :, None]) / s_)
+    dk = _phi(k)[:, None, :] * _Phi((h[:, :, None] - R * k[:, None, :]) / s_)
+    gh = dh[:, :, 1:] - dh[:, :, :-1]   # (P, K+1, K): over the b-cells, by a-corner
+    gk = dk[:, 1:, :] - dk[:, :-1, :]   # (P, K, K+1)
     if_r = np.zeros((n, len(r_idx)))
-    for k, (i, j) in enumerate(zip(r_idx, c_idx, strict=True)):
-        a, b = vars_[j], vars_[i]  # column variable first, as lavaan's pair order
-        rho = polychoric(a, b)
-        cor[i, j] = cor[j, i] = rho
-        s_r, sa, sb = _pair_scores(a, b, rho)
-        h_rr = float(s_r @ s_r) / n
-        h_ra = s_r @ sa / n
-        h_rb = s_r @ sb / n
-        if_r[:, k] = (s_r - if_t[j] @ h_ra - if_t[i] @ h_rb) / h_rr
+    for m, (a, b) in enumerate(zip(a_idx, b_idx, strict=True)):
+        ka, kb = len(vars_[a].thresholds), len(vars_[b].thresholds)
+        # cells with upper corner j+1 gain, with lower corner j+1 lose
+        dpa = np.zeros((ka, kc, kc))
+        for j in range(ka):
+            dpa[j, j, :] += gh[m, j + 1]
+            dpa[j, j + 1, :] -= gh[m, j + 1]
+        dpb = np.zeros((kb, kc, kc))
+        for j in range(kb):
+            dpb[j, :, j] += gk[m, :, j + 1]
+            dpb[j, :, j + 1] -= gk[m, :, j + 1]
+        h_ra = np.sum(w[m] * ratio[m] * dpa / pi[m], axis=(1, 2))
+        h_rb = np.sum(w[m] * ratio[m] * dpb / pi[m], axis=(1, 2))
+        s_r = ratio[m][codes[:, a], codes[:, b]]
+        if_r[:, m] = (s_r - if_t[a] @ h_ra - if_t[b] @ h_rb) / h_rr[m]
     IF = np.hstack([*if_t, if_r])
     gamma = IF.T @ IF / n
     return OrdinalMoments(list(names), [v.thresholds for v in vars_], cor, gamma, n)
