@@ -82,9 +82,13 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("data", help="CSV file with one column per observed variable")
     f.add_argument("--engine", choices=["sem", "pls"], default="sem",
                    help="covariance-based SEM (default) or PLS-SEM")
-    f.add_argument("--estimator", choices=["ML", "GLS", "ULS", "MLR", "MLM", "MLMV"],
-                   default="ML",
-                   type=str.upper, help="CB-SEM estimator (default ML)")
+    f.add_argument("--estimator", choices=["ML", "GLS", "ULS", "MLR", "MLM", "MLMV", "WLSMV",
+                                           "DWLS", "WLS", "ULSMV"],
+                   default=None,
+                   type=str.upper,
+                   help="CB-SEM estimator (default ML, or WLSMV with --ordered)")
+    f.add_argument("--ordered", metavar="COLS", default=None,
+                   help="comma-separated ordinal columns (thresholds and polychorics)")
     f.add_argument("--missing", choices=["listwise", "fiml"], default="listwise",
                    help="missing data: drop incomplete rows, or full-information ML")
     f.add_argument("--std-lv", action="store_true",
@@ -132,7 +136,10 @@ def run_fit(args: argparse.Namespace) -> int:
         result = fit(syntax, data, engine="pls", **options)
     else:
         data = _read_data(args.data)
+        ordered = [c.strip() for c in args.ordered.split(",") if c.strip()] \
+            if args.ordered else None
         result = fit(syntax, data, estimator=args.estimator, missing=args.missing,
+                     ordered=ordered,
                      std_lv=args.std_lv, orthogonal=args.orthogonal)
     if args.svg or args.png:
         from semwidget.widget.export import fitted_svg

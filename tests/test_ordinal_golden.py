@@ -123,3 +123,14 @@ def test_refusals_name_what_is_wrong() -> None:
         semwidget.fit(hs4["model"], data, ordered=["nope"])
     with pytest.raises(ModelSpecError, match="WLSMV' is for ordinal"):
         semwidget.fit("f =~ x4 + x5 + x6", data, estimator="WLSMV")
+
+
+@pytest.mark.parametrize("name", ["hs4_wlsmv", "hs2_wlsmv"])
+def test_reliability_of_ordinal_items_as_semtools(name: str) -> None:
+    ref = json.loads((GOLDEN / f"semtools_ordinal_{name}.json").read_text())
+    _, r = _fit(name)
+    rel = r.reliability()
+    for ours, theirs in [("omega", "omega"), ("omega_implied", "omega_implied"),
+                         ("alpha", "alpha"), ("ave_semtools", "AVE")]:
+        for construct, value in ref[theirs].items():
+            assert rel.loc[construct, ours] == pytest.approx(value, abs=1e-6), (ours, construct)

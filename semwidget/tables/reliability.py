@@ -15,6 +15,11 @@ The four coefficients papers report, each computed the way its reference softwar
   (``omega_implied`` uses the model-implied matrix instead: ``compRelSEM(obs.var = FALSE)``).
 - ``ave_semtools``: semTools' ``AVE(fit)``, ``Σ λ² ψ / Σ diag(S)``; NaN, as in semTools, when
   an indicator also loads on another construct.
+
+For indicators fitted as ordinal (WLSMV & co), ``omega`` and ``omega_implied`` are Green &
+Yang's (2009) reliability of the observed sum score and ``alpha`` is α of the item scores, as
+semTools' ``compRelSEM`` reports them (:mod:`semwidget.tables.ordinal_reliability`); CR and AVE
+use the standardized loadings on the latent-response scale.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from semwidget.errors import ModelSpecError
+from semwidget.tables.ordinal_reliability import omega_ordinal
 
 if TYPE_CHECKING:
     from semwidget.cb.result import CBResult
@@ -98,6 +104,12 @@ def reliability(result: CBResult, constructs: list[str] | None = None,
     S = result.sample_cov
     sigma = result.implied_cov
     n_constructs = load["rhs"].value_counts()
+    ordinal = bool(result.options.get("ordered"))
+    if ordinal:
+        est = result.estimates
+        rows_th = est[est["op"] == "|"]
+        thresholds = {v: g["est"].to_numpy(dtype=float) for v, g in rows_th.groupby("lhs")}
+        codes = result.data
     rows = {}
     for f in constructs:
         its = items[f]
@@ -119,6 +131,15 @@ def reliability(result: CBResult, constructs: list[str] | None = None,
         s_imp = sigma.loc[its, its].to_numpy()
         true_var = float(np.sum(lam)) ** 2 * psi
         shared = bool((n_constructs[its] > 1).any())
+        if ordinal:
+            # items fitted as ordinal: reliability of the observed sum score (semTools)
+            th = [thresholds[v] for v in its]
+            common = np.outer(lam, lam) * psi
+            rows[f] = [len(its), cronbach_alpha(np.cov(codes[its].to_numpy().T, ddof=0)),
+                       composite_reliability(lam_std), float(np.mean(lam_std ** 2)),
+                       omega_ordinal(th, common, s_obs), omega_ordinal(th, common, s_imp),
+                       np.nan if shared else float(np.sum(lam ** 2) * psi / np.trace(s_obs))]
+            continue
         rows[f] = [
             len(its),
             cronbach_alpha(s_obs),

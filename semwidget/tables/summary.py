@@ -14,7 +14,9 @@ SECTIONS = [
     ("~", "Regressions"),
     ("~~cov", "Covariances"),
     ("~1", "Intercepts"),
+    ("|", "Thresholds"),
     ("~~var", "Variances"),
+    ("~*~", "Scales y*"),
     (":=", "Defined Parameters"),
 ]
 
@@ -114,6 +116,8 @@ def summary_text(result: CBResult) -> str:
                 name = f"    {r.rhs}"
             elif key == ":=":
                 name = f"    {r.lhs}"
+            elif key == "|":
+                name = f"    {r.lhs}|{r.rhs}"
             else:
                 name = f"    {r.lhs}"
             if r.label:

@@ -93,3 +93,21 @@ ordinal_case("hs4_sem_wlsmv", HS4_SEM, ORD4, list(), "structural part on ordinal
 
 write_golden(list(lavaan_version = as.character(packageVersion("lavaan")), cases = CASES),
              "ordinal_cases.json")
+
+# semTools' reliability of ordinal items (Green & Yang's omega for the sum score, alpha of
+# the item scores, AVE) for the WLSMV fits of the 4- and 2-category HS items.
+suppressPackageStartupMessages(library(semTools))
+for (case in c("hs4_wlsmv", "hs2_wlsmv")) {
+  model <- if (case == "hs4_wlsmv") HS4 else HS2
+  ordered <- if (case == "hs4_wlsmv") ORD4 else ORD2
+  fit <- cfa(model, ord, ordered = ordered)
+  write_golden(list(
+    name = case, model = model, data = ORD_CSV, ordered = ordered,
+    omega = named_dict(compRelSEM(fit)),
+    omega_implied = named_dict(compRelSEM(fit, obs.var = FALSE)),
+    alpha = named_dict(compRelSEM(fit, tau.eq = TRUE)),
+    AVE = named_dict(AVE(fit)),
+    semtools_version = as.character(packageVersion("semTools")),
+    lavaan_version = as.character(packageVersion("lavaan"))
+  ), paste0("semtools_ordinal_", case, ".json"))
+}
