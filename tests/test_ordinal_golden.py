@@ -134,3 +134,12 @@ def test_reliability_of_ordinal_items_as_semtools(name: str) -> None:
                          ("alpha", "alpha"), ("ave_semtools", "AVE")]:
         for construct, value in ref[theirs].items():
             assert rel.loc[construct, ours] == pytest.approx(value, abs=1e-6), (ours, construct)
+
+
+def test_scaling_factors_fixed_at_one_are_accepted_and_free_ones_refused() -> None:
+    g = _golden("hs4_wlsmv")
+    data = pd.read_csv(ROOT / g["data"])
+    fixed = semwidget.fit(g["model"] + "\nx1c4 ~*~ 1*x1c4", data, ordered=g["ordered"])
+    assert fixed.fit_measures["chisq"] == pytest.approx(g["fit"]["chisq"], abs=1e-3)
+    with pytest.raises(ModelSpecError, match="scaling factors are fixed"):
+        semwidget.fit(g["model"] + "\nx1c4 ~*~ x1c4", data, ordered=g["ordered"])

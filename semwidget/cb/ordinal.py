@@ -73,9 +73,12 @@ def fit_ordinal(user: pd.DataFrame, data: pd.DataFrame, ordered: list[str], *, e
         raise ModelSpecError(f"unknown parameterization={parameterization!r}: use 'delta' or "
                              "'theta'")
     core = user[~user["op"].isin(["|", "~*~"])].reset_index(drop=True)
-    if (user["op"] == "~*~").any():
-        raise ModelSpecError("scaling factors ('~*~') are fixed at 1 by this engine; remove "
-                             "the '~*~' statements")
+    for r in user[user["op"] == "~*~"].itertuples(index=False):
+        # one group: the scales of y* are fixed (1 under delta); writing them fixed is fine
+        if r.lhs != r.rhs or int(r.free) != 0 or float(r.ustart) != 1.0:
+            raise ModelSpecError(f"'{r.lhs} ~*~ {r.rhs}': scaling factors are fixed at 1 in a "
+                                 f"single-group model; write '{r.lhs} ~*~ 1*{r.lhs}' or leave it "
+                                 "out", name=str(r.lhs))
     full = build(core, [str(c) for c in data.columns], std_lv=std_lv, orthogonal=orthogonal,
                  fixed_x=False, meanstructure=False)
     ov = observed_names(full)
