@@ -41,6 +41,9 @@ DEFAULT_OPTIONS: dict[str, bool | int] = {
     "digits": 2,
 }
 _MAX_DIGITS = 6
+#: The largest |x| or |y| of a node: far beyond any drawing, and small enough that every size
+#: derived from positions stays finite (a PNG that large is refused by its own pixel limits).
+MAX_COORDINATE = 1e6
 
 EMPTY_COUNTS: dict[str, Any] = {
     "npar": 0,
@@ -61,6 +64,9 @@ class WidgetStateError(SemWidgetError, traitlets.TraitError):
 
 
 def _describe(value: object) -> str:
+    # repr of a huge int is itself slow and huge: describe those by size.
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        return f"an integer of about {int(value.bit_length() * 0.30103)} digits"
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -118,6 +124,11 @@ def validate_position(name: str, value: object) -> dict[str, float]:
         if not _is_number(coordinate) or not math.isfinite(coordinate):
             raise WidgetStateError(
                 f"layout[{name!r}][{axis!r}]: expected a finite number, got {_describe(coordinate)}"
+            )
+        if abs(coordinate) > MAX_COORDINATE:
+            raise WidgetStateError(
+                f"layout[{name!r}][{axis!r}]: {float(coordinate):.6g} is off the drawing; "
+                f"coordinates lie between -{MAX_COORDINATE:g} and {MAX_COORDINATE:g}"
             )
         position[axis] = float(coordinate)
     return position
