@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from semwidget.cb.estimate import ESTIMATORS
 from semwidget.cb.pipeline import fit_cb
 from semwidget.errors import ModelSpecError
+from semwidget.model import parse, variables
+from semwidget.model.columns import check_collinear
+from semwidget.model.numeric import finite_result, numeric_guard
 from semwidget.pls.fit import fit_pls
 from semwidget.tables.fit_result import FitResult
 
@@ -16,8 +20,17 @@ MISSING = ("listwise", "fiml")
 SE = ("standard", "bootstrap")
 
 
+def _collinear_indicators(model: str | pd.DataFrame, data: pd.DataFrame) -> None:
+    """After a numeric breakdown: raise a DataError if the model's indicators are collinear."""
+    table = parse(model) if isinstance(model, str) else model
+    names = [v for v in variables(table)["observed"] if v in data.columns]
+    frame = data[names].apply(pd.to_numeric, errors="coerce").dropna()
+    if len(frame) > 1:
+        check_collinear(names, np.cov(frame.to_numpy(dtype=float), rowvar=False))
+
+
 def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
-        estimator: str = "ML", missing: str = "listwise", std_lv: bool = False,
+        estimator: str = "ML", missing: str | None = None, std_lv: bool = False,
         orthogonal: bool = False, fixed_x: bool = True, se: str = "standard",
         bootstrap: int | None = None, seed: int | None = None, n_jobs: int = 1,
         boot_ci: str = "perc", **options: Any) -> Any:
@@ -33,8 +46,9 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
         Covariance-based SEM (matches lavaan) or PLS-SEM (matches seminr/SmartPLS).
     estimator : {"ML", "GLS", "ULS"}
         CB-SEM estimator; ML is lavaan's default (chi-square = N * F_ML).
-    missing : {"listwise", "fiml"}
-        Drop incomplete rows, or full-information ML with a mean structure.
+    missing : {"listwise", "fiml"} or {"mean", "listwise"}
+        CB-SEM: drop incomplete rows (default), or full-information ML with a mean structure.
+        PLS: replace missing cells by the column mean (default), or drop incomplete rows.
     std_lv : bool
         Identify latents by fixing their variances to 1 (all loadings free).
     orthogonal : bool
@@ -61,7 +75,7 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
     FitResult or PLSResult
     """
     if engine == "pls":
-        if missing != "listwise":
+        if missing is not None:
             options.setdefault("missing", missing)
         if bootstrap is not None:
             options.setdefault("bootstrap", bootstrap)
@@ -69,7 +83,8 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
             options.setdefault("bootstrap", 1000)
         if seed is not None:
             options.setdefault("seed", seed)
-        return fit_pls(model, data, **options)
+        with numeric_guard("the PLS algorithm", lambda: _collinear_indicators(model, data)):
+            return finite_result(fit_pls(model, data, **options))
     if engine != "sem":
         raise ModelSpecError(f"unknown engine {engine!r}: use 'sem' or 'pls'")
     if options:
@@ -78,6 +93,7 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
     est = str(estimator).upper()
     if est not in ESTIMATORS:
         raise ModelSpecError(f"unknown estimator {estimator!r}: use one of ML, GLS, ULS")
+    missing = "listwise" if missing is None else missing
     if missing not in MISSING:
         raise ModelSpecError(f"unknown missing-data option {missing!r}: use 'listwise' or "
                              "'fiml'")
@@ -85,7 +101,8 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
         raise ModelSpecError("missing='fiml' needs estimator='ML'")
     if se not in SE:
         raise ModelSpecError(f"unknown se={se!r}: use 'standard' or 'bootstrap'")
-    result = fit_cb(model, data, estimator=est, missing=missing, std_lv=std_lv,
-                    orthogonal=orthogonal, fixed_x=fixed_x, se=se, bootstrap=bootstrap,
-                    seed=seed, n_jobs=n_jobs, boot_ci=boot_ci)
-    return FitResult.of(result)
+    with numeric_guard("the estimation"):
+        result = fit_cb(model, data, estimator=est, missing=missing, std_lv=std_lv,
+                        orthogonal=orthogonal, fixed_x=fixed_x, se=se, bootstrap=bootstrap,
+                        seed=seed, n_jobs=n_jobs, boot_ci=boot_ci)
+    return FitResult.of(finite_result(result))

@@ -177,6 +177,11 @@ def fit_fiml_table(full: pd.DataFrame, ov: list[str], mom: Moments, frame: pd.Da
     cov_model = RAMModel.from_table(full, ov, meanstructure=False)
     th0 = cbsem.start_values(cov_model, sig1, user_starts(full, cov_model))
     cres = cbsem.fit_ml(cov_model, sig1, n, th0)
+    # Identification is judged as for complete data, on the expected information at the EM
+    # moments: FIML's numerical Hessian is noisy enough to look invertible for a model that
+    # is not identified (and then gives SEs in the thousands).
+    if cres.vcov is None:
+        raise ModelSpecError(unidentified_message(full, cov_model, cres.theta, sig1, "ML", None))
     theta0 = np.zeros(model.n_par)
     cv = dict(zip(cov_model.table_index, cov_model.values(cres.theta), strict=True))
     pos_of = {v: k for k, v in enumerate(ov)}
@@ -212,7 +217,36 @@ def fit_fiml_table(full: pd.DataFrame, ov: list[str], mom: Moments, frame: pd.Da
     df = n_mom - model.n_par
     measures = fiml_fit_measures(pats, n, p, ll0, ll1, model.n_par, df, sig1, mu1, imp, nx)
     mom_h1 = Moments(mom.names, n, sig1, mu1, X)
-    return assemble(full, model, res, imp, mom_h1, measures, "ML", options, frame)
+    result = assemble(full, model, res, imp, mom_h1, measures, "ML", options, frame)
+    result.warnings.extend(coverage_warnings(X, ov))
+    return result
+
+
+#: Pairwise coverage below which FIML estimates rest on too few joint observations (lavaan
+#: warns below the same share).
+MIN_COVERAGE = 0.1
+
+
+def coverage_warnings(X: np.ndarray, names: list[str]) -> list[str]:
+    """Warnings about sparse missing-data patterns: low pairwise coverage, many patterns."""
+    seen = (~np.isnan(X)).astype(float)
+    n = len(X)
+    coverage = seen.T @ seen / max(n, 1)
+    out = []
+    low = np.argwhere(np.triu(coverage < MIN_COVERAGE))
+    if len(low):
+        pairs = ", ".join(f"'{names[i]}'-'{names[j]}'" if i != j else f"'{names[i]}'"
+                          for i, j in low[:5])
+        out.append(f"due to missing values, {len(low)} variable pair(s) are observed together "
+                   f"in fewer than {MIN_COVERAGE:.0%} of the rows ({pairs}); FIML estimates "
+                   "for them rest on very few cases")
+    n_patterns = len({row.tobytes() for row in seen.astype(bool)})
+    share_missing = 1.0 - seen.mean() if seen.size else 0.0
+    if share_missing > 0.4 or n_patterns > n / 2:
+        out.append(f"{share_missing:.0%} of the cells are missing, in {n_patterns} different "
+                   f"patterns over {n} rows: FIML is slow and its estimates uncertain with "
+                   "data this sparse")
+    return out
 
 
 def fiml_fit_measures(pats: list[Pattern], n: int, p: int, ll0: float, ll1: float, npar: int,

@@ -297,7 +297,7 @@ def js_layout(state: dict[str, Any]) -> dict[str, dict[str, float]]:
 MAX_PNG_SIDE = 16384
 MAX_PNG_PIXELS = 64_000_000
 #: The zoom factors :func:`svg_to_png` accepts.
-MAX_PNG_SCALE = 16.0
+MIN_PNG_SCALE, MAX_PNG_SCALE = 0.01, 16.0
 _SVG_SIZE = re.compile(r"<svg\b[^>]*?\swidth=\"([^\"]*)\"[^>]*?\sheight=\"([^\"]*)\"", re.S)
 
 
@@ -307,15 +307,17 @@ def png_size(svg: str, scale: float) -> tuple[int, int]:
     Raises
     ------
     RenderError
-        If ``scale`` is not a number in (0, MAX_PNG_SCALE], the SVG's width and height cannot be
+        If ``scale`` is not a number in [MIN_PNG_SCALE, MAX_PNG_SCALE], the SVG's width and
+        height cannot be
         read, or the image would exceed MAX_PNG_SIDE per side or MAX_PNG_PIXELS in all.
     """
     try:
         zoom = float(scale)
     except (TypeError, ValueError):
         raise RenderError(f"scale must be a number, got {scale!r:.40}") from None
-    if not (0 < zoom <= MAX_PNG_SCALE):  # also refuses NaN
-        raise RenderError(f"scale must be above 0 and at most {MAX_PNG_SCALE:g}, got {zoom:.6g}")
+    if not (MIN_PNG_SCALE <= zoom <= MAX_PNG_SCALE):  # also refuses NaN
+        raise RenderError(f"scale must be from {MIN_PNG_SCALE:g} to {MAX_PNG_SCALE:g}, got "
+                          f"{zoom:.6g}")
     found = _SVG_SIZE.search(svg[:4096])
     try:
         width, height = (float(found.group(k)) for k in (1, 2)) if found else (math.nan,) * 2
@@ -341,8 +343,8 @@ def svg_to_png(svg: str, *, scale: float = 2.0, background: str | None = "#fffff
     svg : str
         The SVG markup.
     scale : float
-        Pixels per SVG unit (2 gives sharp images on high-density screens and in print), above
-        0 and at most :data:`MAX_PNG_SCALE`.
+        Pixels per SVG unit (2 gives sharp images on high-density screens and in print), from
+        :data:`MIN_PNG_SCALE` to :data:`MAX_PNG_SCALE`.
     background : str or None
         A CSS colour painted behind the diagram; ``None`` keeps it transparent.
 

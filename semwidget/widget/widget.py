@@ -39,7 +39,8 @@ FIT_OPTIONS = _SEM_OPTIONS + _SHARED_OPTIONS + _PLS_OPTIONS
 _DERIVED_TRAITS = ("table", "counts", "results", "columns")
 # The front end may send several keys at once (a new node: its syntax and its position); apply
 # them in this order so the layout is checked against the model the same message defines.
-_STATE_ORDER = ("engine", "syntax", "latents", "layout", "options", "error")
+# ``error`` first: the view may clear it, but an error the same update causes must stay.
+_STATE_ORDER = ("error", "engine", "syntax", "latents", "layout", "options")
 
 _NO_BUNDLE_ESM = """
 export default {
@@ -109,7 +110,7 @@ class SEMWidget(anywidget.AnyWidget):
     latents = widget_state.LatentsTrait().tag(sync=True)
     columns = traitlets.List(traitlets.Unicode()).tag(sync=True)
     layout = widget_state.LayoutTrait().tag(sync=True)
-    results = traitlets.Dict().tag(sync=True)
+    results = widget_state.ResultsTrait().tag(sync=True)
     options = widget_state.OptionsTrait().tag(sync=True)
     counts = traitlets.Dict(dict(widget_state.EMPTY_COUNTS)).tag(sync=True)
     error = traitlets.Unicode("").tag(sync=True)
@@ -433,6 +434,8 @@ class SEMWidget(anywidget.AnyWidget):
         parts = str(edge).split()
         if len(parts) != 3:
             raise SemWidgetError(f"cannot read the suggested parameter {edge!r}")
+        if self.result is None or getattr(self.result, "engine", "sem") != "sem":
+            raise SemWidgetError("a suggested parameter needs a CB-SEM fit: press Fit first")
         before = dict(getattr(self.result, "fit_measures", {}) or {})
         table = parse(self.syntax)
         self.syntax = emit(add_parameter(table, *parts))
@@ -450,31 +453,31 @@ class SEMWidget(anywidget.AnyWidget):
     # ------------------------------------------------------------------ messages
 
     def _on_custom_msg(self, widget: Any, content: Any, buffers: Any) -> None:
-        kind = content.get("type") if isinstance(content, dict) else None
+        # The whole message is checked before anything changes; an edit that then fails (say,
+        # its refit) leaves the syntax as it was.
+        try:
+            message = widget_state.validate_message(content)
+        except SemWidgetError as err:
+            self.error = f"Ignored a message from the diagram: {err}"
+            return
+        kind = message["type"]
         if kind == "fit":
             self._fit_quietly()
-        elif kind == "layout":
-            try:
+            return
+        before = self.syntax
+        try:
+            if kind == "layout":
                 self.auto_layout()
-            except SemWidgetError as err:
-                self.error = str(err)
-        elif kind in ("indirect", "modindices", "add_ghost"):
-            try:
-                if kind == "indirect":
-                    chain = content.get("chain")
-                    self.add_indirect(str(content.get("x", chain[0] if chain else "")),
-                                      content.get("y"),
-                                      chain=list(chain) if chain else None)
-                elif kind == "modindices":
-                    self.show_modindices(int(content.get("k", 5)))
-                else:
-                    self.add_ghost(str(content.get("edge", "")))
-            except SemWidgetError as err:
-                self.error = str(err)
-            except (TypeError, ValueError) as err:
-                self.error = f"Ignored a malformed {kind!r} message from the diagram: {err}"
-        else:
-            self.error = f"Ignored an unknown message from the diagram: {content!r}"
+            elif kind == "indirect":
+                self.add_indirect(message["x"], message["y"], chain=message["chain"])
+            elif kind == "modindices":
+                self.show_modindices(message["k"])
+            else:
+                self.add_ghost(" ".join(message["edge"]))
+        except SemWidgetError as err:
+            if self.syntax != before:
+                self.syntax = before
+            self.error = str(err)
 
     # ------------------------------------------------------------------ files and export
 
