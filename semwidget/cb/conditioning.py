@@ -29,7 +29,8 @@ def _names(names: Sequence[str], idx: np.ndarray, limit: int = 6) -> str:
     return ", ".join(listed) + (", ..." if len(idx) > limit else "")
 
 
-def check_conditioning(names: Sequence[str], cov: np.ndarray, mean: np.ndarray) -> None:
+def check_conditioning(names: Sequence[str], cov: np.ndarray, mean: np.ndarray, *,
+                       collinear: bool = True) -> None:
     """Refuse data whose covariance matrix cannot be fitted in double precision.
 
     Parameters
@@ -38,6 +39,8 @@ def check_conditioning(names: Sequence[str], cov: np.ndarray, mean: np.ndarray) 
         The columns, in the order of ``cov``.
     cov, mean : ndarray
         Sample covariance matrix and means.
+    collinear : bool
+        Also refuse collinear columns (for a complete-data covariance matrix).
 
     Raises
     ------
@@ -65,4 +68,5 @@ def check_conditioning(names: Sequence[str], cov: np.ndarray, mean: np.ndarray) 
             f"the variance of column(s) {_names(names, bad)} is {side} {limit:g} ('{names[k]}': "
             f"{var[k]:.3g}); rescale them (e.g. multiply or divide by a power of 10) so the "
             "variances are of ordinary size", column=names[k])
-    check_collinear(names, cov)
+    if collinear:
+        check_collinear(names, cov)

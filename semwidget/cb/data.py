@@ -79,5 +79,6 @@ def moments(frame: pd.DataFrame, missing: str) -> Moments:
                 "it carries no information for the model",
                 column=name,
             )
-    check_conditioning(names, cov, mean)
+    # Pairwise covariances (FIML) need not be positive definite: no collinearity verdict there.
+    check_conditioning(names, cov, mean, collinear=missing == "listwise")
     return Moments(names, n, cov, mean, X)
