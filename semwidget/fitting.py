@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,70 @@ from semwidget.tables.fit_result import FitResult
 
 MISSING = ("listwise", "fiml")
 SE = ("standard", "bootstrap")
+
+
+#: The most resamples a bootstrap may draw (memory and time grow with them).
+MAX_BOOTSTRAP = 100_000
+
+
+def _whole(name: str, value: Any, low: int, high: int) -> None:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) \
+            or not low <= value <= high:
+        raise ModelSpecError(f"{name} must be a whole number from {low} to {high}, got "
+                             f"{shorten_value(value)}", name=name)
+
+
+def shorten_value(value: Any) -> str:
+    """A value for a message: short, and safe for integers of any size."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        return f"an integer of about {int(value.bit_length() * 0.30103) + 1} digits"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _finite_number(value: Any, positive: bool = False) -> bool:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+        return False
+    try:
+        number = float(value)
+    except OverflowError:
+        return False
+    return math.isfinite(number) and (number > 0 or not positive)
+
+
+def check_options(engine: str, options: dict[str, Any]) -> None:
+    """Check the options both engines share, by type and range, before anything runs.
+
+    Raises
+    ------
+    ModelSpecError
+        Naming the option and the value.
+    """
+    for name in ("std_lv", "orthogonal", "fixed_x", "consistent"):
+        if name in options and not isinstance(options[name], (bool, np.bool_)):
+            raise ModelSpecError(f"{name} must be True or False, got "
+                                 f"{shorten_value(options[name])}", name=name)
+    if options.get("bootstrap") is not None:
+        _whole("bootstrap", options["bootstrap"], 0 if engine == "pls" else 1, MAX_BOOTSTRAP)
+    if options.get("seed") is not None:
+        _whole("seed", options["seed"], 0, 2**32 - 1)
+    if "n_jobs" in options:
+        _whole("n_jobs", options["n_jobs"], -1024, 1024)
+        if options["n_jobs"] == 0:
+            raise ModelSpecError("n_jobs must not be 0 (-1 uses every core)", name="n_jobs")
+    if "max_iter" in options:
+        _whole("max_iter", options["max_iter"], 1, 1_000_000)
+    for name in ("tol", "missing_value"):
+        value = options.get(name)
+        if value is None and name == "missing_value":
+            continue
+        if name in options and not _finite_number(value, positive=name == "tol"):
+            raise ModelSpecError(f"{name} must be a finite{' positive' if name == 'tol' else ''}"
+                                 f" number, got {shorten_value(value)}", name=name)
+    for name in ("estimator", "missing", "se", "boot_ci", "scheme", "sign_change"):
+        if options.get(name) is not None and not isinstance(options[name], str):
+            raise ModelSpecError(f"{name} must be text, got {shorten_value(options[name])}",
+                                 name=name)
 
 
 def _collinear_indicators(model: str | pd.DataFrame, data: pd.DataFrame) -> None:
@@ -74,6 +139,12 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
     -------
     FitResult or PLSResult
     """
+    if not isinstance(engine, str):
+        raise ModelSpecError(f"engine must be 'sem' or 'pls', got {shorten_value(engine)}")
+    check_options(engine, {"estimator": estimator, "missing": missing, "std_lv": std_lv,
+                           "orthogonal": orthogonal, "fixed_x": fixed_x, "se": se,
+                           "bootstrap": bootstrap, "seed": seed, "n_jobs": n_jobs,
+                           "boot_ci": boot_ci, **options})
     if engine == "pls":
         if missing is not None:
             options.setdefault("missing", missing)

@@ -518,6 +518,17 @@ def user_table(model: str | pd.DataFrame) -> pd.DataFrame:
             raise ModelSpecError(
                 f"the parameter table lacks the column(s) {sorted(missing)}")
         table = model.copy()
+        try:  # a table from elsewhere: its columns must hold what parse() writes
+            for col in ("lhs", "op", "rhs"):
+                table[col] = table[col].astype(str)
+            table["free"] = pd.to_numeric(table["free"], errors="raise").astype(np.int64)
+            table["ustart"] = pd.to_numeric(table["ustart"], errors="raise").astype(float)
+            if "user" in table.columns:
+                table["user"] = pd.to_numeric(table["user"], errors="raise")
+        except (TypeError, ValueError, OverflowError) as err:
+            raise ModelSpecError(f"the parameter table has a value of the wrong type "
+                                 f"({str(err)[:120]}): lhs/op/rhs hold text, free and ustart "
+                                 "numbers") from None
         if "user" in table.columns:
             table = table[table["user"] == 1]
         if "freed" not in table.columns:

@@ -27,7 +27,8 @@ _KEYS = ("format", "version", "syntax", "layout", "latents", "options", "engine"
 
 
 class DiagramFileError(SemWidgetError):
-    """A diagram file that cannot be read (not JSON, wrong format or version, a bad field)."""
+    """A diagram file (or an export) that cannot be read or written (not JSON, a bad field, a
+    directory, ...)."""
 
     def __init__(self, path: str | os.PathLike[str], problem: str) -> None:
         self.path = str(path)
@@ -60,10 +61,31 @@ class Diagram:
         }
 
 
+def write_file(path: str | os.PathLike[str], content: str | bytes) -> None:
+    """Write a file the package makes (diagram, SVG, PNG); failures are DiagramFileErrors.
+
+    Raises
+    ------
+    DiagramFileError
+        If ``path`` is a directory, its folder does not exist, or the system refuses the write.
+    """
+    file = Path(path)
+    if file.is_dir():
+        raise DiagramFileError(path, "is a directory; give a file name")
+    if not file.parent.is_dir():
+        raise DiagramFileError(path, f"cannot be written: the folder {str(file.parent)!r} does "
+                               "not exist")
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        file.write_bytes(data)
+    except OSError as err:
+        raise DiagramFileError(path, f"cannot be written ({err.strerror or err})") from None
+
+
 def save(path: str | os.PathLike[str], diagram: Diagram) -> None:
     """Write ``diagram`` to ``path`` as UTF-8 JSON (indented, keys in a fixed order)."""
     text = json.dumps(diagram.to_json(), indent=2, ensure_ascii=False, allow_nan=False)
-    Path(path).write_text(text + "\n", encoding="utf-8")
+    write_file(path, text + "\n")
 
 
 def from_json(data: object, path: str | os.PathLike[str] = "<diagram>") -> Diagram:

@@ -265,6 +265,15 @@ class LatentsTrait(traitlets.TraitType[list, list]):
         return names
 
 
+class SyntaxTrait(traitlets.Unicode):
+    """lavaan syntax: text (anything else is refused with the package's error)."""
+
+    def validate(self, obj: Any, value: Any) -> str:
+        if not isinstance(value, str):
+            raise WidgetStateError(f"syntax: expected text, got {_describe(value)}")
+        return str(super().validate(obj, value))
+
+
 class EngineTrait(traitlets.TraitType[str, str]):
     """``"sem"`` or ``"pls"``."""
 

@@ -105,7 +105,7 @@ class SEMWidget(anywidget.AnyWidget):
     _esm = _static_asset("widget.js", _NO_BUNDLE_ESM)
     _css = _static_asset("widget.css", "")
 
-    syntax = traitlets.Unicode("").tag(sync=True)
+    syntax = widget_state.SyntaxTrait("").tag(sync=True)
     table = traitlets.List(traitlets.Dict()).tag(sync=True)
     latents = widget_state.LatentsTrait().tag(sync=True)
     columns = traitlets.List(traitlets.Unicode()).tag(sync=True)
@@ -393,6 +393,9 @@ class SEMWidget(anywidget.AnyWidget):
         """
         from semwidget.model.edits import add_indirect
 
+        checked = widget_state.validate_message({"type": "indirect", "x": x, "y": y,
+                                                 "chain": chain})
+        x, y, chain = checked["x"], checked["y"], checked["chain"]
         table = parse(self.syntax)
         new, names = add_indirect(table, x, y, chain=chain)
         self.syntax = emit(new)
@@ -410,7 +413,8 @@ class SEMWidget(anywidget.AnyWidget):
         """
         if self.result is None or getattr(self.result, "engine", "sem") != "sem":
             raise SemWidgetError("modification indices need a CB-SEM fit: press Fit first")
-        mi = self.result.modindices(sort=True, top=int(k))
+        k = widget_state.validate_message({"type": "modindices", "k": k})["k"]
+        mi = self.result.modindices(sort=True, top=k)
         ghosts = [
             {"edge": widget_state.edge_key(str(r.lhs), str(r.op), str(r.rhs)),
              "lhs": str(r.lhs), "op": str(r.op), "rhs": str(r.rhs),
@@ -557,8 +561,8 @@ class SEMWidget(anywidget.AnyWidget):
 
     def save_svg(self, path: str | os.PathLike[str]) -> None:
         """Write :meth:`to_svg` to ``path``."""
-        Path(path).write_text(self.to_svg(), encoding="utf-8")
+        diagram_file.write_file(path, self.to_svg())
 
     def save_png(self, path: str | os.PathLike[str], *, scale: float = 2.0) -> None:
         """Write the diagram as a PNG image (rasterised from :meth:`to_svg` with resvg)."""
-        Path(path).write_bytes(svg_export.svg_to_png(self.to_svg(), scale=scale))
+        diagram_file.write_file(path, svg_export.svg_to_png(self.to_svg(), scale=scale))
