@@ -14,14 +14,20 @@ _LONG_RUN = 200
 _RUN = re.compile(rf"\S{{{_LONG_RUN + 1},}}")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def shorten(text: str) -> str:
-    """``text`` with every overlong run of non-space characters cut to its start and length."""
+    """``text`` with every overlong run of non-space characters cut to its start and length.
+
+    Lone surrogates (not Unicode, so not printable or sendable) become U+FFFD.
+    """
 
     def cut(match: re.Match[str]) -> str:
         run = match.group(0)
         return f"{run[:40]}...({len(run)} characters)"
 
-    return _RUN.sub(cut, text)
+    return _RUN.sub(cut, _SURROGATE.sub("\ufffd", text))
 
 
 class SemWidgetError(ValueError):

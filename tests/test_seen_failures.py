@@ -250,3 +250,12 @@ def test_cli_sentences(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     pls.write_text(PLS)
     assert _cli(["fit", str(pls), str(HS_CSV), "--engine", "pls", "--missing", "mean"],
                 capsys)[0] == 0
+
+
+def test_lone_surrogates_never_reach_the_front_end_or_a_message() -> None:
+    w = SEMWidget(syntax=HS)
+    w.set_state({"syntax": "visual =~ x1 + x2 # \ud800\n"})
+    assert "lone surrogate" in w.error and w.syntax == HS
+    with pytest.raises(SemWidgetError) as info:
+        semwidget.parse('f =~ x1 + label("a\ud800b")*x2')
+    str(info.value).encode("utf-8")  # printable, sendable

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -265,12 +266,20 @@ class LatentsTrait(traitlets.TraitType[list, list]):
         return names
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 class SyntaxTrait(traitlets.Unicode):
     """lavaan syntax: text (anything else is refused with the package's error)."""
 
     def validate(self, obj: Any, value: Any) -> str:
         if not isinstance(value, str):
             raise WidgetStateError(f"syntax: expected text, got {_describe(value)}")
+        bad = _LONE_SURROGATE.search(value)
+        if bad:
+            line = value.count("\n", 0, bad.start()) + 1
+            raise WidgetStateError(f"syntax: line {line} holds a lone surrogate (text that is "
+                                   "not Unicode); remove it")
         return str(super().validate(obj, value))
 
 
