@@ -478,10 +478,14 @@ class SEMWidget(anywidget.AnyWidget):
                 self.show_modindices(message["k"])
             else:
                 self.add_ghost(" ".join(message["edge"]))
-        except SemWidgetError as err:
+        except Exception as err:
+            if not isinstance(err, SemWidgetError):
+                # A bug, not bad input: the comm handler would only log it, so show it too.
+                _log.exception("semwidget: the %r message failed", kind)
             if self.syntax != before:
                 self.syntax = before
-            self.error = str(err)
+            self.error = (str(err) if isinstance(err, SemWidgetError)
+                          else f"{kind}: internal error ({type(err).__name__}: {err})")
 
     # ------------------------------------------------------------------ files and export
 
