@@ -12,6 +12,18 @@ from typing import Any
 from semwidget.errors import SemWidgetError
 from semwidget.pls.estimate import SCHEMES
 
+
+def _seed(text: str) -> int:
+    """An argparse type: a seed is an integer from 0 to 2**32 - 1 (numpy's range)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text[:40]!r}") from None
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"a seed is from 0 to 4294967295, got {text[:40]}")
+    return value
+
+
 #: (flags, argparse keyword arguments) of every PLS option.
 _OPTIONS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
     (("--scheme",), {"choices": SCHEMES, "default": "path",
@@ -20,7 +32,7 @@ _OPTIONS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
                          "help": "consistent PLS (PLSc) for the =~ constructs"}),
     (("--bootstrap",), {"type": int, "default": 0, "metavar": "N",
                         "help": "bootstrap resamples (default: 0, none)"}),
-    (("--seed",), {"type": int, "default": None, "metavar": "S",
+    (("--seed",), {"type": _seed, "default": None, "metavar": "S",
                    "help": "random seed of the bootstrap"}),
     (("--missing-value",), {"type": float, "default": None, "metavar": "V",
                             "help": "code read as missing, e.g. -99"}),
@@ -89,8 +101,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="CB-SEM estimator (default ML, or WLSMV with --ordered)")
     f.add_argument("--ordered", metavar="COLS", default=None,
                    help="comma-separated ordinal columns (thresholds and polychorics)")
-    f.add_argument("--missing", choices=["listwise", "fiml"], default="listwise",
-                   help="missing data: drop incomplete rows, or full-information ML")
+    f.add_argument("--missing", choices=["listwise", "fiml", "mean"], default=None,
+                   help="missing data: CB-SEM drops incomplete rows (listwise, default) or uses "
+                   "full-information ML (fiml); PLS replaces by the mean (default) or listwise")
     f.add_argument("--std-lv", action="store_true",
                    help="fix latent variances to 1 and free all loadings")
     f.add_argument("--orthogonal", action="store_true",
@@ -102,44 +115,97 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _open_file(path: str, what: str) -> bytes:
+    """The bytes of a regular file, or one sentence saying why it cannot be read."""
+    p = Path(path)
+    if p.is_dir():
+        raise SemWidgetError(f"{what} '{path}' is a directory, not a file")
+    if not p.exists():
+        raise SemWidgetError(f"{what} '{path}' does not exist")
+    if not p.is_file():
+        raise SemWidgetError(f"{what} '{path}' is not a regular file")
+    try:
+        raw = p.read_bytes()
+    except OSError as err:
+        raise SemWidgetError(f"cannot read {what} '{path}': {err.strerror or err}") from None
+    if not raw.strip():
+        raise SemWidgetError(f"{what} '{path}' is empty")
+    return raw
+
+
+def _text(raw: bytes, what: str, path: str) -> str:
+    try:
+        return raw.decode("utf-8-sig")  # a byte-order mark is not part of the text
+    except UnicodeDecodeError as err:
+        raise SemWidgetError(
+            f"{what} '{path}' is not UTF-8 text (byte {err.start} is 0x{raw[err.start]:02x}); "
+            "save it as UTF-8") from None
+
+
 def _read_model(path: str) -> str:
     if path == "-":
-        return sys.stdin.read()
-    p = Path(path)
-    if not p.is_file():
-        raise SemWidgetError(f"model file '{path}' does not exist")
-    return p.read_text(encoding="utf-8")
+        return sys.stdin.read().lstrip("\ufeff")
+    return _text(_open_file(path, "model file"), "model file", path)
+
+
+def _delimiter(text: str) -> str:
+    """The field separator of a CSV text: the one of , ; tab | that splits its header most."""
+    header = text.split("\n", 1)[0]
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] > 0 else ","
 
 
 def _read_data(path: str, missing_value: Any = None) -> Any:
+    import io
+
     import pandas as pd
 
-    p = Path(path)
-    if not p.is_file():
-        raise SemWidgetError(f"data file '{path}' does not exist")
+    text = _text(_open_file(path, "data file"), "data file", path)
+    if "\x00" in text:
+        raise SemWidgetError(f"data file '{path}' is binary, not a CSV text")
     try:
         na = None if missing_value is None else [str(missing_value)]
-        return pd.read_csv(p, na_values=na)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
-        raise SemWidgetError(f"cannot read '{path}' as CSV: {err}") from err
+        return pd.read_csv(io.StringIO(text), sep=_delimiter(text), na_values=na)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as err:
+        raise SemWidgetError(f"cannot read '{path}' as CSV: {str(err)[:200]}") from None
+
+
+def _check_engine_options(args: argparse.Namespace) -> None:
+    """Refuse options that the chosen engine would ignore."""
+    if args.engine == "pls":
+        sem_only = [flag for flag, given in (("--estimator", args.estimator is not None),
+                                             ("--std-lv", args.std_lv),
+                                             ("--ordered", args.ordered is not None),
+                                             ("--orthogonal", args.orthogonal)) if given]
+        if sem_only:
+            verb = "applies" if len(sem_only) == 1 else "apply"
+            raise SemWidgetError(f"{', '.join(sem_only)} only {verb} to --engine sem")
+        if args.missing == "fiml":
+            raise SemWidgetError("--missing fiml is for --engine sem; PLS takes mean or listwise")
+    elif args.missing == "mean":
+        raise SemWidgetError("--missing mean is for --engine pls; CB-SEM takes listwise or fiml")
 
 
 def run_fit(args: argparse.Namespace) -> int:
     """Fit and print; return the exit status."""
     from semwidget.fitting import fit
 
+    _check_engine_options(args)
     syntax = _read_model(args.model)
     options: dict[str, Any] = {}
     if args.engine == "pls":
         options.update(pls_kwargs_from_args(args))
+        if args.missing is None:
+            options.pop("missing", None)
         data = _read_data(args.data, options.get("missing_value"))
         result = fit(syntax, data, engine="pls", **options)
     else:
         data = _read_data(args.data)
         ordered = [c.strip() for c in args.ordered.split(",") if c.strip()] \
             if args.ordered else None
-        result = fit(syntax, data, estimator=args.estimator, missing=args.missing,
-                     ordered=ordered,
+        result = fit(syntax, data, estimator=args.estimator,
+                     missing=args.missing or "listwise", ordered=ordered,
                      std_lv=args.std_lv, orthogonal=args.orthogonal)
     if args.svg or args.png:
         from semwidget.widget.export import fitted_svg

@@ -6,9 +6,40 @@ Every error a user can cause derives from :class:`SemWidgetError` (a ``ValueErro
 
 from __future__ import annotations
 
+import re
+
+#: A run of this many non-space characters (a 10^5-digit number, a pasted blob) is cut in
+#: messages, so one error is one readable sentence.
+_LONG_RUN = 200
+_RUN = re.compile(rf"\S{{{_LONG_RUN + 1},}}")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def shorten(text: str) -> str:
+    """``text`` with every overlong run of non-space characters cut to its start and length.
+
+    Lone surrogates (not Unicode, so not printable or sendable) become U+FFFD.
+    """
+
+    def cut(match: re.Match[str]) -> str:
+        run = match.group(0)
+        return f"{run[:40]}...({len(run)} characters)"
+
+    return _RUN.sub(cut, _SURROGATE.sub("\ufffd", text))
+
 
 class SemWidgetError(ValueError):
-    """Base class for every error caused by the user's model, data or options."""
+    """Base class for every error caused by the user's model, data or options.
+
+    Messages are passed through :func:`shorten`.
+    """
+
+    def __init__(self, *args: object) -> None:
+        if args and isinstance(args[0], str):
+            args = (shorten(args[0]), *args[1:])
+        super().__init__(*args)
 
 
 class ModelSyntaxError(SemWidgetError):
@@ -23,7 +54,7 @@ class ModelSyntaxError(SemWidgetError):
     """
 
     def __init__(self, reason: str, line: int, column: int) -> None:
-        self.reason = reason
+        self.reason = shorten(reason)
         self.line = int(line)
         self.column = int(column)
         super().__init__(f"line {self.line}, column {self.column}: {reason}")

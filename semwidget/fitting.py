@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from semwidget.cb.categorical import CATEGORICAL_ESTIMATORS
@@ -12,14 +14,91 @@ from semwidget.cb.pipeline import fit_cb
 from semwidget.cb.robust import ROBUST_ESTIMATORS
 from semwidget.cb.robust import resolve as resolve_robust
 from semwidget.errors import ModelSpecError
+from semwidget.model import parse, variables
+from semwidget.model.columns import check_collinear
+from semwidget.model.numeric import finite_result, numeric_guard
 from semwidget.pls.fit import fit_pls
 from semwidget.tables.fit_result import FitResult
 
 MISSING = ("listwise", "fiml")
 
 
+#: The most resamples a bootstrap may draw (memory and time grow with them).
+MAX_BOOTSTRAP = 100_000
+
+
+def _whole(name: str, value: Any, low: int, high: int) -> None:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) \
+            or not low <= value <= high:
+        raise ModelSpecError(f"{name} must be a whole number from {low} to {high}, got "
+                             f"{shorten_value(value)}", name=name)
+
+
+def shorten_value(value: Any) -> str:
+    """A value for a message: short, and safe for integers of any size."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        return f"an integer of about {int(value.bit_length() * 0.30103) + 1} digits"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _finite_number(value: Any, positive: bool = False) -> bool:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+        return False
+    try:
+        number = float(value)
+    except OverflowError:
+        return False
+    return math.isfinite(number) and (number > 0 or not positive)
+
+
+def check_options(engine: str, options: dict[str, Any]) -> None:
+    """Check the options both engines share, by type and range, before anything runs.
+
+    Raises
+    ------
+    ModelSpecError
+        Naming the option and the value.
+    """
+    for name in ("std_lv", "orthogonal", "fixed_x", "consistent"):
+        if name in options and not isinstance(options[name], (bool, np.bool_)):
+            raise ModelSpecError(f"{name} must be True or False, got "
+                                 f"{shorten_value(options[name])}", name=name)
+    if options.get("bootstrap") is not None:
+        _whole("bootstrap", options["bootstrap"], 0 if engine == "pls" else 1, MAX_BOOTSTRAP)
+    if options.get("seed") is not None:
+        _whole("seed", options["seed"], 0, 2**32 - 1)
+    if "n_jobs" in options:
+        _whole("n_jobs", options["n_jobs"], -1024, 1024)
+        if options["n_jobs"] == 0:
+            raise ModelSpecError("n_jobs must not be 0 (-1 uses every core)", name="n_jobs")
+    if "max_iter" in options:
+        _whole("max_iter", options["max_iter"], 1, 1_000_000)
+    for name in ("tol", "missing_value"):
+        value = options.get(name)
+        if value is None and name == "missing_value":
+            continue
+        if name in options and not _finite_number(value, positive=name == "tol"):
+            raise ModelSpecError(f"{name} must be a finite{' positive' if name == 'tol' else ''}"
+                                 f" number, got {shorten_value(value)}", name=name)
+    for name in ("estimator", "missing", "se", "test", "parameterization", "boot_ci", "scheme",
+                 "sign_change"):
+        if options.get(name) is not None and not isinstance(options[name], str):
+            raise ModelSpecError(f"{name} must be text, got {shorten_value(options[name])}",
+                                 name=name)
+
+
+def _collinear_indicators(model: str | pd.DataFrame, data: pd.DataFrame) -> None:
+    """After a numeric breakdown: raise a DataError if the model's indicators are collinear."""
+    table = parse(model) if isinstance(model, str) else model
+    names = [v for v in variables(table)["observed"] if v in data.columns]
+    frame = data[names].apply(pd.to_numeric, errors="coerce").dropna()
+    if len(frame) > 1:
+        check_collinear(names, np.cov(frame.to_numpy(dtype=float), rowvar=False))
+
+
 def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
-        estimator: str | None = None, missing: str = "listwise", std_lv: bool = False,
+        estimator: str | None = None, missing: str | None = None, std_lv: bool = False,
         orthogonal: bool = False, fixed_x: bool = True, se: str = "standard",
         test: str = "standard", ordered: list[str] | None = None,
         parameterization: str = "delta",
@@ -42,8 +121,9 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
         Huber-White SEs and the Yuan-Bentler (Mplus) test, MLM Satorra-Bentler, MLMV
         scaled-and-shifted. WLSMV (DWLS with robust SEs and the scaled-and-shifted test),
         DWLS, WLS, ULSMV and ULS fit ordinal indicators' thresholds and polychorics.
-    missing : {"listwise", "fiml"}
-        Drop incomplete rows, or full-information ML with a mean structure.
+    missing : {"listwise", "fiml"} or {"mean", "listwise"}
+        CB-SEM: drop incomplete rows (default), or full-information ML with a mean structure.
+        PLS: replace missing cells by the column mean (default), or drop incomplete rows.
     std_lv : bool
         Identify latents by fixing their variances to 1 (all loadings free).
     orthogonal : bool
@@ -80,8 +160,15 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
     -------
     FitResult or PLSResult
     """
+    if not isinstance(engine, str):
+        raise ModelSpecError(f"engine must be 'sem' or 'pls', got {shorten_value(engine)}")
+    check_options(engine, {"estimator": estimator, "missing": missing, "std_lv": std_lv,
+                           "orthogonal": orthogonal, "fixed_x": fixed_x, "se": se,
+                           "bootstrap": bootstrap, "seed": seed, "n_jobs": n_jobs,
+                           "boot_ci": boot_ci, "test": test,
+                           "parameterization": parameterization, **options})
     if engine == "pls":
-        if missing != "listwise":
+        if missing is not None:
             options.setdefault("missing", missing)
         if bootstrap is not None:
             options.setdefault("bootstrap", bootstrap)
@@ -89,7 +176,8 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
             options.setdefault("bootstrap", 1000)
         if seed is not None:
             options.setdefault("seed", seed)
-        return fit_pls(model, data, **options)
+        with numeric_guard("the PLS algorithm", lambda: _collinear_indicators(model, data)):
+            return finite_result(fit_pls(model, data, **options))
     if engine != "sem":
         raise ModelSpecError(f"unknown engine {engine!r}: use 'sem' or 'pls'")
     if options:
@@ -106,6 +194,7 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
         est = "ML"
     elif label in CATEGORICAL_ESTIMATORS:
         est = label
+    missing = "listwise" if missing is None else missing
     if missing not in MISSING:
         raise ModelSpecError(f"unknown missing-data option {missing!r}: use 'listwise' or "
                              "'fiml'")
@@ -115,8 +204,9 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
         if missing == "fiml":
             raise ModelSpecError(f"estimator='{label}' needs complete data; with "
                                  "missing='fiml' use estimator='MLR'")
-    result = fit_cb(model, data, estimator=est, missing=missing, std_lv=std_lv,
-                    orthogonal=orthogonal, fixed_x=fixed_x, se=se, test=test,
-                    bootstrap=bootstrap, seed=seed, n_jobs=n_jobs, boot_ci=boot_ci,
-                    label=label, ordered=ordered, parameterization=parameterization)
-    return FitResult.of(result)
+    with numeric_guard("the estimation"):
+        result = fit_cb(model, data, estimator=est, missing=missing, std_lv=std_lv,
+                        orthogonal=orthogonal, fixed_x=fixed_x, se=se, test=test,
+                        bootstrap=bootstrap, seed=seed, n_jobs=n_jobs, boot_ci=boot_ci,
+                        label=label, ordered=ordered, parameterization=parameterization)
+    return FitResult.of(finite_result(result))

@@ -35,7 +35,7 @@ def test_name_missing_from_data(hs: pd.DataFrame) -> None:
 def test_non_numeric_column(hs: pd.DataFrame) -> None:
     data = hs.copy()
     data["x2"] = ["a"] + list(data["x2"].astype(str)[1:])
-    with pytest.raises(DataError, match="column 'x2' is not numeric"):
+    with pytest.raises(DataError, match="column 'x2' holds text such as 'a' \\(row 0\\)"):
         semwidget.fit(HS, data)
 
 

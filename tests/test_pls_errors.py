@@ -120,7 +120,7 @@ def test_higher_order_block(data):
 def test_non_numeric_indicator(data):
     bad = data.astype({"b1": object})
     bad.loc[5, "b1"] = "n/a"
-    with pytest.raises(DataError, match=r"indicator 'b1' has a non-numeric value 'n/a' \(row 5\)"):
+    with pytest.raises(DataError, match=r"column 'b1' holds text such as 'n/a' \(row 5\)"):
         fit_pls(MODEL, bad)
 
 

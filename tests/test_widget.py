@@ -193,7 +193,7 @@ def test_empty_syntax_is_an_empty_model_not_an_error() -> None:
         ({"options": {"digits": "3"}}, "options['digits']: expected an integer"),
         ({"options": {"stars": 1}}, "options['stars']: expected true or false"),
         ({"options": {"colour": True}}, "unknown option 'colour'"),
-        ({"syntax": 42}, "'syntax' trait"),
+        ({"syntax": 42}, "syntax: expected text, got 42"),
         ({"engine": "lisrel"}, "engine: expected 'sem' or 'pls'"),
         ({"table": []}, "table is computed by the kernel"),
         ({"counts": {"df": 0}}, "counts is computed by the kernel"),

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from semwidget.cb.conditioning import check_conditioning
 from semwidget.errors import DataError
+from semwidget.model.columns import numeric_columns
 
 
 @dataclass
@@ -23,35 +25,16 @@ class Moments:
 
 
 def check_data(data: object, columns: Sequence[str]) -> pd.DataFrame:
-    """Select the model's columns and check they can be fitted.
+    """Select the model's columns as float64 and check they can be fitted.
 
     Raises
     ------
     DataError
-        If ``data`` is not a DataFrame, a column is not numeric or is constant.
+        If ``data`` is not a DataFrame, or a column is not numbers, holds infinities or huge
+        values, is never observed or is duplicated (see
+        :func:`semwidget.model.columns.numeric_columns`).
     """
-    if not isinstance(data, pd.DataFrame):
-        raise DataError(f"data must be a pandas DataFrame, not {type(data).__name__}")
-    sub = data[list(columns)]
-    for col, dtype in zip(columns, sub.dtypes, strict=True):
-        if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
-            bad = next((v for v in sub[col] if not _is_number(v)), None)
-            raise DataError(
-                f"column '{col}' is not numeric (it holds values such as {bad!r}); "
-                "recode it as numbers",
-                column=col,
-            )
-    if all(dtype == np.float64 for dtype in sub.dtypes):
-        return sub
-    return sub.astype("float64")
-
-
-def _is_number(v: object) -> bool:
-    try:
-        float(v)  # type: ignore[arg-type]
-        return True
-    except (TypeError, ValueError):
-        return False
+    return numeric_columns(data, columns)
 
 
 def moments(frame: pd.DataFrame, missing: str) -> Moments:
@@ -71,7 +54,10 @@ def moments(frame: pd.DataFrame, missing: str) -> Moments:
         X = X[~np.isnan(X).all(axis=1)]
     n, p = X.shape
     if n == 0:
-        raise DataError("no complete rows are left after removing rows with missing values")
+        share = np.isnan(frame.to_numpy(dtype=float)).mean(axis=0)
+        worst = [f"'{names[k]}' ({share[k]:.0%})" for k in np.argsort(-share)[:3]]
+        raise DataError("no complete rows are left after removing rows with missing values; "
+                        f"most missing: {', '.join(worst)}")
     if n <= p:
         raise DataError(
             f"the data have {n} usable rows for {p} variables; a covariance-based fit needs "
@@ -93,4 +79,6 @@ def moments(frame: pd.DataFrame, missing: str) -> Moments:
                 "it carries no information for the model",
                 column=name,
             )
+    # Pairwise covariances (FIML) need not be positive definite: no collinearity verdict there.
+    check_conditioning(names, cov, mean, collinear=missing == "listwise")
     return Moments(names, n, cov, mean, X)

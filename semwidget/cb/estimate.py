@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from semwidget.cb.ram import Implied, RAMModel
+from semwidget.errors import ModelSpecError
 
 ESTIMATORS = ("ML", "GLS", "ULS")
 
@@ -165,6 +166,11 @@ def fit_ml(model: RAMModel, S: np.ndarray, n: int, theta0: np.ndarray, *,
         theta = _repair_start(model, S, theta)
         imp = model.implied(theta)
         f, inv = _ml_mean_objective(imp, S, ld, mean)
+    if not np.isfinite(f):
+        raise ModelSpecError(
+            "the model's implied covariance matrix is not positive definite at the start "
+            "values, even after shrinking them: a fixed value (such as a negative fixed "
+            "variance) or an extreme start() value rules out every fit; check them")
     converged = False
     it = 0
     quasi = False
@@ -314,10 +320,15 @@ def _inverse(M: np.ndarray) -> np.ndarray | None:
     """Inverse of an information matrix; ``None`` if singular (unidentified parameters)."""
     if M.size == 0:
         return M
-    cond = np.linalg.cond(M)
+    # Judge singularity after scaling to unit diagonal: a condition number that depends on the
+    # data's units (variances of 1e24 next to loadings of 1) says nothing about identification.
+    d = np.sqrt(np.diag(M))
+    if not np.all(np.isfinite(d)) or np.any(d <= 0):
+        return None
+    cond = np.linalg.cond(M / np.outer(d, d))
     if not np.isfinite(cond) or cond > 1e14:
         return None
-    return np.linalg.inv(M)
+    return np.linalg.inv(M / np.outer(d, d)) / np.outer(d, d)
 
 
 def _repair_start(model: RAMModel, S: np.ndarray, theta: np.ndarray) -> np.ndarray:

@@ -273,4 +273,7 @@ def _standardize_epc(result: CBResult, rows: pd.DataFrame, epc: np.ndarray,
         out_lv[k], out_all[k], out_nox[k] = s_lv, s_all, s_nox
     out_lv, out_all, out_nox = sign * out_lv, sign * out_all, sign * out_nox
     out_lv[small] = out_all[small] = out_nox[small] = 0.0
+    # A zero (residual) variance leaves the standardized change undefined: NaN, not ±inf.
+    for out in (out_lv, out_all, out_nox):
+        out[~np.isfinite(out)] = np.nan
     return out_lv, out_all, out_nox

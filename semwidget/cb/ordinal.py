@@ -17,7 +17,7 @@ from scipy import stats
 
 from semwidget.cb import categorical as cat
 from semwidget.cb.assemble import assemble
-from semwidget.cb.data import Moments
+from semwidget.cb.data import Moments, check_data
 from semwidget.cb.estimate import Estimate
 from semwidget.cb.polychoric import ordinal_moments
 from semwidget.cb.prepare import renumber_free, user_starts
@@ -45,8 +45,9 @@ def ordered_columns(data: pd.DataFrame, ordered: list[str] | None
             raise DataError(f"ordered variable '{name}' is not a column of the data",
                             column=name)
     out = data
-    for col in data.columns:
-        dtype = data[col].dtype
+    if data.columns.has_duplicates:
+        return data, names  # the column check names the duplicate before anything is fitted
+    for col, dtype in zip(data.columns, data.dtypes, strict=True):
         if isinstance(dtype, pd.CategoricalDtype) and dtype.ordered:
             if out is data:
                 out = data.copy()
@@ -91,7 +92,7 @@ def fit_ordinal(user: pd.DataFrame, data: pd.DataFrame, ordered: list[str], *, e
     if (core["op"] == "~1").any():
         raise ModelSpecError("intercepts ('~ 1') of ordinal variables are fixed at 0; write "
                              "thresholds ('x | t1 + t2') instead")
-    frame = data[ov].apply(pd.to_numeric, errors="coerce")
+    frame = check_data(data, ov)  # names text, infinities or empty columns before anything
     X = frame.to_numpy(dtype=float)
     X = X[~np.isnan(X).any(axis=1)]
     if len(X) <= len(ov):

@@ -87,8 +87,9 @@ def ordinal_variable(name: str, values: np.ndarray) -> OrdinalVariable:
     """
     levels, codes = np.unique(values, return_inverse=True)
     if len(levels) < 2:
+        only = levels[0].item() if hasattr(levels[0], "item") else levels[0]
         raise DataError(f"the ordinal variable '{name}' has only one observed category "
-                        f"({levels[0]!r}); it carries no information", column=name)
+                        f"({only:g}); it carries no information", column=name)
     counts = np.bincount(codes, minlength=len(levels))
     cum = np.cumsum(counts)[:-1] / len(codes)
     return OrdinalVariable(name, codes.astype(np.int64), special.ndtri(cum))

@@ -42,8 +42,9 @@ def compile_expression(text: str, known: set[str], where: str) -> Callable[[Mapp
     """
     try:
         tree = ast.parse(text.replace("^", "**"), mode="eval")
-    except SyntaxError as err:
-        raise ModelSpecError(f"cannot read the expression in '{where}'", name=where) from err
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        raise ModelSpecError(f"cannot read the expression in '{where[:200]}'",
+                             name=where) from None
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and node.id not in known and node.id not in _FUNCS:
             raise ModelSpecError(
@@ -58,12 +59,28 @@ def compile_expression(text: str, known: set[str], where: str) -> Callable[[Mapp
         if isinstance(node, ast.Call) and not (isinstance(node.func, ast.Name)
                                                and node.func.id in _FUNCS):
             raise ModelSpecError(f"unknown function in '{where}'", name=where)
+        if isinstance(node, ast.Constant):
+            if not isinstance(node.value, (int, float)) or isinstance(node.value, bool):
+                raise ModelSpecError(f"'{where}' holds {node.value!r:.40}, which is not a real "
+                                     "number", name=where)
+            # Floats, so 9^9^9 overflows at once instead of building an integer for hours.
+            try:
+                node.value = float(node.value)
+            except OverflowError:
+                raise ModelSpecError(f"a number in '{where[:80]}' is too large",
+                                     name=where) from None
     code = compile(tree, "<defined>", "eval")
 
     def evaluate(values: Mapping[str, float]) -> float:
         env = dict(_FUNCS)
         env.update(values)
-        return float(eval(code, {"__builtins__": {}}, env))  # noqa: S307 - names checked above
+        # A definition undefined at these values (x/0, log(-1), overflow) is NaN for its row,
+        # not the end of the fit; the result reports non-finite rows (model.numeric).
+        try:
+            value = float(eval(code, {"__builtins__": {}}, env))  # noqa: S307 - names checked
+        except (ArithmeticError, ValueError):
+            return math.nan
+        return value if math.isfinite(value) else math.nan
 
     return evaluate
 

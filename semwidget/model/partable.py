@@ -84,14 +84,19 @@ def roles(table: pd.DataFrame | list[dict]) -> VariableRoles:
     eqs_y = _unique(lh for lh, o, _, _ in rows if o == "~")
     eqs_x = _unique(r for _, o, r, _ in rows if o in ("~", "<~"))
     ov_ind = [v for v in v_ind if v not in lv_set]
-    ov_y_all = [v for v in eqs_y if v not in lv_set and v not in ov_ind]
-    ov_x = [v for v in eqs_x if v not in lv_set and v not in ov_ind and v not in ov_y_all]
+    # Membership tests against sets, not the lists: linear in the size of the model.
+    ov_ind_set = set(ov_ind)
+    ov_y_all = [v for v in eqs_y if v not in lv_set and v not in ov_ind_set]
+    ov_y_all_set = set(ov_y_all)
+    ov_x = [v for v in eqs_x if v not in lv_set and v not in ov_ind_set
+            and v not in ov_y_all_set]
     extra = _unique(
         [lh for lh, o, _, _ in rows if o in ("~~", "~1") and lh not in lv_set]
         + [r for _, o, r, _ in rows if o == "~~" and r not in lv_set]
     )
     base = ov_ind + ov_y_all + ov_x
-    ov = base + [v for v in extra if v not in base]
+    base_set = set(base)
+    ov = base + [v for v in extra if v not in base_set]
     # lavaan treats a covariate as random once the user writes its (co)variance or intercept.
     touched = {lh for lh, o, _, u in rows if o in ("~1", "~~") and u == 1}
     touched |= {r for _, o, r, u in rows if o == "~~" and u == 1}
@@ -100,9 +105,10 @@ def roles(table: pd.DataFrame | list[dict]) -> VariableRoles:
     lv_x = [v for v in lv if v not in ind_or_y]
     eqs_x_set = set(eqs_x)
     v_ind_set = set(v_ind)
-    ov_y = [v for v in ov if v in set(eqs_y) and v not in v_ind_set and v not in eqs_x_set]
+    eqs_y_set = set(eqs_y)
+    ov_y = [v for v in ov if v in eqs_y_set and v not in v_ind_set and v not in eqs_x_set]
     lv_y = [
-        v for v in lv if v in set(eqs_y) and v not in v_ind_set and v not in eqs_x_set
+        v for v in lv if v in eqs_y_set and v not in v_ind_set and v not in eqs_x_set
     ]
     return VariableRoles(lv, ov, ov_x, lv_x, ov_y, lv_y, composites)
 
@@ -199,6 +205,7 @@ def build(
     meanstructure: bool = False,
     auto_fix_single: bool = True,
     latents: Sequence[str] = (),
+    default_pairs: bool = True,
 ) -> pd.DataFrame:
     """Add lavaan's ``sem()`` defaults to a user table.
 
@@ -221,6 +228,10 @@ def build(
         Fix the residual variance of a latent's only indicator to 0.
     latents : sequence of str
         Extra names declared latent; each must have indicators.
+    default_pairs : bool
+        Add the default covariances between pairs of variables (exogenous latents, outcomes,
+        covariates). Their number grows with the square of the model; :func:`model_counts`
+        leaves them out and counts them by formula.
 
     Returns
     -------
@@ -244,17 +255,18 @@ def build(
         lhs.append(v)
         rhs.append(v)
         ops.append("~~")
-    for a, b in combinations(rr.lv_x, 2):
+    pairs = combinations if default_pairs else (lambda names, r: ())
+    for a, b in pairs(rr.lv_x, 2):
         lhs.append(a)
         rhs.append(b)
         ops.append("~~")
-    for a, b in combinations(rr.lv_y + rr.ov_y, 2):
+    for a, b in pairs(rr.lv_y + rr.ov_y, 2):
         lhs.append(a)
         rhs.append(b)
         ops.append("~~")
     xs = rr.ov_x
     for j, a in enumerate(xs):
-        for b in xs[j:]:
+        for b in (xs[j:] if default_pairs else [a]):
             lhs.append(a)
             rhs.append(b)
             ops.append("~~")
@@ -447,10 +459,12 @@ def model_counts(
     """
     try:
         full = build(user_table, None, std_lv=std_lv, orthogonal=orthogonal,
-                     meanstructure=meanstructure, latents=latents)
+                     meanstructure=meanstructure, latents=latents, default_pairs=False)
+        rr = validate(records(user_table), None, latents=latents)
     except ModelSpecError as err:
         return {"npar": 0, "moments": 0, "df": 0, "identified": False, "message": str(err)}
     npar = int(full["free"].max()) if (full["free"] > 0).any() else 0
+    npar += _free_default_pairs(records(user_table), rr, orthogonal)
     ov = observed_names(full)
     nx = len({*full.loc[full["exo"] == 1, "lhs"]})
     moments = count_moments(len(ov), nx, meanstructure)
@@ -461,6 +475,27 @@ def model_counts(
                    f"(df = {df})")
     return {"npar": npar, "moments": moments, "df": df, "identified": df >= 0,
             "message": message}
+
+
+def _free_default_pairs(user_rows: list[dict], rr: VariableRoles, orthogonal: bool) -> int:
+    """How many free covariances :func:`build` adds between pairs, without listing them.
+
+    Exogenous latents covary freely (fixed at 0 when ``orthogonal``), so do outcomes (two
+    latent outcomes fixed at 0 when ``orthogonal``); covariate pairs are fixed (``exo``). A pair
+    the user wrote is the user's row, not a default.
+    """
+    lv_x, ys, lv = set(rr.lv_x), set(rr.lv_y + rr.ov_y), set(rr.lv)
+    n_ly = len(set(rr.lv_y))
+    count = 0 if orthogonal else len(lv_x) * (len(lv_x) - 1) // 2
+    count += len(ys) * (len(ys) - 1) // 2 - (n_ly * (n_ly - 1) // 2 if orthogonal else 0)
+    written = {_pair_key(u["lhs"], u["op"], u["rhs"]) for u in user_rows
+               if u["op"] == "~~" and u["lhs"] != u["rhs"]}
+    for a, _, b in written:
+        if a in lv_x and b in lv_x and not orthogonal:
+            count -= 1
+        elif a in ys and b in ys and not (orthogonal and a in lv and b in lv):
+            count -= 1
+    return count
 
 
 def user_table(model: str | pd.DataFrame) -> pd.DataFrame:
@@ -483,6 +518,17 @@ def user_table(model: str | pd.DataFrame) -> pd.DataFrame:
             raise ModelSpecError(
                 f"the parameter table lacks the column(s) {sorted(missing)}")
         table = model.copy()
+        try:  # a table from elsewhere: its columns must hold what parse() writes
+            for col in ("lhs", "op", "rhs"):
+                table[col] = table[col].astype(str)
+            table["free"] = pd.to_numeric(table["free"], errors="raise").astype(np.int64)
+            table["ustart"] = pd.to_numeric(table["ustart"], errors="raise").astype(float)
+            if "user" in table.columns:
+                table["user"] = pd.to_numeric(table["user"], errors="raise")
+        except (TypeError, ValueError, OverflowError) as err:
+            raise ModelSpecError(f"the parameter table has a value of the wrong type "
+                                 f"({str(err)[:120]}): lhs/op/rhs hold text, free and ustart "
+                                 "numbers") from None
         if "user" in table.columns:
             table = table[table["user"] == 1]
         if "freed" not in table.columns:

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from semwidget.errors import DataError
+from semwidget.model.columns import numeric_columns
 from semwidget.pls.model import PLSModel
 
 #: Share of missing cells in an indicator above which mean replacement is reported.
@@ -68,21 +69,9 @@ def prepare_data(
         raise DataError(f"missing must be 'mean' or 'listwise', not {missing!r}")
     items = model.items
     owner = {item: c for c in model.constructs for item in model.blocks[c]}
-    columns = {}
-    for item in items:
-        col = data[item]
-        if not (pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col)):
-            converted = pd.to_numeric(col, errors="coerce")
-            bad = col[converted.isna() & col.notna()]
-            if len(bad):
-                raise DataError(
-                    f"indicator '{item}' has a non-numeric value {bad.iloc[0]!r} "
-                    f"(row {bad.index[0]})",
-                    column=item,
-                )
-            col = converted
-        columns[item] = col.to_numpy(dtype=float, na_value=np.nan)
-    x = np.column_stack([columns[i] for i in items]) if items else np.empty((len(data), 0))
+    # The shared column check names what a column holds (text, dates, true/false, ...).
+    frame = numeric_columns(data, items)
+    x = frame.to_numpy(dtype=float, copy=True) if items else np.empty((len(data), 0))
     if missing_value is not None:
         x[x == float(missing_value)] = np.nan
 

@@ -106,6 +106,9 @@ def fit_pls(
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"data must be a pandas DataFrame, not {type(data).__name__}")
     spec = build_model(parse_model(model), [str(c) for c in data.columns])
+    if not spec.constructs:
+        raise ModelSpecError("the model defines no constructs: PLS needs at least one "
+                             "'=~' or '<~' block and the paths between them")
     prepared = prepare_data(data, spec, missing=missing, missing_value=missing_value)
     z = prepared.z
     index = BlockIndex.from_model(spec)

@@ -96,10 +96,10 @@ class Report:
         out = []
         for s in self.sections:
             t = s.table
-            cols = [str(c) for c in t.columns]
+            cols = [_md(c) for c in t.columns]
             lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
             for row in t.itertuples(index=False):
-                lines.append("| " + " | ".join(str(v).replace("|", "\\|") for v in row) + " |")
+                lines.append("| " + " | ".join(_md(v) for v in row) + " |")
             out.append(f"### {s.title}\n\n" + "\n".join(lines)
                        + (f"\n\n*Note.* {s.note}" if s.note else ""))
         return "\n\n".join(out) + "\n"
@@ -153,6 +153,27 @@ _TEX = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", 
         "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}",
         "χ": r"$\chi$", "²": r"$^2$", "α": r"$\alpha$", "β": r"$\beta$", "√": r"$\surd$",
         "→": r"$\rightarrow$", "<": r"$<$", ">": r"$>$", "ω": r"$\omega$"}
+
+
+_MD_SPECIAL = re.compile(r"([\\|])")
+_CONTROL = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+
+
+def _short(value: object, limit: int = 80) -> str:
+    """``value`` as text for a message or a cell, cut to ``limit`` characters."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
+        return f"<an integer of about {int(value.bit_length() * 0.30103)} digits>"
+    try:
+        text = str(value)
+    except ValueError:
+        text = f"<a {type(value).__name__} too large to show>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _md(value: object) -> str:
+    """A Markdown table cell: user text stays text (no raw HTML, no broken table rows)."""
+    text = _CONTROL.sub(" ", _short(value, 500))
+    return html.escape(_MD_SPECIAL.sub(r"\\\1", text), quote=False)
 
 
 def _tex(text: str) -> str:
@@ -235,8 +256,8 @@ def path_table(result: CBResult, hypotheses: dict[str, str] | None = None,
     known = {f"{a} ~ {b}" for a, b in zip(reg["lhs"], reg["rhs"], strict=True)}
     unknown = [k for k in hyp if _norm(k) not in known]
     if unknown:
-        raise ModelSpecError(f"'{unknown[0]}' is not a regression of the model; paths are "
-                             f"{sorted(known)}", name=unknown[0])
+        raise ModelSpecError(f"'{_short(unknown[0])}' is not a regression of the model; paths "
+                             f"are {_short(sorted(known), 300)}", name=_short(unknown[0]))
     hyp = {_norm(k): v for k, v in hyp.items()}
     rows = []
     for r in reg.itertuples(index=False):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -41,6 +42,9 @@ DEFAULT_OPTIONS: dict[str, bool | int] = {
     "digits": 2,
 }
 _MAX_DIGITS = 6
+#: The largest |x| or |y| of a node: far beyond any drawing, and small enough that every size
+#: derived from positions stays finite (a PNG that large is refused by its own pixel limits).
+MAX_COORDINATE = 1e6
 
 EMPTY_COUNTS: dict[str, Any] = {
     "npar": 0,
@@ -60,8 +64,21 @@ class WidgetStateError(SemWidgetError, traitlets.TraitError):
     """
 
 
+def describe(value: object) -> str:
+    """A short, safe description of a value for an error message (huge values summarised)."""
+    return _describe(value)
+
+
 def _describe(value: object) -> str:
-    text = repr(value)
+    # repr of a huge int is itself slow and huge: describe those by size.
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        return f"an integer of about {int(value.bit_length() * 0.30103)} digits"
+    if isinstance(value, str) and len(value) > 60:
+        value = value[:60]
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):  # ints beyond Python's digit limit, deep nesting
+        return f"a {type(value).__name__} too large to show"
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -118,6 +135,11 @@ def validate_position(name: str, value: object) -> dict[str, float]:
         if not _is_number(coordinate) or not math.isfinite(coordinate):
             raise WidgetStateError(
                 f"layout[{name!r}][{axis!r}]: expected a finite number, got {_describe(coordinate)}"
+            )
+        if abs(coordinate) > MAX_COORDINATE:
+            raise WidgetStateError(
+                f"layout[{name!r}][{axis!r}]: {float(coordinate):.6g} is off the drawing; "
+                f"coordinates lie between -{MAX_COORDINATE:g} and {MAX_COORDINATE:g}"
             )
         position[axis] = float(coordinate)
     return position
@@ -242,6 +264,23 @@ class LatentsTrait(traitlets.TraitType[list, list]):
                     "for them ('=~' or '<~'); edit the syntax to remove them"
                 )
         return names
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class SyntaxTrait(traitlets.Unicode):
+    """lavaan syntax: text (anything else is refused with the package's error)."""
+
+    def validate(self, obj: Any, value: Any) -> str:
+        if not isinstance(value, str):
+            raise WidgetStateError(f"syntax: expected text, got {_describe(value)}")
+        bad = _LONE_SURROGATE.search(value)
+        if bad:
+            line = value.count("\n", 0, bad.start()) + 1
+            raise WidgetStateError(f"syntax: line {line} holds a lone surrogate (text that is "
+                                   "not Unicode); remove it")
+        return str(super().validate(obj, value))
 
 
 class EngineTrait(traitlets.TraitType[str, str]):
@@ -404,3 +443,119 @@ def results_payload(result: Any) -> dict[str, Any]:
         "fit": fit,
         "warnings": [str(w) for w in getattr(result, "warnings", []) or []],
     }
+
+
+# --------------------------------------------------------------------------- messages and results
+
+#: Custom messages the front end may send, with the fields each may carry.
+MESSAGE_FIELDS: dict[str, tuple[str, ...]] = {
+    "fit": (),
+    "layout": (),
+    "indirect": ("x", "y", "chain"),
+    "modindices": ("k",),
+    "add_ghost": ("edge",),
+}
+_MAX_MODINDICES = 1000
+_EDGE_OPS = ("=~", "~", "~~")
+
+
+def validate_message(content: object) -> dict[str, Any]:
+    """Validate a custom message from the front end as a whole, before anything changes.
+
+    Returns
+    -------
+    dict
+        ``{"type": ..., <its fields, normalised>}``: ``indirect`` has ``x``, ``y`` (or None)
+        and ``chain`` (a list of names, or None); ``modindices`` has ``k``; ``add_ghost`` has
+        ``edge`` as ``(lhs, op, rhs)``.
+
+    Raises
+    ------
+    WidgetStateError
+        Naming the field at fault, or the unknown message type.
+    """
+    if not isinstance(content, Mapping):
+        raise WidgetStateError(f"message: expected an object, got {_describe(content)}")
+    kind = content.get("type")
+    if not isinstance(kind, str) or kind not in MESSAGE_FIELDS:
+        known = ", ".join(MESSAGE_FIELDS)
+        raise WidgetStateError(f"unknown message type {_describe(kind)} (known: {known})")
+    extra = [key for key in content if key != "type" and key not in MESSAGE_FIELDS[kind]]
+    if extra:
+        listed = ", ".join(_describe(key) for key in extra[:5])
+        raise WidgetStateError(f"{kind} message: unexpected field(s) {listed}")
+    out: dict[str, Any] = {"type": kind}
+    if kind == "indirect":
+        chain = content.get("chain")
+        if chain is not None:
+            if not isinstance(chain, (list, tuple)) or len(chain) < 2:
+                raise WidgetStateError(
+                    f"indirect message: 'chain' must be a list of at least two names, got "
+                    f"{_describe(chain)}")
+            chain = [validate_name(name, "indirect message: 'chain'") for name in chain]
+        x = content.get("x", chain[0] if chain else None)
+        out["x"] = validate_name(x, "indirect message: 'x'")
+        y = content.get("y")
+        out["y"] = None if y is None else validate_name(y, "indirect message: 'y'")
+        out["chain"] = chain
+    elif kind == "modindices":
+        k = content.get("k", 5)
+        if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= _MAX_MODINDICES:
+            raise WidgetStateError(
+                f"modindices message: 'k' must be an integer from 1 to {_MAX_MODINDICES}, got "
+                f"{_describe(k)}")
+        out["k"] = k
+    elif kind == "add_ghost":
+        edge = content.get("edge")
+        parts = edge.split() if isinstance(edge, str) else []
+        if len(parts) != 3 or parts[1] not in _EDGE_OPS:
+            raise WidgetStateError(
+                f"add_ghost message: cannot read the suggested parameter {_describe(edge)} "
+                f"(expected 'lhs op rhs' with op one of {', '.join(_EDGE_OPS)})")
+        out["edge"] = (validate_name(parts[0], "add_ghost message: 'edge'"), parts[1],
+                       validate_name(parts[2], "add_ghost message: 'edge'"))
+    return out
+
+
+def finite_json(value: Any, where: str = "results", depth: int = 0) -> Any:
+    """A copy of ``value`` that is finite JSON: NaN and ±inf become None, numpy scalars plain.
+
+    Raises
+    ------
+    WidgetStateError
+        For a value JSON cannot hold (an object, a key that is not text) or nesting deeper than
+        20 levels.
+    """
+    if depth > 20:
+        raise WidgetStateError(f"{where}: nested too deeply")
+    if value is None or isinstance(value, (str, bool)):
+        return value
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    if isinstance(value, Mapping):
+        out = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise WidgetStateError(f"{where}: keys must be text, got {_describe(key)}")
+            out[key] = finite_json(item, f"{where}[{key!r}]", depth + 1)
+        return out
+    if isinstance(value, (list, tuple)):
+        return [finite_json(item, where, depth + 1) for item in value]
+    raise WidgetStateError(f"{where}: {type(value).__name__} is not JSON")
+
+
+class ResultsTrait(traitlets.TraitType[dict, dict]):
+    """What the diagram shows after a fit, kept finite JSON whatever assigns it."""
+
+    default_value: dict = {}
+    info_text = "fit results as finite JSON"
+
+    def validate(self, obj: Any, value: Any) -> dict[str, Any]:
+        if not isinstance(value, Mapping):
+            raise WidgetStateError(f"results: expected a mapping, got {_describe(value)}")
+        return finite_json(value)

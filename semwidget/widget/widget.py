@@ -39,7 +39,8 @@ FIT_OPTIONS = _SEM_OPTIONS + _SHARED_OPTIONS + _PLS_OPTIONS
 _DERIVED_TRAITS = ("table", "counts", "results", "columns")
 # The front end may send several keys at once (a new node: its syntax and its position); apply
 # them in this order so the layout is checked against the model the same message defines.
-_STATE_ORDER = ("engine", "syntax", "latents", "layout", "options", "error")
+# ``error`` first: the view may clear it, but an error the same update causes must stay.
+_STATE_ORDER = ("error", "engine", "syntax", "latents", "layout", "options")
 
 _NO_BUNDLE_ESM = """
 export default {
@@ -104,12 +105,12 @@ class SEMWidget(anywidget.AnyWidget):
     _esm = _static_asset("widget.js", _NO_BUNDLE_ESM)
     _css = _static_asset("widget.css", "")
 
-    syntax = traitlets.Unicode("").tag(sync=True)
+    syntax = widget_state.SyntaxTrait("").tag(sync=True)
     table = traitlets.List(traitlets.Dict()).tag(sync=True)
     latents = widget_state.LatentsTrait().tag(sync=True)
     columns = traitlets.List(traitlets.Unicode()).tag(sync=True)
     layout = widget_state.LayoutTrait().tag(sync=True)
-    results = traitlets.Dict().tag(sync=True)
+    results = widget_state.ResultsTrait().tag(sync=True)
     options = widget_state.OptionsTrait().tag(sync=True)
     counts = traitlets.Dict(dict(widget_state.EMPTY_COUNTS)).tag(sync=True)
     error = traitlets.Unicode("").tag(sync=True)
@@ -392,6 +393,9 @@ class SEMWidget(anywidget.AnyWidget):
         """
         from semwidget.model.edits import add_indirect
 
+        checked = widget_state.validate_message({"type": "indirect", "x": x, "y": y,
+                                                 "chain": chain})
+        x, y, chain = checked["x"], checked["y"], checked["chain"]
         table = parse(self.syntax)
         new, names = add_indirect(table, x, y, chain=chain)
         self.syntax = emit(new)
@@ -409,7 +413,8 @@ class SEMWidget(anywidget.AnyWidget):
         """
         if self.result is None or getattr(self.result, "engine", "sem") != "sem":
             raise SemWidgetError("modification indices need a CB-SEM fit: press Fit first")
-        mi = self.result.modindices(sort=True, top=int(k))
+        k = widget_state.validate_message({"type": "modindices", "k": k})["k"]
+        mi = self.result.modindices(sort=True, top=k)
         ghosts = [
             {"edge": widget_state.edge_key(str(r.lhs), str(r.op), str(r.rhs)),
              "lhs": str(r.lhs), "op": str(r.op), "rhs": str(r.rhs),
@@ -433,6 +438,8 @@ class SEMWidget(anywidget.AnyWidget):
         parts = str(edge).split()
         if len(parts) != 3:
             raise SemWidgetError(f"cannot read the suggested parameter {edge!r}")
+        if self.result is None or getattr(self.result, "engine", "sem") != "sem":
+            raise SemWidgetError("a suggested parameter needs a CB-SEM fit: press Fit first")
         before = dict(getattr(self.result, "fit_measures", {}) or {})
         table = parse(self.syntax)
         self.syntax = emit(add_parameter(table, *parts))
@@ -450,31 +457,35 @@ class SEMWidget(anywidget.AnyWidget):
     # ------------------------------------------------------------------ messages
 
     def _on_custom_msg(self, widget: Any, content: Any, buffers: Any) -> None:
-        kind = content.get("type") if isinstance(content, dict) else None
+        # The whole message is checked before anything changes; an edit that then fails (say,
+        # its refit) leaves the syntax as it was.
+        try:
+            message = widget_state.validate_message(content)
+        except SemWidgetError as err:
+            self.error = f"Ignored a message from the diagram: {err}"
+            return
+        kind = message["type"]
         if kind == "fit":
             self._fit_quietly()
-        elif kind == "layout":
-            try:
+            return
+        before = self.syntax
+        try:
+            if kind == "layout":
                 self.auto_layout()
-            except SemWidgetError as err:
-                self.error = str(err)
-        elif kind in ("indirect", "modindices", "add_ghost"):
-            try:
-                if kind == "indirect":
-                    chain = content.get("chain")
-                    self.add_indirect(str(content.get("x", chain[0] if chain else "")),
-                                      content.get("y"),
-                                      chain=list(chain) if chain else None)
-                elif kind == "modindices":
-                    self.show_modindices(int(content.get("k", 5)))
-                else:
-                    self.add_ghost(str(content.get("edge", "")))
-            except SemWidgetError as err:
-                self.error = str(err)
-            except (TypeError, ValueError) as err:
-                self.error = f"Ignored a malformed {kind!r} message from the diagram: {err}"
-        else:
-            self.error = f"Ignored an unknown message from the diagram: {content!r}"
+            elif kind == "indirect":
+                self.add_indirect(message["x"], message["y"], chain=message["chain"])
+            elif kind == "modindices":
+                self.show_modindices(message["k"])
+            else:
+                self.add_ghost(" ".join(message["edge"]))
+        except Exception as err:
+            if not isinstance(err, SemWidgetError):
+                # A bug, not bad input: the comm handler would only log it, so show it too.
+                _log.exception("semwidget: the %r message failed", kind)
+            if self.syntax != before:
+                self.syntax = before
+            self.error = (str(err) if isinstance(err, SemWidgetError)
+                          else f"{kind}: internal error ({type(err).__name__}: {err})")
 
     # ------------------------------------------------------------------ files and export
 
@@ -554,8 +565,8 @@ class SEMWidget(anywidget.AnyWidget):
 
     def save_svg(self, path: str | os.PathLike[str]) -> None:
         """Write :meth:`to_svg` to ``path``."""
-        Path(path).write_text(self.to_svg(), encoding="utf-8")
+        diagram_file.write_file(path, self.to_svg())
 
     def save_png(self, path: str | os.PathLike[str], *, scale: float = 2.0) -> None:
         """Write the diagram as a PNG image (rasterised from :meth:`to_svg` with resvg)."""
-        Path(path).write_bytes(svg_export.svg_to_png(self.to_svg(), scale=scale))
+        diagram_file.write_file(path, svg_export.svg_to_png(self.to_svg(), scale=scale))
