@@ -128,7 +128,7 @@ def fitted_state() -> dict[str, Any]:
     widget = SEMWidget(simulated_data(), syntax)
     widget.fit()
     state = widget.diagram_state()
-    assert len(state["layout"]) == N_FACTORS * (N_ITEMS + 1)
+    assert len(state["positions"]) == N_FACTORS * (N_ITEMS + 1)
     return state
 
 
@@ -175,8 +175,8 @@ def bench_page(browser: Any, state: dict[str, Any]) -> dict[str, list[float]]:
     page.mouse.up()
     drag = page.evaluate("() => window.__frames")
     # The drag really moved the node, and the new position was saved to the model.
-    moved = page.evaluate("() => window.model.get('layout').f10")
-    if moved["x"] - state["layout"]["f10"]["x"] <= 0:
+    moved = page.evaluate("() => window.model.get('positions').f10")
+    if moved["x"] - state["positions"]["f10"]["x"] <= 0:
         raise RuntimeError(f"the drag did not move f10: {moved} vs {state['layout']['f10']}")
     page.close()
     return {"mount": mount, "update": update, "drag": drag}

@@ -174,5 +174,7 @@ export function normalizeState(raw: unknown): DiagramState {
   const results =
     s.results && typeof s.results === "object" ? (s.results as Results) : null;
   const engine: Engine = s.engine === "pls" ? "pls" : "sem";
-  return { table, latents, layout: toLayout(s.layout), results, options, engine, extras };
+  // `positions` is the trait (`layout` would shadow ipywidgets' own); `layout` is still read from
+  // older callers of the headless renderer.
+  return { table, latents, layout: toLayout(s.positions ?? s.layout), results, options, engine, extras };
 }

@@ -161,7 +161,7 @@ export class Editor implements EditorHost {
       case "latents":
         this.model = { ...this.model, latents: st.latents };
         break;
-      case "layout": {
+      case "positions": {
         const extras: Layout = {};
         for (const x of this.model.extras) if (this.layout[x]) extras[x] = this.layout[x]!;
         this.layout = { ...st.layout, ...extras };
@@ -225,7 +225,7 @@ export class Editor implements EditorHost {
   }
 
   private pushLayout(): void {
-    this.port.set("layout", pythonLayout(this.model, this.layout));
+    this.port.set("positions", pythonLayout(this.model, this.layout));
     this.port.save();
   }
 
@@ -244,7 +244,7 @@ export class Editor implements EditorHost {
     this.saveLayout.cancel();
     this.port.set("syntax", syntax);
     this.port.set("latents", [...this.model.latents]);
-    this.port.set("layout", pythonLayout(this.model, this.layout));
+    this.port.set("positions", pythonLayout(this.model, this.layout));
     this.port.save();
     this.updateButtons();
     this.renderNow();
@@ -257,7 +257,7 @@ export class Editor implements EditorHost {
     this.selected.clear();
     this.port.set("syntax", s.syntax);
     this.port.set("latents", [...s.latents]);
-    this.port.set("layout", pythonLayout(this.model, this.layout));
+    this.port.set("positions", pythonLayout(this.model, this.layout));
     this.port.save();
     this.updateButtons();
     this.renderNow();

@@ -2,7 +2,7 @@
 
 The kernel is the single source of truth for the model: the front end edits the drawing and sends
 the syntax of its edited table; this class re-parses it, derives ``table``, ``latents``, ``counts``
-and places new nodes in ``layout``. Everything the front end sends is validated in
+and places new nodes in ``positions``. Everything the front end sends is validated in
 :meth:`SEMWidget.set_state`; an update that cannot be accepted is refused (the current model
 stays), explained in ``error`` and the front end is sent the kept value.
 """
@@ -39,7 +39,7 @@ FIT_OPTIONS = _SEM_OPTIONS + _SHARED_OPTIONS + _PLS_OPTIONS
 _DERIVED_TRAITS = ("table", "counts", "results", "columns")
 # The front end may send several keys at once (a new node: its syntax and its position); apply
 # them in this order so the layout is checked against the model the same message defines.
-_STATE_ORDER = ("engine", "syntax", "latents", "layout", "options", "error")
+_STATE_ORDER = ("engine", "syntax", "latents", "positions", "options", "error")
 
 _NO_BUNDLE_ESM = """
 export default {
@@ -108,7 +108,8 @@ class SEMWidget(anywidget.AnyWidget):
     table = traitlets.List(traitlets.Dict()).tag(sync=True)
     latents = widget_state.LatentsTrait().tag(sync=True)
     columns = traitlets.List(traitlets.Unicode()).tag(sync=True)
-    layout = widget_state.LayoutTrait().tag(sync=True)
+    #: Node centres in diagram units (not ``layout``: that is ipywidgets' own ``Layout``).
+    positions = widget_state.LayoutTrait().tag(sync=True)
     results = traitlets.Dict().tag(sync=True)
     options = widget_state.OptionsTrait().tag(sync=True)
     counts = traitlets.Dict(dict(widget_state.EMPTY_COUNTS)).tag(sync=True)
@@ -190,7 +191,7 @@ class SEMWidget(anywidget.AnyWidget):
             "table": list(self.table),
             "latents": list(self.latents),
             "columns": list(self.columns),
-            "layout": dict(self.layout),
+            "positions": dict(self.positions),
             "results": dict(self.results),
             "options": dict(self.options),
             "counts": dict(self.counts),
@@ -220,13 +221,13 @@ class SEMWidget(anywidget.AnyWidget):
         )
         changed = records != self.table
         state = {**self.diagram_state(), "table": records, "latents": latents}
-        layout = place_nodes(state, self.layout if previous_layout is None else previous_layout)
+        layout = place_nodes(state, self.positions if previous_layout is None else previous_layout)
         self._applying = True
         try:
             with self.hold_sync():
                 self.table = records
                 self.latents = latents
-                self.layout = layout
+                self.positions = layout
                 self.counts = self._counts(table, latents)
                 if changed:
                     self.results = {}
@@ -250,7 +251,7 @@ class SEMWidget(anywidget.AnyWidget):
         self._applying = True
         try:
             with self.hold_sync():
-                self.layout = place_nodes(state, self.layout)
+                self.positions = place_nodes(state, self.positions)
                 self.counts = self._counts(table, list(change["new"]))
         finally:
             self._applying = False
@@ -263,7 +264,7 @@ class SEMWidget(anywidget.AnyWidget):
     def set_state(self, sync_data: dict[str, Any]) -> None:
         """Apply state sent by the front end, refusing what is malformed.
 
-        Each key is applied on its own, in dependency order (``syntax`` before ``layout``). A key
+        Each key is applied on its own, in dependency order (``syntax`` before ``positions``). A key
         that fails validation is refused: the current value stays, ``error`` says why, and the
         current value is sent back so the view does not drift from the kernel.
         """
@@ -303,10 +304,10 @@ class SEMWidget(anywidget.AnyWidget):
 
     def auto_layout(self) -> None:
         """Lay out every node again with the automatic layout (forgets dragged positions)."""
-        state = {**self.diagram_state(), "layout": {}}
+        state = {**self.diagram_state(), "positions": {}}
         positions = auto_layout(state)
         nodes = widget_state.node_names(self.table, self.latents)
-        self.layout = {name: positions[name] for name in nodes if name in positions}
+        self.positions = {name: positions[name] for name in nodes if name in positions}
 
     # ------------------------------------------------------------------ fitting
 
@@ -492,7 +493,7 @@ class SEMWidget(anywidget.AnyWidget):
             path,
             diagram_file.Diagram(
                 syntax=self.syntax,
-                layout=dict(self.layout),
+                positions=dict(self.positions),
                 latents=list(self.latents),
                 options=dict(self.options),
                 engine=self.engine,
@@ -534,15 +535,15 @@ class SEMWidget(anywidget.AnyWidget):
                 diagram.latents, [], widget_state.measured_latents(records)
             )
             nodes = widget_state.node_names(records, latents)
-            unknown = [name for name in diagram.layout if name not in nodes]
+            unknown = [name for name in diagram.positions if name not in nodes]
             if unknown:
                 listed = ", ".join(map(repr, unknown))
                 raise diagram_file.DiagramFileError(
-                    path, f"layout: {listed} not in the model or its latents"
+                    path, f"positions: {listed} not in the model or its latents"
                 )
         widget = cls(data=data, engine=diagram.engine, **kwargs)
         widget.options = diagram.options
-        widget._apply_syntax(diagram.syntax, diagram.layout, diagram.latents)
+        widget._apply_syntax(diagram.syntax, diagram.positions, diagram.latents)
         # Assigning syntax after the model is built fires the observer again; it finds the same
         # table, so nothing moves.
         widget.syntax = diagram.syntax
