@@ -200,7 +200,8 @@ def test_empty_syntax_is_an_empty_model_not_an_error() -> None:
     ("update", "message"),
     [
         ({"positions": {"nobody": {"x": 1, "y": 2}}}, "unknown node name(s) 'nobody'"),
-        ({"positions": {"x1": {"x": "10", "y": 2}}}, "positions['x1']['x']: expected a finite number"),
+        ({"positions": {"x1": {"x": "10", "y": 2}}},
+         "positions['x1']['x']: expected a finite number"),
         ({"positions": {"x1": {"x": 1}}}, "positions['x1']: missing 'y'"),
         ({"positions": {"x1": {"x": 1, "y": 2, "z": 3}}}, "unexpected key(s) 'z'"),
         ({"positions": [1, 2]}, "positions: expected a mapping"),
@@ -219,7 +220,8 @@ def test_empty_syntax_is_an_empty_model_not_an_error() -> None:
 )
 def test_malformed_view_state_is_refused_and_model_kept(update: dict, message: str) -> None:
     w = SEMWidget(syntax=HS)
-    before = {key: getattr(w, key) for key in ("syntax", "table", "latents", "positions", "options")}
+    keys = ("syntax", "table", "latents", "positions", "options")
+    before = {key: getattr(w, key) for key in keys}
     sent: list[object] = []
     w.send_state = lambda key=None: sent.append(key)  # type: ignore[method-assign]
     w.set_state(update)

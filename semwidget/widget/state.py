@@ -117,7 +117,8 @@ def validate_position(name: str, value: object) -> dict[str, float]:
         coordinate = value[axis]
         if not _is_number(coordinate) or not math.isfinite(coordinate):
             raise WidgetStateError(
-                f"positions[{name!r}][{axis!r}]: expected a finite number, got {_describe(coordinate)}"
+                f"positions[{name!r}][{axis!r}]: expected a finite number, "
+                f"got {_describe(coordinate)}"
             )
         position[axis] = float(coordinate)
     return position
