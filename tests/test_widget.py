@@ -75,7 +75,7 @@ def test_synced_traits_are_exactly_the_contract() -> None:
     synced -= {"tabbable", "tooltip", "style", "layout"}
     assert synced == {
         "syntax", "table", "latents", "columns", "positions", "results", "options", "counts",
-        "error", "engine",
+        "error", "engine", "warnings",
     }  # fmt: skip
 
 
@@ -333,14 +333,29 @@ def test_fit_called_directly_raises(hs: pd.DataFrame) -> None:
         w.fit()
 
 
-def test_editing_the_model_clears_stale_results(hs: pd.DataFrame) -> None:
-    w = SEMWidget(hs, syntax=HS)
+def test_an_edit_keeps_the_estimates_marked_stale_until_the_refit(hs: pd.DataFrame) -> None:
+    w = SEMWidget(hs, syntax=HS, auto_fit=False)
     w.fit()
     w.syntax = HS + "\n# a comment changes nothing\n"
-    assert w.results != {}
+    assert "stale" not in w.results
     w.syntax = HS_SEM
-    assert w.results == {}
+    assert w.results["stale"] is True
+    assert w.results["edges"]["visual =~ x1"]["est"] == 1.0
+    w.fit()
+    assert "stale" not in w.results
 
+
+def test_live_refit_is_the_default_and_drops_superseded_fits(hs: pd.DataFrame) -> None:
+    w = SEMWidget(hs, syntax=HS)
+    assert w.auto_fit is True
+    w.wait_for_auto_fit(10)
+    assert "stale" not in w.results and w.results["edges"]
+    for extra in ("x1 ~~ x4\n", "x1 ~~ x5\n", "x1 ~~ x6\n"):
+        w.syntax = HS + extra
+    w.wait_for_auto_fit(10)
+    # the last edit's model is what is shown, whatever fits were dropped on the way
+    assert "x1 ~~ x6" in w.results["edges"] and "x1 ~~ x4" not in w.results["edges"]
+    assert "stale" not in w.results
 
 def test_layout_message_lays_out_again() -> None:
     w = SEMWidget(syntax=HS)
@@ -358,7 +373,6 @@ def test_unknown_message_is_reported() -> None:
 
 def test_auto_fit_refits_after_edits(hs: pd.DataFrame) -> None:
     w = SEMWidget(hs, syntax=HS, auto_fit=True)
-    w.auto_fit_delay = 0.05
     w.wait_for_auto_fit(5)
     assert w.results["edges"]["visual =~ x1"]["std"] is not None
     w.syntax = HS_SEM
@@ -370,7 +384,6 @@ def test_auto_fit_refits_after_edits(hs: pd.DataFrame) -> None:
 
 def test_auto_fit_surfaces_errors(hs: pd.DataFrame) -> None:
     w = SEMWidget(hs, syntax=HS, auto_fit=True)
-    w.auto_fit_delay = 0.01
     w.syntax = "f =~ x1 + nothere"
     w.wait_for_auto_fit(5)
     assert "nothere" in w.error

@@ -58,6 +58,10 @@ export interface Scene {
   byName: Map<string, SceneNode>;
   edges: SceneEdge[];
   fitted: boolean;
+  /** The estimates are of the model before the last edit (kept, dimmed, until the refit). */
+  stale: boolean;
+  /** Variables a warning of the fit or of the model check names (drawn flagged). */
+  flagged: ReadonlySet<string>;
 }
 
 export interface EdgeGeom {

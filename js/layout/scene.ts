@@ -141,9 +141,15 @@ export function buildScene(st: DiagramState, layout: Layout): Scene {
   planArcs(edges, nodes, byName, loops, arcLabelH);
   avoidNodes(edges, byName);
   spreadCovEnds(edges, byName);
+  // Two arrows between the same nodes in opposite directions (F1 -> x1 and x1 -> F1) would be
+  // drawn on one line: bend both, after avoidNodes (which may flip one); the same bend bulges
+  // to opposite sides for the two directions.
+  const arrows = new Set(edges.filter((e) => e.shape === "arrow" && !e.ghost).map((e) => `${e.from}\u0000${e.to}`));
+  for (const e of edges) if (e.shape === "arrow" && arrows.has(`${e.to}\u0000${e.from}`)) e.bend = 26;
   // Covariances under directed paths so arrows stay on top.
   edges.sort((p, q) => (p.shape === "arrow" ? 1 : 0) - (q.shape === "arrow" ? 1 : 0));
-  return { nodes, byName, edges, fitted };
+  const stale = fitted && st.results?.stale === true;
+  return { nodes, byName, edges, fitted, stale, flagged: new Set(st.flagged ?? []) };
 }
 
 /**

@@ -71,6 +71,8 @@ export interface Results {
   ghosts?: unknown;
   /** After a `{"type": "add_ghost"}` request (loosely typed JSON). */
   change?: unknown;
+  /** The model was edited since this fit: the numbers are of the previous model. */
+  stale?: boolean;
 }
 
 /** `options` trait. */
@@ -107,6 +109,8 @@ export interface DiagramState {
   extras?: string[];
   /** Front-end only: suggested parameters drawn as dashed "ghost" edges (browser view). */
   ghosts?: GhostSuggestion[];
+  /** Front-end only: variables a warning points at, drawn flagged (browser view). */
+  flagged?: string[];
 }
 
 export const DEFAULT_OPTIONS: Options = {

@@ -21,6 +21,8 @@ export interface RenderOptions {
   interactive: boolean;
   /** Names of selected nodes / keys of selected edges (browser only). */
   selected?: ReadonlySet<string>;
+  /** Names of nodes a warning points at (browser only). */
+  flagged?: ReadonlySet<string>;
 }
 
 const NAME_DY = "0.35em";
@@ -37,7 +39,7 @@ function shapeOf(n: SceneNode, standalone: boolean): VNode {
 
 /** One node: `<g data-node data-kind transform>` with its shape, name and R². */
 export function renderNode(n: SceneNode, o: RenderOptions): VNode {
-  const sel = o.selected?.has(n.name) ? " semw-selected" : "";
+  const sel = (o.selected?.has(n.name) ? " semw-selected" : "") + (o.flagged?.has(n.name) ? " semw-flagged" : "");
   const kindWord = n.kind === "observed" ? "observed variable" : n.kind === "latent" ? "latent variable" : "composite";
   return h(
     "g",
@@ -46,7 +48,7 @@ export function renderNode(n: SceneNode, o: RenderOptions): VNode {
       "data-node": n.name,
       "data-kind": n.kind,
       transform: `translate(${r(n.x)},${r(n.y)})`,
-      "aria-label": `${kindWord} ${n.name}${n.r2 ? `, ${n.r2}` : ""}`,
+      "aria-label": `${kindWord} ${n.name}${n.r2 ? `, ${n.r2}` : ""}${o.flagged?.has(n.name) ? ", has a warning" : ""}`,
       role: "img",
     },
     shapeOf(n, o.standalone),
@@ -136,10 +138,10 @@ function renderGhost(e: SceneEdge, d: string, heads: string, o: RenderOptions): 
 export function renderScene(scene: Scene, o: RenderOptions): VNode {
   return h(
     "g",
-    { class: "semw-diagram" },
+    { class: `semw-diagram${scene.stale ? " semw-stale" : ""}`, ...(scene.stale ? { "data-stale": "true" } : {}) },
     o.standalone ? null : h("style", {}, themeCSS()),
     h("g", { class: "semw-edges" }, ...scene.edges.map((e) => renderEdge(e, scene, o))),
-    h("g", { class: "semw-nodes" }, ...scene.nodes.map((n) => renderNode(n, o))),
+    h("g", { class: "semw-nodes" }, ...scene.nodes.map((n) => renderNode(n, { ...o, flagged: o.flagged ?? scene.flagged }))),
   );
 }
 

@@ -35,6 +35,7 @@ import { startRename } from "./rename";
 import { pruneSelection } from "./selection";
 import { Toolbar } from "./toolbar";
 import { ModelTools } from "./tools";
+import { WarningsPanel, toWarnings } from "./warnings";
 
 export class Editor implements EditorHost {
   readonly root: HTMLDivElement;
@@ -53,11 +54,13 @@ export class Editor implements EditorHost {
   private results: Results | null = null;
   private options: Options = { ...DEFAULT_OPTIONS };
   private renderQueued = false;
+  private sendingLatents = false;
   private readonly toolbar: Toolbar;
   private readonly palette: Palette;
   private readonly syntax: SyntaxPanel;
   private readonly optionsBar: OptionsBar;
   private readonly fitEl: HTMLElement;
+  private readonly warningsPanel: WarningsPanel;
   private readonly pointer: PointerInput;
   private listeners: Array<[string, () => void]> = [];
   private readonly msgHandler = (msg: unknown): void => this.onMessage(msg);
@@ -120,11 +123,23 @@ export class Editor implements EditorHost {
     this.fitEl = el(d, "div", { className: "semw-fitbar", attrs: { "aria-label": "Fit measures" } });
     this.optionsBar = new OptionsBar(d, (k, on) => this.setOption(k, on));
     const bottom = el(d, "div", { className: "semw-bottom" }, this.tools.noteEl, this.fitEl, this.optionsBar.el);
-    this.root.append(this.toolbar.el, main, this.tools.effectsEl, bottom);
+    this.warningsPanel = new WarningsPanel(d, (name) => {
+      this.selected = new Set([name]);
+      this.canvas.setSelected(this.selected);
+      this.updateButtons();
+    });
+    this.root.append(this.toolbar.el, main, this.warningsPanel.el, this.tools.effectsEl, bottom);
     host.append(this.root);
 
     this.pointer = new PointerInput(this);
-    this.root.addEventListener("keydown", (e) => onKey(this, e));
+    this.root.addEventListener("keydown", (e) => {
+      onKey(this, e);
+      // JupyterLab and Notebook 7 listen for keys on the document: for Enter inside a cell they
+      // cancel the line break (waiting for a shortcut), and Delete, arrows or Z would edit
+      // cells. Keys typed into the widget's fields, or used by it, stop here.
+      const t = e.target as HTMLElement | null;
+      if (e.defaultPrevented || t?.tagName === "TEXTAREA" || t?.tagName === "INPUT") e.stopPropagation();
+    });
     for (const name of TRAITS) {
       const cb = (): void => this.fromPython(name);
       port.on(`change:${name}`, cb);
@@ -149,6 +164,7 @@ export class Editor implements EditorHost {
 
   /** Adopt a trait Python changed. */
   private fromPython(name: string, redraw = true): void {
+    if (name === "latents" && this.sendingLatents) return; // our own value (see sendLatents)
     const v = this.port.get(name);
     const st = normalizeState({ [name]: v });
     switch (name) {
@@ -197,6 +213,9 @@ export class Editor implements EditorHost {
       case "syntax":
         this.syntax.offerText(typeof v === "string" ? v : "");
         return;
+      case "warnings":
+        this.warningsPanel.show(toWarnings(v));
+        break;
     }
     if (redraw) this.queueRender();
   }
@@ -211,6 +230,7 @@ export class Editor implements EditorHost {
       options: this.options,
       engine: this.engine,
       ghosts: this.tools.ghosts(),
+      flagged: this.warningsPanel.flagged(),
     };
   }
 
@@ -237,26 +257,48 @@ export class Editor implements EditorHost {
     this.sync();
   }
 
+  /** The shown estimates are of the model before this edit: keep them, dimmed, until the refit. */
+  private markStale(): void {
+    if (this.results && Object.keys(this.results.edges ?? {}).length > 0) this.results = { ...this.results, stale: true };
+  }
+
   private sync(): void {
     const syntax = emit(this.model.table);
+    if (syntax !== emit(normalizeState({ table: this.port.get("table") }).table)) this.markStale();
     this.syntax.offerText(syntax);
     this.sendSyntax.cancel();
     this.saveLayout.cancel();
     this.port.set("syntax", syntax);
-    this.port.set("latents", [...this.model.latents]);
+    this.sendLatents();
     this.port.set("positions", pythonLayout(this.model, this.layout));
     this.port.save();
     this.updateButtons();
     this.renderNow();
   }
 
+  /**
+   * Send the diagram's latents with an edit even when they did not change: Backbone leaves an
+   * unchanged value out of the update, and Python, seeing only the syntax, would drop a latent
+   * whose last indicator the edit removed (typed syntax drops it; a diagram edit must not).
+   */
+  private sendLatents(): void {
+    this.sendingLatents = true;
+    try {
+      this.port.set("latents", null);
+      this.port.set("latents", [...this.model.latents]);
+    } finally {
+      this.sendingLatents = false;
+    }
+  }
+
   private restore(s: Snapshot): void {
+    if (s.syntax !== emit(this.model.table)) this.markStale();
     this.model = { table: s.table ?? this.model.table, latents: [...s.latents], extras: [...(s.extras ?? [])] };
     this.layout = { ...s.layout };
     this.syntax.setText(s.syntax);
     this.selected.clear();
     this.port.set("syntax", s.syntax);
-    this.port.set("latents", [...s.latents]);
+    this.sendLatents();
     this.port.set("positions", pythonLayout(this.model, this.layout));
     this.port.save();
     this.updateButtons();
