@@ -9,7 +9,10 @@ Three numbers, each a median:
    mouse (target <= 16 ms);
 3. **edit -> kernel**: in a real JupyterLab, from the click that edits the diagram to the moment
    the kernel's ``w.syntax`` holds the new model and the widget has re-derived its table, counts
-   and layout (target <= 100 ms).
+   and layout (target <= 100 ms);
+4. **edit -> coefficients**: in a real JupyterLab, with the widget's default settings (live
+   refit), from the click that edits the HS CFA or the Political Democracy SEM (Undo / Redo of a
+   deleted path) to the moment the refitted coefficients are in the DOM (target <= 150 ms).
 
 (1) and (2) load the built bundle (``semwidget/static/widget.js``) in a page with a stub anywidget
 model; nothing else runs on that page. Run ``python benchmarks/bench_widget.py`` (Debian's
@@ -36,8 +39,10 @@ import pandas as pd  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
+sys.path.insert(0, str(ROOT / "tests"))
 
 from lab_server import CHROMIUM, CHROMIUM_ARGS, JupyterLab, NotebookPage  # noqa: E402
+from model_texts import HS, POLDEM  # noqa: E402
 
 from semwidget.widget import SEMWidget  # noqa: E402
 
@@ -190,7 +195,7 @@ def bench_kernel_edit(browser: Any, edits: int = 20) -> list[float]:
         "from semwidget.widget import SEMWidget\n"
         "cols = [f'x{i}' for i in range(1, 13)]\n"
         "w = SEMWidget(pd.DataFrame({c: [0.0, 1.0, 2.0] for c in cols}),\n"
-        "              'f1 =~ x1 + x2 + x3\\nf2 =~ x4 + x5 + x6\\nf2 ~ f1')\n"
+        "              'f1 =~ x1 + x2 + x3\\nf2 =~ x4 + x5 + x6\\nf2 ~ f1', auto_fit=False)\n"
         "STAMPS = []\n"
         "w.observe(lambda change: STAMPS.append(time.time()), names='syntax')\n"
         "w",
@@ -228,28 +233,87 @@ def bench_kernel_edit(browser: Any, edits: int = 20) -> list[float]:
     return [1000.0 * (kernel - click) for click, kernel in zip(clicks, stamps, strict=True)]
 
 
+# In the page: the time of each edit click, and when the diagram next shows fresh coefficients
+# (the view marks estimates of the model before an edit with data-stale until the refit).
+_WATCH_REFIT = """
+(root) => {
+  window.__edits = []; window.__fresh = [];
+  root.addEventListener('click', (e) => {
+    if (e.target.closest('[data-action=undo],[data-action=redo]')) window.__edits.push(performance.now());
+  }, true);
+  new MutationObserver(() => {
+    const d = root.querySelector('.semw-diagram');
+    if (d && !d.hasAttribute('data-stale') && d.querySelector('[data-role=coef]')
+        && window.__fresh.length < window.__edits.length) window.__fresh.push(performance.now());
+  }).observe(root, { subtree: true, childList: true, attributes: true });
+}
+"""
+
+
+def bench_edit_to_coefficients(browser: Any, edits: int = 20) -> dict[str, list[float]]:
+    """In JupyterLab, default settings: Undo/Redo of a deleted path until the refit is drawn."""
+    models = {"HS CFA": (HS, "hs1939", "visual =~ x3"),
+              "PolDem SEM": (POLDEM, "poldem", "ind60 =~ x2")}
+    cells = ["import pandas as pd\nfrom semwidget import datasets\nfrom semwidget.widget import SEMWidget"]
+    cells += [f"w{k} = SEMWidget(datasets.load({name!r}), {syntax!r})\nw{k}"
+              for k, (syntax, name, _) in enumerate(models.values())]
+    out: dict[str, list[float]] = {}
+    with JupyterLab() as lab:
+        lab.write_notebook("refit.ipynb", cells)
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        nb = NotebookPage(page)
+        nb.open(lab.url("lab/tree/refit.ipynb"))
+        nb.run(0)
+        for k, (label, (_, _, edge)) in enumerate(models.items()):
+            nb.run(k + 1)
+            root = nb.cell(k + 1).locator(".semw-root")
+            root.wait_for(timeout=60_000)
+            root.scroll_into_view_if_needed()
+            root.locator("[data-role=coef]").first.wait_for(timeout=60_000)
+            # delete one path (not timed), then Undo / Redo it: each is an edit and a refit
+            root.locator(f'[data-edge="{edge}"] path.semw-edge').click(force=True)
+            root.locator("[data-action=delete]").click()
+            root.locator(f'[data-edge="{edge}"]').wait_for(state="detached")
+            root.locator(".semw-diagram:not([data-stale])").wait_for(timeout=30_000)
+            root.evaluate(_WATCH_REFIT)
+            for index in range(edits):
+                root.locator("[data-action=undo]" if index % 2 == 0 else "[data-action=redo]").click()
+                page.wait_for_function(f"() => window.__fresh.length >= {index + 1}",
+                                       timeout=30_000)
+                page.wait_for_timeout(150)
+            clicks = page.evaluate("() => window.__edits")
+            fresh = page.evaluate("() => window.__fresh")
+            out[label] = [b - a for a, b in zip(clicks, fresh, strict=True)]
+        page.close()
+    return out
+
+
 def main() -> None:
+    """Run every measure; ``--only refit`` runs measure 4 alone."""
     from playwright.sync_api import sync_playwright
 
+    only_refit = sys.argv[1:] == ["--only", "refit"]
     if not BUNDLE.is_file():
         raise SystemExit(f"{BUNDLE} is missing: run `npm run build` first")
     if not CHROMIUM.exists():
         raise SystemExit(f"{CHROMIUM} is missing (Debian package `chromium`)")
     started = time.perf_counter()
-    state = fitted_state()
+    rows: list[tuple[str, list[float], float]] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            page_times = bench_page(browser, state)
-            kernel_times = bench_kernel_edit(browser)
+            if not only_refit:
+                page_times = bench_page(browser, fitted_state())
+                rows += [
+                    ("mount 100-node fitted model", page_times["mount"], 50.0),
+                    ("re-render on new results (100 nodes)", page_times["update"], 50.0),
+                    ("drag frame, 100-node model", page_times["drag"], 16.0),
+                    ("edit -> w.syntax in the kernel", bench_kernel_edit(browser), 100.0),
+                ]
+            rows += [(f"edit -> coefficients, {name}", times, 150.0)
+                     for name, times in bench_edit_to_coefficients(browser).items()]
         finally:
             browser.close()
-    rows = [
-        ("mount 100-node fitted model", page_times["mount"], 50.0),
-        ("re-render on new results (100 nodes)", page_times["update"], 50.0),
-        ("drag frame, 100-node model", page_times["drag"], 16.0),
-        ("edit -> w.syntax in the kernel", kernel_times, 100.0),
-    ]
     print(f"{'measure':40s} {'median ms':>10s} {'p90 ms':>8s} {'n':>4s} {'target':>8s}")
     for name, values, target in rows:
         median = statistics.median(values)

@@ -138,6 +138,7 @@ class SEMWidget(anywidget.AnyWidget):
         self._model_warnings: list[dict[str, Any]] = []
         self._fit_warnings: list[dict[str, Any]] = []
         self._dropped_positions: dict[str, dict[str, float]] = {}
+        self._incoming_positions: dict[str, dict[str, float]] = {}
         self._refit = Refitter(self._compute_fit, self._publish_fit, self._fit_failed)
         super().__init__(engine=engine)
         self.on_msg(self._on_custom_msg)
@@ -227,6 +228,8 @@ class SEMWidget(anywidget.AnyWidget):
         changed = records != self.table
         state = {**self.diagram_state(), "table": records, "latents": latents}
         before = self.positions if previous_layout is None else previous_layout
+        # Positions the view sent with this syntax (applied next) spare placing its nodes anew.
+        before = {**before, **self._incoming_positions}
         # A node renamed in the syntax panel keeps its place (survivors keep theirs anyway).
         before = checks.carry_renamed(self.table, self.latents, records, latents, before)
         layout = place_nodes(state, before)
@@ -294,6 +297,10 @@ class SEMWidget(anywidget.AnyWidget):
         order = {name: index for index, name in enumerate(_STATE_ORDER)}
         # One reply for the whole update: without hold_sync the view would first receive the
         # positions placed for new nodes, then its own positions back (a visible jump).
+        try:
+            self._incoming_positions = widget_state.validate_layout(sync_data.get("positions", {}))
+        except widget_state.WidgetStateError:
+            self._incoming_positions = {}  # refused below, with the sentence, when it is applied
         with self.hold_sync():
             for key in sorted(sync_data, key=lambda name: order.get(name, len(order))):
                 if key in _DERIVED_TRAITS:
@@ -312,6 +319,7 @@ class SEMWidget(anywidget.AnyWidget):
                     _log.exception("semwidget: applying %r from the view failed", key)
                     problems.append(f"{key}: internal error ({type(err).__name__}: {err})")
                     refused.append(key)
+        self._incoming_positions = {}
         if problems:
             self.error = self._refusal = "Ignored an update from the diagram: " + "; ".join(
                 problems
