@@ -12,7 +12,9 @@ Three numbers, each a median:
    and layout (target <= 100 ms);
 4. **edit -> coefficients**: in a real JupyterLab, with the widget's default settings (live
    refit), from the click that edits the HS CFA or the Political Democracy SEM (Undo / Redo of a
-   deleted path) to the moment the refitted coefficients are in the DOM (target <= 150 ms).
+   deleted path) to the moment the refitted coefficients are in the DOM (target <= 150 ms);
+5. **drag frame, 30 indicators**: as (2), on the fitted 6-factor, 30-indicator CFA of
+   ``tests/browser/big_model.py`` (target <= 16 ms).
 
 (1) and (2) load the built bundle (``semwidget/static/widget.js``) in a page with a stub anywidget
 model; nothing else runs on that page. Run ``python benchmarks/bench_widget.py`` (Debian's
@@ -42,6 +44,7 @@ sys.path.insert(0, str(ROOT / "tests" / "browser"))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from lab_server import CHROMIUM, CHROMIUM_ARGS, JupyterLab, NotebookPage  # noqa: E402
+from big_model import DATA_CODE, SYNTAX as CFA30  # noqa: E402
 from model_texts import HS, POLDEM  # noqa: E402
 
 from semwidget.widget import SEMWidget  # noqa: E402
@@ -147,8 +150,17 @@ def _serve(route: Any) -> None:
         route.fulfill(status=404, body="")
 
 
-def bench_page(browser: Any, state: dict[str, Any]) -> dict[str, list[float]]:
-    """Mount, re-render and drag in the stub page."""
+def cfa30_state() -> dict[str, Any]:
+    """The widget state of the fitted 6-factor, 30-indicator CFA (tests/browser/big_model.py)."""
+    scope: dict[str, Any] = {}
+    exec(DATA_CODE, scope)  # noqa: S102 - the shared, fixed data recipe of the browser test
+    widget = SEMWidget(scope["cfa30_data"](), CFA30, auto_fit=False)
+    widget.fit()
+    return widget.diagram_state()
+
+
+def bench_page(browser: Any, state: dict[str, Any], node: str = "f10") -> dict[str, list[float]]:
+    """Mount, re-render and drag ``node`` in the stub page."""
     page = browser.new_page(viewport={"width": 1500, "height": 1000})
     page.route(f"{ORIGIN}/**", _serve)
     page.goto(f"{ORIGIN}/index.html")
@@ -166,8 +178,8 @@ def bench_page(browser: Any, state: dict[str, Any]) -> dict[str, list[float]]:
         page.wait_for_function("() => window.__frames.length > 0")
         update.append(max(page.evaluate("() => window.__frames")))
     # Drag a node across the canvas with the mouse; every animation frame is timed.
-    node = page.locator("[data-node=f10] ellipse")
-    box = node.bounding_box()
+    handle = page.locator(f"[data-node={node}] ellipse")
+    box = handle.bounding_box()
     assert box is not None
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(x, y)
@@ -180,9 +192,9 @@ def bench_page(browser: Any, state: dict[str, Any]) -> dict[str, list[float]]:
     page.mouse.up()
     drag = page.evaluate("() => window.__frames")
     # The drag really moved the node, and the new position was saved to the model.
-    moved = page.evaluate("() => window.model.get('positions').f10")
-    if moved["x"] - state["positions"]["f10"]["x"] <= 0:
-        raise RuntimeError(f"the drag did not move f10: {moved} vs {state['layout']['f10']}")
+    moved = page.evaluate("(n) => window.model.get('positions')[n]", node)
+    if moved["x"] - state["positions"][node]["x"] <= 0:
+        raise RuntimeError(f"the drag did not move {node}: {moved} vs {state['positions'][node]}")
     page.close()
     return {"mount": mount, "update": update, "drag": drag}
 
@@ -289,10 +301,10 @@ def bench_edit_to_coefficients(browser: Any, edits: int = 20) -> dict[str, list[
 
 
 def main() -> None:
-    """Run every measure; ``--only refit`` runs measure 4 alone."""
+    """Run every measure; ``--only refit`` runs measure 4 alone, ``--only cfa30`` measure 5."""
     from playwright.sync_api import sync_playwright
 
-    only_refit = sys.argv[1:] == ["--only", "refit"]
+    only_refit = sys.argv[1:] in (["--only", "refit"], ["--only", "cfa30"])
     if not BUNDLE.is_file():
         raise SystemExit(f"{BUNDLE} is missing: run `npm run build` first")
     if not CHROMIUM.exists():
@@ -310,8 +322,12 @@ def main() -> None:
                     ("drag frame, 100-node model", page_times["drag"], 16.0),
                     ("edit -> w.syntax in the kernel", bench_kernel_edit(browser), 100.0),
                 ]
-            rows += [(f"edit -> coefficients, {name}", times, 150.0)
-                     for name, times in bench_edit_to_coefficients(browser).items()]
+            if not only_refit or sys.argv[1:] == ["--only", "cfa30"]:
+                big = bench_page(browser, cfa30_state(), node="F2")
+                rows.append(("drag frame, 30-indicator CFA", big["drag"], 16.0))
+            if sys.argv[1:] != ["--only", "cfa30"]:
+                rows += [(f"edit -> coefficients, {name}", times, 150.0)
+                         for name, times in bench_edit_to_coefficients(browser).items()]
         finally:
             browser.close()
     print(f"{'measure':40s} {'median ms':>10s} {'p90 ms':>8s} {'n':>4s} {'target':>8s}")

@@ -21,6 +21,9 @@ interface EdgeEls {
   label: SVGGElement | null;
 }
 
+/** Smallest zoom fit-to-view uses: 11 px labels stay at least ~9 px on screen. */
+export const MIN_SCALE = 0.8;
+
 export class Canvas {
   readonly svg: SVGSVGElement;
   private diagram: SVGGElement | null = null;
@@ -170,6 +173,18 @@ export class Canvas {
     if (w < minW) {
       h *= minW / w;
       w = minW;
+    }
+    // Never shrink text below a readable size: a big model is shown from its top-left corner at
+    // MIN_SCALE, and the user pans (drag the background) or makes the canvas larger.
+    const maxW = rect.width > 0 ? rect.width / MIN_SCALE : Infinity;
+    if (w > maxW) {
+      h *= maxW / w;
+      w = maxW;
+      const x = b.w + 2 * pad > w ? b.x - pad : b.x + b.w / 2 - w / 2;
+      const y = b.h + 2 * pad > h ? b.y - pad : b.y + b.h / 2 - h / 2;
+      this.view = { x, y, w, h };
+      this.applyView();
+      return;
     }
     this.view = { x: b.x + b.w / 2 - w / 2, y: b.y + b.h / 2 - h / 2, w, h };
     this.applyView();

@@ -64,6 +64,10 @@ export class Editor implements EditorHost {
   private readonly pointer: PointerInput;
   private listeners: Array<[string, () => void]> = [];
   private readonly msgHandler = (msg: unknown): void => this.onMessage(msg);
+  private readonly onFullscreen = (): void => {
+    this.toolbar.press("fullscreen", this.doc.fullscreenElement === this.root);
+    requestAnimationFrame(() => this.canvas.fitView());
+  };
   readonly saveLayout = debounce(() => this.pushLayout(), 100);
   private readonly sendSyntax = debounce((text: string) => {
     this.port.set("syntax", text);
@@ -102,6 +106,9 @@ export class Editor implements EditorHost {
       redo: () => this.redo(),
       layout: () => this.relayout(),
       "fit-view": () => this.canvas.fitView(),
+      fullscreen: () => this.toggleFullscreen(),
+      columns: () => this.togglePanel("columns", this.palette.el),
+      "syntax-panel": () => this.togglePanel("syntax-panel", this.syntax.el),
       engine: () => this.toggleEngine(),
       fit: () => this.fit(),
     }, [this.tools.modindicesButton, this.tools.indirectButton]);
@@ -132,6 +139,7 @@ export class Editor implements EditorHost {
     host.append(this.root);
 
     this.pointer = new PointerInput(this);
+    this.doc.addEventListener("fullscreenchange", this.onFullscreen);
     this.root.addEventListener("keydown", (e) => {
       onKey(this, e);
       // JupyterLab and Notebook 7 listen for keys on the document: for Enter inside a cell they
@@ -157,6 +165,7 @@ export class Editor implements EditorHost {
     this.sendSyntax.flush();
     this.saveLayout.flush();
     this.pointer.destroy();
+    this.doc.removeEventListener("fullscreenchange", this.onFullscreen);
     this.root.remove();
   }
 
@@ -392,6 +401,18 @@ export class Editor implements EditorHost {
     this.pushLayout();
     this.renderNow();
     this.canvas.fitView();
+  }
+
+  /** Collapse or show a side panel; the canvas takes the room. */
+  private togglePanel(action: "columns" | "syntax-panel", panel: HTMLElement): void {
+    panel.hidden = !panel.hidden;
+    this.toolbar.press(action, !panel.hidden);
+  }
+
+  private toggleFullscreen(): void {
+    const d = this.doc;
+    if (d.fullscreenElement === this.root) void d.exitFullscreen();
+    else void this.root.requestFullscreen?.();
   }
 
   private toggleEngine(): void {
