@@ -43,8 +43,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from big_model import DATA_CODE  # noqa: E402
+from big_model import SYNTAX as CFA30
 from lab_server import CHROMIUM, CHROMIUM_ARGS, JupyterLab, NotebookPage  # noqa: E402
-from big_model import DATA_CODE, SYNTAX as CFA30  # noqa: E402
 from model_texts import HS, POLDEM  # noqa: E402
 
 from semwidget.widget import SEMWidget  # noqa: E402
