@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT / "tests" / "browser"))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from big_model import DATA_CODE  # noqa: E402
-from big_model import SYNTAX as CFA30
+from big_model import SYNTAX as CFA30  # noqa: E402
 from lab_server import CHROMIUM, CHROMIUM_ARGS, JupyterLab, NotebookPage  # noqa: E402
 from model_texts import HS, POLDEM  # noqa: E402
 
@@ -252,7 +252,8 @@ _WATCH_REFIT = """
 (root) => {
   window.__edits = []; window.__fresh = [];
   root.addEventListener('click', (e) => {
-    if (e.target.closest('[data-action=undo],[data-action=redo]')) window.__edits.push(performance.now());
+    if (e.target.closest('[data-action=undo],[data-action=redo]'))
+      window.__edits.push(performance.now());
   }, true);
   new MutationObserver(() => {
     const d = root.querySelector('.semw-diagram');
@@ -267,7 +268,7 @@ def bench_edit_to_coefficients(browser: Any, edits: int = 20) -> dict[str, list[
     """In JupyterLab, default settings: Undo/Redo of a deleted path until the refit is drawn."""
     models = {"HS CFA": (HS, "hs1939", "visual =~ x3"),
               "PolDem SEM": (POLDEM, "poldem", "ind60 =~ x2")}
-    cells = ["import pandas as pd\nfrom semwidget import datasets\nfrom semwidget.widget import SEMWidget"]
+    cells = ["from semwidget import datasets\nfrom semwidget.widget import SEMWidget"]
     cells += [f"w{k} = SEMWidget(datasets.load({name!r}), {syntax!r})\nw{k}"
               for k, (syntax, name, _) in enumerate(models.values())]
     out: dict[str, list[float]] = {}
@@ -290,7 +291,8 @@ def bench_edit_to_coefficients(browser: Any, edits: int = 20) -> dict[str, list[
             root.locator(".semw-diagram:not([data-stale])").wait_for(timeout=30_000)
             root.evaluate(_WATCH_REFIT)
             for index in range(edits):
-                root.locator("[data-action=undo]" if index % 2 == 0 else "[data-action=redo]").click()
+                action = "undo" if index % 2 == 0 else "redo"
+                root.locator(f"[data-action={action}]").click()
                 page.wait_for_function(f"() => window.__fresh.length >= {index + 1}",
                                        timeout=30_000)
                 page.wait_for_timeout(150)
