@@ -3,7 +3,7 @@
  * placement, the renderer and the canvas. Types only, in their own module so that the scene and
  * the arc planner can both use them without importing each other.
  */
-import type { GhostSuggestion, Point } from "../model/state";
+import type { EdgeResult, GhostSuggestion, Point } from "../model/state";
 import type { NodeKind } from "../model/graph";
 
 export interface SceneNode {
@@ -51,6 +51,12 @@ export interface SceneEdge {
   label: EdgeLabel | null;
   /** A suggested parameter (modification index), drawn dashed; not part of the model. */
   ghost?: GhostSuggestion;
+  /** A fixed parameter (e.g. the first loading, fixed to 1): drawn dashed. */
+  fixed?: boolean;
+  /** Added by the fit's defaults (not written by the user); drawn lighter before the fit. */
+  implied?: boolean;
+  /** The fitted numbers of this edge, for its tooltip. */
+  result?: EdgeResult;
 }
 
 export interface Scene {

@@ -78,7 +78,7 @@ export function buildScene(st: DiagramState, layout: Layout): Scene {
 
   const edges: SceneEdge[] = [];
   const seen = new Set<string>();
-  const addEdge = (lhs: string, op: string, rhs: string, row: TableRow | null, ghost?: GhostSuggestion): void => {
+  const addEdge = (lhs: string, op: string, rhs: string, row: TableRow | null, ghost?: GhostSuggestion, implied = false): void => {
     const key = edgeKey({ lhs, op: op as TableRow["op"], rhs });
     if (seen.has(key) || !byName.has(lhs) || !byName.has(rhs)) return;
     if (op === "~~" && seen.has(`${rhs} ~~ ${lhs}`)) return;
@@ -96,7 +96,15 @@ export function buildScene(st: DiagramState, layout: Layout): Scene {
       shape = lhs === rhs ? "var" : "cov";
     }
     const label = ghost ? labelBox([ghostLabel(ghost)], "mi") : edgeLabel(row, r, st);
-    edges.push({ key, lhs, op, rhs, shape, from, to, bend, label, ...(ghost ? { ghost } : {}) });
+    // Fixed: written so (`1*x1`), or fitted without a standard error (the marker loading).
+    const fixed = (row !== null && row.free === 0 && row.ustart !== null) || (r !== undefined && r.est != null && !r.se && r.pvalue == null);
+    edges.push({
+      key, lhs, op, rhs, shape, from, to, bend, label,
+      ...(ghost ? { ghost } : {}),
+      ...(fixed && !ghost ? { fixed } : {}),
+      ...(implied || (!row && !ghost) ? { implied: true } : {}),
+      ...(r ? { result: r } : {}),
+    });
   };
   for (const row of st.table) {
     if (!EDGE_OPS.has(row.op)) continue;
@@ -110,6 +118,11 @@ export function buildScene(st: DiagramState, layout: Layout): Scene {
       if (op !== "~~" || lhs === undefined || rhs === undefined) continue;
       if (lhs !== rhs || st.options.residuals) addEdge(lhs, op, rhs, null);
     }
+  }
+  if (!fitted && st.engine === "sem" && st.options.defaults) {
+    // What the fit will add (lavaan's defaults), shown lighter before the fit: covariances
+    // between exogenous latent variables.
+    for (const [a, b] of defaultCovariances(st.table, nodes)) addEdge(a, "~~", b, null, undefined, true);
   }
   // Suggested parameters between drawn nodes that the model does not have yet; they take part
   // in arc sides, nesting and bending like real edges, so they are drawn where they would go.
@@ -150,6 +163,16 @@ export function buildScene(st: DiagramState, layout: Layout): Scene {
   edges.sort((p, q) => (p.shape === "arrow" ? 1 : 0) - (q.shape === "arrow" ? 1 : 0));
   const stale = fitted && st.results?.stale === true;
   return { nodes, byName, edges, fitted, stale, flagged: new Set(st.flagged ?? []) };
+}
+
+/** Pairs of exogenous latents (measured, not regressed on anything, not indicators). */
+function defaultCovariances(table: TableRow[], nodes: SceneNode[]): Array<[string, string]> {
+  const measured = new Set(table.filter((r) => r.op === "=~").map((r) => r.lhs));
+  const endogenous = new Set(table.filter((r) => r.op === "~" || r.op === "=~" || r.op === "<~").map((r) => (r.op === "~" ? r.lhs : r.rhs)));
+  const exo = nodes.filter((n) => n.kind === "latent" && measured.has(n.name) && !endogenous.has(n.name)).map((n) => n.name);
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i < exo.length; i++) for (let j = i + 1; j < exo.length; j++) out.push([exo[i]!, exo[j]!]);
+  return out;
 }
 
 /**

@@ -83,6 +83,8 @@ export interface Options {
   se: boolean;
   ci: boolean;
   residuals: boolean;
+  /** Before a fit, draw (lighter) what the fit adds by default: covariances of exogenous latents. */
+  defaults: boolean;
   digits: number;
 }
 
@@ -120,6 +122,7 @@ export const DEFAULT_OPTIONS: Options = {
   se: false,
   ci: false,
   residuals: false,
+  defaults: true,
   digits: 2,
 };
 

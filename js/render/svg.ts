@@ -49,7 +49,8 @@ export function renderNode(n: SceneNode, o: RenderOptions): VNode {
       "data-kind": n.kind,
       transform: `translate(${r(n.x)},${r(n.y)})`,
       "aria-label": `${kindWord} ${n.name}${n.r2 ? `, ${n.r2}` : ""}${o.flagged?.has(n.name) ? ", has a warning" : ""}`,
-      role: "img",
+      // In the browser each node is a Tab stop (focus selects it; F2, Delete, arrows act on it).
+      ...(o.interactive ? { tabindex: 0, role: "button" } : { role: "img" }),
     },
     shapeOf(n, o.standalone),
     h(
@@ -106,14 +107,36 @@ export function renderEdge(e: SceneEdge, scene: Scene, o: RenderOptions): VNode 
   if (e.ghost) return renderGhost(e, g.d, g.heads, o);
   const sel = o.selected?.has(e.key) ? " semw-selected" : "";
   const lineRole = e.shape === "arrow" ? "edge" : "cov";
+  // Before a fit, what the fit adds by default is drawn lighter; fixed parameters are dashed.
+  const implied = e.implied && !scene.fitted;
   return h(
     "g",
-    { class: `semw-edge-g${sel}`, "data-edge": e.key, "data-shape": e.shape },
+    {
+      class: `semw-edge-g${sel}`, "data-edge": e.key, "data-shape": e.shape,
+      ...(implied ? { "data-implied": "true", opacity: 0.45 } : {}),
+      ...(e.fixed ? { "data-fixed": "true" } : {}),
+    },
+    o.interactive ? h("title", {}, edgeTooltip(e)) : null,
     o.interactive ? h("path", { ...paint("hit", o.standalone), d: g.d }) : null,
-    h("path", { ...paint(lineRole, o.standalone), d: g.d, fill: "none" }),
+    h("path", { ...paint(lineRole, o.standalone), d: g.d, fill: "none", ...(e.fixed || implied ? { "stroke-dasharray": e.fixed ? "6 3" : "3 3" } : {}) }),
     h("path", { ...paint("head", o.standalone), d: g.heads }),
     renderLabel(e, o),
   );
+}
+
+function num(v: number | null | undefined, digits = 3): string {
+  return v === null || v === undefined || !Number.isFinite(v) ? "\u2013" : v.toFixed(digits).replace("-", "\u2212");
+}
+
+/** Hover text of an edge: its estimate, SE, z, p, 95% CI and standardized value. */
+export function edgeTooltip(e: SceneEdge): string {
+  const r = e.result;
+  const head = `${e.key}${e.fixed ? " (fixed)" : ""}${e.implied ? " (added by the defaults)" : ""}`;
+  if (!r) return head;
+  const z = r.est != null && r.se ? r.est / r.se : null;
+  const p = r.pvalue == null ? "\u2013" : r.pvalue < 0.001 ? "< .001" : r.pvalue.toFixed(3).replace(/^0/, "");
+  return `${head}\nestimate ${num(r.est)}   SE ${num(r.se)}   z ${num(z, 2)}   p ${p}\n` +
+    `95% CI [${num(r.ci_lower)}, ${num(r.ci_upper)}]   standardized ${num(r.std)}`;
 }
 
 /**

@@ -50,6 +50,9 @@ export class Canvas {
   /** Replace the drawing with `scene`. */
   show(scene: Scene, selected: ReadonlySet<string>): void {
     this.scene = scene;
+    // Keep keyboard focus on a node across the redraw (its element is replaced).
+    const active = this.doc.activeElement;
+    const focused = active && this.svg.contains(active) ? active.getAttribute("data-node") : null;
     const v = renderScene(scene, { standalone: false, interactive: true, selected });
     const g = mount(v, this.doc) as SVGGElement;
     if (this.diagram) this.diagram.replaceWith(g);
@@ -61,6 +64,7 @@ export class Canvas {
     for (const n of Array.from(g.querySelectorAll<SVGGElement>("[data-node]"))) {
       this.nodeEls.set(n.getAttribute("data-node")!, n);
     }
+    if (focused) this.nodeEls.get(focused)?.focus({ preventScroll: true });
     // Suggested (ghost) edges move with their nodes too.
     for (const e of Array.from(g.querySelectorAll<SVGGElement>("[data-edge], [data-ghost]"))) {
       this.edgeEls.set(e.getAttribute("data-edge") ?? e.getAttribute("data-ghost")!, {

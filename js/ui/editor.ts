@@ -34,6 +34,7 @@ import { Popup } from "./popup";
 import { startRename } from "./rename";
 import { pruneSelection } from "./selection";
 import { Toolbar } from "./toolbar";
+import { exportPNG, exportSVG, readDiagram, saveDiagram } from "./files";
 import { ModelTools } from "./tools";
 import { WarningsPanel, toWarnings } from "./warnings";
 
@@ -61,6 +62,7 @@ export class Editor implements EditorHost {
   private readonly optionsBar: OptionsBar;
   private readonly fitEl: HTMLElement;
   private readonly warningsPanel: WarningsPanel;
+  private readonly fileInput: HTMLInputElement;
   private readonly pointer: PointerInput;
   private listeners: Array<[string, () => void]> = [];
   private readonly msgHandler = (msg: unknown): void => this.onMessage(msg);
@@ -78,6 +80,13 @@ export class Editor implements EditorHost {
     this.doc = host.ownerDocument;
     const d = this.doc;
     this.root = el(d, "div", { className: "semw-root" });
+    // Lumino (JupyterLab, Notebook 7) may run the notebook's shortcuts for a key before the
+    // widget sees it (Notebook 7 listens in the capture phase: arrows would move between cells).
+    // It skips an element marked `data-lm-suppress-shortcuts`, the focused one included.
+    this.root.addEventListener("focusin", (e) => {
+      const t = e.target as Element | null;
+      if (t && typeof t.setAttribute === "function") t.setAttribute("data-lm-suppress-shortcuts", "true");
+    });
     this.tools = new ModelTools(d, {
       send: (msg) => this.port.send(msg),
       status: (msg) => this.setStatus(msg),
@@ -111,6 +120,16 @@ export class Editor implements EditorHost {
       "syntax-panel": () => this.togglePanel("syntax-panel", this.syntax.el),
       engine: () => this.toggleEngine(),
       fit: () => this.fit(),
+      "export-svg": () => exportSVG(this.doc, this.exportState()),
+      "export-png": () => {
+        exportPNG(this.doc, this.exportState()).catch((e: Error) => this.showError(`PNG export failed: ${e.message}`));
+      },
+      "copy-syntax": () => this.copySyntax(),
+      save: () => saveDiagram(this.doc, {
+        syntax: emit(this.model.table), positions: pythonLayout(this.model, this.layout),
+        latents: [...this.model.latents], options: { ...this.options }, engine: this.engine,
+      }),
+      load: () => this.fileInput.click(),
     }, [this.tools.modindicesButton, this.tools.indirectButton]);
 
     this.palette = new Palette(d, (c) => this.guard(() => dropColumn(this, c, null, null)));
@@ -135,7 +154,9 @@ export class Editor implements EditorHost {
       this.canvas.setSelected(this.selected);
       this.updateButtons();
     });
-    this.root.append(this.toolbar.el, main, this.warningsPanel.el, this.tools.effectsEl, bottom);
+    this.fileInput = el(d, "input", { attrs: { type: "file", accept: ".json,application/json", hidden: "", "aria-label": "Diagram file to load" } });
+    this.fileInput.addEventListener("change", () => this.loadFile());
+    this.root.append(this.toolbar.el, main, this.warningsPanel.el, this.tools.effectsEl, bottom, this.fileInput);
     host.append(this.root);
 
     this.pointer = new PointerInput(this);
@@ -401,6 +422,49 @@ export class Editor implements EditorHost {
     this.pushLayout();
     this.renderNow();
     this.canvas.fitView();
+  }
+
+  /** The standalone picture: the current drawing without the browser-only suggestions. */
+  private exportState(): DiagramState {
+    return { ...this.diagramState(), ghosts: [], flagged: [] };
+  }
+
+  private copySyntax(): void {
+    const text = emit(this.model.table);
+    const clip = this.doc.defaultView?.navigator.clipboard;
+    if (!clip) {
+      this.showError("The browser gives no clipboard here; select the syntax panel's text instead.");
+      return;
+    }
+    clip.writeText(text).then(
+      () => this.setStatus("Syntax copied"),
+      (e: Error) => this.showError(`Copying failed: ${e.message}`),
+    );
+  }
+
+  /** Apply a diagram file chosen with Load (one undo step; Python checks it like any edit). */
+  private loadFile(): void {
+    const file = this.fileInput.files?.[0];
+    this.fileInput.value = "";
+    if (!file) return;
+    file.text().then((text) => this.guard(() => {
+      let dia;
+      try {
+        dia = readDiagram(text, file.name);
+      } catch (e) {
+        this.showError((e as Error).message);
+        return;
+      }
+      this.undoStack.push(this.snapshot());
+      this.syntax.setText(dia.syntax);
+      this.port.set("syntax", dia.syntax);
+      this.port.set("latents", dia.latents);
+      this.port.set("positions", dia.positions);
+      if (dia.options) this.port.set("options", { ...this.options, ...dia.options });
+      if (dia.engine === "sem" || dia.engine === "pls") this.port.set("engine", dia.engine);
+      this.port.save();
+      this.updateButtons();
+    }), (e: Error) => this.showError(`${file.name}: ${e.message}`));
   }
 
   /** Collapse or show a side panel; the canvas takes the room. */

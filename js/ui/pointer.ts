@@ -41,6 +41,15 @@ export class PointerInput {
       const node = (e.target as Element).closest?.("[data-node]")?.getAttribute("data-node") ?? host.canvas.nodeAt(e.clientX, e.clientY);
       if (node && host.mode === "select") startRename(host, node);
     });
+    svg.addEventListener("focusin", (e) => {
+      // A node reached with Tab becomes the selection (keyboard use without a mouse).
+      const node = (e.target as Element).closest?.("[data-node]")?.getAttribute("data-node");
+      if (node && !host.selected.has(node) && !this.drag) {
+        host.selected = new Set([node]);
+        host.canvas.setSelected(host.selected);
+        host.updateButtons();
+      }
+    });
     svg.addEventListener("wheel", (e) => {
       e.preventDefault();
       const at = host.canvas.toDiagram(e.clientX, e.clientY);

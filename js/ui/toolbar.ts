@@ -8,7 +8,8 @@ import { button, el } from "./dom";
 
 export type ToolbarAction =
   | "add-latent" | "add-observed" | "path" | "covariance" | "delete" | "undo" | "redo"
-  | "layout" | "fit-view" | "fullscreen" | "columns" | "syntax-panel" | "engine" | "fit";
+  | "layout" | "fit-view" | "fullscreen" | "columns" | "syntax-panel" | "engine" | "fit"
+  | "export-svg" | "export-png" | "copy-syntax" | "save" | "load";
 
 /** [action, accessible name, text, title (defaults to the name)], in toolbar order. */
 const BUTTONS: Array<[ToolbarAction, string, string, string?]> = [
@@ -26,6 +27,11 @@ const BUTTONS: Array<[ToolbarAction, string, string, string?]> = [
   ["syntax-panel", "Show the syntax panel", "\u2261 Syntax"],
   ["engine", "Switch estimation engine between CB-SEM and PLS-SEM", "CB-SEM"],
   ["fit", "Fit the model", "\u25b6 Fit"],
+  ["export-svg", "Export the diagram as SVG", "SVG"],
+  ["export-png", "Export the diagram as PNG", "PNG"],
+  ["copy-syntax", "Copy the lavaan syntax", "Copy syntax"],
+  ["save", "Save the diagram to a file", "Save"],
+  ["load", "Load a diagram file", "Load"],
 ];
 
 export class Toolbar {

@@ -38,6 +38,7 @@ DEFAULT_OPTIONS: dict[str, bool | int] = {
     "se": False,
     "ci": False,
     "residuals": False,
+    "defaults": True,
     "digits": 2,
 }
 _MAX_DIGITS = 6
