@@ -57,6 +57,8 @@ export interface SceneEdge {
   implied?: boolean;
   /** The fitted numbers of this edge, for its tooltip. */
   result?: EdgeResult;
+  /** With `options.signs` after a fit: sign and size of the shown estimate. */
+  tone?: { positive: boolean; size: number };
 }
 
 export interface Scene {

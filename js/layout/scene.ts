@@ -104,6 +104,9 @@ export function buildScene(st: DiagramState, layout: Layout): Scene {
       ...(fixed && !ghost ? { fixed } : {}),
       ...(implied || (!row && !ghost) ? { implied: true } : {}),
       ...(r ? { result: r } : {}),
+      ...(st.options.signs && r && !ghost && resultValue(r, st.options.standardized) !== null
+        ? { tone: { positive: resultValue(r, st.options.standardized)! >= 0, size: Math.abs(resultValue(r, st.options.standardized)!) } }
+        : {}),
     });
   };
   for (const row of st.table) {

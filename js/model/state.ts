@@ -85,6 +85,8 @@ export interface Options {
   residuals: boolean;
   /** Before a fit, draw (lighter) what the fit adds by default: covariances of exogenous latents. */
   defaults: boolean;
+  /** After a fit, colour edges by the sign of the estimate and set their width by its size. */
+  signs: boolean;
   digits: number;
 }
 
@@ -123,6 +125,7 @@ export const DEFAULT_OPTIONS: Options = {
   ci: false,
   residuals: false,
   defaults: true,
+  signs: false,
   digits: 2,
 };
 

@@ -118,10 +118,22 @@ export function renderEdge(e: SceneEdge, scene: Scene, o: RenderOptions): VNode 
     },
     o.interactive ? h("title", {}, edgeTooltip(e)) : null,
     o.interactive ? h("path", { ...paint("hit", o.standalone), d: g.d }) : null,
-    h("path", { ...paint(lineRole, o.standalone), d: g.d, fill: "none", ...(e.fixed || implied ? { "stroke-dasharray": e.fixed ? "6 3" : "3 3" } : {}) }),
-    h("path", { ...paint("head", o.standalone), d: g.heads }),
+    h("path", { ...paint(lineRole, o.standalone), d: g.d, fill: "none", ...(e.fixed || implied ? { "stroke-dasharray": e.fixed ? "6 3" : "3 3" } : {}), ...toneStyle(e, "line") }),
+    h("path", { ...paint("head", o.standalone), d: g.heads, ...toneStyle(e, "head") }),
     renderLabel(e, o),
   );
+}
+
+/** Okabe–Ito blue and vermillion: told apart with every common colour-vision deficiency. */
+export const SIGN_COLOURS = { positive: "#0072B2", negative: "#D55E00" };
+
+/** Inline style (it beats the theme's class rules) for an edge coloured by sign, sized by |estimate|. */
+function toneStyle(e: SceneEdge, part: "line" | "head"): Record<string, string> {
+  if (!e.tone) return {};
+  const c = e.tone.positive ? SIGN_COLOURS.positive : SIGN_COLOURS.negative;
+  if (part === "head") return { style: `fill:${c}`, "data-sign": e.tone.positive ? "positive" : "negative" };
+  const w = 0.8 + 2.6 * Math.min(1, e.tone.size);
+  return { style: `stroke:${c};stroke-width:${Math.round(w * 100) / 100}` };
 }
 
 function num(v: number | null | undefined, digits = 3): string {

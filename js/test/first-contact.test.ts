@@ -87,3 +87,15 @@ describe("diagram files", () => {
     expect(() => readDiagram("{}", "d.json")).toThrow(/'format' must be/);
   });
 });
+
+describe("colour by sign", () => {
+  it("colours positive and negative estimates apart and widens the larger", async () => {
+    const { renderSVG } = await import("../render/svg");
+    const st = stateOf("f =~ a + b + c");
+    st.options = { ...st.options, signs: true };
+    st.results = { edges: { "f =~ a": { est: 1, std: 0.9, pvalue: 0.001 }, "f =~ b": { est: -0.2, std: -0.2, pvalue: 0.04 }, "f =~ c": { est: 0.3, std: 0.3, pvalue: 0.01 } } };
+    const svg = renderSVG(st);
+    expect(svg).toMatch(/data-edge="f =~ a"[^]*?stroke:#0072B2;stroke-width:3.14/);
+    expect(svg).toMatch(/data-edge="f =~ b"[^]*?stroke:#D55E00;stroke-width:1.32/);
+  });
+});

@@ -39,6 +39,7 @@ DEFAULT_OPTIONS: dict[str, bool | int] = {
     "ci": False,
     "residuals": False,
     "defaults": True,
+    "signs": False,
     "digits": 2,
 }
 _MAX_DIGITS = 6

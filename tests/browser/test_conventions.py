@@ -72,6 +72,15 @@ def test_defaults_fixed_parameters_and_tooltip(notebook: NotebookPage) -> None:
     for word in ("estimate 0.554", "SE 0.100", "z 5.55", "p < .001", "95% CI", "standardized"):
         assert word in tip, tip
 
+    # colour by sign (Okabe-Ito blue for positive), width by the size of the estimate
+    root.locator("input[data-option=signs]").click()
+    stroke = "el => [getComputedStyle(el).stroke, parseFloat(getComputedStyle(el).strokeWidth)]"
+    weak = root.locator('[data-edge="visual =~ x2"] path.semw-edge').evaluate(stroke)
+    strong = root.locator('[data-edge="textual =~ x5"] path.semw-edge').evaluate(stroke)
+    assert weak[0] == strong[0] == "rgb(0, 114, 178)"
+    assert strong[1] > weak[1] + 0.5  # 0.86 against 0.42
+    root.locator("input[data-option=signs]").click()
+
 
 def _mid(locator: Any) -> tuple[float, float]:
     point = locator.evaluate(
