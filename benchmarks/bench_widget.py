@@ -1,11 +1,12 @@
 """Front-end speed of the drawing widget, measured in Chromium.
 
-Three numbers, each a median:
+Five measures, each a median:
 
 1. **render**: mounting the widget on a 100-node model with fitted results (20 latents x 4
    indicators, a chain of regressions), and re-rendering it when new results arrive - script,
    style and layout work until the SVG is laid out (target <= 50 ms);
-2. **drag frame**: the work of one animation frame while dragging a node of that model with the
+2. **drag frame**: the work of one animation frame while dragging a node (f2, in view: fit-to-view
+   does not shrink a model this big below 0.8x, so f10 is off-screen) of that model with the
    mouse (target <= 16 ms);
 3. **edit -> kernel**: in a real JupyterLab, from the click that edits the diagram to the moment
    the kernel's ``w.syntax`` holds the new model and the widget has re-derived its table, counts
@@ -318,7 +319,7 @@ def main() -> None:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             if not only_refit:
-                page_times = bench_page(browser, fitted_state())
+                page_times = bench_page(browser, fitted_state(), node="f2")
                 rows += [
                     ("mount 100-node fitted model", page_times["mount"], 50.0),
                     ("re-render on new results (100 nodes)", page_times["update"], 50.0),
