@@ -15,7 +15,14 @@ export interface SceneNode {
   h: number;
   /** Text shown under the name, e.g. "R² = 0.60"; "" for none. */
   r2: string;
+  /** An AMOS-style residual error circle of the variable `of` (not a node of the model). */
+  errorOf?: string;
+  /** Text drawn instead of the name (the error's "e1"). */
+  text?: string;
 }
+
+/** Scene name of the error circle of `name` (":" cannot occur in a variable name). */
+export const errorName = (name: string): string => `\u03b5:${name}`;
 
 export type EdgeShape = "arrow" | "cov" | "var";
 

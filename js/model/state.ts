@@ -87,6 +87,8 @@ export interface Options {
   defaults: boolean;
   /** After a fit, colour edges by the sign of the estimate and set their width by its size. */
   signs: boolean;
+  /** AMOS-style residual error circles (e1, e2, ...) on endogenous variables (CB-SEM). */
+  errors: boolean;
   digits: number;
 }
 
@@ -126,6 +128,7 @@ export const DEFAULT_OPTIONS: Options = {
   residuals: false,
   defaults: true,
   signs: false,
+  errors: false,
   digits: 2,
 };
 

@@ -39,6 +39,14 @@ function shapeOf(n: SceneNode, standalone: boolean): VNode {
 
 /** One node: `<g data-node data-kind transform>` with its shape, name and R². */
 export function renderNode(n: SceneNode, o: RenderOptions): VNode {
+  if (n.errorOf) {
+    return h(
+      "g",
+      { class: "semw-error-node", "data-error-node": n.errorOf, transform: `translate(${r(n.x)},${r(n.y)})`, "aria-label": `residual error ${n.text} of ${n.errorOf}`, role: "img" },
+      h("ellipse", { ...paint("observed", o.standalone), cx: 0, cy: 0, rx: n.w / 2, ry: n.h / 2 }),
+      h("text", { ...paint("label", o.standalone), x: 0, y: 0, dy: NAME_DY, "text-anchor": "middle", "font-style": "italic" }, n.text ?? ""),
+    );
+  }
   const sel = (o.selected?.has(n.name) ? " semw-selected" : "") + (o.flagged?.has(n.name) ? " semw-flagged" : "");
   const kindWord = n.kind === "observed" ? "observed variable" : n.kind === "latent" ? "latent variable" : "composite";
   return h(
@@ -112,7 +120,7 @@ export function renderEdge(e: SceneEdge, scene: Scene, o: RenderOptions): VNode 
   return h(
     "g",
     {
-      class: `semw-edge-g${sel}`, "data-edge": e.key, "data-shape": e.shape,
+      class: `semw-edge-g${sel}`, ...(e.op === "->" ? { "data-error": e.rhs } : { "data-edge": e.key }), "data-shape": e.shape,
       ...(implied ? { "data-implied": "true", opacity: 0.45 } : {}),
       ...(e.fixed ? { "data-fixed": "true" } : {}),
     },
@@ -143,7 +151,9 @@ function num(v: number | null | undefined, digits = 3): string {
 /** Hover text of an edge: its estimate, SE, z, p, 95% CI and standardized value. */
 export function edgeTooltip(e: SceneEdge): string {
   const r = e.result;
-  const head = `${e.key}${e.fixed ? " (fixed)" : ""}${e.implied ? " (added by the defaults)" : ""}`;
+  const head = e.op === "->"
+    ? `residual error of ${e.rhs} (path fixed to 1); its variance:`
+    : `${e.key}${e.fixed ? " (fixed)" : ""}${e.implied ? " (added by the defaults)" : ""}`;
   if (!r) return head;
   const z = r.est != null && r.se ? r.est / r.se : null;
   const p = r.pvalue == null ? "\u2013" : r.pvalue < 0.001 ? "< .001" : r.pvalue.toFixed(3).replace(/^0/, "");

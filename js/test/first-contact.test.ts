@@ -99,3 +99,20 @@ describe("colour by sign", () => {
     expect(svg).toMatch(/data-edge="f =~ b"[^]*?stroke:#D55E00;stroke-width:1.32/);
   });
 });
+
+describe("error circles", () => {
+  it("draws e1, e2, ... with a path fixed to 1 on each endogenous variable, outside the model's edges", async () => {
+    const { renderSVG } = await import("../render/svg");
+    const st = stateOf(HS_CFA);
+    st.options = { ...st.options, errors: true };
+    const svg = renderSVG(st);
+    expect([...svg.matchAll(/data-error-node="/g)]).toHaveLength(9);
+    expect([...svg.matchAll(/data-error="/g)]).toHaveLength(9);
+    expect([...svg.matchAll(/data-edge="/g)]).toHaveLength(9 + 3);  // loadings and the implied covariances
+    expect(svg).toContain(">e9<");
+    const lay = autoLayout(st);
+    const scene = buildScene(st, lay);
+    const e1 = scene.byName.get("\u03b5:x1")!;
+    expect(e1.y).toBeGreaterThan(lay["x1"]!.y);  // below an indicator that sits below its factor
+  });
+});

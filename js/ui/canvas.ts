@@ -7,7 +7,7 @@ import type { Point } from "../model/state";
 import { edgeGeometry, sceneBounds } from "../layout/edges";
 import type { Box } from "../layout/geometry";
 import { labelPosition } from "../layout/labels";
-import type { Scene, SceneEdge } from "../layout/scene-types";
+import { type Scene, type SceneEdge, errorName } from "../layout/scene-types";
 import { renderScene } from "../render/svg";
 import { mount } from "../render/vdom";
 
@@ -64,10 +64,14 @@ export class Canvas {
     for (const n of Array.from(g.querySelectorAll<SVGGElement>("[data-node]"))) {
       this.nodeEls.set(n.getAttribute("data-node")!, n);
     }
+    for (const n of Array.from(g.querySelectorAll<SVGGElement>("[data-error-node]"))) {
+      this.nodeEls.set(errorName(n.getAttribute("data-error-node")!), n);
+    }
     if (focused) this.nodeEls.get(focused)?.focus({ preventScroll: true });
     // Suggested (ghost) edges move with their nodes too.
-    for (const e of Array.from(g.querySelectorAll<SVGGElement>("[data-edge], [data-ghost]"))) {
-      this.edgeEls.set(e.getAttribute("data-edge") ?? e.getAttribute("data-ghost")!, {
+    for (const e of Array.from(g.querySelectorAll<SVGGElement>("[data-edge], [data-ghost], [data-error]"))) {
+      const err = e.getAttribute("data-error");
+      this.edgeEls.set(err !== null ? `${errorName(err)} -> ${err}` : e.getAttribute("data-edge") ?? e.getAttribute("data-ghost")!, {
         g: e,
         line: e.querySelector(".semw-edge, .semw-cov, .semw-ghost"),
         head: e.querySelector(".semw-head, .semw-ghost-head"),
@@ -95,9 +99,16 @@ export class Canvas {
   }
 
   /** Move nodes to new centres, updating only them and the edges that touch them. */
-  moveNodes(pos: Map<string, Point>): void {
+  moveNodes(moved: Map<string, Point>): void {
     const scene = this.scene;
     if (!scene) return;
+    // Error circles travel with their variables.
+    const pos = new Map(moved);
+    for (const [name, p] of moved) {
+      const n = scene.byName.get(name);
+      const e = scene.byName.get(errorName(name));
+      if (n && e) pos.set(e.name, { x: e.x + p.x - n.x, y: e.y + p.y - n.y });
+    }
     const touched = new Set<SceneEdge>();
     for (const [name, p] of pos) {
       const n = scene.byName.get(name);

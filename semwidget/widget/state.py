@@ -40,6 +40,7 @@ DEFAULT_OPTIONS: dict[str, bool | int] = {
     "residuals": False,
     "defaults": True,
     "signs": False,
+    "errors": False,
     "digits": 2,
 }
 _MAX_DIGITS = 6

@@ -81,6 +81,22 @@ def test_defaults_fixed_parameters_and_tooltip(notebook: NotebookPage) -> None:
     assert strong[1] > weak[1] + 0.5  # 0.86 against 0.42
     root.locator("input[data-option=signs]").click()
 
+    # AMOS-style error circles, travelling with their variable when it is dragged
+    root.locator("input[data-option=errors]").click()
+    assert root.locator("[data-error-node]").count() == 9
+    circle = root.locator('[data-error-node="x3"]')
+    before = circle.get_attribute("transform")
+    x3 = root.locator("[data-node=x3] rect").first.bounding_box()
+    assert x3 is not None
+    page.mouse.move(x3["x"] + 10, x3["y"] + 10)
+    page.mouse.down()
+    page.mouse.move(x3["x"] + 60, x3["y"] + 40, steps=8)
+    page.mouse.up()
+    assert circle.get_attribute("transform") != before
+    root.locator("[data-action=undo]").click()
+    root.locator("input[data-option=errors]").click()
+    assert root.locator("[data-error-node]").count() == 0
+
 
 def _mid(locator: Any) -> tuple[float, float]:
     point = locator.evaluate(
