@@ -129,6 +129,13 @@ export function buildScene(st: DiagramState, layout: Layout): Scene {
     // What the fit will add (lavaan's defaults), shown lighter before the fit: covariances
     // between exogenous latent variables.
     for (const [a, b] of defaultCovariances(st.table, nodes)) addEdge(a, "~~", b, null, undefined, true);
+    // ... and, with "Residuals" on, the (residual) variances of endogenous variables and latents.
+    if (st.options.residuals) {
+      for (const n of nodes) {
+        const free = endogenous.has(n.name) || n.kind === "latent";
+        if (free && !(errorsOn && endogenous.has(n.name))) addEdge(n.name, "~~", n.name, null, undefined, true);
+      }
+    }
   }
   // Suggested parameters between drawn nodes that the model does not have yet; they take part
   // in arc sides, nesting and bending like real edges, so they are drawn where they would go.

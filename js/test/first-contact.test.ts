@@ -116,3 +116,13 @@ describe("error circles", () => {
     expect(e1.y).toBeGreaterThan(lay["x1"]!.y);  // below an indicator that sits below its factor
   });
 });
+
+describe("residual variances before the fit", () => {
+  it("are drawn as implied loops when Residuals is on", () => {
+    const st = stateOf(HS_CFA);
+    st.options = { ...st.options, residuals: true };
+    const loops = buildScene(st, autoLayout(st)).edges.filter((e) => e.shape === "var");
+    expect(loops).toHaveLength(12);  // 9 residual variances and 3 factor variances
+    expect(loops.every((e) => e.implied)).toBe(true);
+  });
+});
