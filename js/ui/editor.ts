@@ -26,7 +26,7 @@ import { Canvas } from "./canvas";
 import { debounce, el } from "./dom";
 import { renderFitBar } from "./fitbar";
 import type { EditorHost, Mode } from "./host";
-import { onKey } from "./keys";
+import { onKey, widgetOwnsKey } from "./keys";
 import { OptionsBar, Palette, SyntaxPanel } from "./panels";
 import { PointerInput } from "./pointer";
 import { type ModelPort, TRAITS, pythonLayout } from "./port";
@@ -66,6 +66,17 @@ export class Editor implements EditorHost {
   private readonly pointer: PointerInput;
   private listeners: Array<[string, () => void]> = [];
   private readonly msgHandler = (msg: unknown): void => this.onMessage(msg);
+  /**
+   * Notebook 7 runs shortcuts in the capture phase, before the widget sees the key; Lumino skips
+   * an element marked `data-lm-suppress-shortcuts`. Mark the target for the widget's keys only
+   * (this window-level capture listener runs before Lumino's, which is on the document).
+   */
+  private readonly markKey = (e: KeyboardEvent): void => {
+    const t = e.target as Element | null;
+    if (!t || typeof t.setAttribute !== "function" || !this.root.contains(t)) return;
+    if (widgetOwnsKey(e)) t.setAttribute("data-lm-suppress-shortcuts", "true");
+    else t.removeAttribute("data-lm-suppress-shortcuts");
+  };
   private readonly onFullscreen = (): void => {
     this.toolbar.press("fullscreen", this.doc.fullscreenElement === this.root);
     requestAnimationFrame(() => this.canvas.fitView());
@@ -80,13 +91,6 @@ export class Editor implements EditorHost {
     this.doc = host.ownerDocument;
     const d = this.doc;
     this.root = el(d, "div", { className: "semw-root" });
-    // Lumino (JupyterLab, Notebook 7) may run the notebook's shortcuts for a key before the
-    // widget sees it (Notebook 7 listens in the capture phase: arrows would move between cells).
-    // It skips an element marked `data-lm-suppress-shortcuts`, the focused one included.
-    this.root.addEventListener("focusin", (e) => {
-      const t = e.target as Element | null;
-      if (t && typeof t.setAttribute === "function") t.setAttribute("data-lm-suppress-shortcuts", "true");
-    });
     this.tools = new ModelTools(d, {
       send: (msg) => this.port.send(msg),
       status: (msg) => this.setStatus(msg),
@@ -163,12 +167,11 @@ export class Editor implements EditorHost {
     this.doc.addEventListener("fullscreenchange", this.onFullscreen);
     this.root.addEventListener("keydown", (e) => {
       onKey(this, e);
-      // JupyterLab and Notebook 7 listen for keys on the document: for Enter inside a cell they
-      // cancel the line break (waiting for a shortcut), and Delete, arrows or Z would edit
-      // cells. Keys typed into the widget's fields, or used by it, stop here.
-      const t = e.target as HTMLElement | null;
-      if (e.defaultPrevented || t?.tagName === "TEXTAREA" || t?.tagName === "INPUT") e.stopPropagation();
+      // JupyterLab listens for keys on the document (bubbling): for Enter inside a cell it
+      // cancels the line break (waiting for a shortcut), and A, D, arrows or Z would edit cells.
+      if (widgetOwnsKey(e)) e.stopPropagation();
     });
+    this.doc.defaultView?.addEventListener("keydown", this.markKey, true);
     for (const name of TRAITS) {
       const cb = (): void => this.fromPython(name);
       port.on(`change:${name}`, cb);
@@ -187,6 +190,7 @@ export class Editor implements EditorHost {
     this.saveLayout.flush();
     this.pointer.destroy();
     this.doc.removeEventListener("fullscreenchange", this.onFullscreen);
+    this.doc.defaultView?.removeEventListener("keydown", this.markKey, true);
     this.root.remove();
   }
 

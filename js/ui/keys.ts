@@ -8,6 +8,18 @@ import { deleteSelection } from "./actions";
 import { startRename } from "./rename";
 import type { EditorHost } from "./host";
 
+const EDITING = new Set(["z", "y", "a", "c", "v", "x", "ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End", "Backspace", "Delete"]);
+
+/**
+ * Whether a key pressed inside the widget is the widget's (typing, Enter, arrows, Delete, F2,
+ * Escape, and Ctrl/Cmd with the editing keys Z Y A C V X) rather than the notebook's (Ctrl+S,
+ * Ctrl+Shift+C, ... keep working from inside the widget).
+ */
+export function widgetOwnsKey(e: KeyboardEvent): boolean {
+  if (!(e.ctrlKey || e.metaKey || e.altKey)) return true;
+  return !e.altKey && EDITING.has(e.key.length === 1 ? e.key.toLowerCase() : e.key);
+}
+
 export function onKey(ed: EditorHost, e: KeyboardEvent): void {
   const t = e.target as HTMLElement | null;
   if (t && (t.tagName === "TEXTAREA" || t.tagName === "INPUT")) return;
