@@ -213,7 +213,7 @@ COORD = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-1
 UPDATES = st.fixed_dictionaries({}, optional={
     "syntax": st.one_of(st.sampled_from([HS, "visual =~ x1 + x2 +", "f =~ x1 + x2 + x3\n",
                                          "x2 ~ x1\n", "", "1 =~ a"]), st.text(max_size=30)),
-    "layout": st.one_of(st.dictionaries(NODE, st.fixed_dictionaries({"x": COORD, "y": COORD}),
+    "positions": st.one_of(st.dictionaries(NODE, st.fixed_dictionaries({"x": COORD, "y": COORD}),
                                         max_size=3), JSON),
     "latents": st.one_of(st.lists(NODE, max_size=3), JSON),
     "options": st.one_of(st.dictionaries(st.sampled_from(["digits", "stars", "bogus"]),
@@ -225,7 +225,7 @@ UPDATES = st.fixed_dictionaries({}, optional={
 
 
 def _assert_finite_json(w: SEMWidget) -> None:
-    for name in ("results", "layout", "table", "counts", "options"):
+    for name in ("results", "positions", "table", "counts", "options"):
         json.dumps(getattr(w, name), allow_nan=False)
 
 
@@ -245,7 +245,7 @@ def test_widget_messages_never_escape_or_half_apply(fitted_widget: SEMWidget,
     w.engine = "sem"
     w.fit()
     for content in messages:
-        before = (w.syntax, dict(w.layout))
+        before = (w.syntax, dict(w.positions))
         _bounded(lambda content=content: w._on_custom_msg(w, content, []), CALL_BOUND_S)
         if w.error and w.syntax != before[0]:
             pytest.fail(f"a refused message changed the syntax: {content!r}")
@@ -261,7 +261,7 @@ def test_widget_messages_never_escape_or_half_apply(fitted_widget: SEMWidget,
 @given(update=UPDATES)
 def test_widget_state_updates_are_validated_as_a_whole(update: dict[str, Any]) -> None:
     w = SEMWidget(syntax=HS)
-    before = {name: getattr(w, name) for name in ("syntax", "table", "layout", "latents",
+    before = {name: getattr(w, name) for name in ("syntax", "table", "positions", "latents",
                                                   "options", "engine", "results")}
     _bounded(lambda: w.set_state(update), CALL_BOUND_S)
     _assert_finite_json(w)
@@ -269,7 +269,7 @@ def test_widget_state_updates_are_validated_as_a_whole(update: dict[str, Any]) -
         if name in update and getattr(w, name) != value:
             # an accepted change; it must be valid
             continue
-        if name in ("table", "layout", "latents") and w.syntax != before["syntax"]:
+        if name in ("table", "positions", "latents") and w.syntax != before["syntax"]:
             continue  # derived from the new syntax (its nodes placed, its latents)
         assert getattr(w, name) == value, f"{name} changed without being sent"
     if "results" in update:
@@ -280,7 +280,7 @@ def test_widget_state_updates_are_validated_as_a_whole(update: dict[str, Any]) -
             semwidget.parse(syntax)
         except SemWidgetError:
             assert w.error, "an invalid syntax left no error"
-    for position in w.layout.values():
+    for position in w.positions.values():
         assert all(math.isfinite(position[a]) and abs(position[a]) <= 1e6 for a in "xy")
 
 
@@ -346,7 +346,7 @@ def test_exports_refuse_clearly_or_write_valid_files(tmp_path_factory: pytest.Te
 
     out = tmp_path_factory.mktemp("e")
     w = SEMWidget(syntax="f =~ x1 + x2 + x3")
-    w.layout = {**w.layout, "x1": {"x": x, "y": y}}
+    w.positions = {**w.positions, "x1": {"x": x, "y": y}}
     state = w.diagram_state()
     state["table"] = [{**row, "label": label} for row in state["table"]]
     svg = _bounded(lambda: render.to_svg(state), CALL_BOUND_S)

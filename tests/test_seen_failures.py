@@ -167,9 +167,9 @@ def test_a_refused_syntax_keeps_its_error_even_if_the_view_clears_it() -> None:
 
 def test_positions_off_the_drawing_are_refused() -> None:
     w = SEMWidget(syntax=HS)
-    before = dict(w.layout)
-    w.set_state({"layout": {**before, "x1": {"x": 0.0, "y": 1.79e308}}})
-    assert "off the drawing" in w.error and w.layout == before
+    before = dict(w.positions)
+    w.set_state({"positions": {**before, "x1": {"x": 0.0, "y": 1.79e308}}})
+    assert "off the drawing" in w.error and w.positions == before
 
 
 def test_results_stay_finite_json(hs: pd.DataFrame) -> None:

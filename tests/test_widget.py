@@ -72,11 +72,28 @@ def test_columns_come_from_data(hs: pd.DataFrame) -> None:
 def test_synced_traits_are_exactly_the_contract() -> None:
     synced = {name for name in SEMWidget().keys if not name.startswith("_")}
     # ipywidgets' own keys that every DOMWidget syncs
-    synced -= {"tabbable", "tooltip", "style"}
+    synced -= {"tabbable", "tooltip", "style", "layout"}
     assert synced == {
-        "syntax", "table", "latents", "columns", "layout", "results", "options", "counts",
-        "error", "engine",
+        "syntax", "table", "latents", "columns", "positions", "results", "options", "counts",
+        "error", "engine", "warnings",
     }  # fmt: skip
+
+
+def test_no_trait_shadows_an_ipywidgets_trait() -> None:
+    # A trait named like one of DOMWidget's (``layout`` once did) breaks the view's creation.
+    import anywidget
+    import ipywidgets
+
+    inherited = set(ipywidgets.DOMWidget.class_trait_names()) | set(
+        anywidget.AnyWidget.class_trait_names()
+    )
+    own = {
+        name for name, trait in SEMWidget.class_traits().items()
+        if trait.this_class is SEMWidget
+    }  # fmt: skip
+    assert own, "SEMWidget defines no traits of its own?"
+    assert own & inherited == set()
+    assert isinstance(SEMWidget().layout, ipywidgets.Layout)
 
 
 # --------------------------------------------------------------------------- syntax <-> table
@@ -93,8 +110,8 @@ def test_syntax_sets_table_latents_counts_and_layout() -> None:
     # lavaan: 9 indicators -> 45 moments; 6 loadings + 9 residuals + 3 factor (co)variances
     # (visual, textual, their covariance) + speed's residual variance + 2 regressions = 21
     assert w.counts == {"npar": 21, "moments": 45, "df": 24, "identified": True, "message": ""}
-    assert set(w.layout) == {"visual", "textual", "speed", *(f"x{i}" for i in range(1, 10))}
-    for position in w.layout.values():
+    assert set(w.positions) == {"visual", "textual", "speed", *(f"x{i}" for i in range(1, 10))}
+    for position in w.positions.values():
         assert set(position) == {"x", "y"} and all(math.isfinite(v) for v in position.values())
 
 
@@ -129,29 +146,29 @@ def test_round_trip_syntax_table_syntax(text: str) -> None:
 
 def test_surviving_nodes_keep_positions_and_new_ones_are_placed() -> None:
     w = SEMWidget(syntax=HS)
-    moved = {**w.layout, "x1": {"x": -500.0, "y": 900.0}}
-    w.layout = moved
+    moved = {**w.positions, "x1": {"x": -500.0, "y": 900.0}}
+    w.positions = moved
     w.syntax = HS + "visual =~ x10\n"
     for name, position in moved.items():
-        assert w.layout[name] == position
-    assert "x10" in w.layout
-    new = w.layout["x10"]
+        assert w.positions[name] == position
+    assert "x10" in w.positions
+    new = w.positions["x10"]
     # placed where it does not sit on top of an existing node
-    for name, position in w.layout.items():
+    for name, position in w.positions.items():
         if name != "x10":
             assert abs(position["x"] - new["x"]) >= 1 or abs(position["y"] - new["y"]) >= 1
     w.syntax = "visual =~ x1 + x2 + x3"
-    assert set(w.layout) == {"visual", "x1", "x2", "x3"}
-    assert w.layout["x1"] == {"x": -500.0, "y": 900.0}
+    assert set(w.positions) == {"visual", "x1", "x2", "x3"}
+    assert w.positions["x1"] == {"x": -500.0, "y": 900.0}
 
 
 def test_syntax_error_keeps_last_good_model_and_reports_line_and_column() -> None:
     w = SEMWidget(syntax=HS)
-    table, layout, latents = list(w.table), dict(w.layout), list(w.latents)
+    table, layout, latents = list(w.table), dict(w.positions), list(w.latents)
     w.syntax = "visual =~ x1 + x2 + x3\ntextual =~ x4 +\n"
     assert w.error.startswith("line 2, column ")
     assert "expected a variable name" in w.error
-    assert (w.table, w.layout, w.latents) == (table, layout, latents)
+    assert (w.table, w.positions, w.latents) == (table, layout, latents)
     w.syntax = HS
     assert w.error == ""
 
@@ -159,7 +176,7 @@ def test_syntax_error_keeps_last_good_model_and_reports_line_and_column() -> Non
 def test_drawn_latent_without_indicators_survives_syntax_edits() -> None:
     w = SEMWidget(syntax="f =~ x1 + x2 + x3")
     w.latents = ["f", "g"]
-    assert "g" in w.layout
+    assert "g" in w.positions
     assert "no indicators" in w.counts["message"] and "'g'" in w.counts["message"]
     w.syntax = "f =~ x1 + x2 + x3 + x4"
     assert w.latents == ["f", "g"]
@@ -167,13 +184,13 @@ def test_drawn_latent_without_indicators_survives_syntax_edits() -> None:
     assert w.latents == ["f", "g"]
     w.syntax = "f =~ x1 + x2 + x3"
     # g had indicators in the syntax, so removing them from the syntax removes g
-    assert w.latents == ["f"] and "g" not in w.layout
+    assert w.latents == ["f"] and "g" not in w.positions
 
 
 def test_empty_syntax_is_an_empty_model_not_an_error() -> None:
     w = SEMWidget(syntax=HS)
     w.syntax = ""
-    assert (w.table, w.latents, w.layout, w.error) == ([], [], {}, "")
+    assert (w.table, w.latents, w.positions, w.error) == ([], [], {}, "")
 
 
 # --------------------------------------------------------------------------- malformed view state
@@ -182,11 +199,12 @@ def test_empty_syntax_is_an_empty_model_not_an_error() -> None:
 @pytest.mark.parametrize(
     ("update", "message"),
     [
-        ({"layout": {"nobody": {"x": 1, "y": 2}}}, "unknown node name(s) 'nobody'"),
-        ({"layout": {"x1": {"x": "10", "y": 2}}}, "layout['x1']['x']: expected a finite number"),
-        ({"layout": {"x1": {"x": 1}}}, "layout['x1']: missing 'y'"),
-        ({"layout": {"x1": {"x": 1, "y": 2, "z": 3}}}, "unexpected key(s) 'z'"),
-        ({"layout": [1, 2]}, "layout: expected a mapping"),
+        ({"positions": {"nobody": {"x": 1, "y": 2}}}, "unknown node name(s) 'nobody'"),
+        ({"positions": {"x1": {"x": "10", "y": 2}}},
+         "positions['x1']['x']: expected a finite number"),
+        ({"positions": {"x1": {"x": 1}}}, "positions['x1']: missing 'y'"),
+        ({"positions": {"x1": {"x": 1, "y": 2, "z": 3}}}, "unexpected key(s) 'z'"),
+        ({"positions": [1, 2]}, "positions: expected a mapping"),
         ({"latents": "visual"}, "latents: expected a list"),
         ({"latents": ["visual", "textual"]}, "'speed' must stay latent"),
         ({"latents": ["visual", "textual", "speed", "2bad"]}, "'2bad' is not a valid"),
@@ -202,7 +220,8 @@ def test_empty_syntax_is_an_empty_model_not_an_error() -> None:
 )
 def test_malformed_view_state_is_refused_and_model_kept(update: dict, message: str) -> None:
     w = SEMWidget(syntax=HS)
-    before = {key: getattr(w, key) for key in ("syntax", "table", "latents", "layout", "options")}
+    keys = ("syntax", "table", "latents", "positions", "options")
+    before = {key: getattr(w, key) for key in keys}
     sent: list[object] = []
     w.send_state = lambda key=None: sent.append(key)  # type: ignore[method-assign]
     w.set_state(update)
@@ -224,15 +243,15 @@ def test_syntax_that_fails_from_the_view_keeps_model() -> None:
 
 def test_view_update_with_new_node_and_its_position_in_one_message() -> None:
     w = SEMWidget(syntax="f =~ x1 + x2 + x3")
-    layout = {**w.layout, "x4": {"x": 12.5, "y": 34.0}}
-    w.set_state({"layout": layout, "syntax": "f =~ x1 + x2 + x3 + x4"})
+    layout = {**w.positions, "x4": {"x": 12.5, "y": 34.0}}
+    w.set_state({"positions": layout, "syntax": "f =~ x1 + x2 + x3 + x4"})
     assert w.error == ""
-    assert w.layout["x4"] == {"x": 12.5, "y": 34.0}
+    assert w.positions["x4"] == {"x": 12.5, "y": 34.0}
 
 
 def test_valid_update_after_refusal_clears_the_refusal() -> None:
     w = SEMWidget(syntax=HS)
-    w.set_state({"layout": {"nobody": {"x": 1, "y": 2}}})
+    w.set_state({"positions": {"nobody": {"x": 1, "y": 2}}})
     assert w.error
     w.set_state({"options": {"digits": 3}})
     assert w.error == "" and w.options["digits"] == 3
@@ -247,13 +266,13 @@ def test_partial_options_are_merged() -> None:
 def test_layout_from_python_with_unknown_name_raises() -> None:
     w = SEMWidget(syntax=HS)
     with pytest.raises(SemWidgetError, match="unknown node name"):
-        w.layout = {"nobody": {"x": 0, "y": 0}}
+        w.positions = {"nobody": {"x": 0, "y": 0}}
 
 
 def test_layout_may_place_data_columns_not_yet_in_the_model(hs: pd.DataFrame) -> None:
     w = SEMWidget(hs, syntax="f =~ x1 + x2 + x3")
-    w.set_state({"layout": {**w.layout, "x9": {"x": 1.0, "y": 2.0}}})
-    assert w.error == "" and w.layout["x9"] == {"x": 1.0, "y": 2.0}
+    w.set_state({"positions": {**w.positions, "x9": {"x": 1.0, "y": 2.0}}})
+    assert w.error == "" and w.positions["x9"] == {"x": 1.0, "y": 2.0}
 
 
 # --------------------------------------------------------------------------- fitting and messages
@@ -314,21 +333,36 @@ def test_fit_called_directly_raises(hs: pd.DataFrame) -> None:
         w.fit()
 
 
-def test_editing_the_model_clears_stale_results(hs: pd.DataFrame) -> None:
-    w = SEMWidget(hs, syntax=HS)
+def test_an_edit_keeps_the_estimates_marked_stale_until_the_refit(hs: pd.DataFrame) -> None:
+    w = SEMWidget(hs, syntax=HS, auto_fit=False)
     w.fit()
     w.syntax = HS + "\n# a comment changes nothing\n"
-    assert w.results != {}
+    assert "stale" not in w.results
     w.syntax = HS_SEM
-    assert w.results == {}
+    assert w.results["stale"] is True
+    assert w.results["edges"]["visual =~ x1"]["est"] == 1.0
+    w.fit()
+    assert "stale" not in w.results
 
+
+def test_live_refit_is_the_default_and_drops_superseded_fits(hs: pd.DataFrame) -> None:
+    w = SEMWidget(hs, syntax=HS)
+    assert w.auto_fit is True
+    w.wait_for_auto_fit(10)
+    assert "stale" not in w.results and w.results["edges"]
+    for extra in ("x1 ~~ x4\n", "x1 ~~ x5\n", "x1 ~~ x6\n"):
+        w.syntax = HS + extra
+    w.wait_for_auto_fit(10)
+    # the last edit's model is what is shown, whatever fits were dropped on the way
+    assert "x1 ~~ x6" in w.results["edges"] and "x1 ~~ x4" not in w.results["edges"]
+    assert "stale" not in w.results
 
 def test_layout_message_lays_out_again() -> None:
     w = SEMWidget(syntax=HS)
-    automatic = dict(w.layout)
-    w.layout = {**automatic, "x1": {"x": 9999.0, "y": 9999.0}}
+    automatic = dict(w.positions)
+    w.positions = {**automatic, "x1": {"x": 9999.0, "y": 9999.0}}
     w._handle_custom_msg({"type": "layout"}, [])
-    assert w.layout == automatic
+    assert w.positions == automatic
 
 
 def test_unknown_message_is_reported() -> None:
@@ -339,7 +373,6 @@ def test_unknown_message_is_reported() -> None:
 
 def test_auto_fit_refits_after_edits(hs: pd.DataFrame) -> None:
     w = SEMWidget(hs, syntax=HS, auto_fit=True)
-    w.auto_fit_delay = 0.05
     w.wait_for_auto_fit(5)
     assert w.results["edges"]["visual =~ x1"]["std"] is not None
     w.syntax = HS_SEM
@@ -351,7 +384,6 @@ def test_auto_fit_refits_after_edits(hs: pd.DataFrame) -> None:
 
 def test_auto_fit_surfaces_errors(hs: pd.DataFrame) -> None:
     w = SEMWidget(hs, syntax=HS, auto_fit=True)
-    w.auto_fit_delay = 0.01
     w.syntax = "f =~ x1 + nothere"
     w.wait_for_auto_fit(5)
     assert "nothere" in w.error

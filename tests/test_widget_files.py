@@ -20,7 +20,7 @@ def _good() -> dict:
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
         "syntax": "f =~ x1 + x2 + x3",
-        "layout": {"f": {"x": 300, "y": 100}, "x1": {"x": 100, "y": 40}},
+        "positions": {"f": {"x": 300, "y": 100}, "x1": {"x": 100, "y": 40}},
         "latents": ["f", "g"],
         "options": {"standardized": False, "digits": 3},
         "engine": "sem",
@@ -37,19 +37,19 @@ def _write(tmp_path: Path, content: object) -> Path:
 def test_save_then_load_restores_the_drawing(tmp_path: Path) -> None:
     w = SEMWidget(syntax=MODEL)
     w.latents = [*w.latents, "drawn"]
-    w.layout = {**w.layout, "x1": {"x": -40.0, "y": 7.5}}
+    w.positions = {**w.positions, "x1": {"x": -40.0, "y": 7.5}}
     w.options = {"standardized": False, "se": True, "digits": 3}
     path = tmp_path / "pd.json"
     w.save(path)
     saved = json.loads(path.read_text(encoding="utf-8"))
     assert list(saved) == [
-        "format", "version", "syntax", "layout", "latents", "options", "engine",
+        "format", "version", "syntax", "positions", "latents", "options", "engine",
     ]  # fmt: skip
     assert saved["format"] == "semwidget-diagram" and saved["version"] == 1
 
     loaded = SEMWidget.load(path)
     assert loaded.syntax == w.syntax
-    assert loaded.layout == w.layout
+    assert loaded.positions == w.positions
     assert loaded.latents == ["ind60", "dem60", "drawn"]
     assert loaded.options == w.options
     assert loaded.table == w.table
@@ -58,11 +58,18 @@ def test_save_then_load_restores_the_drawing(tmp_path: Path) -> None:
 
 def test_load_places_nodes_the_file_has_no_position_for(tmp_path: Path) -> None:
     w = SEMWidget.load(_write(tmp_path, _good()))
-    assert w.layout["f"] == {"x": 300.0, "y": 100.0}
-    assert w.layout["x1"] == {"x": 100.0, "y": 40.0}
-    assert {"x2", "x3", "g"} <= set(w.layout)
+    assert w.positions["f"] == {"x": 300.0, "y": 100.0}
+    assert w.positions["x1"] == {"x": 100.0, "y": 40.0}
+    assert {"x2", "x3", "g"} <= set(w.positions)
     assert w.options["digits"] == 3 and w.options["standardized"] is False
     assert w.latents == ["f", "g"]
+
+
+def test_load_reads_files_that_call_the_positions_layout(tmp_path: Path) -> None:
+    old = _good()
+    old["layout"] = old.pop("positions")
+    w = SEMWidget.load(_write(tmp_path, old))
+    assert w.positions["f"] == {"x": 300.0, "y": 100.0}
 
 
 def test_load_passes_data_and_fit_options(tmp_path: Path) -> None:
@@ -82,9 +89,10 @@ def test_load_passes_data_and_fit_options(tmp_path: Path) -> None:
         ({"version": "1"}, "'version' must be a positive integer"),
         ({"syntax": None}, "'syntax' must be text"),
         ({"syntax": "f =~ x1 +"}, "syntax: line 1, column"),
-        ({"layout": {"f": {"x": "left", "y": 0}}}, "layout['f']['x']: expected a finite number"),
-        ({"layout": {"zz": {"x": 0, "y": 0}}}, "layout: 'zz' not in the model"),
-        ({"layout": []}, "layout: expected a mapping"),
+        ({"positions": {"f": {"x": "left", "y": 0}}},
+         "positions['f']['x']: expected a finite number"),
+        ({"positions": {"zz": {"x": 0, "y": 0}}}, "positions: 'zz' not in the model"),
+        ({"positions": []}, "positions: expected a mapping"),
         ({"latents": ["f", "f"]}, "latents: 'f' is listed twice"),
         ({"latents": [3]}, "latents: expected a name"),
         ({"options": {"digits": 99}}, "options['digits']: expected an integer from 0 to 6"),

@@ -127,10 +127,10 @@ def test_save_svg_and_png(tmp_path: Path) -> None:
 @needs_bundle
 def test_js_layout_honours_kept_positions() -> None:
     w = SEMWidget(syntax="f =~ x1 + x2 + x3")
-    w.layout = {**w.layout, "f": {"x": 700.0, "y": 30.0}}
+    w.positions = {**w.positions, "f": {"x": 700.0, "y": 30.0}}
     w.syntax = "f =~ x1 + x2 + x3 + x4"
-    assert w.layout["f"] == {"x": 700.0, "y": 30.0}
-    assert "x4" in w.layout
+    assert w.positions["f"] == {"x": 700.0, "y": 30.0}
+    assert "x4" in w.positions
 
 
 def test_missing_bundle_is_a_clear_error(tmp_path: Path) -> None:
@@ -151,7 +151,7 @@ def test_bundle_without_the_functions_is_a_clear_error(tmp_path: Path) -> None:
 def test_python_fallback_layout_without_bundle(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(svg_export, "bundle_available", lambda: False)
     w = SEMWidget(syntax="ind60 =~ x1 + x2\ndem60 =~ y1 + y2\ndem60 ~ ind60")
-    layout = w.layout
+    layout = w.positions
     # exogenous construct left of the endogenous one, indicators outside each
     assert layout["ind60"]["x"] < layout["dem60"]["x"]
     assert layout["x1"]["x"] < layout["ind60"]["x"]

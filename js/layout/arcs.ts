@@ -83,7 +83,7 @@ function unit(x: number, y: number): Point {
 
 /**
  * Choose the side of every covariance arc: away from the constructs of its nodes (indicators),
- * else away from the diagram's centre. Sets `bend` (+1/-1, side of the chord's normal) and, for
+ * away from the indicators of its nodes (constructs), else away from the diagram's centre. Sets `bend` (+1/-1, side of the chord's normal) and, for
  * arcs whose chord runs within ~35 degrees of an axis, a `route` bulging perpendicular to it.
  */
 export function chooseArcSides(
@@ -92,9 +92,21 @@ export function chooseArcSides(
   ownerOf: Map<string, string>,
   centre: Point,
 ): void {
+  // A construct's arcs go to the side away from its own indicators (in a folded measurement
+  // model the top row's indicators are above, so its covariances run below, between the rows).
+  const members = new Map<string, SceneNode[]>();
+  for (const [m, o] of ownerOf) {
+    const n = byName.get(m);
+    if (n) members.set(o, [...(members.get(o) ?? []), n]);
+  }
   const outward = (n: SceneNode): Point => {
     const o = byName.get(ownerOf.get(n.name) ?? "");
-    return o ? unit(n.x - o.x, n.y - o.y) : { x: 0, y: 0 };
+    if (o) return unit(n.x - o.x, n.y - o.y);
+    const ms = members.get(n.name);
+    if (!ms?.length) return { x: 0, y: 0 };
+    const mx = ms.reduce((a, q) => a + q.x, 0) / ms.length;
+    const my = ms.reduce((a, q) => a + q.y, 0) / ms.length;
+    return unit(n.x - mx, n.y - my);
   };
   for (const e of edges) {
     if (e.shape !== "cov") continue;
@@ -113,6 +125,13 @@ export function chooseArcSides(
     const proj = dot(nrm, { x: oa.x + ob.x, y: oa.y + ob.y });
     const mid = { x: (a.x + b.x) / 2 - centre.x, y: (a.y + b.y) / 2 - centre.y };
     e.bend = Math.abs(proj) > 0.3 ? Math.sign(proj) : dot(nrm, mid) >= 0 ? 1 : -1;
+    if (dot(oa, ob) < -0.5) {
+      // Constructs whose indicators face opposite ways (rows of a folded model): a gentle curve
+      // through the band between them, not an arc routed over either row of indicators.
+      e.bend = dot(nrm, mid) >= 0 ? -1 : 1;
+      delete e.route;
+      continue;
+    }
     const v = { x: nrm.x * e.bend, y: nrm.y * e.bend };
     const axis = Math.abs(v.y) >= Math.abs(v.x) ? { x: 0, y: Math.sign(v.y) } : { x: Math.sign(v.x), y: 0 };
     delete e.route;

@@ -9,6 +9,7 @@ import { nodesOf } from "../model/graph";
 import type { Layout, Point } from "../model/state";
 import { type Block, type Ctx, IND_DIST, IND_GAP, type LayoutInput, type Side, indicatorBlocks, makeBlock, placeBlock } from "./blocks";
 import { elkLayoutSync } from "./elk";
+import { foldMeasurement } from "./fold";
 import { alignLinkedRows, harmonizeSides, orderLinkedRows } from "./rows";
 
 const MARGIN = 30;
@@ -77,7 +78,9 @@ export function autoLayout(m: LayoutInput): Layout {
   if (structural.length === 0) return out;
 
   if (edges.length === 0) {
-    // Pure measurement model: constructs in a row, indicators below, covariances arc above.
+    // Pure measurement model: constructs in a row, indicators below, covariances arc above;
+    // folded into facing rows when one row would be too wide (fold.ts).
+    if (foldMeasurement(structural, blocks, ctx, MARGIN, out)) return out;
     let x = MARGIN;
     const blockOf = new Map<string, Block>();
     const corner = new Map<string, Point>();

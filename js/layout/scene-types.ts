@@ -3,7 +3,7 @@
  * placement, the renderer and the canvas. Types only, in their own module so that the scene and
  * the arc planner can both use them without importing each other.
  */
-import type { GhostSuggestion, Point } from "../model/state";
+import type { EdgeResult, GhostSuggestion, Point } from "../model/state";
 import type { NodeKind } from "../model/graph";
 
 export interface SceneNode {
@@ -15,7 +15,14 @@ export interface SceneNode {
   h: number;
   /** Text shown under the name, e.g. "R² = 0.60"; "" for none. */
   r2: string;
+  /** An AMOS-style residual error circle of the variable `of` (not a node of the model). */
+  errorOf?: string;
+  /** Text drawn instead of the name (the error's "e1"). */
+  text?: string;
 }
+
+/** Scene name of the error circle of `name` (":" cannot occur in a variable name). */
+export const errorName = (name: string): string => `\u03b5:${name}`;
 
 export type EdgeShape = "arrow" | "cov" | "var";
 
@@ -51,6 +58,14 @@ export interface SceneEdge {
   label: EdgeLabel | null;
   /** A suggested parameter (modification index), drawn dashed; not part of the model. */
   ghost?: GhostSuggestion;
+  /** A fixed parameter (e.g. the first loading, fixed to 1): drawn dashed. */
+  fixed?: boolean;
+  /** Added by the fit's defaults (not written by the user); drawn lighter before the fit. */
+  implied?: boolean;
+  /** The fitted numbers of this edge, for its tooltip. */
+  result?: EdgeResult;
+  /** With `options.signs` after a fit: sign and size of the shown estimate. */
+  tone?: { positive: boolean; size: number };
 }
 
 export interface Scene {
@@ -58,6 +73,10 @@ export interface Scene {
   byName: Map<string, SceneNode>;
   edges: SceneEdge[];
   fitted: boolean;
+  /** The estimates are of the model before the last edit (kept, dimmed, until the refit). */
+  stale: boolean;
+  /** Variables a warning of the fit or of the model check names (drawn flagged). */
+  flagged: ReadonlySet<string>;
 }
 
 export interface EdgeGeom {

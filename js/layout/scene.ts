@@ -11,7 +11,7 @@ import { EDGE_OPS, edgeKey } from "../model/state";
 import { type LoopInfo, chooseArcSides, loopTilt, planArcs } from "./arcs";
 import { FONT_LABEL, angleDiff, nodeSize, textWidth } from "./geometry";
 import { avoidNodes, spreadCovEnds } from "./routing";
-import type { EdgeLabel, EdgeShape, Scene, SceneEdge, SceneNode } from "./scene-types";
+import { type EdgeLabel, type EdgeShape, type Scene, type SceneEdge, type SceneNode, errorName } from "./scene-types";
 
 const LINE_H = 13;
 
@@ -78,7 +78,9 @@ export function buildScene(st: DiagramState, layout: Layout): Scene {
 
   const edges: SceneEdge[] = [];
   const seen = new Set<string>();
-  const addEdge = (lhs: string, op: string, rhs: string, row: TableRow | null, ghost?: GhostSuggestion): void => {
+  const errorsOn = st.options.errors && st.engine === "sem";
+  const endogenous = endogenousSet(st.table);
+  const addEdge = (lhs: string, op: string, rhs: string, row: TableRow | null, ghost?: GhostSuggestion, implied = false): void => {
     const key = edgeKey({ lhs, op: op as TableRow["op"], rhs });
     if (seen.has(key) || !byName.has(lhs) || !byName.has(rhs)) return;
     if (op === "~~" && seen.has(`${rhs} ~~ ${lhs}`)) return;
@@ -96,7 +98,18 @@ export function buildScene(st: DiagramState, layout: Layout): Scene {
       shape = lhs === rhs ? "var" : "cov";
     }
     const label = ghost ? labelBox([ghostLabel(ghost)], "mi") : edgeLabel(row, r, st);
-    edges.push({ key, lhs, op, rhs, shape, from, to, bend, label, ...(ghost ? { ghost } : {}) });
+    // Fixed: written so (`1*x1`), or fitted without a standard error (the marker loading).
+    const fixed = (row !== null && row.free === 0 && row.ustart !== null) || (r !== undefined && r.est != null && !r.se && r.pvalue == null);
+    edges.push({
+      key, lhs, op, rhs, shape, from, to, bend, label,
+      ...(ghost ? { ghost } : {}),
+      ...(fixed && !ghost ? { fixed } : {}),
+      ...(implied || (!row && !ghost) ? { implied: true } : {}),
+      ...(r ? { result: r } : {}),
+      ...(st.options.signs && r && !ghost && resultValue(r, st.options.standardized) !== null
+        ? { tone: { positive: resultValue(r, st.options.standardized)! >= 0, size: Math.abs(resultValue(r, st.options.standardized)!) } }
+        : {}),
+    });
   };
   for (const row of st.table) {
     if (!EDGE_OPS.has(row.op)) continue;
@@ -108,7 +121,20 @@ export function buildScene(st: DiagramState, layout: Layout): Scene {
     for (const key of Object.keys(res!.edges!)) {
       const [lhs, op, rhs] = key.split(" ");
       if (op !== "~~" || lhs === undefined || rhs === undefined) continue;
-      if (lhs !== rhs || st.options.residuals) addEdge(lhs, op, rhs, null);
+      // With error circles the residual variance belongs to the circle (its tooltip), not a loop.
+      if (lhs !== rhs || (st.options.residuals && !(errorsOn && endogenous.has(lhs)))) addEdge(lhs, op, rhs, null);
+    }
+  }
+  if (!fitted && st.engine === "sem" && st.options.defaults) {
+    // What the fit will add (lavaan's defaults), shown lighter before the fit: covariances
+    // between exogenous latent variables.
+    for (const [a, b] of defaultCovariances(st.table, nodes)) addEdge(a, "~~", b, null, undefined, true);
+    // ... and, with "Residuals" on, the (residual) variances of endogenous variables and latents.
+    if (st.options.residuals) {
+      for (const n of nodes) {
+        const free = endogenous.has(n.name) || n.kind === "latent";
+        if (free && !(errorsOn && endogenous.has(n.name))) addEdge(n.name, "~~", n.name, null, undefined, true);
+      }
     }
   }
   // Suggested parameters between drawn nodes that the model does not have yet; they take part
@@ -138,12 +164,70 @@ export function buildScene(st: DiagramState, layout: Layout): Scene {
       arcLabelH = Math.max(arcLabelH, e.label.h);
     }
   }
+  if (errorsOn) addErrorCircles(st, nodes, byName, edges, ownerOf, arcSides, endogenous, res);
   planArcs(edges, nodes, byName, loops, arcLabelH);
   avoidNodes(edges, byName);
   spreadCovEnds(edges, byName);
+  // Two arrows between the same nodes in opposite directions (F1 -> x1 and x1 -> F1) would be
+  // drawn on one line: bend both, after avoidNodes (which may flip one); the same bend bulges
+  // to opposite sides for the two directions.
+  const arrows = new Set(edges.filter((e) => e.shape === "arrow" && !e.ghost).map((e) => `${e.from}\u0000${e.to}`));
+  for (const e of edges) if (e.shape === "arrow" && arrows.has(`${e.to}\u0000${e.from}`)) e.bend = 26;
   // Covariances under directed paths so arrows stay on top.
   edges.sort((p, q) => (p.shape === "arrow" ? 1 : 0) - (q.shape === "arrow" ? 1 : 0));
-  return { nodes, byName, edges, fitted };
+  const stale = fitted && st.results?.stale === true;
+  return { nodes, byName, edges, fitted, stale, flagged: new Set(st.flagged ?? []) };
+}
+
+/** Variables with a residual: indicators and regressed variables (CB-SEM). */
+function endogenousSet(table: TableRow[]): Set<string> {
+  return new Set(table.filter((r) => r.op === "=~" || r.op === "~").map((r) => (r.op === "~" ? r.lhs : r.rhs)));
+}
+
+/**
+ * AMOS-style residuals: a small circle e1, e2, ... outside each endogenous variable (where its
+ * variance loop would go) with a path fixed to 1 into it; the residual variance is in the tooltip.
+ */
+function addErrorCircles(
+  st: DiagramState,
+  nodes: SceneNode[],
+  byName: Map<string, SceneNode>,
+  edges: SceneEdge[],
+  ownerOf: Map<string, string>,
+  arcSides: Map<string, number[]>,
+  endogenous: Set<string>,
+  res: DiagramState["results"],
+): void {
+  let k = 0;
+  for (const n of [...nodes]) {
+    if (!endogenous.has(n.name) || n.errorOf) continue;
+    k += 1;
+    const ang = loopAngle(n.name, byName, st, ownerOf, arcSides.get(n.name) ?? []);
+    const dir = { x: Math.cos(ang), y: Math.sin(ang) };
+    const reach = Math.abs(dir.x) * (n.w / 2) + Math.abs(dir.y) * (n.h / 2) + 34;
+    const e: SceneNode = {
+      name: errorName(n.name), kind: "latent", x: n.x + dir.x * reach, y: n.y + dir.y * reach,
+      w: 26, h: 26, r2: "", errorOf: n.name, text: `e${k}`,
+    };
+    nodes.push(e);
+    byName.set(e.name, e);
+    const variance = res?.edges?.[`${n.name} ~~ ${n.name}`];
+    edges.push({
+      key: `${e.name} -> ${n.name}`, lhs: e.name, op: "->", rhs: n.name, shape: "arrow",
+      from: e.name, to: n.name, bend: 0, label: labelBox(["1"], "modifier"), fixed: true,
+      ...(variance ? { result: variance } : {}),
+    });
+  }
+}
+
+/** Pairs of exogenous latents (measured, not regressed on anything, not indicators). */
+function defaultCovariances(table: TableRow[], nodes: SceneNode[]): Array<[string, string]> {
+  const measured = new Set(table.filter((r) => r.op === "=~").map((r) => r.lhs));
+  const endogenous = new Set(table.filter((r) => r.op === "~" || r.op === "=~" || r.op === "<~").map((r) => (r.op === "~" ? r.lhs : r.rhs)));
+  const exo = nodes.filter((n) => n.kind === "latent" && measured.has(n.name) && !endogenous.has(n.name)).map((n) => n.name);
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i < exo.length; i++) for (let j = i + 1; j < exo.length; j++) out.push([exo[i]!, exo[j]!]);
+  return out;
 }
 
 /**

@@ -28,14 +28,16 @@ export interface NodeInfo {
   kind: NodeKind;
 }
 
-const NAME_RE = /^[A-Za-z_.][A-Za-z0-9_.]*$/;
+// As lavaan (and the Python parser): any Unicode letter or "." (not before a digit) first, then
+// letters, digits, "_" and "." — so "élan" is a name.
+const NAME_RE = /^(?:\p{L}|\.(?![0-9]))[\p{L}\p{N}_.]*$/u;
 
 /** Check a variable or label name; returns an error sentence or "" when fine. */
 export function nameProblem(name: string): string {
   if (name === "") return "A name cannot be empty.";
-  if (/^[0-9]/.test(name)) return `"${name}" starts with a digit; names must start with a letter, "_" or ".".`;
+  if (/^[0-9]/.test(name)) return `"${name}" starts with a digit; names must start with a letter or ".".`;
   if (!NAME_RE.test(name)) {
-    return `"${name}" is not a valid name: use letters, digits, "_" and "." only.`;
+    return `"${name}" is not a valid name: start with a letter, then use letters, digits, "_" and "." only.`;
   }
   return "";
 }
@@ -183,7 +185,9 @@ export function addEdge(
   composite = false,
 ): Model {
   for (const n of [from, to]) if (!hasNode(m, n)) throw new GraphError(`There is no node named "${n}".`);
-  if (from === to && mode === "path") throw new GraphError(`A path from "${from}" to itself is not allowed.`);
+  if (from === to && mode === "path") {
+    throw new GraphError(`A path from "${from}" to itself is not allowed; a variance is a covariance of "${from}" with itself (drag from it back onto it in covariance mode).`);
+  }
   const e = edgeFor(m, from, to, mode, composite && engine === "pls");
   if (m.table.some((r) => sameEdge(r, e.lhs, e.op, e.rhs))) return m;
   if (e.op === "~" || e.op === "=~" || e.op === "<~") {
@@ -206,12 +210,22 @@ export function parseEdgeKey(key: string): { lhs: string; op: Op; rhs: string } 
   return { lhs: parts[0]!, op: parts[1] as Op, rhs: parts[2]! };
 }
 
+/**
+ * Latents of `before` that `next` no longer measures stay declared latents: a construct that
+ * loses its last indicator is still an ellipse (not demoted to an observed box, nor dropped).
+ */
+function keepLatents(before: Model, next: Model, removed: ReadonlySet<string> = new Set()): Model {
+  const now = latentSet(next);
+  const kept = [...latentSet(before)].filter((l) => !now.has(l) && !removed.has(l));
+  return kept.length ? { ...next, latents: [...next.latents, ...kept] } : next;
+}
+
 /** Delete one edge given its key (`"y1 ~~ y5"` also matches a row written `y5 ~~ y1`). */
 export function deleteEdge(m: Model, key: string): Model {
   const { lhs, op, rhs } = parseEdgeKey(key);
   const table = m.table.filter((r) => !sameEdge(r, lhs, op, rhs));
   if (table.length === m.table.length) throw new GraphError(`There is no edge "${key}".`);
-  return { ...m, table };
+  return keepLatents(m, { ...m, table });
 }
 
 /** Delete a node and every edge touching it. */
@@ -221,11 +235,12 @@ export function deleteNode(m: Model, name: string): Model {
     (r) =>
       !((EDGE_OPS.has(r.op) && (r.lhs === name || r.rhs === name)) || (r.op === "~1" && r.lhs === name)),
   );
-  return {
+  const next = {
     table,
     latents: m.latents.filter((l) => l !== name),
     extras: m.extras.filter((x) => x !== name),
   };
+  return keepLatents(m, next, new Set([name]));
 }
 
 /** Rename a node everywhere it occurs. */

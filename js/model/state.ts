@@ -71,6 +71,8 @@ export interface Results {
   ghosts?: unknown;
   /** After a `{"type": "add_ghost"}` request (loosely typed JSON). */
   change?: unknown;
+  /** The model was edited since this fit: the numbers are of the previous model. */
+  stale?: boolean;
 }
 
 /** `options` trait. */
@@ -81,6 +83,12 @@ export interface Options {
   se: boolean;
   ci: boolean;
   residuals: boolean;
+  /** Before a fit, draw (lighter) what the fit adds by default: covariances of exogenous latents. */
+  defaults: boolean;
+  /** After a fit, colour edges by the sign of the estimate and set their width by its size. */
+  signs: boolean;
+  /** AMOS-style residual error circles (e1, e2, ...) on endogenous variables (CB-SEM). */
+  errors: boolean;
   digits: number;
 }
 
@@ -107,6 +115,8 @@ export interface DiagramState {
   extras?: string[];
   /** Front-end only: suggested parameters drawn as dashed "ghost" edges (browser view). */
   ghosts?: GhostSuggestion[];
+  /** Front-end only: variables a warning points at, drawn flagged (browser view). */
+  flagged?: string[];
 }
 
 export const DEFAULT_OPTIONS: Options = {
@@ -116,6 +126,9 @@ export const DEFAULT_OPTIONS: Options = {
   se: false,
   ci: false,
   residuals: false,
+  defaults: true,
+  signs: false,
+  errors: false,
   digits: 2,
 };
 
@@ -174,5 +187,7 @@ export function normalizeState(raw: unknown): DiagramState {
   const results =
     s.results && typeof s.results === "object" ? (s.results as Results) : null;
   const engine: Engine = s.engine === "pls" ? "pls" : "sem";
-  return { table, latents, layout: toLayout(s.layout), results, options, engine, extras };
+  // `positions` is the trait (`layout` would shadow ipywidgets' own); `layout` is still read from
+  // older callers of the headless renderer.
+  return { table, latents, layout: toLayout(s.positions ?? s.layout), results, options, engine, extras };
 }

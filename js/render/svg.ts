@@ -21,6 +21,8 @@ export interface RenderOptions {
   interactive: boolean;
   /** Names of selected nodes / keys of selected edges (browser only). */
   selected?: ReadonlySet<string>;
+  /** Names of nodes a warning points at (browser only). */
+  flagged?: ReadonlySet<string>;
 }
 
 const NAME_DY = "0.35em";
@@ -37,7 +39,15 @@ function shapeOf(n: SceneNode, standalone: boolean): VNode {
 
 /** One node: `<g data-node data-kind transform>` with its shape, name and R². */
 export function renderNode(n: SceneNode, o: RenderOptions): VNode {
-  const sel = o.selected?.has(n.name) ? " semw-selected" : "";
+  if (n.errorOf) {
+    return h(
+      "g",
+      { class: "semw-error-node", "data-error-node": n.errorOf, transform: `translate(${r(n.x)},${r(n.y)})`, "aria-label": `residual error ${n.text} of ${n.errorOf}`, role: "img" },
+      h("ellipse", { ...paint("observed", o.standalone), cx: 0, cy: 0, rx: n.w / 2, ry: n.h / 2 }),
+      h("text", { ...paint("label", o.standalone), x: 0, y: 0, dy: NAME_DY, "text-anchor": "middle", "font-style": "italic" }, n.text ?? ""),
+    );
+  }
+  const sel = (o.selected?.has(n.name) ? " semw-selected" : "") + (o.flagged?.has(n.name) ? " semw-flagged" : "");
   const kindWord = n.kind === "observed" ? "observed variable" : n.kind === "latent" ? "latent variable" : "composite";
   return h(
     "g",
@@ -46,8 +56,9 @@ export function renderNode(n: SceneNode, o: RenderOptions): VNode {
       "data-node": n.name,
       "data-kind": n.kind,
       transform: `translate(${r(n.x)},${r(n.y)})`,
-      "aria-label": `${kindWord} ${n.name}${n.r2 ? `, ${n.r2}` : ""}`,
-      role: "img",
+      "aria-label": `${kindWord} ${n.name}${n.r2 ? `, ${n.r2}` : ""}${o.flagged?.has(n.name) ? ", has a warning" : ""}`,
+      // In the browser each node is a Tab stop (focus selects it; F2, Delete, arrows act on it).
+      ...(o.interactive ? { tabindex: 0, role: "button" } : { role: "img" }),
     },
     shapeOf(n, o.standalone),
     h(
@@ -104,14 +115,50 @@ export function renderEdge(e: SceneEdge, scene: Scene, o: RenderOptions): VNode 
   if (e.ghost) return renderGhost(e, g.d, g.heads, o);
   const sel = o.selected?.has(e.key) ? " semw-selected" : "";
   const lineRole = e.shape === "arrow" ? "edge" : "cov";
+  // Before a fit, what the fit adds by default is drawn lighter; fixed parameters are dashed.
+  const implied = e.implied && !scene.fitted;
   return h(
     "g",
-    { class: `semw-edge-g${sel}`, "data-edge": e.key, "data-shape": e.shape },
+    {
+      class: `semw-edge-g${sel}`, ...(e.op === "->" ? { "data-error": e.rhs } : { "data-edge": e.key }), "data-shape": e.shape,
+      ...(implied ? { "data-implied": "true", opacity: 0.45 } : {}),
+      ...(e.fixed ? { "data-fixed": "true" } : {}),
+    },
+    o.interactive ? h("title", {}, edgeTooltip(e)) : null,
     o.interactive ? h("path", { ...paint("hit", o.standalone), d: g.d }) : null,
-    h("path", { ...paint(lineRole, o.standalone), d: g.d, fill: "none" }),
-    h("path", { ...paint("head", o.standalone), d: g.heads }),
+    h("path", { ...paint(lineRole, o.standalone), d: g.d, fill: "none", ...(e.fixed || implied ? { "stroke-dasharray": e.fixed ? "6 3" : "3 3" } : {}), ...toneStyle(e, "line") }),
+    h("path", { ...paint("head", o.standalone), d: g.heads, ...toneStyle(e, "head") }),
     renderLabel(e, o),
   );
+}
+
+/** Okabe–Ito blue and vermillion: told apart with every common colour-vision deficiency. */
+export const SIGN_COLOURS = { positive: "#0072B2", negative: "#D55E00" };
+
+/** Inline style (it beats the theme's class rules) for an edge coloured by sign, sized by |estimate|. */
+function toneStyle(e: SceneEdge, part: "line" | "head"): Record<string, string> {
+  if (!e.tone) return {};
+  const c = e.tone.positive ? SIGN_COLOURS.positive : SIGN_COLOURS.negative;
+  if (part === "head") return { style: `fill:${c}`, "data-sign": e.tone.positive ? "positive" : "negative" };
+  const w = 0.8 + 2.6 * Math.min(1, e.tone.size);
+  return { style: `stroke:${c};stroke-width:${Math.round(w * 100) / 100}` };
+}
+
+function num(v: number | null | undefined, digits = 3): string {
+  return v === null || v === undefined || !Number.isFinite(v) ? "\u2013" : v.toFixed(digits).replace("-", "\u2212");
+}
+
+/** Hover text of an edge: its estimate, SE, z, p, 95% CI and standardized value. */
+export function edgeTooltip(e: SceneEdge): string {
+  const r = e.result;
+  const head = e.op === "->"
+    ? `residual error of ${e.rhs} (path fixed to 1); its variance:`
+    : `${e.key}${e.fixed ? " (fixed)" : ""}${e.implied ? " (added by the defaults)" : ""}`;
+  if (!r) return head;
+  const z = r.est != null && r.se ? r.est / r.se : null;
+  const p = r.pvalue == null ? "\u2013" : r.pvalue < 0.001 ? "< .001" : r.pvalue.toFixed(3).replace(/^0/, "");
+  return `${head}\nestimate ${num(r.est)}   SE ${num(r.se)}   z ${num(z, 2)}   p ${p}\n` +
+    `95% CI [${num(r.ci_lower)}, ${num(r.ci_upper)}]   standardized ${num(r.std)}`;
 }
 
 /**
@@ -136,10 +183,10 @@ function renderGhost(e: SceneEdge, d: string, heads: string, o: RenderOptions): 
 export function renderScene(scene: Scene, o: RenderOptions): VNode {
   return h(
     "g",
-    { class: "semw-diagram" },
+    { class: `semw-diagram${scene.stale ? " semw-stale" : ""}`, ...(scene.stale ? { "data-stale": "true" } : {}) },
     o.standalone ? null : h("style", {}, themeCSS()),
     h("g", { class: "semw-edges" }, ...scene.edges.map((e) => renderEdge(e, scene, o))),
-    h("g", { class: "semw-nodes" }, ...scene.nodes.map((n) => renderNode(n, o))),
+    h("g", { class: "semw-nodes" }, ...scene.nodes.map((n) => renderNode(n, { ...o, flagged: o.flagged ?? scene.flagged }))),
   );
 }
 

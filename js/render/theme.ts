@@ -95,6 +95,11 @@ export function themeCSS(): string {
     ".semw-svg .semw-name,.semw-svg .semw-r2,.semw-svg .semw-label,.semw-svg .semw-ghost-label" +
       "{pointer-events:none;user-select:none}",
     ".semw-svg [data-ghost]{cursor:pointer;outline:none}",
+    // Estimates of the model before the last edit, until the refit replaces them.
+    ".semw-svg .semw-stale [data-role=coef],.semw-svg .semw-stale [data-role=coef-detail]," +
+      ".semw-svg .semw-stale [data-role=r2]{opacity:0.4}",
+    ".semw-svg .semw-flagged>.semw-latent,.semw-svg .semw-flagged>.semw-observed," +
+      ".semw-svg .semw-flagged>.semw-composite{stroke:var(--jp-warn-color0, #b45309);stroke-width:3;stroke-dasharray:6 3}",
     ".semw-svg [data-ghost]:hover>.semw-ghost,.semw-svg [data-ghost]:focus-visible>.semw-ghost" +
       "{stroke:var(--jp-brand-color1, #1976d2);stroke-width:2.2}",
     ".semw-svg [data-ghost]:hover>.semw-ghost-head,.semw-svg [data-ghost]:focus-visible>.semw-ghost-head" +

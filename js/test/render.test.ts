@@ -109,3 +109,21 @@ describe("renderSVG", () => {
     expect(performance.now() - t0).toBeLessThan(1500);
   });
 });
+
+describe("opposite arrows", () => {
+  it("bends F1 -> x1 and x1 -> F1 to opposite sides instead of drawing one line", () => {
+    const svg = renderSVG(stateOf("F1 =~ x1 + x2 + x3\nF1 ~ x1"));
+    const d = (key: string): string => {
+      const m = new RegExp(`data-edge="${key}"[^>]*>(?:<path[^>]*class="semw-hit"[^>]*/>)?<path[^>]* d="([^"]*)"`).exec(svg);
+      return m ? m[1]! : "";
+    };
+    const there = d("F1 =~ x1");
+    const back = d("F1 ~ x1");
+    expect(there).toMatch(/Q/);
+    expect(back).toMatch(/Q/);
+    const apex = (p: string): number[] => p.split(/[MQ ,]/).filter(Boolean).map(Number).slice(2, 4);
+    const [ax, ay] = apex(there);
+    const [bx, by] = apex(back);
+    expect(Math.hypot(ax! - bx!, ay! - by!)).toBeGreaterThan(40);
+  });
+});

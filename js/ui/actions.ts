@@ -17,15 +17,23 @@ import {
 import type { Point } from "../model/state";
 import type { EditorHost } from "./host";
 
-/** A free spot near the view centre for a new node. */
+/** Room a new node needs around its centre to be wholly visible (half an ellipse, a margin). */
+const EDGE_X = 75;
+const EDGE_Y = 45;
+
+/** A free spot for a new node inside the visible area, as near its centre as possible. */
+export function spotInView(view: { x: number; y: number; w: number; h: number }, taken: Point[]): Point {
+  const c = { x: view.x + view.w / 2, y: view.y + view.h / 2 };
+  const spots: Point[] = [];
+  const nx = Math.max(0, Math.floor((view.w / 2 - EDGE_X) / 120));
+  const ny = Math.max(0, Math.floor((view.h / 2 - EDGE_Y) / 80));
+  for (let i = -nx; i <= nx; i++) for (let j = -ny; j <= ny; j++) spots.push({ x: c.x + i * 120, y: c.y + j * 80 });
+  spots.sort((p, q) => Math.hypot(p.x - c.x, (p.y - c.y) * 1.5) - Math.hypot(q.x - c.x, (q.y - c.y) * 1.5));
+  return spots.find((p) => taken.every((q) => Math.abs(q.x - p.x) > 110 || Math.abs(q.y - p.y) > 66)) ?? c;
+}
+
 function spotNearCentre(ed: EditorHost): Point {
-  const c = ed.canvas.viewCentre();
-  const taken = Object.values(ed.layout);
-  for (let k = 0; k < 60; k++) {
-    const p = { x: c.x + (k % 6) * 110 - 220, y: c.y + Math.floor(k / 6) * 80 - 80 };
-    if (taken.every((q) => Math.abs(q.x - p.x) > 100 || Math.abs(q.y - p.y) > 62)) return p;
-  }
-  return c;
+  return spotInView(ed.canvas.view, Object.values(ed.layout));
 }
 
 /** A new latent `F<n>`, or an observed node named after the first unused data column. */

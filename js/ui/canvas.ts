@@ -7,7 +7,7 @@ import type { Point } from "../model/state";
 import { edgeGeometry, sceneBounds } from "../layout/edges";
 import type { Box } from "../layout/geometry";
 import { labelPosition } from "../layout/labels";
-import type { Scene, SceneEdge } from "../layout/scene-types";
+import { type Scene, type SceneEdge, errorName } from "../layout/scene-types";
 import { renderScene } from "../render/svg";
 import { mount } from "../render/vdom";
 
@@ -20,6 +20,9 @@ interface EdgeEls {
   hit: SVGPathElement | null;
   label: SVGGElement | null;
 }
+
+/** Smallest zoom fit-to-view uses: 11 px labels stay at least ~9 px on screen. */
+export const MIN_SCALE = 0.8;
 
 export class Canvas {
   readonly svg: SVGSVGElement;
@@ -47,6 +50,9 @@ export class Canvas {
   /** Replace the drawing with `scene`. */
   show(scene: Scene, selected: ReadonlySet<string>): void {
     this.scene = scene;
+    // Keep keyboard focus on a node across the redraw (its element is replaced).
+    const active = this.doc.activeElement;
+    const focused = active && this.svg.contains(active) ? active.getAttribute("data-node") : null;
     const v = renderScene(scene, { standalone: false, interactive: true, selected });
     const g = mount(v, this.doc) as SVGGElement;
     if (this.diagram) this.diagram.replaceWith(g);
@@ -58,9 +64,14 @@ export class Canvas {
     for (const n of Array.from(g.querySelectorAll<SVGGElement>("[data-node]"))) {
       this.nodeEls.set(n.getAttribute("data-node")!, n);
     }
+    for (const n of Array.from(g.querySelectorAll<SVGGElement>("[data-error-node]"))) {
+      this.nodeEls.set(errorName(n.getAttribute("data-error-node")!), n);
+    }
+    if (focused) this.nodeEls.get(focused)?.focus({ preventScroll: true });
     // Suggested (ghost) edges move with their nodes too.
-    for (const e of Array.from(g.querySelectorAll<SVGGElement>("[data-edge], [data-ghost]"))) {
-      this.edgeEls.set(e.getAttribute("data-edge") ?? e.getAttribute("data-ghost")!, {
+    for (const e of Array.from(g.querySelectorAll<SVGGElement>("[data-edge], [data-ghost], [data-error]"))) {
+      const err = e.getAttribute("data-error");
+      this.edgeEls.set(err !== null ? `${errorName(err)} -> ${err}` : e.getAttribute("data-edge") ?? e.getAttribute("data-ghost")!, {
         g: e,
         line: e.querySelector(".semw-edge, .semw-cov, .semw-ghost"),
         head: e.querySelector(".semw-head, .semw-ghost-head"),
@@ -88,9 +99,16 @@ export class Canvas {
   }
 
   /** Move nodes to new centres, updating only them and the edges that touch them. */
-  moveNodes(pos: Map<string, Point>): void {
+  moveNodes(moved: Map<string, Point>): void {
     const scene = this.scene;
     if (!scene) return;
+    // Error circles travel with their variables.
+    const pos = new Map(moved);
+    for (const [name, p] of moved) {
+      const n = scene.byName.get(name);
+      const e = scene.byName.get(errorName(name));
+      if (n && e) pos.set(e.name, { x: e.x + p.x - n.x, y: e.y + p.y - n.y });
+    }
     const touched = new Set<SceneEdge>();
     for (const [name, p] of pos) {
       const n = scene.byName.get(name);
@@ -170,6 +188,18 @@ export class Canvas {
     if (w < minW) {
       h *= minW / w;
       w = minW;
+    }
+    // Never shrink text below a readable size: a big model is shown from its top-left corner at
+    // MIN_SCALE, and the user pans (drag the background) or makes the canvas larger.
+    const maxW = rect.width > 0 ? rect.width / MIN_SCALE : Infinity;
+    if (w > maxW) {
+      h *= maxW / w;
+      w = maxW;
+      const x = b.w + 2 * pad > w ? b.x - pad : b.x + b.w / 2 - w / 2;
+      const y = b.h + 2 * pad > h ? b.y - pad : b.y + b.h / 2 - h / 2;
+      this.view = { x, y, w, h };
+      this.applyView();
+      return;
     }
     this.view = { x: b.x + b.w / 2 - w / 2, y: b.y + b.h / 2 - h / 2, w, h };
     this.applyView();

@@ -26,7 +26,7 @@ import { Canvas } from "./canvas";
 import { debounce, el } from "./dom";
 import { renderFitBar } from "./fitbar";
 import type { EditorHost, Mode } from "./host";
-import { onKey } from "./keys";
+import { onKey, widgetOwnsKey } from "./keys";
 import { OptionsBar, Palette, SyntaxPanel } from "./panels";
 import { PointerInput } from "./pointer";
 import { type ModelPort, TRAITS, pythonLayout } from "./port";
@@ -34,7 +34,9 @@ import { Popup } from "./popup";
 import { startRename } from "./rename";
 import { pruneSelection } from "./selection";
 import { Toolbar } from "./toolbar";
+import { exportPNG, exportSVG, readDiagram, saveDiagram } from "./files";
 import { ModelTools } from "./tools";
+import { WarningsPanel, toWarnings } from "./warnings";
 
 export class Editor implements EditorHost {
   readonly root: HTMLDivElement;
@@ -53,14 +55,32 @@ export class Editor implements EditorHost {
   private results: Results | null = null;
   private options: Options = { ...DEFAULT_OPTIONS };
   private renderQueued = false;
+  private sendingLatents = false;
   private readonly toolbar: Toolbar;
   private readonly palette: Palette;
   private readonly syntax: SyntaxPanel;
   private readonly optionsBar: OptionsBar;
   private readonly fitEl: HTMLElement;
+  private readonly warningsPanel: WarningsPanel;
+  private readonly fileInput: HTMLInputElement;
   private readonly pointer: PointerInput;
   private listeners: Array<[string, () => void]> = [];
   private readonly msgHandler = (msg: unknown): void => this.onMessage(msg);
+  /**
+   * Notebook 7 runs shortcuts in the capture phase, before the widget sees the key; Lumino skips
+   * an element marked `data-lm-suppress-shortcuts`. Mark the target for the widget's keys only
+   * (this window-level capture listener runs before Lumino's, which is on the document).
+   */
+  private readonly markKey = (e: KeyboardEvent): void => {
+    const t = e.target as Element | null;
+    if (!t || typeof t.setAttribute !== "function" || !this.root.contains(t)) return;
+    if (widgetOwnsKey(e)) t.setAttribute("data-lm-suppress-shortcuts", "true");
+    else t.removeAttribute("data-lm-suppress-shortcuts");
+  };
+  private readonly onFullscreen = (): void => {
+    this.toolbar.press("fullscreen", this.doc.fullscreenElement === this.root);
+    requestAnimationFrame(() => this.canvas.fitView());
+  };
   readonly saveLayout = debounce(() => this.pushLayout(), 100);
   private readonly sendSyntax = debounce((text: string) => {
     this.port.set("syntax", text);
@@ -99,8 +119,21 @@ export class Editor implements EditorHost {
       redo: () => this.redo(),
       layout: () => this.relayout(),
       "fit-view": () => this.canvas.fitView(),
+      fullscreen: () => this.toggleFullscreen(),
+      columns: () => this.togglePanel("columns", this.palette.el),
+      "syntax-panel": () => this.togglePanel("syntax-panel", this.syntax.el),
       engine: () => this.toggleEngine(),
       fit: () => this.fit(),
+      "export-svg": () => exportSVG(this.doc, this.exportState()),
+      "export-png": () => {
+        exportPNG(this.doc, this.exportState()).catch((e: Error) => this.showError(`PNG export failed: ${e.message}`));
+      },
+      "copy-syntax": () => this.copySyntax(),
+      save: () => saveDiagram(this.doc, {
+        syntax: emit(this.model.table), positions: pythonLayout(this.model, this.layout),
+        latents: [...this.model.latents], options: { ...this.options }, engine: this.engine,
+      }),
+      load: () => this.fileInput.click(),
     }, [this.tools.modindicesButton, this.tools.indirectButton]);
 
     this.palette = new Palette(d, (c) => this.guard(() => dropColumn(this, c, null, null)));
@@ -120,11 +153,25 @@ export class Editor implements EditorHost {
     this.fitEl = el(d, "div", { className: "semw-fitbar", attrs: { "aria-label": "Fit measures" } });
     this.optionsBar = new OptionsBar(d, (k, on) => this.setOption(k, on));
     const bottom = el(d, "div", { className: "semw-bottom" }, this.tools.noteEl, this.fitEl, this.optionsBar.el);
-    this.root.append(this.toolbar.el, main, this.tools.effectsEl, bottom);
+    this.warningsPanel = new WarningsPanel(d, (name) => {
+      this.selected = new Set([name]);
+      this.canvas.setSelected(this.selected);
+      this.updateButtons();
+    });
+    this.fileInput = el(d, "input", { attrs: { type: "file", accept: ".json,application/json", hidden: "", "aria-label": "Diagram file to load" } });
+    this.fileInput.addEventListener("change", () => this.loadFile());
+    this.root.append(this.toolbar.el, main, this.warningsPanel.el, this.tools.effectsEl, bottom, this.fileInput);
     host.append(this.root);
 
     this.pointer = new PointerInput(this);
-    this.root.addEventListener("keydown", (e) => onKey(this, e));
+    this.doc.addEventListener("fullscreenchange", this.onFullscreen);
+    this.root.addEventListener("keydown", (e) => {
+      onKey(this, e);
+      // JupyterLab listens for keys on the document (bubbling): for Enter inside a cell it
+      // cancels the line break (waiting for a shortcut), and A, D, arrows or Z would edit cells.
+      if (widgetOwnsKey(e)) e.stopPropagation();
+    });
+    this.doc.defaultView?.addEventListener("keydown", this.markKey, true);
     for (const name of TRAITS) {
       const cb = (): void => this.fromPython(name);
       port.on(`change:${name}`, cb);
@@ -142,6 +189,8 @@ export class Editor implements EditorHost {
     this.sendSyntax.flush();
     this.saveLayout.flush();
     this.pointer.destroy();
+    this.doc.removeEventListener("fullscreenchange", this.onFullscreen);
+    this.doc.defaultView?.removeEventListener("keydown", this.markKey, true);
     this.root.remove();
   }
 
@@ -149,6 +198,7 @@ export class Editor implements EditorHost {
 
   /** Adopt a trait Python changed. */
   private fromPython(name: string, redraw = true): void {
+    if (name === "latents" && this.sendingLatents) return; // our own value (see sendLatents)
     const v = this.port.get(name);
     const st = normalizeState({ [name]: v });
     switch (name) {
@@ -161,7 +211,7 @@ export class Editor implements EditorHost {
       case "latents":
         this.model = { ...this.model, latents: st.latents };
         break;
-      case "layout": {
+      case "positions": {
         const extras: Layout = {};
         for (const x of this.model.extras) if (this.layout[x]) extras[x] = this.layout[x]!;
         this.layout = { ...st.layout, ...extras };
@@ -197,6 +247,9 @@ export class Editor implements EditorHost {
       case "syntax":
         this.syntax.offerText(typeof v === "string" ? v : "");
         return;
+      case "warnings":
+        this.warningsPanel.show(toWarnings(v));
+        break;
     }
     if (redraw) this.queueRender();
   }
@@ -211,6 +264,7 @@ export class Editor implements EditorHost {
       options: this.options,
       engine: this.engine,
       ghosts: this.tools.ghosts(),
+      flagged: this.warningsPanel.flagged(),
     };
   }
 
@@ -225,7 +279,7 @@ export class Editor implements EditorHost {
   }
 
   private pushLayout(): void {
-    this.port.set("layout", pythonLayout(this.model, this.layout));
+    this.port.set("positions", pythonLayout(this.model, this.layout));
     this.port.save();
   }
 
@@ -237,27 +291,49 @@ export class Editor implements EditorHost {
     this.sync();
   }
 
+  /** The shown estimates are of the model before this edit: keep them, dimmed, until the refit. */
+  private markStale(): void {
+    if (this.results && Object.keys(this.results.edges ?? {}).length > 0) this.results = { ...this.results, stale: true };
+  }
+
   private sync(): void {
     const syntax = emit(this.model.table);
+    if (syntax !== emit(normalizeState({ table: this.port.get("table") }).table)) this.markStale();
     this.syntax.offerText(syntax);
     this.sendSyntax.cancel();
     this.saveLayout.cancel();
     this.port.set("syntax", syntax);
-    this.port.set("latents", [...this.model.latents]);
-    this.port.set("layout", pythonLayout(this.model, this.layout));
+    this.sendLatents();
+    this.port.set("positions", pythonLayout(this.model, this.layout));
     this.port.save();
     this.updateButtons();
     this.renderNow();
   }
 
+  /**
+   * Send the diagram's latents with an edit even when they did not change: Backbone leaves an
+   * unchanged value out of the update, and Python, seeing only the syntax, would drop a latent
+   * whose last indicator the edit removed (typed syntax drops it; a diagram edit must not).
+   */
+  private sendLatents(): void {
+    this.sendingLatents = true;
+    try {
+      this.port.set("latents", null);
+      this.port.set("latents", [...this.model.latents]);
+    } finally {
+      this.sendingLatents = false;
+    }
+  }
+
   private restore(s: Snapshot): void {
+    if (s.syntax !== emit(this.model.table)) this.markStale();
     this.model = { table: s.table ?? this.model.table, latents: [...s.latents], extras: [...(s.extras ?? [])] };
     this.layout = { ...s.layout };
     this.syntax.setText(s.syntax);
     this.selected.clear();
     this.port.set("syntax", s.syntax);
-    this.port.set("latents", [...s.latents]);
-    this.port.set("layout", pythonLayout(this.model, this.layout));
+    this.sendLatents();
+    this.port.set("positions", pythonLayout(this.model, this.layout));
     this.port.save();
     this.updateButtons();
     this.renderNow();
@@ -350,6 +426,61 @@ export class Editor implements EditorHost {
     this.pushLayout();
     this.renderNow();
     this.canvas.fitView();
+  }
+
+  /** The standalone picture: the current drawing without the browser-only suggestions. */
+  private exportState(): DiagramState {
+    return { ...this.diagramState(), ghosts: [], flagged: [] };
+  }
+
+  private copySyntax(): void {
+    const text = emit(this.model.table);
+    const clip = this.doc.defaultView?.navigator.clipboard;
+    if (!clip) {
+      this.showError("The browser gives no clipboard here; select the syntax panel's text instead.");
+      return;
+    }
+    clip.writeText(text).then(
+      () => this.setStatus("Syntax copied"),
+      (e: Error) => this.showError(`Copying failed: ${e.message}`),
+    );
+  }
+
+  /** Apply a diagram file chosen with Load (one undo step; Python checks it like any edit). */
+  private loadFile(): void {
+    const file = this.fileInput.files?.[0];
+    this.fileInput.value = "";
+    if (!file) return;
+    file.text().then((text) => this.guard(() => {
+      let dia;
+      try {
+        dia = readDiagram(text, file.name);
+      } catch (e) {
+        this.showError((e as Error).message);
+        return;
+      }
+      this.undoStack.push(this.snapshot());
+      this.syntax.setText(dia.syntax);
+      this.port.set("syntax", dia.syntax);
+      this.port.set("latents", dia.latents);
+      this.port.set("positions", dia.positions);
+      if (dia.options) this.port.set("options", { ...this.options, ...dia.options });
+      if (dia.engine === "sem" || dia.engine === "pls") this.port.set("engine", dia.engine);
+      this.port.save();
+      this.updateButtons();
+    }), (e: Error) => this.showError(`${file.name}: ${e.message}`));
+  }
+
+  /** Collapse or show a side panel; the canvas takes the room. */
+  private togglePanel(action: "columns" | "syntax-panel", panel: HTMLElement): void {
+    panel.hidden = !panel.hidden;
+    this.toolbar.press(action, !panel.hidden);
+  }
+
+  private toggleFullscreen(): void {
+    const d = this.doc;
+    if (d.fullscreenElement === this.root) void d.exitFullscreen();
+    else void this.root.requestFullscreen?.();
   }
 
   private toggleEngine(): void {

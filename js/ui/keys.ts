@@ -1,10 +1,24 @@
 /**
  * Keyboard shortcuts of the editor: Enter/Space on a focused suggestion adds it, Enter ends an
  * indirect-effect chain, Ctrl/Cmd+Z / Shift+Z / Y undo and redo, Delete/Backspace deletes the
- * selection, Escape leaves the current tool. Keys typed into text fields are left alone.
+ * selection, F2 renames the selected node, arrows nudge the selected nodes (Shift: further),
+ * Escape leaves the current tool. Keys typed into text fields are left alone.
  */
 import { deleteSelection } from "./actions";
+import { startRename } from "./rename";
 import type { EditorHost } from "./host";
+
+const EDITING = new Set(["z", "y", "a", "c", "v", "x", "ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End", "Backspace", "Delete"]);
+
+/**
+ * Whether a key pressed inside the widget is the widget's (typing, Enter, arrows, Delete, F2,
+ * Escape, and Ctrl/Cmd with the editing keys Z Y A C V X) rather than the notebook's (Ctrl+S,
+ * Ctrl+Shift+C, ... keep working from inside the widget).
+ */
+export function widgetOwnsKey(e: KeyboardEvent): boolean {
+  if (!(e.ctrlKey || e.metaKey || e.altKey)) return true;
+  return !e.altKey && EDITING.has(e.key.length === 1 ? e.key.toLowerCase() : e.key);
+}
 
 export function onKey(ed: EditorHost, e: KeyboardEvent): void {
   const t = e.target as HTMLElement | null;
@@ -23,6 +37,18 @@ export function onKey(ed: EditorHost, e: KeyboardEvent): void {
   } else if (mod && (e.key === "y" || e.key === "Y")) {
     e.preventDefault();
     ed.guard(() => ed.redo());
+  } else if (e.key === "F2") {
+    const nodes = [...ed.selected].filter((k) => !k.includes(" "));
+    if (nodes.length === 1) {
+      e.preventDefault();
+      startRename(ed, nodes[0]!);
+    }
+  } else if (ARROWS[e.key] && !mod) {
+    const nodes = [...ed.selected].filter((k) => !k.includes(" ") && ed.layout[k]);
+    if (nodes.length) {
+      e.preventDefault();
+      nudge(ed, nodes, ARROWS[e.key]!, e.shiftKey ? 40 : 8);
+    }
   } else if (e.key === "Delete" || e.key === "Backspace") {
     if (ed.selected.size) {
       e.preventDefault();
@@ -35,4 +61,22 @@ export function onKey(ed: EditorHost, e: KeyboardEvent): void {
     ed.popup.close();
     ed.updateButtons();
   }
+}
+
+const ARROWS: Record<string, [number, number]> = {
+  ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1],
+};
+
+/** Move `nodes` by `step` diagram units along `dir`: one undo step per key press. */
+function nudge(ed: EditorHost, nodes: string[], dir: [number, number], step: number): void {
+  ed.undoStack.push(ed.snapshot());
+  const moved = new Map<string, { x: number; y: number }>();
+  for (const n of nodes) {
+    const p = ed.layout[n]!;
+    moved.set(n, { x: p.x + dir[0] * step, y: p.y + dir[1] * step });
+  }
+  for (const [n, p] of moved) ed.layout[n] = p;
+  ed.canvas.moveNodes(moved);
+  ed.saveLayout();
+  ed.updateButtons();
 }

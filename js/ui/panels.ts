@@ -96,7 +96,7 @@ export class SyntaxPanel {
 }
 
 const OPTION_LABELS: Array<[keyof Options, string]> = [
-  ["standardized", "Standardized"], ["stars", "Stars"], ["r2", "R\u00b2"], ["se", "SE"], ["ci", "CI"], ["residuals", "Residuals"],
+  ["standardized", "Standardized"], ["stars", "Stars"], ["r2", "R\u00b2"], ["se", "SE"], ["ci", "CI"], ["residuals", "Residuals"], ["defaults", "Defaults"], ["signs", "Colour by sign"], ["errors", "Error circles"],
 ];
 
 /** Check boxes of the display options (`options` trait). */

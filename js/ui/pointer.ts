@@ -36,8 +36,19 @@ export class PointerInput {
     svg.addEventListener("pointerup", (e) => host.guard(() => this.onUp(e)));
     svg.addEventListener("pointercancel", () => this.endDrag());
     svg.addEventListener("dblclick", (e) => {
-      const node = (e.target as Element).closest?.("[data-node]");
-      if (node) startRename(host, node.getAttribute("data-node")!);
+      // Pointer capture (taken on pointerdown for drags) retargets the dblclick to the <svg>:
+      // find the node under the pointer instead of trusting the event's target.
+      const node = (e.target as Element).closest?.("[data-node]")?.getAttribute("data-node") ?? host.canvas.nodeAt(e.clientX, e.clientY);
+      if (node && host.mode === "select") startRename(host, node);
+    });
+    svg.addEventListener("focusin", (e) => {
+      // A node reached with Tab becomes the selection (keyboard use without a mouse).
+      const node = (e.target as Element).closest?.("[data-node]")?.getAttribute("data-node");
+      if (node && !host.selected.has(node) && !this.drag) {
+        host.selected = new Set([node]);
+        host.canvas.setSelected(host.selected);
+        host.updateButtons();
+      }
     });
     svg.addEventListener("wheel", (e) => {
       e.preventDefault();
@@ -173,7 +184,9 @@ export class PointerInput {
     } else if (d.kind === "edge") {
       ed.canvas.rubberLine(null);
       const to = ed.canvas.nodeAt(e.clientX, e.clientY);
-      if (to && d.from && (to !== d.from || ed.mode === "covariance")) {
+      // Only a drag draws an edge: a click on a node in covariance mode is not a variance, and a
+      // path dragged back onto its own node is refused with a sentence (addEdge throws).
+      if (to && d.from && d.moved) {
         const next = addEdge(ed.model, d.from, to, ed.mode as EdgeMode, ed.engine);
         if (next !== ed.model) ed.commit(next);
       }

@@ -8,7 +8,8 @@ import { button, el } from "./dom";
 
 export type ToolbarAction =
   | "add-latent" | "add-observed" | "path" | "covariance" | "delete" | "undo" | "redo"
-  | "layout" | "fit-view" | "engine" | "fit";
+  | "layout" | "fit-view" | "fullscreen" | "columns" | "syntax-panel" | "engine" | "fit"
+  | "export-svg" | "export-png" | "copy-syntax" | "save" | "load";
 
 /** [action, accessible name, text, title (defaults to the name)], in toolbar order. */
 const BUTTONS: Array<[ToolbarAction, string, string, string?]> = [
@@ -21,8 +22,16 @@ const BUTTONS: Array<[ToolbarAction, string, string, string?]> = [
   ["redo", "Redo", "\u21b7", "Redo (Ctrl/Cmd+Shift+Z)"],
   ["layout", "Automatic layout", "\u2058 Layout"],
   ["fit-view", "Fit diagram to view", "\u2922 View"],
+  ["fullscreen", "Full screen", "Full screen", "Full screen (Esc leaves)"],
+  ["columns", "Show the data columns panel", "\u2630 Columns"],
+  ["syntax-panel", "Show the syntax panel", "\u2261 Syntax"],
   ["engine", "Switch estimation engine between CB-SEM and PLS-SEM", "CB-SEM"],
   ["fit", "Fit the model", "\u25b6 Fit"],
+  ["export-svg", "Export the diagram as SVG", "SVG"],
+  ["export-png", "Export the diagram as PNG", "PNG"],
+  ["copy-syntax", "Copy the lavaan syntax", "Copy syntax"],
+  ["save", "Save the diagram to a file", "Save"],
+  ["load", "Load a diagram file", "Load"],
 ];
 
 export class Toolbar {
@@ -55,6 +64,9 @@ export class Toolbar {
     this.press("path", false);
     this.press("covariance", false);
     this.press("engine", false);
+    this.press("fullscreen", false);
+    this.press("columns", true);
+    this.press("syntax-panel", true);
     this.counterEl = el(doc, "span", { className: "semw-counter", attrs: { "aria-live": "polite" } });
     this.statusEl = el(doc, "span", { className: "semw-status", attrs: { "aria-live": "polite" } });
     this.el.append(this.counterEl, this.statusEl);

@@ -3,8 +3,10 @@
 Format (version 1)::
 
     {"format": "semwidget-diagram", "version": 1, "syntax": "...",
-     "layout": {"name": {"x": 0.0, "y": 0.0}}, "latents": ["..."],
+     "positions": {"name": {"x": 0.0, "y": 0.0}}, "latents": ["..."],
      "options": {...display options...}, "engine": "sem"}
+
+Files written before the widget's trait was renamed call the positions ``"layout"``; they load.
 
 Reading checks every field and names the one at fault, with the file name, in a
 :class:`DiagramFileError`.
@@ -23,7 +25,7 @@ from semwidget.widget import state as widget_state
 
 FORMAT_NAME = "semwidget-diagram"
 FORMAT_VERSION = 1
-_KEYS = ("format", "version", "syntax", "layout", "latents", "options", "engine")
+_KEYS = ("format", "version", "syntax", "positions", "layout", "latents", "options", "engine")
 
 
 class DiagramFileError(SemWidgetError):
@@ -41,7 +43,7 @@ class Diagram:
     """The contents of a diagram file."""
 
     syntax: str
-    layout: dict[str, dict[str, float]] = field(default_factory=dict)
+    positions: dict[str, dict[str, float]] = field(default_factory=dict)
     latents: list[str] = field(default_factory=list)
     options: dict[str, bool | int] = field(
         default_factory=lambda: dict(widget_state.DEFAULT_OPTIONS)
@@ -54,7 +56,7 @@ class Diagram:
             "format": FORMAT_NAME,
             "version": FORMAT_VERSION,
             "syntax": self.syntax,
-            "layout": self.layout,
+            "positions": self.positions,
             "latents": self.latents,
             "options": self.options,
             "engine": self.engine,
@@ -127,7 +129,7 @@ def from_json(data: object, path: str | os.PathLike[str] = "<diagram>") -> Diagr
     try:
         return Diagram(
             syntax=data["syntax"],
-            layout=widget_state.validate_layout(data.get("layout", {})),
+            positions=widget_state.validate_layout(data.get("positions", data.get("layout", {}))),
             latents=widget_state.validate_latents(data.get("latents", [])),
             options=widget_state.validate_options(data.get("options", {})),
             engine=widget_state.validate_engine(data.get("engine", "sem")),

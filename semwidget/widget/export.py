@@ -39,7 +39,7 @@ def diagram_state(
         "table": records,
         "latents": all_latents,
         "columns": [],
-        "layout": {},
+        "positions": {},
         "results": results or {},
         "options": widget_state.validate_options(options or {}),
         "counts": dict(widget_state.EMPTY_COUNTS),
@@ -47,7 +47,7 @@ def diagram_state(
         "engine": widget_state.validate_engine(engine),
     }
     nodes = widget_state.node_names(records, all_latents)
-    state["layout"] = place_nodes(state, widget_state.validate_layout(layout or {}, nodes))
+    state["positions"] = place_nodes(state, widget_state.validate_layout(layout or {}, nodes))
     return state
 
 

@@ -106,7 +106,7 @@ def fallback_layout(table: Sequence[Mapping[str, Any]], latents: Sequence[str]) 
 def auto_layout(state: Mapping[str, Any]) -> Layout:
     """A fresh layout of every node of ``state`` (JS automatic layout, else the fallback)."""
     if svg_export.bundle_available():
-        return svg_export.js_layout({**state, "layout": {}, "relayout": True})
+        return svg_export.js_layout({**state, "positions": {}, "relayout": True})
     _warn_fallback()
     return fallback_layout(_rows(state), list(state.get("latents", [])))
 
@@ -170,7 +170,7 @@ def place_nodes(state: Mapping[str, Any], previous: Mapping[str, Position]) -> L
         return kept
     if svg_export.bundle_available():
         # The front end's merge places a new indicator beside its siblings, clear of every box.
-        merged = svg_export.js_layout({**state, "layout": kept})
+        merged = svg_export.js_layout({**state, "positions": kept})
     else:
         _warn_fallback()
         merged = _merge_fallback(state, kept, missing)

@@ -39,6 +39,9 @@ DEFAULT_OPTIONS: dict[str, bool | int] = {
     "se": False,
     "ci": False,
     "residuals": False,
+    "defaults": True,
+    "signs": False,
+    "errors": False,
     "digits": 2,
 }
 _MAX_DIGITS = 6
@@ -119,22 +122,23 @@ def validate_position(name: str, value: object) -> dict[str, float]:
     """Validate one layout entry ``{"x": number, "y": number}``."""
     if not isinstance(value, Mapping):
         raise WidgetStateError(
-            f"layout[{name!r}]: expected {{'x': number, 'y': number}}, got {_describe(value)}"
+            f"positions[{name!r}]: expected {{'x': number, 'y': number}}, got {_describe(value)}"
         )
     extra = sorted(set(value) - {"x", "y"}, key=str)
     if extra:
         raise WidgetStateError(
-            f"layout[{name!r}]: unexpected key(s) {', '.join(map(repr, extra))}; "
+            f"positions[{name!r}]: unexpected key(s) {', '.join(map(repr, extra))}; "
             "only 'x' and 'y' are allowed"
         )
     position: dict[str, float] = {}
     for axis in ("x", "y"):
         if axis not in value:
-            raise WidgetStateError(f"layout[{name!r}]: missing {axis!r}")
+            raise WidgetStateError(f"positions[{name!r}]: missing {axis!r}")
         coordinate = value[axis]
         if not _is_number(coordinate) or not math.isfinite(coordinate):
             raise WidgetStateError(
-                f"layout[{name!r}][{axis!r}]: expected a finite number, got {_describe(coordinate)}"
+                f"positions[{name!r}][{axis!r}]: expected a finite number, "
+                f"got {_describe(coordinate)}"
             )
         if abs(coordinate) > MAX_COORDINATE:
             raise WidgetStateError(
@@ -148,7 +152,7 @@ def validate_position(name: str, value: object) -> dict[str, float]:
 def validate_layout(
     value: object, known: Iterable[str] | None = None
 ) -> dict[str, dict[str, float]]:
-    """Validate the ``layout`` trait.
+    """Validate the ``positions`` trait.
 
     Parameters
     ----------
@@ -170,12 +174,12 @@ def validate_layout(
     """
     if not isinstance(value, Mapping):
         raise WidgetStateError(
-            f"layout: expected a mapping of node name to {{'x', 'y'}}, got {_describe(value)}"
+            f"positions: expected a mapping of node name to {{'x', 'y'}}, got {_describe(value)}"
         )
     layout: dict[str, dict[str, float]] = {}
     for name, position in value.items():
         if not isinstance(name, str):
-            raise WidgetStateError(f"layout: node names must be text, got {_describe(name)}")
+            raise WidgetStateError(f"positions: node names must be text, got {_describe(name)}")
         layout[name] = validate_position(name, position)
     if known is not None:
         known_set = set(known)
@@ -183,7 +187,7 @@ def validate_layout(
         if unknown:
             listed = ", ".join(repr(name) for name in unknown)
             raise WidgetStateError(
-                f"layout: unknown node name(s) {listed}; they are not in the model, "
+                f"positions: unknown node name(s) {listed}; they are not in the model, "
                 "the drawn latents or the data columns"
             )
     return layout

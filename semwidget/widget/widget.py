@@ -2,7 +2,7 @@
 
 The kernel is the single source of truth for the model: the front end edits the drawing and sends
 the syntax of its edited table; this class re-parses it, derives ``table``, ``latents``, ``counts``
-and places new nodes in ``layout``. Everything the front end sends is validated in
+and places new nodes in ``positions``. Everything the front end sends is validated in
 :meth:`SEMWidget.set_state`; an update that cannot be accepted is refused (the current model
 stays), explained in ``error`` and the front end is sent the kept value.
 """
@@ -22,10 +22,11 @@ import traitlets
 from semwidget.errors import DataError, SemWidgetError
 from semwidget.model import emit, parse
 from semwidget.model.partable import model_counts
-from semwidget.widget import diagram_file
+from semwidget.widget import checks, diagram_file
 from semwidget.widget import render as svg_export
 from semwidget.widget import state as widget_state
 from semwidget.widget.placement import auto_layout, place_nodes
+from semwidget.widget.refit import Refitter
 
 _log = logging.getLogger(__name__)
 
@@ -36,11 +37,11 @@ _PLS_OPTIONS = ("scheme", "consistent")
 FIT_OPTIONS = _SEM_OPTIONS + _SHARED_OPTIONS + _PLS_OPTIONS
 
 # Keys the kernel derives; the front end may read them but never set them.
-_DERIVED_TRAITS = ("table", "counts", "results", "columns")
+_DERIVED_TRAITS = ("table", "counts", "results", "columns", "warnings")
 # The front end may send several keys at once (a new node: its syntax and its position); apply
 # them in this order so the layout is checked against the model the same message defines.
 # ``error`` first: the view may clear it, but an error the same update causes must stay.
-_STATE_ORDER = ("error", "engine", "syntax", "latents", "layout", "options")
+_STATE_ORDER = ("error", "engine", "syntax", "latents", "positions", "options")
 
 _NO_BUNDLE_ESM = """
 export default {
@@ -85,7 +86,7 @@ class SEMWidget(anywidget.AnyWidget):
     engine : {"sem", "pls"}
         CB-SEM (lavaan-compatible) or PLS-SEM.
     auto_fit : bool
-        Refit (debounced) after every edit of the model.
+        Refit after every edit of the model (the default; see :mod:`semwidget.widget.refit`).
     **fit_options
         Passed to :func:`semwidget.fit`: ``estimator``, ``missing``, ``std_lv``, ``orthogonal``;
         for ``engine="pls"`` also ``scheme``, ``bootstrap``, ``seed``, ``consistent``.
@@ -109,22 +110,22 @@ class SEMWidget(anywidget.AnyWidget):
     table = traitlets.List(traitlets.Dict()).tag(sync=True)
     latents = widget_state.LatentsTrait().tag(sync=True)
     columns = traitlets.List(traitlets.Unicode()).tag(sync=True)
-    layout = widget_state.LayoutTrait().tag(sync=True)
+    #: Node centres in diagram units (not ``layout``: that is ipywidgets' own ``Layout``).
+    positions = widget_state.LayoutTrait().tag(sync=True)
     results = widget_state.ResultsTrait().tag(sync=True)
     options = widget_state.OptionsTrait().tag(sync=True)
     counts = traitlets.Dict(dict(widget_state.EMPTY_COUNTS)).tag(sync=True)
     error = traitlets.Unicode("").tag(sync=True)
     engine = widget_state.EngineTrait().tag(sync=True)
-
-    #: Seconds to wait after the last edit before an automatic refit.
-    auto_fit_delay: float = 0.5
+    #: ``[{"message", "variables", "source"}]``: the model check's and the last fit's warnings.
+    warnings = traitlets.List(traitlets.Dict()).tag(sync=True)
 
     def __init__(
         self,
         data: pd.DataFrame | None = None,
         syntax: str = "",
         engine: str = "sem",
-        auto_fit: bool = False,
+        auto_fit: bool = True,
         **fit_options: Any,
     ) -> None:
         engine = widget_state.validate_engine(engine)
@@ -135,7 +136,11 @@ class SEMWidget(anywidget.AnyWidget):
         self._applying = False
         self._refusal = ""
         self._fit_lock = threading.Lock()
-        self._timer: threading.Timer | None = None
+        self._model_warnings: list[dict[str, Any]] = []
+        self._fit_warnings: list[dict[str, Any]] = []
+        self._dropped_positions: dict[str, dict[str, float]] = {}
+        self._incoming_positions: dict[str, dict[str, float]] = {}
+        self._refit = Refitter(self._compute_fit, self._publish_fit, self._fit_failed)
         super().__init__(engine=engine)
         self.on_msg(self._on_custom_msg)
         svg_export.warm_up()
@@ -157,6 +162,8 @@ class SEMWidget(anywidget.AnyWidget):
         self._data = value
         self.columns = [] if value is None else [str(name) for name in value.columns]
         self.results = {}
+        self._fit_warnings = []
+        self._check_model()
         self._schedule_auto_fit()
 
     @property
@@ -191,7 +198,7 @@ class SEMWidget(anywidget.AnyWidget):
             "table": list(self.table),
             "latents": list(self.latents),
             "columns": list(self.columns),
-            "layout": dict(self.layout),
+            "positions": dict(self.positions),
             "results": dict(self.results),
             "options": dict(self.options),
             "counts": dict(self.counts),
@@ -221,21 +228,31 @@ class SEMWidget(anywidget.AnyWidget):
         )
         changed = records != self.table
         state = {**self.diagram_state(), "table": records, "latents": latents}
-        layout = place_nodes(state, self.layout if previous_layout is None else previous_layout)
+        before = self.positions if previous_layout is None else previous_layout
+        # Positions the view sent with this syntax (applied next) spare placing its nodes anew.
+        before = {**before, **self._incoming_positions}
+        # A node renamed in the syntax panel keeps its place (survivors keep theirs anyway).
+        before = checks.carry_renamed(self.table, self.latents, records, latents, before)
+        layout = place_nodes(state, before)
+        # A latent dropped with its last indicator may come back at once in the same message
+        # from the view (``latents`` follows ``syntax``): it then returns to where it was.
+        self._dropped_positions = {k: p for k, p in before.items() if k not in layout}
         self._applying = True
         try:
-            with self.hold_sync():
+            with self._refit.lock, self.hold_sync():
                 self.table = records
                 self.latents = latents
-                self.layout = layout
+                self.positions = layout
                 self.counts = self._counts(table, latents)
-                if changed:
-                    self.results = {}
+                if changed and self.results:
+                    # Keep the numbers (drawn dimmed) until the refit replaces them.
+                    self.results = {**self.results, "stale": True}
                 self.error = ""
+                self._check_model()
+                if changed:
+                    self._schedule_auto_fit()
         finally:
             self._applying = False
-        if changed:
-            self._schedule_auto_fit()
 
     @traitlets.observe("syntax")
     def _on_syntax(self, change: dict[str, Any]) -> None:
@@ -251,20 +268,28 @@ class SEMWidget(anywidget.AnyWidget):
         self._applying = True
         try:
             with self.hold_sync():
-                self.layout = place_nodes(state, self.layout)
+                self.positions = place_nodes(state, {**self._dropped_positions, **self.positions})
                 self.counts = self._counts(table, list(change["new"]))
+                self._check_model()
         finally:
             self._applying = False
 
     @traitlets.observe("engine")
     def _on_engine(self, change: dict[str, Any]) -> None:
         self.results = {}
+        self._fit_warnings = []
+        self._check_model()
         self._schedule_auto_fit()
+
+    def _check_model(self) -> None:
+        columns = None if self._data is None else self.columns
+        self._model_warnings = checks.model_warnings(self.table, self.latents, columns)
+        self.warnings = [*self._model_warnings, *self._fit_warnings]
 
     def set_state(self, sync_data: dict[str, Any]) -> None:
         """Apply state sent by the front end, refusing what is malformed.
 
-        Each key is applied on its own, in dependency order (``syntax`` before ``layout``). A key
+        Each key is applied on its own, in dependency order (``syntax`` before ``positions``). A key
         that fails validation is refused: the current value stays, ``error`` says why, and the
         current value is sent back so the view does not drift from the kernel.
         """
@@ -273,6 +298,10 @@ class SEMWidget(anywidget.AnyWidget):
         order = {name: index for index, name in enumerate(_STATE_ORDER)}
         # One reply for the whole update: without hold_sync the view would first receive the
         # positions placed for new nodes, then its own positions back (a visible jump).
+        try:
+            self._incoming_positions = widget_state.validate_layout(sync_data.get("positions", {}))
+        except widget_state.WidgetStateError:
+            self._incoming_positions = {}  # refused below, with the sentence, when it is applied
         with self.hold_sync():
             for key in sorted(sync_data, key=lambda name: order.get(name, len(order))):
                 if key in _DERIVED_TRAITS:
@@ -291,6 +320,7 @@ class SEMWidget(anywidget.AnyWidget):
                     _log.exception("semwidget: applying %r from the view failed", key)
                     problems.append(f"{key}: internal error ({type(err).__name__}: {err})")
                     refused.append(key)
+        self._incoming_positions = {}
         if problems:
             self.error = self._refusal = "Ignored an update from the diagram: " + "; ".join(
                 problems
@@ -304,10 +334,10 @@ class SEMWidget(anywidget.AnyWidget):
 
     def auto_layout(self) -> None:
         """Lay out every node again with the automatic layout (forgets dragged positions)."""
-        state = {**self.diagram_state(), "layout": {}}
+        state = {**self.diagram_state(), "positions": {}}
         positions = auto_layout(state)
         nodes = widget_state.node_names(self.table, self.latents)
-        self.layout = {name: positions[name] for name in nodes if name in positions}
+        self.positions = {name: positions[name] for name in nodes if name in positions}
 
     # ------------------------------------------------------------------ fitting
 
@@ -325,27 +355,45 @@ class SEMWidget(anywidget.AnyWidget):
             If there is no data, or the model cannot be fitted; the message is also put in
             ``error``.
         """
+        try:
+            result = self._compute_fit()
+        except SemWidgetError as err:
+            self.error = str(err)
+            raise
+        with self._refit.lock:
+            self._publish_fit(result)
+        return result
+
+    def _compute_fit(self) -> Any:
         from semwidget.fitting import fit as fit_model
 
         with self._fit_lock:
-            try:
-                if self._data is None:
-                    raise DataError(
-                        "there is no data to fit: create the widget with SEMWidget(data, ...) "
-                        "or set w.data"
-                    )
-                if not self.syntax.strip():
-                    raise SemWidgetError("there is no model to fit: draw one or set w.syntax")
-                result = fit_model(self.syntax, self._data, engine=self.engine, **self._fit_options)
-            except SemWidgetError as err:
-                self.error = str(err)
-                raise
-            self.result = result
-            with self.hold_sync():
-                self.results = widget_state.results_payload(result)
-                self.error = ""
-            self.send({"type": "fitted"})
-            return result
+            if self._data is None:
+                raise DataError(
+                    "there is no data to fit: create the widget with SEMWidget(data, ...) "
+                    "or set w.data"
+                )
+            if not self.syntax.strip():
+                raise SemWidgetError("there is no model to fit: draw one or set w.syntax")
+            return fit_model(self.syntax, self._data, engine=self.engine, **self._fit_options)
+
+    def _publish_fit(self, result: Any) -> None:
+        self.result = result
+        payload = widget_state.results_payload(result)
+        nodes = widget_state.node_names(self.table, self.latents)
+        self._fit_warnings = checks.fit_warnings(payload, nodes)
+        with self.hold_sync():
+            self.results = payload
+            self.warnings = [*self._model_warnings, *self._fit_warnings]
+            self.error = ""
+        self.send({"type": "fitted"})
+
+    def _fit_failed(self, err: BaseException) -> None:
+        if isinstance(err, SemWidgetError):
+            self.error = str(err)
+        else:  # a bug: show it rather than lose it in the worker thread
+            _log.error("semwidget: fitting failed", exc_info=err)
+            self.error = f"Fitting failed unexpectedly ({type(err).__name__}: {err})"
 
     def _fit_quietly(self) -> None:
         """Fit for the Fit button and auto-fit, where an exception would be lost."""
@@ -360,20 +408,11 @@ class SEMWidget(anywidget.AnyWidget):
     def _schedule_auto_fit(self) -> None:
         if not self.auto_fit or self._data is None or not self.table:
             return
-        if self._timer is not None:
-            self._timer.cancel()
-        # Debounced: a burst of edits (a drag, typing) refits once, after the last one.
-        self._timer = threading.Timer(self.auto_fit_delay, self._fit_quietly)
-        self._timer.daemon = True
-        self._timer.start()
+        self._refit.request()
 
     def wait_for_auto_fit(self, timeout: float | None = None) -> None:
         """Block until a pending automatic refit has finished (for scripts and tests)."""
-        timer = self._timer
-        if timer is not None:
-            timer.join(timeout)
-        with self._fit_lock:
-            pass
+        self._refit.wait(timeout)
 
     # ------------------------------------------------------------------ one-click edits
 
@@ -390,6 +429,11 @@ class SEMWidget(anywidget.AnyWidget):
         -------
         list of str
             Names of the defined parameters written into the syntax.
+
+        Raises
+        ------
+        SemWidgetError
+            If there is no such chain, or the effect is already defined (named in the message).
         """
         from semwidget.model.edits import add_indirect
 
@@ -398,6 +442,11 @@ class SEMWidget(anywidget.AnyWidget):
         x, y, chain = checked["x"], checked["y"], checked["chain"]
         table = parse(self.syntax)
         new, names = add_indirect(table, x, y, chain=chain)
+        same = checks.duplicate_effect(
+            widget_state.table_records(table), widget_state.table_records(new), names
+        )
+        if same is not None:
+            raise SemWidgetError(f"this indirect effect is already defined, as '{same}'")
         self.syntax = emit(new)
         if self._data is not None:
             self.fit()
@@ -503,7 +552,7 @@ class SEMWidget(anywidget.AnyWidget):
             path,
             diagram_file.Diagram(
                 syntax=self.syntax,
-                layout=dict(self.layout),
+                positions=dict(self.positions),
                 latents=list(self.latents),
                 options=dict(self.options),
                 engine=self.engine,
@@ -545,15 +594,15 @@ class SEMWidget(anywidget.AnyWidget):
                 diagram.latents, [], widget_state.measured_latents(records)
             )
             nodes = widget_state.node_names(records, latents)
-            unknown = [name for name in diagram.layout if name not in nodes]
+            unknown = [name for name in diagram.positions if name not in nodes]
             if unknown:
                 listed = ", ".join(map(repr, unknown))
                 raise diagram_file.DiagramFileError(
-                    path, f"layout: {listed} not in the model or its latents"
+                    path, f"positions: {listed} not in the model or its latents"
                 )
         widget = cls(data=data, engine=diagram.engine, **kwargs)
         widget.options = diagram.options
-        widget._apply_syntax(diagram.syntax, diagram.layout, diagram.latents)
+        widget._apply_syntax(diagram.syntax, diagram.positions, diagram.latents)
         # Assigning syntax after the model is built fires the observer again; it finds the same
         # table, so nothing moves.
         widget.syntax = diagram.syntax

@@ -35,7 +35,7 @@ SETUP = (
 
 CELLS = [
     # 0: the HS CFA, fitted with the Fit button by the test (each widget cell stands alone)
-    SETUP + f"w = SEMWidget(dataset('hs1939'), {HS!r})\nw",
+    SETUP + f"w = SEMWidget(dataset('hs1939'), {HS!r}, auto_fit=False)\nw",
     # 1: the parameters of the kernel's syntax
     "print('EDGES', edges(w), 'ERROR<<' + w.error + '>>')",
     # 2: a mediation model, fitted from Python
