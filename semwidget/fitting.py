@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -20,7 +21,9 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
         estimator: str = "ML", missing: str = "listwise", std_lv: bool = False,
         orthogonal: bool = False, fixed_x: bool = True, se: str = "standard",
         bootstrap: int | None = None, seed: int | None = None, n_jobs: int = 1,
-        boot_ci: str = "perc", **options: Any) -> Any:
+        boot_ci: str = "perc", group: str | None = None,
+        group_equal: str | Sequence[str] = (), group_partial: str | Sequence[str] = (),
+        **options: Any) -> Any:
     """Fit a structural equation model.
 
     Parameters
@@ -53,6 +56,16 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
         Parallel workers for the CB-SEM bootstrap (joblib; a Dask backend works too).
     boot_ci : {"perc", "bc", "bca"}
         Which bootstrap interval goes into ``ci_lower``/``ci_upper``.
+    group : str, optional
+        CB-SEM: the column that splits the data into groups (lavaan's ``group``); the model
+        is fitted in every group with a mean structure, groups in order of first appearance.
+    group_equal : str or sequence of str
+        lavaan's ``group.equal`` words held equal across groups (``"loadings"``,
+        ``"intercepts"``, ``"means"``, ``"residuals"``, ``"residual.covariances"``,
+        ``"lv.variances"``, ``"lv.covariances"``, ``"regressions"``); a str may list several
+        separated by commas.
+    group_partial : str or sequence of str
+        Parameters exempt from ``group_equal``, written ``"visual =~ x2"`` or ``"x3 ~ 1"``.
     **options
         PLS options when ``engine="pls"`` (see :func:`semwidget.pls.fit.fit_pls`).
 
@@ -85,7 +98,24 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
         raise ModelSpecError("missing='fiml' needs estimator='ML'")
     if se not in SE:
         raise ModelSpecError(f"unknown se={se!r}: use 'standard' or 'bootstrap'")
+    if group is None and (group_equal or group_partial):
+        raise ModelSpecError("group_equal and group_partial need group=<column>")
     result = fit_cb(model, data, estimator=est, missing=missing, std_lv=std_lv,
                     orthogonal=orthogonal, fixed_x=fixed_x, se=se, bootstrap=bootstrap,
-                    seed=seed, n_jobs=n_jobs, boot_ci=boot_ci)
+                    seed=seed, n_jobs=n_jobs, boot_ci=boot_ci, group=group,
+                    group_equal=_words(group_equal), group_partial=_entries(group_partial))
     return FitResult.of(result)
+
+
+def _words(value: str | Sequence[str]) -> list[str]:
+    """``"loadings, intercepts"`` or a list of words → a list of words."""
+    if isinstance(value, str):
+        return [w.strip() for w in value.split(",") if w.strip()]
+    return [str(w).strip() for w in value]
+
+
+def _entries(value: str | Sequence[str]) -> list[str]:
+    """One ``group_partial`` entry or several (a str may list several split by commas)."""
+    if isinstance(value, str):
+        return [e.strip() for e in value.split(",") if e.strip()]
+    return [str(e) for e in value]

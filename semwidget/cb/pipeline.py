@@ -7,6 +7,7 @@ already checked by :func:`semwidget.fitting.fit`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -15,15 +16,18 @@ from semwidget.cb.bootstrap import bootstrap_result
 from semwidget.cb.complete import fit_complete
 from semwidget.cb.data import check_data, moments
 from semwidget.cb.fiml import fit_fiml_table
+from semwidget.cb.groups import fit_groups
 from semwidget.cb.result import CBResult
-from semwidget.errors import DataError
+from semwidget.errors import DataError, ModelSpecError
 from semwidget.model.partable import build, observed_names, user_table
 
 
 def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "ML",
            missing: str = "listwise", std_lv: bool = False, orthogonal: bool = False,
            fixed_x: bool = True, se: str = "standard", bootstrap: int | None = None,
-           seed: int | None = None, n_jobs: int = 1, boot_ci: str = "perc") -> CBResult:
+           seed: int | None = None, n_jobs: int = 1, boot_ci: str = "perc",
+           group: str | None = None, group_equal: Sequence[str] = (),
+           group_partial: Sequence[str] = ()) -> CBResult:
     """Fit a CB-SEM model with checked options (see :func:`semwidget.fit` for their meaning).
 
     Returns
@@ -31,6 +35,13 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
     CBResult
         The estimates, fit measures, R² and warnings (bootstrapped when ``se="bootstrap"``).
     """
+    if group is not None:
+        if se == "bootstrap":
+            raise ModelSpecError("se='bootstrap' with group= is not supported yet")
+        return fit_groups(model, data, group=group, group_equal=list(group_equal),
+                          group_partial=list(group_partial), estimator=estimator,
+                          missing=missing, std_lv=std_lv, orthogonal=orthogonal,
+                          fixed_x=fixed_x)
     user = user_table(model)
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"data must be a pandas DataFrame, not {type(data).__name__}")

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from semwidget.errors import ModelSpecError
+from semwidget.model.groups import apply_group_equal, check_words, parse_partial, resolve
 from semwidget.model.parser import parse
 
 MODEL_OPS = ("=~", "~", "~~", "~1", "<~")
@@ -199,6 +200,9 @@ def build(
     meanstructure: bool = False,
     auto_fix_single: bool = True,
     latents: Sequence[str] = (),
+    groups: int | None = None,
+    group_equal: Sequence[str] = (),
+    group_partial: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Add lavaan's ``sem()`` defaults to a user table.
 
@@ -221,11 +225,21 @@ def build(
         Fix the residual variance of a latent's only indicator to 0.
     latents : sequence of str
         Extra names declared latent; each must have indicators.
+    groups : int, optional
+        Number of groups: the model is repeated per group (lavaan's ``group`` column, 1-based),
+        ``c(...)`` modifiers give each group its own value or label, a mean structure is added
+        and ``:=``/``==`` rows follow with group 0.
+    group_equal : sequence of str
+        lavaan's ``group.equal`` words (``loadings``, ``intercepts``, ``means``, ``residuals``,
+        ``residual.covariances``, ``lv.variances``, ``lv.covariances``, ``regressions``).
+    group_partial : sequence of str
+        Parameters (``"visual =~ x2"``) exempt from ``group_equal``.
 
     Returns
     -------
     DataFrame
-        The full table (columns ``id lhs op rhs user free ustart label freed exo``).
+        The full table (columns ``id lhs op rhs user free ustart label freed exo``, plus
+        ``group`` with ``groups``).
     """
     user_rows = records(user_table)
     r = validate(user_rows, observed, latents=latents)
@@ -235,7 +249,44 @@ def build(
             "engine='pls'",
             name=r.composites[0],
         )
-    rr = r
+    opts = {"std_lv": std_lv, "orthogonal": orthogonal, "fixed_x": fixed_x,
+            "auto_fix_single": auto_fix_single}
+    if groups is None:
+        if group_equal or group_partial:
+            raise ModelSpecError("group_equal and group_partial need a grouping variable "
+                                 "(group=...)")
+        if any(u.get("by_group") for u in user_rows):
+            user_rows = [resolve(u, 0, 1) for u in user_rows]
+        rows = _full_rows(user_rows, r, meanstructure=meanstructure, **opts)
+        return _frame(rows, grouped=False)
+    words = check_words(group_equal)
+    partial = parse_partial(group_partial)
+    rows = []
+    model_rows = [u for u in user_rows if u["op"] in MODEL_OPS]
+    for g in range(groups):
+        for row in _full_rows([resolve(u, g, groups) for u in model_rows], r,
+                              meanstructure=True, **opts):
+            row["group"] = g + 1
+            rows.append(row)
+    known = {(row["lhs"], row["op"], row["rhs"]) for row in rows} | \
+        {(row["rhs"], row["op"], row["lhs"]) for row in rows if row["op"] == "~~"}
+    for key in partial:
+        if key not in known:
+            text = f"{key[0]} ~ 1" if key[1] == "~1" else " ".join(key)
+            raise ModelSpecError(f"group_partial names '{text}', which is not a parameter of "
+                                 "the model", name=key[0])
+    apply_group_equal(rows, r, words, partial, std_lv=std_lv)
+    for u in user_rows:
+        if u["op"] not in MODEL_OPS:
+            row = {k: u[k] for k in ("lhs", "op", "rhs", "free", "ustart", "label", "freed")}
+            row.update(user=1, exo=0, group=0)
+            rows.append(row)
+    return _frame(rows, grouped=True)
+
+
+def _full_rows(user_rows: list[dict], rr: VariableRoles, *, std_lv: bool, orthogonal: bool,
+               fixed_x: bool, meanstructure: bool, auto_fix_single: bool) -> list[dict]:
+    """The user rows followed by lavaan's default rows, before free indices are numbered."""
     # lavaan order of default rows: variances, lv.x covariances, y covariances, x block, means.
     lhs: list[str] = []
     rhs: list[str] = []
@@ -311,6 +362,11 @@ def build(
                     row["ustart"] = 1.0
                 else:  # start(x) on the marker: lavaan still fixes the marker, at 1
                     row["ustart"] = 1.0
+    return rows
+
+
+def _frame(rows: list[dict], grouped: bool) -> pd.DataFrame:
+    """Number the free parameters and make the full table."""
     cols: dict[str, Any] = {c: [row[c] for row in rows] for c in COLUMNS[1:]}
     cols["free"] = _number_free(cols)
     out = pd.DataFrame({
@@ -323,6 +379,8 @@ def build(
         "freed": np.asarray(cols["freed"], dtype=np.int64),
         "exo": np.asarray(cols["exo"], dtype=np.int64),
     })
+    if grouped:
+        out["group"] = np.asarray([row["group"] for row in rows], dtype=np.int64)
     if "==" in cols["op"]:
         _apply_equalities(out)
     return out
