@@ -34,7 +34,8 @@ def fit_case(golden: dict) -> semwidget.FitResult:
     return semwidget.fit(golden["model"], data, group=args["group"],
                          group_equal=_listed(args.get("group.equal")),
                          group_partial=_listed(args.get("group.partial")),
-                         std_lv=bool(args.get("std.lv", False)))
+                         std_lv=bool(args.get("std.lv", False)),
+                         missing="fiml" if args.get("missing") == "ml" else "listwise")
 
 
 @pytest.fixture(scope="module", params=CASES)

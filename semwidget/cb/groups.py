@@ -20,6 +20,7 @@ from scipy import stats
 from semwidget.cb import estimate as cbsem
 from semwidget.cb.assemble import model_warnings, r_squared, standardized
 from semwidget.cb.data import Moments, check_data, moments
+from semwidget.cb.group_fiml import fiml_groups
 from semwidget.cb.group_measures import group_fit_measures
 from semwidget.cb.multigroup import GroupData, fit_ml_groups
 from semwidget.cb.prepare import (
@@ -72,9 +73,6 @@ def fit_groups(model: str | pd.DataFrame, data: pd.DataFrame, *, group: str,
     if estimator != "ML":
         raise ModelSpecError(f"group= is fitted with estimator='ML'; {estimator} with groups "
                              "is not supported")
-    if missing != "listwise":
-        raise ModelSpecError("group= with missing='fiml' is not supported yet; use "
-                             "missing='listwise'")
     user = user_table(model)
     values, parts = split_groups(data, group)
     labels = [str(v) for v in values]
@@ -88,17 +86,29 @@ def fit_groups(model: str | pd.DataFrame, data: pd.DataFrame, *, group: str,
     ov = observed_names(full)
     frames = [check_data(p, ov) for p in parts]
     moms = [moments(f, missing) for f in frames]
-    full = _fill_exogenous(full, ov, moms)
     npar = int(full["free"].max()) if (full["free"] > 0).any() else 0
     rows = [np.flatnonzero(full["group"].to_numpy() == g + 1) for g in range(len(values))]
+    nx = len(exo_names(full))
+    n_mom = len(values) * count_moments(len(ov), nx, True)
+    check_identified(full, npar, n_mom)
+    options = {"estimator": estimator, "missing": missing, "std_lv": std_lv,
+               "orthogonal": orthogonal, "fixed_x": fixed_x, "group": group,
+               "group_equal": list(group_equal), "group_partial": list(group_partial)}
+    if missing == "fiml":
+        full, models, res, imps, measures, moms = fiml_groups(full, ov, rows, moms, npar,
+                                                              _starts)
+        if res.vcov is None:
+            raise ModelSpecError(unidentified_message(
+                full.iloc[rows[0]].reset_index(drop=True), models[0], res.theta,
+                moms[0].cov, "ML", None))
+        return _assemble(full, rows, models, imps, res, moms, frames, measures, labels,
+                         options)
+    full = _fill_exogenous(full, ov, moms)
     models = []
     for idx in rows:
         sub = full.iloc[idx].reset_index(drop=True)
         m = RAMModel.from_table(sub, ov, meanstructure=True)
         models.append(dataclasses.replace(m, n_par=npar))
-    nx = len(exo_names(full))
-    n_mom = len(values) * count_moments(len(ov), nx, True)
-    check_identified(full, npar, n_mom)
     data_g = [GroupData(m.cov, m.mean, m.n) for m in moms]
     theta0 = _starts(full, rows, models, data_g, npar)
     res = fit_ml_groups(models, data_g, theta0)
@@ -110,9 +120,6 @@ def fit_groups(model: str | pd.DataFrame, data: pd.DataFrame, *, group: str,
     df = n_mom - npar
     subs = [full.iloc[idx].reset_index(drop=True) for idx in rows]
     measures = group_fit_measures(models, data_g, imps, subs, ov, res.fmin, npar, df)
-    options = {"estimator": estimator, "missing": missing, "std_lv": std_lv,
-               "orthogonal": orthogonal, "fixed_x": fixed_x, "group": group,
-               "group_equal": list(group_equal), "group_partial": list(group_partial)}
     return _assemble(full, rows, models, imps, res, moms, frames, measures, labels, options)
 
 

@@ -39,6 +39,21 @@ simulate_three <- function() {
 simulate_three()
 sim3 <- read.csv(SIM3_CSV)
 
+# HS by school with ~10% of x1..x9 missing completely at random, for FIML with groups.
+MISS_CSV <- "tests/golden/data/hs_school_missing10.csv"
+make_missing <- function() {
+  set.seed(1213)
+  d <- hs[, c("school", paste0("x", 1:9))]
+  m <- as.matrix(d[, -1])
+  m[sample.int(length(m), size = round(0.10 * length(m)))] <- NA
+  d[, -1] <- m
+  d <- d[rowSums(!is.na(m)) > 0, ]
+  write.csv(d, MISS_CSV, row.names = FALSE, na = "")
+  cat(sprintf("wrote %s (%d rows)\n", MISS_CSV, nrow(d)))
+}
+make_missing()
+hs_miss <- read.csv(MISS_CSV)
+
 HS3 <- "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
 HS_C <- paste("visual =~ x1 + c(a1, a2)*x2 + c(NA, 0.5)*x3",
               "textual =~ x4 + c(\"l1\", \"l1\")*x5 + x6",
@@ -151,6 +166,13 @@ golden_mg("sim3_c_labels", SIM3_C, SIM3_CSV, sim3, "sem",
           list(group = "grp", group.equal = "loadings"),
           "three groups with one label per group and a defined difference")
 
+golden_mg("hs_fiml_configural", HS3, MISS_CSV, hs_miss, "cfa",
+          list(group = "school", missing = "ml"),
+          "FIML with groups (10% missing completely at random), configural")
+golden_mg("hs_fiml_scalar", HS3, MISS_CSV, hs_miss, "cfa",
+          list(group = "school", missing = "ml", group.equal = c("loadings", "intercepts")),
+          "FIML with groups, scalar invariance")
+
 # ---- invariance ladder: lavTestLRT and lavTestScore ----------------------------------------
 lrt <- lavTestLRT(f_conf, f_metric, f_scalar, f_strict)
 lrt_df <- data.frame(model = c("configural", "metric", "scalar", "strict"),
@@ -182,6 +204,23 @@ write_golden(list(
                               "group_rhs")]),
   score_uni_metric = rows_of(score_metric[, c("lhs", "op", "rhs", "X2", "df", "p.value")])
 ), file.path(OUT, "hs_ladder.json"))
+
+# ---- reliability by group (semTools) on the metric model ----------------------------------
+suppressPackageStartupMessages(library(semTools))
+by_group <- function(tab) {
+  tab <- as.data.frame(tab)
+  setNames(lapply(seq_len(nrow(tab)), function(i) named_dict(unlist(tab[i, -1]))),
+           as.character(tab$group))
+}
+write_golden(list(
+  lavaan_version = as.character(packageVersion("lavaan")),
+  semtools_version = as.character(packageVersion("semTools")),
+  model = HS3, data = HS_PATH, group = "school", group.equal = "loadings",
+  omega = by_group(compRelSEM(f_metric)),
+  omega_implied_var = by_group(compRelSEM(f_metric, obs.var = FALSE)),
+  alpha = by_group(compRelSEM(f_metric, tau.eq = TRUE)),
+  AVE = by_group(AVE(f_metric))
+), file.path(OUT, "semtools_metric.json"))
 
 write_golden(list(lavaan_version = as.character(packageVersion("lavaan")), cases = CASES),
              file.path(OUT, "cases.json"))

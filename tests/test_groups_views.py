@@ -1,0 +1,63 @@
+"""Per-group views of a multigroup fit: reliability (vs semTools), indirect, report, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import semwidget
+from semwidget.errors import ModelSpecError
+
+ROOT = Path(__file__).parent.parent
+REF = json.loads((ROOT / "tests/golden/multigroup/semtools_metric.json").read_text())
+HS3 = REF["model"]
+
+
+@pytest.fixture(scope="module")
+def metric() -> semwidget.FitResult:
+    return semwidget.fit(HS3, pd.read_csv(ROOT / REF["data"]), group="school",
+                         group_equal="loadings")
+
+
+def test_reliability_by_group_matches_semtools(metric: semwidget.FitResult) -> None:
+    rel = metric.reliability()
+    assert list(rel.index.names) == ["group", "construct"]
+    cols = {"omega": "omega", "omega_implied_var": "omega_implied", "alpha": "alpha",
+            "AVE": "ave_semtools"}
+    for key, col in cols.items():
+        for group, values in REF[key].items():
+            for construct, value in values.items():
+                assert rel.loc[(group, construct), col] == pytest.approx(value, abs=0.002), \
+                    (key, group, construct)
+
+
+def test_validity_and_group_view(metric: semwidget.FitResult) -> None:
+    val = metric.validity()
+    assert set(val) == {"Pasteur", "Grant-White"}
+    view = metric.group("Grant-White")
+    assert view.nobs == 145 and not view.multigroup
+    assert view.r2 == metric.r2["Grant-White"]
+    with pytest.raises(ModelSpecError, match="no group 'Nowhere'"):
+        metric.group("Nowhere")
+    with pytest.raises(ModelSpecError, match="not supported yet"):
+        metric.modindices()
+
+
+def test_indirect_by_group_and_report() -> None:
+    hs = semwidget.datasets.load("hs1939_school")
+    model = HS3 + "\ntextual ~ c(a1, a2)*visual\nspeed ~ c(b1, b2)*textual"
+    fit = semwidget.fit(model, hs, group="school", group_equal="loadings")
+    ind = fit.indirect("visual", "speed")
+    assert list(ind["group"].unique()) == ["Pasteur", "Grant-White"]
+    est = fit.estimates.set_index(["label"])["est"]
+    got = ind[(ind["effect"] == "indirect")].set_index("group")["est"]
+    assert got["Pasteur"] == pytest.approx(est["a1"] * est["b1"], rel=1e-9)
+    assert got["Grant-White"] == pytest.approx(est["a2"] * est["b2"], rel=1e-9)
+    titles = [s.title for s in fit.report().sections]
+    assert titles == ["Model fit", "Measurement model — Pasteur", "Structural paths — Pasteur",
+                      "Measurement model — Grant-White", "Structural paths — Grant-White"]
+    with pytest.raises(ModelSpecError, match="bootstrap"):
+        semwidget.fit(model, hs, group="school", se="bootstrap")
