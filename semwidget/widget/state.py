@@ -365,8 +365,13 @@ def results_payload(result: Any) -> dict[str, Any]:
     dict
         ``{"engine", "nobs", "edges": {"lhs op rhs": {"est", "std", "se", "pvalue", "ci_lower",
         "ci_upper", "label"}}, "r2": {name: value}, "fit": {measure: value}, "warnings": [...]}``
-        with ``None`` wherever a number is not defined.
+        with ``None`` wherever a number is not defined. A multigroup fit adds ``"groups"``
+        (labels), ``"by_group"`` (``{label: {"edges", "r2", "nobs"}}``), ``"equal"`` (edge keys
+        held equal across groups) and ``"group"`` (the group drawn, the first); the top-level
+        ``edges``/``r2`` are that group's and ``fit`` is the whole model's.
     """
+    if getattr(result, "multigroup", False):
+        return _multigroup_payload(result)
     estimates: pd.DataFrame = result.estimates
     edges: dict[str, dict[str, Any]] = {}
     for row in estimates.to_dict("records"):
@@ -404,3 +409,26 @@ def results_payload(result: Any) -> dict[str, Any]:
         "fit": fit,
         "warnings": [str(w) for w in getattr(result, "warnings", []) or []],
     }
+
+
+def _multigroup_payload(result: Any) -> dict[str, Any]:
+    """The payload of a multigroup fit: each group's edges and R², the first group drawn."""
+    by_group: dict[str, dict[str, Any]] = {}
+    for view in result.group_results:
+        one = results_payload(view)
+        by_group[view.groups[0]] = {"edges": one["edges"], "r2": one["r2"],
+                                    "nobs": one["nobs"]}
+    est = result.estimates
+    free = result.table.set_index(["lhs", "op", "rhs", "group"])["free"]
+    equal = []
+    for (lhs, op, rhs), rows in est[est["group"] > 0].groupby(["lhs", "op", "rhs"], sort=False):
+        idx = [free.get((lhs, op, rhs, g), 0) for g in rows["group"]]
+        if len(idx) > 1 and idx[0] > 0 and len(set(idx)) == 1:
+            equal.append(edge_key(str(lhs), str(op), "" if op == "~1" else str(rhs)))
+    out = results_payload(result.group_results[0])
+    first = result.groups[0]
+    out.update(nobs=int(result.nobs), groups=list(result.groups), group=first,
+               by_group=by_group, equal=equal,
+               fit={str(k): json_number(v) for k, v in result.fit_measures.items()},
+               warnings=[str(w) for w in result.warnings])
+    return out
