@@ -71,6 +71,10 @@ export interface Results {
   ghosts?: unknown;
   /** After a `{"type": "add_ghost"}` request (loosely typed JSON). */
   change?: unknown;
+  /** A multigroup fit: the group labels, the group drawn, edge keys held equal across groups. */
+  groups?: string[];
+  group?: string;
+  equal?: string[];
 }
 
 /** `options` trait. */

@@ -432,3 +432,20 @@ def _multigroup_payload(result: Any) -> dict[str, Any]:
                fit={str(k): json_number(v) for k, v in result.fit_measures.items()},
                warnings=[str(w) for w in result.warnings])
     return out
+
+
+def select_group(results: dict[str, Any], label: str) -> dict[str, Any]:
+    """``results`` with the top-level ``edges``/``r2`` of group ``label`` (a new dict).
+
+    Raises
+    ------
+    SemWidgetError
+        If ``results`` has no groups or no group ``label``.
+    """
+    by_group = results.get("by_group") if isinstance(results, dict) else None
+    if not by_group:
+        raise SemWidgetError("the last fit has no groups: fit with group=<column> first")
+    if label not in by_group:
+        raise SemWidgetError(f"no group {label!r}: the groups are {list(by_group)}")
+    return {**results, "edges": by_group[label]["edges"], "r2": by_group[label]["r2"],
+            "group": label}

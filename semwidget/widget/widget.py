@@ -30,7 +30,7 @@ from semwidget.widget.placement import auto_layout, place_nodes
 _log = logging.getLogger(__name__)
 
 _SEM_OPTIONS = ("estimator", "missing", "std_lv", "orthogonal", "fixed_x", "se", "n_jobs",
-                "boot_ci")
+                "boot_ci", "group", "group_equal", "group_partial")
 _SHARED_OPTIONS = ("bootstrap", "seed")  # CB-SEM with se="bootstrap", and PLS
 _PLS_OPTIONS = ("scheme", "consistent")
 FIT_OPTIONS = _SEM_OPTIONS + _SHARED_OPTIONS + _PLS_OPTIONS
@@ -86,8 +86,9 @@ class SEMWidget(anywidget.AnyWidget):
     auto_fit : bool
         Refit (debounced) after every edit of the model.
     **fit_options
-        Passed to :func:`semwidget.fit`: ``estimator``, ``missing``, ``std_lv``, ``orthogonal``;
-        for ``engine="pls"`` also ``scheme``, ``bootstrap``, ``seed``, ``consistent``.
+        Passed to :func:`semwidget.fit`: ``estimator``, ``missing``, ``std_lv``, ``orthogonal``,
+        ``group``, ``group_equal``, ``group_partial`` (a multigroup fit shows a group selector;
+        the diagram draws the chosen group, the fit bar the whole model); for ``engine="pls"`` also ``scheme``, ``bootstrap``, ``seed``, ``consistent``.
 
     Raises
     ------
@@ -346,6 +347,16 @@ class SEMWidget(anywidget.AnyWidget):
             self.send({"type": "fitted"})
             return result
 
+    def show_group(self, label: str) -> None:
+        """Draw the estimates of group ``label`` of a multigroup fit (the fit bar is unchanged).
+
+        Raises
+        ------
+        SemWidgetError
+            If the last fit has no groups or no group of that name.
+        """
+        self.results = widget_state.select_group(self.results, label)
+
     def _fit_quietly(self) -> None:
         """Fit for the Fit button and auto-fit, where an exception would be lost."""
         try:
@@ -456,6 +467,11 @@ class SEMWidget(anywidget.AnyWidget):
         elif kind == "layout":
             try:
                 self.auto_layout()
+            except SemWidgetError as err:
+                self.error = str(err)
+        elif kind == "group":
+            try:
+                self.show_group(str(content.get("group", "")))
             except SemWidgetError as err:
                 self.error = str(err)
         elif kind in ("indirect", "modindices", "add_ghost"):
