@@ -88,7 +88,8 @@ class SEMWidget(anywidget.AnyWidget):
     **fit_options
         Passed to :func:`semwidget.fit`: ``estimator``, ``missing``, ``std_lv``, ``orthogonal``,
         ``group``, ``group_equal``, ``group_partial`` (a multigroup fit shows a group selector;
-        the diagram draws the chosen group, the fit bar the whole model); for ``engine="pls"`` also ``scheme``, ``bootstrap``, ``seed``, ``consistent``.
+        the diagram draws the chosen group, the fit bar the whole model); for
+        ``engine="pls"`` also ``scheme``, ``bootstrap``, ``seed``, ``consistent``.
 
     Raises
     ------
