@@ -30,6 +30,9 @@ def test_widget_switches_groups() -> None:
     assert res["fit"]["df"] == GOLD["df"]
     assert res["edges"]["visual =~ x2"]["std"] == pytest.approx(_std(1, "x2"), abs=0.003)
     assert "visual =~ x2" in res["equal"] and "visual =~ x1" not in res["equal"]
+    assert res["edges"]["visual =~ x2"]["equal"] and res["edges"]["visual =~ x2"]["label"] == ""
+    assert not res["edges"]["visual ~~ textual"]["equal"]
+    assert w.counts["df"] == GOLD["df"] and w.counts["npar"] == GOLD["npar"]
     w._on_custom_msg(w, {"type": "group", "group": "Grant-White"}, [])
     assert w.error == ""
     assert w.results["group"] == "Grant-White"
@@ -37,6 +40,10 @@ def test_widget_switches_groups() -> None:
     assert w.results["r2"] == pytest.approx(
         {k: v for k, v in w.result.r2["Grant-White"].items()}, abs=1e-9)
     assert w.results["fit"] == res["fit"]
+    w.show_group("all groups")
+    x2 = w.results["edges"]["visual =~ x2"]
+    assert x2["values_std"] == pytest.approx([_std(1, "x2"), _std(2, "x2")], abs=0.003)
+    assert w.results["r2"] == {} and w.results["group"] == "all groups"
     w._on_custom_msg(w, {"type": "group", "group": "Nowhere"}, [])
     assert "no group 'Nowhere'" in w.error
     json.dumps(w.results, allow_nan=False)

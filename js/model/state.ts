@@ -18,6 +18,8 @@ export interface TableRow {
   ustart: number | null;
   label: string;
   freed: number;
+  /** `c(...)` modifiers, one entry per group, as the parser wrote them (e.g. `c(a1,a2)`). */
+  by_group?: string;
 }
 
 export interface Point {
@@ -37,6 +39,10 @@ export interface EdgeResult {
   ci_lower?: number | null;
   ci_upper?: number | null;
   label?: string | null;
+  /** Multigroup fits: held equal across groups; the "all groups" view's values per group. */
+  equal?: boolean;
+  values_est?: Array<number | null>;
+  values_std?: Array<number | null>;
 }
 
 /** One suggested parameter (`results.ghosts[i]`), from the modification indices. */
@@ -152,6 +158,7 @@ export function toRow(raw: unknown, index: number): TableRow {
     ustart: num(r.ustart),
     label: str(r.label),
     freed: num(r.freed) ?? 0,
+    ...(typeof r.by_group === "string" && r.by_group !== "" ? { by_group: r.by_group } : {}),
   };
 }
 

@@ -1,10 +1,14 @@
 /**
  * The group selector of a multigroup fit: a `<select>` in the toolbar listing `results.groups`.
  * Choosing a group asks Python (`{"type": "group", "group": label}`) to put that group's
- * estimates into `results`; the diagram then redraws as after any fit. Hidden without groups.
+ * estimates into `results`; the diagram then redraws as after any fit. The last option, "all
+ * groups", draws every group's value on each edge (`0.34 | 0.52`). Hidden without groups.
  */
 import type { Results } from "../model/state";
 import { el } from "./dom";
+
+/** The value Python reads as "every group" (`widget.state.ALL_GROUPS`). */
+export const ALL_GROUPS = "all groups";
 
 export class GroupSelector {
   readonly el: HTMLElement;
@@ -27,7 +31,8 @@ export class GroupSelector {
     this.el.hidden = groups.length < 2;
     const key = groups.join("\u0000");
     if (key !== this.shown) {
-      this.select.replaceChildren(...groups.map((g) => {
+      const names = groups.length > 1 ? [...groups, ALL_GROUPS] : groups;
+      this.select.replaceChildren(...names.map((g) => {
         const o = this.select.ownerDocument.createElement("option");
         o.value = g;
         o.textContent = g;

@@ -485,6 +485,9 @@ def model_counts(
     orthogonal: bool = False,
     meanstructure: bool = False,
     latents: Sequence[str] = (),
+    groups: int | None = None,
+    group_equal: Sequence[str] = (),
+    group_partial: Sequence[str] = (),
 ) -> dict:
     """Free parameters, moments and degrees of freedom of a model, for live feedback.
 
@@ -496,6 +499,9 @@ def model_counts(
         As in :func:`build`.
     latents : sequence of str
         Names drawn as latent (each must have indicators).
+    groups, group_equal, group_partial
+        As in :func:`build`: the counts of the multigroup model (moments of every group, with
+        means).
 
     Returns
     -------
@@ -505,13 +511,17 @@ def model_counts(
     """
     try:
         full = build(user_table, None, std_lv=std_lv, orthogonal=orthogonal,
-                     meanstructure=meanstructure, latents=latents)
+                     meanstructure=meanstructure, latents=latents, groups=groups,
+                     group_equal=group_equal, group_partial=group_partial)
     except ModelSpecError as err:
         return {"npar": 0, "moments": 0, "df": 0, "identified": False, "message": str(err)}
     npar = int(full["free"].max()) if (full["free"] > 0).any() else 0
     ov = observed_names(full)
     nx = len({*full.loc[full["exo"] == 1, "lhs"]})
-    moments = count_moments(len(ov), nx, meanstructure)
+    if groups is None:
+        moments = count_moments(len(ov), nx, meanstructure)
+    else:
+        moments = groups * count_moments(len(ov), nx, True)
     df = moments - npar
     message = ""
     if df < 0:

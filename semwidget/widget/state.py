@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -24,6 +25,7 @@ from semwidget.model.grammar import COLUMNS, NAME, RESERVED
 #: Columns of the user table, in the order of docs/architecture.md.
 TABLE_COLUMNS = COLUMNS
 _INT_COLUMNS = ("id", "user", "free", "freed")
+_INTERNAL_LABEL = re.compile(r"^\.p\d+\.$")
 _STR_COLUMNS = ("lhs", "op", "rhs", "label")
 
 #: Operators whose sides are variable names (drawn as nodes); ``:=``, ``==``, ``<``, ``>`` are not.
@@ -278,6 +280,9 @@ def table_records(table: pd.DataFrame) -> list[dict[str, Any]]:
                 record[column] = "" if item is None or item != item else str(item)
             else:
                 record[column] = json_number(item)
+        by_group = values.get("by_group")
+        if isinstance(by_group, str) and by_group:
+            record["by_group"] = by_group  # c(...) per-group modifiers: kept through the diagram
         records.append(record)
     return records
 
@@ -294,6 +299,8 @@ def table_from_records(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     for column in _STR_COLUMNS:
         frame[column] = frame[column].fillna("").astype(str)
     frame["ustart"] = pd.to_numeric(frame["ustart"], errors="coerce").astype(float)
+    if any(row.get("by_group") for row in rows):
+        frame["by_group"] = [str(row.get("by_group") or "") for row in rows]
     return frame
 
 
@@ -368,7 +375,8 @@ def results_payload(result: Any) -> dict[str, Any]:
         with ``None`` wherever a number is not defined. A multigroup fit adds ``"groups"``
         (labels), ``"by_group"`` (``{label: {"edges", "r2", "nobs"}}``), ``"equal"`` (edge keys
         held equal across groups) and ``"group"`` (the group drawn, the first); the top-level
-        ``edges``/``r2`` are that group's and ``fit`` is the whole model's.
+        ``edges``/``r2`` are that group's and ``fit`` is the whole model's; each edge has
+        ``"equal"`` (held equal across groups).
     """
     if getattr(result, "multigroup", False):
         return _multigroup_payload(result)
@@ -413,11 +421,6 @@ def results_payload(result: Any) -> dict[str, Any]:
 
 def _multigroup_payload(result: Any) -> dict[str, Any]:
     """The payload of a multigroup fit: each group's edges and R², the first group drawn."""
-    by_group: dict[str, dict[str, Any]] = {}
-    for view in result.group_results:
-        one = results_payload(view)
-        by_group[view.groups[0]] = {"edges": one["edges"], "r2": one["r2"],
-                                    "nobs": one["nobs"]}
     est = result.estimates
     free = result.table.set_index(["lhs", "op", "rhs", "group"])["free"]
     equal = []
@@ -425,17 +428,32 @@ def _multigroup_payload(result: Any) -> dict[str, Any]:
         idx = [free.get((lhs, op, rhs, g), 0) for g in rows["group"]]
         if len(idx) > 1 and idx[0] > 0 and len(set(idx)) == 1:
             equal.append(edge_key(str(lhs), str(op), "" if op == "~1" else str(rhs)))
-    out = results_payload(result.group_results[0])
+    by_group: dict[str, dict[str, Any]] = {}
+    for view in result.group_results:
+        one = results_payload(view)
+        for key, edge in one["edges"].items():
+            edge["equal"] = key in equal
+            if _INTERNAL_LABEL.match(edge["label"]):
+                edge["label"] = ""  # lavaan's .pN. labels of group_equal: shown as (=) instead
+        by_group[view.groups[0]] = {"edges": one["edges"], "r2": one["r2"],
+                                    "nobs": one["nobs"]}
     first = result.groups[0]
-    out.update(nobs=int(result.nobs), groups=list(result.groups), group=first,
-               by_group=by_group, equal=equal,
-               fit={str(k): json_number(v) for k, v in result.fit_measures.items()},
-               warnings=[str(w) for w in result.warnings])
-    return out
+    return {"engine": "sem", "nobs": int(result.nobs), "edges": by_group[first]["edges"],
+            "r2": by_group[first]["r2"],
+            "fit": {str(k): json_number(v) for k, v in result.fit_measures.items()},
+            "warnings": [str(w) for w in result.warnings], "groups": list(result.groups),
+            "group": first, "by_group": by_group, "equal": equal}
+
+
+#: The group-selector value of the view that lists every group's value on each edge.
+ALL_GROUPS = "all groups"
 
 
 def select_group(results: dict[str, Any], label: str) -> dict[str, Any]:
     """``results`` with the top-level ``edges``/``r2`` of group ``label`` (a new dict).
+
+    ``label`` ``"all groups"`` (:data:`ALL_GROUPS`) draws every group's value on each edge
+    (``values_est``/``values_std`` in group order) and no R².
 
     Raises
     ------
@@ -445,6 +463,14 @@ def select_group(results: dict[str, Any], label: str) -> dict[str, Any]:
     by_group = results.get("by_group") if isinstance(results, dict) else None
     if not by_group:
         raise SemWidgetError("the last fit has no groups: fit with group=<column> first")
+    if label == ALL_GROUPS:
+        groups = list(by_group)
+        edges = {}
+        for key, edge in by_group[groups[0]]["edges"].items():
+            others = [by_group[g]["edges"].get(key, {}) for g in groups]
+            edges[key] = {**edge, "values_est": [o.get("est") for o in others],
+                          "values_std": [o.get("std") for o in others]}
+        return {**results, "edges": edges, "r2": {}, "group": ALL_GROUPS}
     if label not in by_group:
         raise SemWidgetError(f"no group {label!r}: the groups are {list(by_group)}")
     return {**results, "edges": by_group[label]["edges"], "r2": by_group[label]["r2"],

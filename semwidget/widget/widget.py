@@ -72,6 +72,13 @@ def _check_fit_options(engine: str, options: dict[str, Any]) -> dict[str, Any]:
     return dict(options)
 
 
+def _split_words(value: Any) -> list[str]:
+    """``"loadings, intercepts"`` or a list → a list (as :func:`semwidget.fit` reads them)."""
+    if isinstance(value, str):
+        return [w.strip() for w in value.split(",") if w.strip()]
+    return [str(w) for w in value]
+
+
 class SEMWidget(anywidget.AnyWidget):
     """A structural equation model drawn in a notebook, synced with lavaan syntax.
 
@@ -182,8 +189,18 @@ class SEMWidget(anywidget.AnyWidget):
             orthogonal=bool(self._fit_options.get("orthogonal", False)),
             meanstructure=self._fit_options.get("missing") == "fiml",
             latents=latents,
+            **self._group_counts(),
         )
         return {key: counts[key] for key in widget_state.EMPTY_COUNTS}
+
+    def _group_counts(self) -> dict[str, Any]:
+        """With ``group=``: the number of groups in the data and the equality options."""
+        column = self._fit_options.get("group")
+        if column is None or self._data is None or column not in self._data.columns:
+            return {}
+        return {"groups": int(self._data[column].nunique()),
+                "group_equal": _split_words(self._fit_options.get("group_equal", ())),
+                "group_partial": _split_words(self._fit_options.get("group_partial", ()))}
 
     def diagram_state(self) -> dict[str, Any]:
         """The synced state the renderer draws (a JSON-ready copy)."""

@@ -2,7 +2,7 @@
 
 The HS CFA is fitted by school; the diagram first shows Pasteur's standardized loadings, then
 Chromium picks Grant-White in the toolbar's selector and the coefficients in the DOM become
-Grant-White's. Reference numbers are lavaan 0.6.14's (tests/golden/multigroup/hs_configural).
+Grant-White's; "all groups" writes both values on each edge. Reference numbers are lavaan 0.6.14's (tests/golden/multigroup/hs_configural).
 """
 
 from __future__ import annotations
@@ -56,13 +56,18 @@ def test_switching_groups_redraws_the_coefficients(notebook: NotebookPage) -> No
     assert coef.text_content() == _shown(1, "x2")
     select = root.locator("select[data-action=group]")
     assert select.is_visible()
-    assert select.locator("option").all_text_contents() == ["Pasteur", "Grant-White"]
+    assert select.locator("option").all_text_contents() == ["Pasteur", "Grant-White",
+                                                            "all groups"]
     select.select_option("Grant-White")
     want = _shown(2, "x2")
     notebook.page.wait_for_function(_COEF_IS, arg=[_X2, want], timeout=30_000)
     assert coef.text_content() == want != _shown(1, "x2")
     x3 = root.locator('[data-edge="visual =~ x3"] [data-role=coef]')
     assert x3.text_content() == _shown(2, "x3")
+    # the "all groups" view: every group's standardized value on the edge, in group order
+    both = " | ".join(_shown(g, "x2").rstrip("*") for g in (1, 2))
+    select.select_option("all groups")
+    notebook.page.wait_for_function(_COEF_IS, arg=[_X2, both], timeout=30_000)
     select.select_option("Pasteur")
     notebook.page.wait_for_function(_COEF_IS, arg=[_X2, _shown(1, "x2")], timeout=30_000)
     assert select.input_value() == "Pasteur"
