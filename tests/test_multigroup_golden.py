@@ -35,6 +35,7 @@ def fit_case(golden: dict) -> semwidget.FitResult:
                          group_equal=_listed(args.get("group.equal")),
                          group_partial=_listed(args.get("group.partial")),
                          std_lv=bool(args.get("std.lv", False)),
+                         orthogonal=bool(args.get("orthogonal", False)),
                          missing="fiml" if args.get("missing") == "ml" else "listwise")
 
 

@@ -237,22 +237,9 @@ def _defined(full: pd.DataFrame, rows: list[np.ndarray], models: list[RAMModel],
              res: cbsem.Estimate, per_group: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
              ) -> dict[int, tuple[float, float, float, float]]:
     """``:=`` rows over labels of any group: estimate, delta-method SE, std.lv, std.all."""
-    defined = np.flatnonzero(full["op"].to_numpy() == ":=")
-    if len(defined) == 0:
+    if not (full["op"].to_numpy() == ":=").any():
         return {}
-    labelled: dict[str, tuple[int, int]] = {}
-    lab_col = full["label"].to_numpy()
-    for g, (idx, m) in enumerate(zip(rows, models, strict=True)):
-        for pos, tix in enumerate(m.table_index):
-            lab = lab_col[idx[tix]]
-            if lab:
-                labelled.setdefault(lab, (g, pos))
-    funcs = []
-    known = set(labelled)
-    for tix in defined:
-        name, rhs = str(full["lhs"].iloc[tix]), str(full["rhs"].iloc[tix])
-        funcs.append((tix, name, compile_expression(rhs, known, f"{name} := {rhs}")))
-        known.add(name)
+    labelled, funcs = _defined_setup(full, rows, models)
 
     def evaluate(which: int, theta: np.ndarray | None = None) -> dict[str, float]:
         env: dict[str, float] = {}
@@ -280,4 +267,39 @@ def _defined(full: pd.DataFrame, rows: list[np.ndarray], models: list[RAMModel],
         if res.vcov is not None:
             se = float(np.sqrt(max(grads[r] @ res.vcov @ grads[r], 0.0)))
         out[int(tix)] = (base[name], se, lv[name], al[name])
+    return out
+
+
+def _defined_setup(full: pd.DataFrame, rows: list[np.ndarray], models: list[RAMModel]
+                   ) -> tuple[dict[str, tuple[int, int]], list[tuple[int, str, Any]]]:
+    """Labels → (group, model row) of their first row; the compiled ``:=`` rows in order."""
+    labelled: dict[str, tuple[int, int]] = {}
+    lab_col = full["label"].to_numpy()
+    for g, (idx, m) in enumerate(zip(rows, models, strict=True)):
+        for pos, tix in enumerate(m.table_index):
+            lab = lab_col[idx[tix]]
+            if lab:
+                labelled.setdefault(lab, (g, pos))
+    funcs = []
+    known = set(labelled)
+    for tix in np.flatnonzero(full["op"].to_numpy() == ":="):
+        name, rhs = str(full["lhs"].iloc[tix]), str(full["rhs"].iloc[tix])
+        funcs.append((int(tix), name, compile_expression(rhs, known, f"{name} := {rhs}")))
+        known.add(name)
+    return labelled, funcs
+
+
+def defined_values(full: pd.DataFrame, rows: list[np.ndarray], models: list[RAMModel],
+                   theta: np.ndarray) -> dict[int, float]:
+    """The value of every ``:=`` row at ``theta``, by table position."""
+    if not (full["op"].to_numpy() == ":=").any():
+        return {}
+    labelled, funcs = _defined_setup(full, rows, models)
+    env: dict[str, float] = {}
+    for lab, (g, pos) in labelled.items():
+        env[lab] = float(models[g].values(theta)[pos])
+    out = {}
+    for tix, name, fn in funcs:
+        env[name] = fn(env)
+        out[tix] = env[name]
     return out

@@ -16,6 +16,7 @@ from semwidget.cb.bootstrap import bootstrap_result
 from semwidget.cb.complete import fit_complete
 from semwidget.cb.data import check_data, moments
 from semwidget.cb.fiml import fit_fiml_table
+from semwidget.cb.group_bootstrap import bootstrap_groups
 from semwidget.cb.groups import fit_groups
 from semwidget.cb.result import CBResult
 from semwidget.errors import DataError, ModelSpecError
@@ -36,12 +37,17 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
         The estimates, fit measures, R² and warnings (bootstrapped when ``se="bootstrap"``).
     """
     if group is not None:
+        if se == "bootstrap" and missing != "listwise":
+            raise ModelSpecError("se='bootstrap' with group= needs missing='listwise'")
+        result = fit_groups(model, data, group=group, group_equal=list(group_equal),
+                            group_partial=list(group_partial), estimator=estimator,
+                            missing=missing, std_lv=std_lv, orthogonal=orthogonal,
+                            fixed_x=fixed_x)
         if se == "bootstrap":
-            raise ModelSpecError("se='bootstrap' with group= is not supported yet")
-        return fit_groups(model, data, group=group, group_equal=list(group_equal),
-                          group_partial=list(group_partial), estimator=estimator,
-                          missing=missing, std_lv=std_lv, orthogonal=orthogonal,
-                          fixed_x=fixed_x)
+            # rows resampled within each group, as lavaan does (serially: n_jobs is ignored)
+            result = bootstrap_groups(result, 1000 if bootstrap is None else bootstrap,
+                                      seed=seed, ci=boot_ci)
+        return result
     user = user_table(model)
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"data must be a pandas DataFrame, not {type(data).__name__}")

@@ -2,7 +2,8 @@
 
 The HS CFA is fitted by school; the diagram first shows Pasteur's standardized loadings, then
 Chromium picks Grant-White in the toolbar's selector and the coefficients in the DOM become
-Grant-White's; "all groups" writes both values on each edge. Reference numbers are lavaan 0.6.14's (tests/golden/multigroup/hs_configural).
+Grant-White's; "all groups" writes both values on each edge. Reference numbers are lavaan
+0.6.14's (tests/golden/multigroup/hs_configural).
 """
 
 from __future__ import annotations

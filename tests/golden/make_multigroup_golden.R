@@ -63,6 +63,9 @@ HS_STRUCT <- paste(HS3, "textual ~ visual", "speed ~ visual + textual", sep = "\
 HS_MIMIC <- paste("visual =~ x1 + x2 + x3", "textual =~ x4 + x5 + x6",
                   "visual ~ ageyr", "textual ~ ageyr + sex", sep = "\n")
 HS_RESCOV <- paste(HS3, "x1 ~~ x4", sep = "\n")
+HS_PATH_MODEL <- paste("x4 ~ x1 + x2", "x5 ~ x4 + x1", "x6 ~ x5", sep = "\n")
+HS_LVMEANS <- paste(HS3, "visual ~ c(0, NA)*1", "textual ~ c(0, NA)*1", "speed ~ c(0, NA)*1",
+                    "x1 ~ c(i1, i1)*1", "x4 ~ c(i4, i4)*1", "x7 ~ c(i7, i7)*1", sep = "\n")
 SIM3 <- paste("f1 =~ y1 + y2 + y3", "f2 =~ y4 + y5 + y6", "f2 ~ b*f1 + x1",
               "y1 ~~ y4", sep = "\n")
 SIM3_C <- paste("f1 =~ y1 + y2 + y3", "f2 =~ y4 + y5 + y6",
@@ -157,6 +160,18 @@ golden_mg("hs_rescov_groups", HS_RESCOV, HS_PATH, hs, "cfa",
 golden_mg("hs_stdlv_metric", HS3, HS_PATH, hs, "cfa",
           c(g, list(std.lv = TRUE, group.equal = "loadings")),
           "std.lv with equal loadings")
+golden_mg("hs_path_groups", HS_PATH_MODEL, HS_PATH, hs, "sem",
+          c(g, list(group.equal = c("regressions", "intercepts", "residuals"))),
+          "observed path model by group, covariates x1 x2 fixed, equal regressions")
+golden_mg("hs_lvmeans_by_hand", HS_LVMEANS, HS_PATH, hs, "cfa",
+          c(g, list(group.equal = "loadings")),
+          "latent means freed by hand with c(0, NA)*1, marker intercepts equal by labels")
+golden_mg("hs_means_equal", HS3, HS_PATH, hs, "cfa",
+          c(g, list(group.equal = c("loadings", "intercepts", "means"))),
+          "equal latent means (all fixed at 0)")
+golden_mg("hs_orthogonal_groups", HS3, HS_PATH, hs, "cfa",
+          c(g, list(orthogonal = TRUE, group.equal = "lv.variances")),
+          "orthogonal factors with equal latent variances")
 golden_mg("sim3_regressions", SIM3, SIM3_CSV, sim3, "sem",
           list(group = "grp", group.equal = c("loadings", "regressions")),
           "simulated three groups; shared label b plus equal loadings and regressions")
@@ -204,6 +219,22 @@ write_golden(list(
                               "group_rhs")]),
   score_uni_metric = rows_of(score_metric[, c("lhs", "op", "rhs", "X2", "df", "p.value")])
 ), file.path(OUT, "hs_ladder.json"))
+
+# ---- bootstrap within groups (not in CASES: its SEs are Monte Carlo numbers) -------------
+HS_BOOT <- paste(HS3, "textual ~ c(a1, a2)*visual", "speed ~ c(b1, b2)*textual",
+                 "ind1 := a1*b1", "ind2 := a2*b2", sep = "\n")
+set.seed(1214)
+f_boot <- sem(HS_BOOT, hs, group = "school", group.equal = "loadings", se = "bootstrap",
+              bootstrap = 1000)
+pe_boot <- parameterEstimates(f_boot, boot.ci.type = "perc")
+pe_boot <- pe_boot[, c("lhs", "op", "rhs", "group", "label", "est", "se", "ci.lower", "ci.upper")]
+write_golden(list(
+  lavaan_version = as.character(packageVersion("lavaan")),
+  model = HS_BOOT, data = HS_PATH, group = "school", group.equal = "loadings",
+  call = "sem(model, data, group = \"school\", group.equal = \"loadings\", se = \"bootstrap\", bootstrap = 1000)",
+  seed = 1214, bootstrap = 1000,
+  estimates = rows_of(pe_boot)
+), file.path(OUT, "hs_boot_groups.json"))
 
 # ---- reliability by group (semTools) on the metric model ----------------------------------
 suppressPackageStartupMessages(library(semTools))
