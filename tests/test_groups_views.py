@@ -42,8 +42,7 @@ def test_validity_and_group_view(metric: semwidget.FitResult) -> None:
     assert view.r2 == metric.r2["Grant-White"]
     with pytest.raises(ModelSpecError, match="no group 'Nowhere'"):
         metric.group("Nowhere")
-    with pytest.raises(ModelSpecError, match="not supported yet"):
-        metric.modindices()
+    assert {"group", "group_label", "mi"} <= set(metric.modindices().columns)
 
 
 def test_indirect_by_group_and_report() -> None:

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from semwidget.cb.effects import indirect
+from semwidget.cb.group_modindices import group_modindices
 from semwidget.cb.modindices import modindices
 from semwidget.cb.result import CBResult
 from semwidget.errors import ModelSpecError
@@ -87,13 +88,12 @@ class FitResult(CBResult):
     def modindices(self, **kwargs: Any) -> pd.DataFrame:
         """lavaan's modification indices (mi, epc, sepc.all) for parameters not in the model.
 
+        With groups, one row per candidate and group (``group``, ``group_label``); the
+        equality constraints stay (for releasing them see :func:`semwidget.invariance`).
         See :func:`semwidget.cb.modindices.modindices`.
         """
         if self.multigroup:
-            raise ModelSpecError(
-                "modification indices of a multigroup fit are not supported yet; for the "
-                "equality constraints use semwidget.invariance(...).score_tests or "
-                "semwidget.cb.score_test.score_tests(fit)")
+            return group_modindices(self, **kwargs)
         return modindices(self, **kwargs)
 
     def report(self, **kwargs: Any) -> Any:

@@ -220,6 +220,24 @@ write_golden(list(
   score_uni_metric = rows_of(score_metric[, c("lhs", "op", "rhs", "X2", "df", "p.value")])
 ), file.path(OUT, "hs_ladder.json"))
 
+# ---- modification indices by group ----------------------------------------------------------
+mi_case <- function(fit, model, call_args) {
+  mi <- modindices(fit)
+  list(model = model, call_args = call_args,
+       modindices = rows_of(mi[, c("lhs", "op", "rhs", "group", "mi", "epc", "sepc.lv",
+                                   "sepc.all", "sepc.nox")]))
+}
+f_mimic <- sem(HS_MIMIC, hs, group = "school",
+               group.equal = c("loadings", "intercepts", "regressions"))
+write_golden(list(
+  lavaan_version = as.character(packageVersion("lavaan")), data = HS_PATH, group = "school",
+  cases = list(
+    scalar = mi_case(f_scalar, HS3, list(group.equal = c("loadings", "intercepts"))),
+    configural = mi_case(f_conf, HS3, list(group.equal = character(0))),
+    mimic = mi_case(f_mimic, HS_MIMIC,
+                    list(group.equal = c("loadings", "intercepts", "regressions"))))
+), file.path(OUT, "modindices_groups.json"))
+
 # ---- bootstrap within groups (not in CASES: its SEs are Monte Carlo numbers) -------------
 HS_BOOT <- paste(HS3, "textual ~ c(a1, a2)*visual", "speed ~ c(b1, b2)*textual",
                  "ind1 := a1*b1", "ind2 := a2*b2", sep = "\n")
