@@ -74,6 +74,9 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
     FitResult or PLSResult
     """
     if engine == "pls":
+        if group is not None or group_equal or group_partial:
+            raise ModelSpecError("group= is fitted by the CB-SEM engine (engine='sem'); "
+                                 "multigroup PLS is not supported")
         if missing != "listwise":
             options.setdefault("missing", missing)
         if bootstrap is not None:

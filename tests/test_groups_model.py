@@ -85,6 +85,11 @@ def test_group_option_errors() -> None:
         semwidget.fit(HS3, bad, group="school")
     with pytest.raises(ModelSpecError, match="estimator='ML'"):
         semwidget.fit(HS3, hs, group="school", estimator="ULS")
+    with pytest.raises(ModelSpecError, match="multigroup PLS is not supported"):
+        semwidget.fit(HS3, hs, engine="pls", group="school")
+    table = semwidget.fit(HS3, hs, group="school").table
+    with pytest.raises(ModelSpecError, match="holds several groups"):
+        semwidget.fit(table, hs, group="school")
 
 
 def test_group_equal_accepts_a_comma_list() -> None:
@@ -99,3 +104,5 @@ def test_summary_prints_group_by_group() -> None:
     assert "Group 1 [Pasteur] (156 observations):" in text
     assert text.index("Group 1 [Pasteur]") < text.index("Group 2 [Grant-White]")
     assert text.count("Latent Variables:") == 2 and text.count("R-Square:") == 2
+    page = semwidget.fit(HS3, hs, group="school")._repr_html_()
+    assert "<th>group_label</th>" in page and "<td>Grant-White</td>" in page

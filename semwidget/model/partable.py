@@ -550,6 +550,10 @@ def user_table(model: str | pd.DataFrame) -> pd.DataFrame:
         if missing:
             raise ModelSpecError(
                 f"the parameter table lacks the column(s) {sorted(missing)}")
+        if "group" in model.columns and (model["group"] > 1).any():
+            raise ModelSpecError(
+                "this parameter table holds several groups (a multigroup fit's table); refit "
+                "from the model syntax with group=, group_equal= and group_partial=")
         table = model.copy()
         if "user" in table.columns:
             table = table[table["user"] == 1]

@@ -134,6 +134,8 @@ def summary_html(result: CBResult) -> str:
         (isinstance(v, float) and math.isnan(v)) and k != "GFI / AGFI")
     parts.append(f"<table><caption>Model fit</caption>{fit_cells}</table>")
     cols = ["lhs", "op", "rhs", "label", "est", "se", "z", "pvalue", "std_all"]
+    if result.multigroup:
+        cols.insert(0, "group_label")
     head = "".join(f"<th>{c}</th>" for c in cols)
     body = []
     for r in result.estimates.itertuples(index=False):
