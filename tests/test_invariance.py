@@ -102,3 +102,19 @@ def test_compare_and_invariance_errors(ladder) -> None:  # type: ignore[no-untyp
         semwidget.invariance(LADDER["model"], data, group="school", cutoffs={"cfi": 0.9})
     with pytest.raises(ModelSpecError, match="score tests .* need a fit with group="):
         score_tests(small)
+
+
+def test_invariance_with_fiml_matches_lavaan_chisq() -> None:
+    """The ladder by FIML: χ² of each step as lavaan's (hs_fiml_configural / hs_fiml_scalar)."""
+    gold = ROOT / "tests" / "golden" / "multigroup"
+    conf = json.loads((gold / "hs_fiml_configural.json").read_text())
+    scal = json.loads((gold / "hs_fiml_scalar.json").read_text())
+    data = pd.read_csv(ROOT / conf["data"])
+    inv = semwidget.invariance(conf["model"], data, group="school", missing="fiml",
+                               steps=("configural", "metric", "scalar"))
+    assert inv.table.loc["configural", "chisq"] == pytest.approx(conf["fit"]["chisq"], rel=2e-3)
+    assert inv.table.loc["scalar", "chisq"] == pytest.approx(scal["fit"]["chisq"], rel=2e-3)
+    assert inv.table.loc["scalar", "df"] == scal["fit"]["df"]
+    assert inv.failed == "scalar" and inv.score_tests is None
+    with pytest.raises(ModelSpecError, match="not for FIML fits"):
+        score_tests(inv.fits["scalar"])

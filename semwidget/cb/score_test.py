@@ -56,10 +56,13 @@ def score_tests(result: CBResult) -> tuple[dict[str, float], pd.DataFrame]:
     Raises
     ------
     ModelSpecError
-        If the fit has no groups or no ``group_equal`` constraints.
+        If the fit has no groups, no ``group_equal`` constraints, or was fitted by FIML.
     """
     if not result.multigroup or not result.group_results:
         raise ModelSpecError("score tests of equality constraints need a fit with group=")
+    if result.missing != "listwise":
+        raise ModelSpecError("score tests of equality constraints are computed for complete "
+                             "data (missing='listwise'), not for FIML fits")
     table = result.table
     ops = table["op"].to_numpy()
     free = table["free"].to_numpy()

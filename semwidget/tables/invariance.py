@@ -123,7 +123,8 @@ def _decide(row: pd.Series, cutoffs: dict[str, float | None]) -> str:
 def invariance(model: str | pd.DataFrame, data: pd.DataFrame, *, group: str,
                steps: Sequence[str] = ("configural", "metric", "scalar", "strict"),
                group_partial: Sequence[str] = (), cutoffs: dict[str, float | None] | None = None,
-               std_lv: bool = False, fixed_x: bool = True) -> Invariance:
+               std_lv: bool = False, fixed_x: bool = True, missing: str = "listwise"
+               ) -> Invariance:
     """Fit the invariance ladder of ``model`` across the groups of ``data[group]``.
 
     Parameters
@@ -143,6 +144,9 @@ def invariance(model: str | pd.DataFrame, data: pd.DataFrame, *, group: str,
         the Δχ² test is reported, not used; e.g. .05 to use it too).
     std_lv, fixed_x : bool
         As in :func:`semwidget.fit`.
+    missing : {"listwise", "fiml"}
+        As in :func:`semwidget.fit`; with FIML the ladder is fitted and compared, but the score
+        tests (complete data only) are not computed (``score_tests`` is None).
 
     Returns
     -------
@@ -155,6 +159,9 @@ def invariance(model: str | pd.DataFrame, data: pd.DataFrame, *, group: str,
             raise ModelSpecError(f"unknown cut-off(s) {sorted(unknown)}: use delta_cfi, "
                                  "delta_rmsea, pvalue")
         cut.update(cutoffs)
+    if missing not in ("listwise", "fiml"):
+        raise ModelSpecError(f"unknown missing-data option {missing!r}: use 'listwise' or "
+                             "'fiml'")
     steps = list(steps)
     if len(steps) < 2:
         raise ModelSpecError("invariance() needs at least two steps, e.g. "
@@ -170,7 +177,7 @@ def invariance(model: str | pd.DataFrame, data: pd.DataFrame, *, group: str,
         used.append(list(words))
         fits[step] = FitResult.of(fit_cb(model, data, group=group, group_equal=list(words),
                                          group_partial=list(group_partial), std_lv=std_lv,
-                                         fixed_x=fixed_x))
+                                         fixed_x=fixed_x, missing=missing))
     table = lrt_table(list(fits.values()), steps)
     table["group_equal"] = [", ".join(w) for w in used]
     decisions = [""]
@@ -180,7 +187,7 @@ def invariance(model: str | pd.DataFrame, data: pd.DataFrame, *, group: str,
     table["decision"] = decisions
     failed = next((s for s, d in zip(steps, decisions, strict=True) if d == "fails"), None)
     tests = None
-    if failed is not None:
+    if failed is not None and missing == "listwise":
         k = steps.index(failed)
         tests = _new_constraint_tests(fits[failed], set(used[k]) - set(used[k - 1]))
     return Invariance(table, fits, failed, tests, cut)
