@@ -58,6 +58,9 @@ def test_indirect_by_group_and_report() -> None:
     titles = [s.title for s in fit.report().sections]
     assert titles == ["Model fit", "Measurement model — Pasteur", "Structural paths — Pasteur",
                       "Measurement model — Grant-White", "Structural paths — Grant-White"]
+    defined = semwidget.fit(model + "\ndiff := a1*b1 - a2*b2", hs, group="school")
+    med = defined.report()["Mediation"]
+    assert list(med["Effect"]) == ["diff"]
     with pytest.raises(ModelSpecError, match="needs missing='listwise'"):
         semwidget.fit(model, hs, group="school", se="bootstrap", missing="fiml")
 

@@ -356,6 +356,8 @@ def report(result: CBResult, hypotheses: dict[str, str] | None = None,
             if (view.table["op"] == "~").any():
                 parts.append(path_table(view, hypotheses))
             sections += [Section(f"{s.title} — {label}", s.table, s.note) for s in parts]
+        if (result.table["op"] == ":=").any():
+            sections.append(mediation_table(result))  # := rows span the groups (group 0)
         if invariance is not None:
             sections.append(invariance.section())
         return Report(sections)
