@@ -57,3 +57,11 @@ def test_group_message_without_groups_and_svg() -> None:
     assert "has no groups" in w.error
     fit = semwidget.fit(HS3, hs, group="school")
     assert "<svg" in fitted_svg(HS3, fit)  # the CLI's --svg draws the first group
+
+
+def test_indirect_tool_refuses_labels_that_would_constrain_groups() -> None:
+    hs = semwidget.datasets.load("hs1939_school")
+    w = SEMWidget(hs, HS3 + "\ntextual ~ visual\nspeed ~ textual", group="school")
+    w._on_custom_msg(w, {"type": "indirect", "x": "visual", "y": "speed"}, [])
+    assert "would hold the paths equal" in w.error
+    assert "ind" not in w.syntax

@@ -421,6 +421,12 @@ class SEMWidget(anywidget.AnyWidget):
         """
         from semwidget.model.edits import add_indirect
 
+        if self._fit_options.get("group") is not None:
+            # a plain label is the same in every group: it would hold the paths equal
+            raise SemWidgetError(
+                "with group=, the labels the Indirect tool writes would hold the paths equal "
+                "across groups; use w.result.indirect(x, y) for each group's effects, or write "
+                "group-specific labels such as 'm ~ c(a1, a2)*x'")
         table = parse(self.syntax)
         new, names = add_indirect(table, x, y, chain=chain)
         self.syntax = emit(new)
