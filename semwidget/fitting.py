@@ -19,7 +19,7 @@ SE = ("standard", "bootstrap")
 
 def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
         estimator: str = "ML", missing: str = "listwise", std_lv: bool = False,
-        orthogonal: bool = False, fixed_x: bool = True, se: str = "standard",
+        orthogonal: bool = False, fixed_x: bool | None = None, se: str = "standard",
         bootstrap: int | None = None, seed: int | None = None, n_jobs: int = 1,
         boot_ci: str = "perc", group: str | None = None,
         group_equal: str | Sequence[str] = (), group_partial: str | Sequence[str] = (),
@@ -42,8 +42,9 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
         Identify latents by fixing their variances to 1 (all loadings free).
     orthogonal : bool
         Fix the default covariances among latent variables to 0.
-    fixed_x : bool
-        Treat observed exogenous covariates as fixed (lavaan's ``fixed.x``).
+    fixed_x : bool, optional
+        Treat observed exogenous covariates as fixed (lavaan's ``fixed.x``). Default True; with
+        ``group=`` lavaan's default: True for ML, False for GLS/ULS.
     se : {"standard", "bootstrap"}
         CB-SEM standard errors from the information matrix, or from ``bootstrap`` resamples
         (percentile, bias-corrected and BCa intervals; ML on complete data).

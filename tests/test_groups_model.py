@@ -83,8 +83,8 @@ def test_group_option_errors() -> None:
     bad.loc[3, "school"] = None
     with pytest.raises(DataError, match="1 missing value"):
         semwidget.fit(HS3, bad, group="school")
-    with pytest.raises(ModelSpecError, match="estimator='ML'"):
-        semwidget.fit(HS3, hs, group="school", estimator="ULS")
+    with pytest.raises(ModelSpecError, match="needs estimator='ML'"):
+        semwidget.fit(HS3, hs, group="school", estimator="ULS", missing="fiml")
     with pytest.raises(ModelSpecError, match="multigroup PLS is not supported"):
         semwidget.fit(HS3, hs, engine="pls", group="school")
     table = semwidget.fit(HS3, hs, group="school").table

@@ -22,6 +22,7 @@ from semwidget.cb.assemble import model_warnings, r_squared, standardized
 from semwidget.cb.data import Moments, check_data, moments
 from semwidget.cb.group_fiml import fiml_groups
 from semwidget.cb.group_measures import group_fit_measures
+from semwidget.cb.group_wls import LSData, fit_ls_groups, ls_fit_measures
 from semwidget.cb.multigroup import GroupData, fit_ml_groups
 from semwidget.cb.prepare import (
     check_identified,
@@ -70,9 +71,6 @@ def fit_groups(model: str | pd.DataFrame, data: pd.DataFrame, *, group: str,
                missing: str = "listwise", std_lv: bool = False, orthogonal: bool = False,
                fixed_x: bool = True) -> CBResult:
     """Fit one model to several groups at once (checked options, see :func:`semwidget.fit`)."""
-    if estimator != "ML":
-        raise ModelSpecError(f"group= is fitted with estimator='ML'; {estimator} with groups "
-                             "is not supported")
     user = user_table(model)
     values, parts = split_groups(data, group)
     labels = [str(v) for v in values]
@@ -119,7 +117,19 @@ def fit_groups(model: str | pd.DataFrame, data: pd.DataFrame, *, group: str,
     imps = [m.implied(res.theta) for m in models]
     df = n_mom - npar
     subs = [full.iloc[idx].reset_index(drop=True) for idx in rows]
-    measures = group_fit_measures(models, data_g, imps, subs, ov, res.fmin, npar, df)
+    if estimator != "ML":
+        # GLS/ULS fit the unbiased covariances, started from the ML estimate
+        ls = [LSData(m.cov * m.n / (m.n - 1.0), m.mean, m.n, estimator) for m in moms]
+        res = fit_ls_groups(models, ls, res.theta)
+        if res.vcov is None:
+            raise ModelSpecError(unidentified_message(subs[0], models[0], res.theta,
+                                                      ls[0].S, estimator, ls[0].Wc))
+        imps = [m.implied(res.theta) for m in models]
+        measures = ls_fit_measures(models, ls, imps, subs, ov, res.fmin, npar, df, estimator)
+        moms = [Moments(m.names, m.n, d.S, m.mean, m.data) for m, d in zip(moms, ls,
+                                                                         strict=True)]
+    else:
+        measures = group_fit_measures(models, data_g, imps, subs, ov, res.fmin, npar, df)
     return _assemble(full, rows, models, imps, res, moms, frames, measures, labels, options)
 
 
@@ -213,7 +223,8 @@ def _assemble(full: pd.DataFrame, rows: list[np.ndarray], models: list[RAMModel]
             implied_cov=pd.DataFrame(imp.sigma, index=names, columns=names),
             sample_mean=pd.Series(mom.mean, index=names),
             implied_mean=pd.Series(imp.mu, index=names),
-            estimator="ML", missing=options["missing"], converged=res.converged,
+            estimator=options["estimator"], missing=options["missing"],
+            converged=res.converged,
             iterations=res.iterations, model=m, theta=res.theta, vcov=res.vcov,
             options=options, data=frame, groups=[lab]))
     if not res.converged:
@@ -226,7 +237,7 @@ def _assemble(full: pd.DataFrame, rows: list[np.ndarray], models: list[RAMModel]
         implied_cov={v.groups[0]: v.implied_cov for v in views},
         sample_mean={v.groups[0]: v.sample_mean for v in views},
         implied_mean={v.groups[0]: v.implied_mean for v in views},
-        estimator="ML", missing=options["missing"], converged=res.converged,
+        estimator=options["estimator"], missing=options["missing"], converged=res.converged,
         iterations=res.iterations, model=models[0], theta=res.theta, vcov=res.vcov,
         options=options, data=None, groups=labels,
         nobs_per_group={lab: int(m.n) for lab, m in zip(labels, moms, strict=True)},

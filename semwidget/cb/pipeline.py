@@ -25,7 +25,7 @@ from semwidget.model.partable import build, observed_names, user_table
 
 def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "ML",
            missing: str = "listwise", std_lv: bool = False, orthogonal: bool = False,
-           fixed_x: bool = True, se: str = "standard", bootstrap: int | None = None,
+           fixed_x: bool | None = None, se: str = "standard", bootstrap: int | None = None,
            seed: int | None = None, n_jobs: int = 1, boot_ci: str = "perc",
            group: str | None = None, group_equal: Sequence[str] = (),
            group_partial: Sequence[str] = ()) -> CBResult:
@@ -39,15 +39,17 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
     if group is not None:
         if se == "bootstrap" and missing != "listwise":
             raise ModelSpecError("se='bootstrap' with group= needs missing='listwise'")
+        # lavaan's default fixed.x is FALSE for the least-squares estimators
         result = fit_groups(model, data, group=group, group_equal=list(group_equal),
                             group_partial=list(group_partial), estimator=estimator,
                             missing=missing, std_lv=std_lv, orthogonal=orthogonal,
-                            fixed_x=fixed_x)
+                            fixed_x=(estimator == "ML") if fixed_x is None else fixed_x)
         if se == "bootstrap":
             # rows resampled within each group, as lavaan does (serially: n_jobs is ignored)
             result = bootstrap_groups(result, 1000 if bootstrap is None else bootstrap,
                                       seed=seed, ci=boot_ci)
         return result
+    fixed_x = True if fixed_x is None else fixed_x
     user = user_table(model)
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"data must be a pandas DataFrame, not {type(data).__name__}")

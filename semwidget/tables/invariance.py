@@ -123,7 +123,7 @@ def _decide(row: pd.Series, cutoffs: dict[str, float | None]) -> str:
 def invariance(model: str | pd.DataFrame, data: pd.DataFrame, *, group: str,
                steps: Sequence[str] = ("configural", "metric", "scalar", "strict"),
                group_partial: Sequence[str] = (), cutoffs: dict[str, float | None] | None = None,
-               std_lv: bool = False, fixed_x: bool = True, missing: str = "listwise"
+               std_lv: bool = False, fixed_x: bool | None = None, missing: str = "listwise"
                ) -> Invariance:
     """Fit the invariance ladder of ``model`` across the groups of ``data[group]``.
 

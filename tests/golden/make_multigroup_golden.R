@@ -172,6 +172,15 @@ golden_mg("hs_means_equal", HS3, HS_PATH, hs, "cfa",
 golden_mg("hs_orthogonal_groups", HS3, HS_PATH, hs, "cfa",
           c(g, list(orthogonal = TRUE, group.equal = "lv.variances")),
           "orthogonal factors with equal latent variances")
+golden_mg("hs_gls_metric", HS3, HS_PATH, hs, "cfa",
+          c(g, list(estimator = "GLS", group.equal = "loadings")),
+          "GLS with groups (weights n_g - 1, unbiased covariances), equal loadings")
+golden_mg("hs_uls_scalar", HS3, HS_PATH, hs, "cfa",
+          c(g, list(estimator = "ULS", group.equal = c("loadings", "intercepts"))),
+          "ULS with groups, scalar invariance")
+golden_mg("hs_gls_mimic", HS_MIMIC, HS_PATH, hs, "sem",
+          c(g, list(estimator = "GLS", group.equal = c("loadings", "regressions"))),
+          "GLS with groups and fixed covariates")
 golden_mg("sim3_regressions", SIM3, SIM3_CSV, sim3, "sem",
           list(group = "grp", group.equal = c("loadings", "regressions")),
           "simulated three groups; shared label b plus equal loadings and regressions")
