@@ -61,8 +61,10 @@ def test_indirect_by_group_and_report() -> None:
     defined = semwidget.fit(model + "\ndiff := a1*b1 - a2*b2", hs, group="school")
     med = defined.report()["Mediation"]
     assert list(med["Effect"]) == ["diff"]
-    with pytest.raises(ModelSpecError, match="needs missing='listwise'"):
+    with pytest.raises(ModelSpecError, match="needs estimator='ML' and missing='listwise'"):
         semwidget.fit(model, hs, group="school", se="bootstrap", missing="fiml")
+    with pytest.raises(ModelSpecError, match="needs estimator='ML'"):
+        semwidget.fit(model, hs, group="school", se="bootstrap", estimator="GLS")
 
 
 def test_bootstrap_within_groups_matches_lavaan() -> None:

@@ -116,5 +116,5 @@ def test_invariance_with_fiml_matches_lavaan_chisq() -> None:
     assert inv.table.loc["scalar", "chisq"] == pytest.approx(scal["fit"]["chisq"], rel=2e-3)
     assert inv.table.loc["scalar", "df"] == scal["fit"]["df"]
     assert inv.failed == "scalar" and inv.score_tests is None
-    with pytest.raises(ModelSpecError, match="not for FIML fits"):
+    with pytest.raises(ModelSpecError, match="not for FIML, GLS or ULS"):
         score_tests(inv.fits["scalar"])

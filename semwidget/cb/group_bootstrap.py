@@ -51,8 +51,9 @@ def bootstrap_groups(result: CBResult, n_boot: int = 1000, seed: int | None = No
     """
     if ci != "perc":
         raise ModelSpecError(f"boot_ci={ci!r} with group= is not supported: use 'perc'")
-    if result.missing != "listwise":
-        raise ModelSpecError("se='bootstrap' with group= needs missing='listwise'")
+    if result.missing != "listwise" or result.estimator != "ML":
+        raise ModelSpecError("se='bootstrap' with group= needs estimator='ML' and "
+                             "missing='listwise'")
     if n_boot < 2:
         raise ModelSpecError(f"bootstrap needs at least 2 resamples, not {n_boot}")
     table = result.table

@@ -152,11 +152,12 @@ def _starts(full: pd.DataFrame, rows: list[np.ndarray], models: list[RAMModel],
     done = np.zeros(npar, dtype=bool)
     for idx, m, d in zip(rows, models, data, strict=True):
         sub = full.iloc[idx].reset_index(drop=True)
-        th = cbsem.start_values(m, d.S, user_starts(sub, m))
+        given = user_starts(sub, m)
+        th = cbsem.start_values(m, d.S, given)
         p = m.n_obs
         # observed intercepts start at the group's means, latent means at 0
         for k, i, f in zip(m.kind, m.row_i, m.pidx, strict=True):
-            if k == 2 and f >= 0 and i < p and np.isnan(user_starts(sub, m)[f]):
+            if k == 2 and f >= 0 and i < p and np.isnan(given[f]):
                 th[f] = d.mean[i]
         present = np.unique(m.pidx[m.pidx >= 0])
         new = present[~done[present]]

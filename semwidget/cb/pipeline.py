@@ -37,8 +37,9 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
         The estimates, fit measures, R² and warnings (bootstrapped when ``se="bootstrap"``).
     """
     if group is not None:
-        if se == "bootstrap" and missing != "listwise":
-            raise ModelSpecError("se='bootstrap' with group= needs missing='listwise'")
+        if se == "bootstrap" and (missing != "listwise" or estimator != "ML"):
+            raise ModelSpecError("se='bootstrap' with group= needs estimator='ML' and "
+                                 "missing='listwise'")
         # lavaan's default fixed.x is FALSE for the least-squares estimators
         result = fit_groups(model, data, group=group, group_equal=list(group_equal),
                             group_partial=list(group_partial), estimator=estimator,

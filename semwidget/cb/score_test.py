@@ -60,9 +60,9 @@ def score_tests(result: CBResult) -> tuple[dict[str, float], pd.DataFrame]:
     """
     if not result.multigroup or not result.group_results:
         raise ModelSpecError("score tests of equality constraints need a fit with group=")
-    if result.missing != "listwise":
-        raise ModelSpecError("score tests of equality constraints are computed for complete "
-                             "data (missing='listwise'), not for FIML fits")
+    if result.missing != "listwise" or result.estimator != "ML":
+        raise ModelSpecError("score tests of equality constraints are computed for ML fits on "
+                             "complete data (missing='listwise'), not for FIML, GLS or ULS")
     table = result.table
     ops = table["op"].to_numpy()
     free = table["free"].to_numpy()
