@@ -110,6 +110,16 @@ def fit_groups(model: str | pd.DataFrame, data: pd.DataFrame, *, group: str,
     data_g = [GroupData(m.cov, m.mean, m.n) for m in moms]
     theta0 = _starts(full, rows, models, data_g, npar)
     res = fit_ml_groups(models, data_g, theta0)
+    if group_equal:
+        # Equality constraints can give the likelihood several optima (as with equal
+        # intercepts and free loadings): also start from the configural fit, keep the best.
+        other = _configural_start(user, columns, full, rows, ov, data_g, theta0,
+                                  std_lv=std_lv, orthogonal=orthogonal, fixed_x=fixed_x,
+                                  groups=len(values))
+        if other is not None:
+            alt = fit_ml_groups(models, data_g, other)
+            if alt.converged and alt.vcov is not None and alt.fmin < res.fmin - 1e-9:
+                res = alt
     if res.vcov is None:
         sub = full.iloc[rows[0]].reset_index(drop=True)
         raise ModelSpecError(unidentified_message(sub, models[0], res.theta, moms[0].cov,
@@ -131,6 +141,46 @@ def fit_groups(model: str | pd.DataFrame, data: pd.DataFrame, *, group: str,
     else:
         measures = group_fit_measures(models, data_g, imps, subs, ov, res.fmin, npar, df)
     return _assemble(full, rows, models, imps, res, moms, frames, measures, labels, options)
+
+
+def _configural_start(user: pd.DataFrame, columns: list[str], full: pd.DataFrame,
+                      rows: list[np.ndarray], ov: list[str], data: list[GroupData],
+                      theta0: np.ndarray, *, std_lv: bool, orthogonal: bool, fixed_x: bool,
+                      groups: int) -> np.ndarray | None:
+    """Start values from the configural model: a tied parameter starts at its rows' mean.
+
+    Returns None when the configural model cannot be fitted (then only the usual starts are
+    used; the constrained fit reports its own problems).
+    """
+    conf = build(user, columns, std_lv=std_lv, orthogonal=orthogonal, fixed_x=fixed_x,
+                 meanstructure=True, groups=groups)
+    if len(conf) != len(full):
+        return None
+    conf = conf.copy()
+    conf["ustart"] = np.where(full["exo"].to_numpy() == 1, full["ustart"].to_numpy(),
+                              conf["ustart"].to_numpy())
+    q = int(conf["free"].max()) if (conf["free"] > 0).any() else 0
+    models = []
+    for idx in rows:
+        m = RAMModel.from_table(conf.iloc[idx].reset_index(drop=True), ov, meanstructure=True)
+        models.append(dataclasses.replace(m, n_par=q))
+    try:
+        res = fit_ml_groups(models, data, _starts(conf, rows, models, data, q))
+    except (np.linalg.LinAlgError, ModelSpecError):
+        return None
+    if not res.converged:
+        return None
+    sums = np.zeros(len(theta0))
+    counts = np.zeros(len(theta0))
+    free = full["free"].to_numpy()
+    for idx, m in zip(rows, models, strict=True):
+        vals = m.values(res.theta)
+        for pos, tix in enumerate(m.table_index):
+            f = free[idx[tix]]
+            if f > 0 and m.pidx[pos] >= 0:
+                sums[f - 1] += vals[pos]
+                counts[f - 1] += 1
+    return np.where(counts > 0, sums / np.maximum(counts, 1), theta0)
 
 
 def _fill_exogenous(full: pd.DataFrame, ov: list[str], moms: list[Moments]) -> pd.DataFrame:

@@ -181,6 +181,10 @@ golden_mg("hs_uls_scalar", HS3, HS_PATH, hs, "cfa",
 golden_mg("hs_gls_mimic", HS_MIMIC, HS_PATH, hs, "sem",
           c(g, list(estimator = "GLS", group.equal = c("loadings", "regressions"))),
           "GLS with groups and fixed covariates")
+golden_mg("hs_intercepts_only", paste("visual =~ x1 + x2 + x3", "textual =~ x4 + x5 + x6",
+                                      "visual ~ ageyr", "textual ~ visual", sep = "\n"),
+          HS_PATH, hs, "sem", c(g, list(group.equal = "intercepts")),
+          "equal intercepts with free loadings: a likelihood with a second, worse optimum")
 golden_mg("sim3_regressions", SIM3, SIM3_CSV, sim3, "sem",
           list(group = "grp", group.equal = c("loadings", "regressions")),
           "simulated three groups; shared label b plus equal loadings and regressions")
