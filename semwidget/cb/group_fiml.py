@@ -28,7 +28,7 @@ from semwidget.cb.fiml import (
     numeric_hessian,
     patterns,
 )
-from semwidget.cb.group_measures import rmsea_groups
+from semwidget.cb.group_measures import gfi_group, rmsea_groups
 from semwidget.cb.measures import FIT_ORDER, incremental, information_criteria
 from semwidget.cb.multigroup import GroupData, fit_ml_groups
 from semwidget.cb.prepare import fill_exogenous
@@ -136,11 +136,24 @@ def _measures(pats: Sequence, moms: list[Moments], h1: list, imps: list[Implied]
                baseline_pvalue=float(stats.chi2.sf(b_chisq, b_df)))
     out.update(incremental(chisq, df, b_chisq, b_df))
     out.update(rmsea_groups(chisq, df, N, G))
-    for k in ("srmr", "srmr_bentler", "srmr_bentler_nomean", "rmr", "rmr_nomean", "gfi"):
+    for k in ("srmr", "srmr_bentler", "srmr_bentler_nomean", "rmr", "rmr_nomean"):
         out[k] = float(sum(wg * q[k] for wg, q in zip(w, parts, strict=True)))
+    xs = set(full.loc[full["exo"] == 1, "lhs"])
+    is_x = np.array([v in xs for v in ov])
+    out["gfi"] = float(sum(wg * gfi_group(h[1], imp.sigma, h[0], imp.mu, is_x)
+                           for wg, h, imp in zip(w, h1, imps, strict=True)))
     nel = G * (p * (p + 1) // 2 + p)
     out["agfi"] = 1.0 - (nel / df) * (1.0 - out["gfi"]) if df > 0 else 1.0
-    out["logl"] = float(sum(ll0))
-    out["unrestricted_logl"] = float(sum(ll1))
+    # With fixed.x the likelihood is conditional on the covariates: drop their marginal part,
+    # the log-likelihood of the covariates' observed values under their EM moments.
+    xi = np.array([k for k, v in enumerate(ov) if v in xs], dtype=int)
+    lx = 0.0
+    if len(xi):
+        for m, h in zip(moms, h1, strict=True):
+            X = m.data[:, xi]
+            X = X[~np.isnan(X).all(axis=1)]
+            lx += loglik(patterns(X), h[1][np.ix_(xi, xi)], h[0][xi])
+    out["logl"] = float(sum(ll0)) - lx
+    out["unrestricted_logl"] = float(sum(ll1)) - lx
     out.update(information_criteria(out["logl"], npar, N))
     return {k: out[k] for k in FIT_ORDER if k in out}

@@ -49,7 +49,7 @@ def rmsea_groups(chisq: float, df: int, n: int, g: int) -> dict[str, float]:
     return out
 
 
-def _gfi(S: np.ndarray, sigma: np.ndarray, mean: np.ndarray, mu: np.ndarray,
+def gfi_group(S: np.ndarray, sigma: np.ndarray, mean: np.ndarray, mu: np.ndarray,
          is_x: np.ndarray) -> float:
     """One group's GFI: lavaan's WLS form with the ML weight (Sigma^-1 for the means).
 
@@ -99,7 +99,8 @@ def group_fit_measures(models: Sequence[RAMModel], data: Sequence[GroupData],
         out[k] = float(sum(wg * r[k] for wg, r in zip(w, resid, strict=True)))
     xs = exo_names(subs[0])
     is_x = np.array([v in xs for v in ov])
-    gfi = [_gfi(d.S, imp.sigma, d.mean, imp.mu, is_x) for d, imp in zip(data, imps, strict=True)]
+    gfi = [gfi_group(d.S, imp.sigma, d.mean, imp.mu, is_x)
+           for d, imp in zip(data, imps, strict=True)]
     out["gfi"] = float(np.dot(w, gfi))
     p = len(ov)
     nel = G * (p * (p + 1) // 2 + p)

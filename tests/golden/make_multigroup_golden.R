@@ -39,14 +39,15 @@ simulate_three <- function() {
 simulate_three()
 sim3 <- read.csv(SIM3_CSV)
 
-# HS by school with ~10% of x1..x9 missing completely at random, for FIML with groups.
+# HS by school with ~10% of x1..x9 missing completely at random (ageyr complete), for FIML.
 MISS_CSV <- "tests/golden/data/hs_school_missing10.csv"
 make_missing <- function() {
   set.seed(1213)
-  d <- hs[, c("school", paste0("x", 1:9))]
-  m <- as.matrix(d[, -1])
+  xs <- paste0("x", 1:9)
+  d <- hs[, c("school", "ageyr", xs)]  # ageyr stays complete: a fixed covariate
+  m <- as.matrix(d[, xs])
   m[sample.int(length(m), size = round(0.10 * length(m)))] <- NA
-  d[, -1] <- m
+  d[, xs] <- m
   d <- d[rowSums(!is.na(m)) > 0, ]
   write.csv(d, MISS_CSV, row.names = FALSE, na = "")
   cat(sprintf("wrote %s (%d rows)\n", MISS_CSV, nrow(d)))
@@ -200,6 +201,11 @@ golden_mg("hs_fiml_configural", HS3, MISS_CSV, hs_miss, "cfa",
 golden_mg("hs_fiml_scalar", HS3, MISS_CSV, hs_miss, "cfa",
           list(group = "school", missing = "ml", group.equal = c("loadings", "intercepts")),
           "FIML with groups, scalar invariance")
+
+golden_mg("hs_fiml_covariate", HS_MIMIC_FIML <- paste("visual =~ x1 + x2 + x3",
+          "textual =~ x4 + x5 + x6", "visual ~ ageyr", sep = "\n"), MISS_CSV, hs_miss, "sem",
+          list(group = "school", missing = "ml", group.equal = "loadings"),
+          "FIML with groups and a complete fixed covariate (logl conditional on it)")
 
 # ---- invariance ladder: lavTestLRT and lavTestScore ----------------------------------------
 lrt <- lavTestLRT(f_conf, f_metric, f_scalar, f_strict)
