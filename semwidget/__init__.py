@@ -11,7 +11,9 @@ from semwidget.cb.simulate import simulate
 from semwidget.errors import DataError, ModelSpecError, ModelSyntaxError, SemWidgetError
 from semwidget.fitting import fit
 from semwidget.model import emit, parse
+from semwidget.tables.compare import compare
 from semwidget.tables.fit_result import FitResult
+from semwidget.tables.invariance import invariance
 
 __version__ = "0.1.0"
 
@@ -23,10 +25,12 @@ __all__ = [
     "SEMWidget",
     "SemWidgetError",
     "__version__",
+    "compare",
     "datasets",
     "emit",
     "explore",
     "fit",
+    "invariance",
     "parse",
     "simulate",
 ]

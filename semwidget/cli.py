@@ -108,6 +108,12 @@ def _parser() -> argparse.ArgumentParser:
                    help="fix latent variances to 1 and free all loadings")
     f.add_argument("--orthogonal", action="store_true",
                    help="fix covariances among latent variables to 0")
+    f.add_argument("--group", metavar="COLUMN",
+                   help="CB-SEM: fit the model in every group of this column")
+    f.add_argument("--group-equal", metavar="WORDS", default="",
+                   help="with --group: lavaan's group.equal words, e.g. loadings,intercepts")
+    f.add_argument("--group-partial", metavar="PARAMS", default="",
+                   help='with --group: parameters left free, e.g. "visual=~x2,x3~1"')
     f.add_argument("--json", action="store_true", help="print one JSON object")
     f.add_argument("--svg", metavar="PATH", help="also write the fitted diagram as SVG")
     f.add_argument("--png", metavar="PATH", help="also write the fitted diagram as PNG")
@@ -206,7 +212,8 @@ def run_fit(args: argparse.Namespace) -> int:
             if args.ordered else None
         result = fit(syntax, data, estimator=args.estimator,
                      missing=args.missing or "listwise", ordered=ordered,
-                     std_lv=args.std_lv, orthogonal=args.orthogonal)
+                     std_lv=args.std_lv, orthogonal=args.orthogonal, group=args.group,
+                     group_equal=args.group_equal, group_partial=args.group_partial)
     if args.svg or args.png:
         from semwidget.widget.export import fitted_svg
         from semwidget.widget.render import svg_to_png

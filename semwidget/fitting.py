@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -61,6 +62,8 @@ def check_options(engine: str, options: dict[str, Any]) -> None:
         Naming the option and the value.
     """
     for name in ("std_lv", "orthogonal", "fixed_x", "consistent"):
+        if name == "fixed_x" and options.get(name) is None:
+            continue  # None: lavaan's default for the estimator (and groups)
         if name in options and not isinstance(options[name], (bool, np.bool_)):
             raise ModelSpecError(f"{name} must be True or False, got "
                                  f"{shorten_value(options[name])}", name=name)
@@ -99,11 +102,13 @@ def _collinear_indicators(model: str | pd.DataFrame, data: pd.DataFrame) -> None
 
 def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
         estimator: str | None = None, missing: str | None = None, std_lv: bool = False,
-        orthogonal: bool = False, fixed_x: bool = True, se: str = "standard",
+        orthogonal: bool = False, fixed_x: bool | None = None, se: str = "standard",
         test: str = "standard", ordered: list[str] | None = None,
         parameterization: str = "delta",
         bootstrap: int | None = None, seed: int | None = None, n_jobs: int = 1,
-        boot_ci: str = "perc", **options: Any) -> Any:
+        boot_ci: str = "perc", group: str | None = None,
+        group_equal: str | Sequence[str] = (), group_partial: str | Sequence[str] = (),
+        **options: Any) -> Any:
     """Fit a structural equation model.
 
     Parameters
@@ -128,8 +133,9 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
         Identify latents by fixing their variances to 1 (all loadings free).
     orthogonal : bool
         Fix the default covariances among latent variables to 0.
-    fixed_x : bool
-        Treat observed exogenous covariates as fixed (lavaan's ``fixed.x``).
+    fixed_x : bool, optional
+        Treat observed exogenous covariates as fixed (lavaan's ``fixed.x``). Default True; with
+        ``group=`` lavaan's default: True for ML, False for GLS/ULS.
     se : {"standard", "robust.sem", "robust.huber.white", "robust", "bootstrap"}
         CB-SEM standard errors from the information matrix, a sandwich (lavaan's
         ``robust.sem``: expected information; ``robust.huber.white``: observed information and
@@ -153,6 +159,16 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
         Parallel workers for the CB-SEM bootstrap (joblib; a Dask backend works too).
     boot_ci : {"perc", "bc", "bca"}
         Which bootstrap interval goes into ``ci_lower``/``ci_upper``.
+    group : str, optional
+        CB-SEM: the column that splits the data into groups (lavaan's ``group``); the model
+        is fitted in every group with a mean structure, groups in order of first appearance.
+    group_equal : str or sequence of str
+        lavaan's ``group.equal`` words held equal across groups (``"loadings"``,
+        ``"intercepts"``, ``"means"``, ``"residuals"``, ``"residual.covariances"``,
+        ``"lv.variances"``, ``"lv.covariances"``, ``"regressions"``); a str may list several
+        separated by commas.
+    group_partial : str or sequence of str
+        Parameters exempt from ``group_equal``, written ``"visual =~ x2"`` or ``"x3 ~ 1"``.
     **options
         PLS options when ``engine="pls"`` (see :func:`semwidget.pls.fit.fit_pls`).
 
@@ -168,6 +184,9 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
                            "boot_ci": boot_ci, "test": test,
                            "parameterization": parameterization, **options})
     if engine == "pls":
+        if group is not None or group_equal or group_partial:
+            raise ModelSpecError("group= is fitted by the CB-SEM engine (engine='sem'); "
+                                 "multigroup PLS is not supported")
         if missing is not None:
             options.setdefault("missing", missing)
         if bootstrap is not None:
@@ -204,9 +223,27 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
         if missing == "fiml":
             raise ModelSpecError(f"estimator='{label}' needs complete data; with "
                                  "missing='fiml' use estimator='MLR'")
+    if group is None and (group_equal or group_partial):
+        raise ModelSpecError("group_equal and group_partial need group=<column>")
     with numeric_guard("the estimation"):
         result = fit_cb(model, data, estimator=est, missing=missing, std_lv=std_lv,
                         orthogonal=orthogonal, fixed_x=fixed_x, se=se, test=test,
                         bootstrap=bootstrap, seed=seed, n_jobs=n_jobs, boot_ci=boot_ci,
-                        label=label, ordered=ordered, parameterization=parameterization)
+                        label=label, ordered=ordered, parameterization=parameterization,
+                        group=group, group_equal=_words(group_equal),
+                        group_partial=_entries(group_partial))
     return FitResult.of(finite_result(result))
+
+
+def _words(value: str | Sequence[str]) -> list[str]:
+    """``"loadings, intercepts"`` or a list of words → a list of words."""
+    if isinstance(value, str):
+        return [w.strip() for w in value.split(",") if w.strip()]
+    return [str(w).strip() for w in value]
+
+
+def _entries(value: str | Sequence[str]) -> list[str]:
+    """One ``group_partial`` entry or several (a str may list several split by commas)."""
+    if isinstance(value, str):
+        return [e.strip() for e in value.split(",") if e.strip()]
+    return [str(e) for e in value]

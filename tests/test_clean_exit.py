@@ -119,7 +119,7 @@ def test_png_larger_than_the_limits_is_refused() -> None:
 @needs_bundle
 def test_a_node_far_away_is_refused_before_resvg(tmp_path: Path) -> None:
     w = SEMWidget(syntax="f =~ x1 + x2 + x3")
-    w.layout = {**w.layout, "x1": {"x": 0.0, "y": 1e6}}
+    w.positions = {**w.positions, "x1": {"x": 0.0, "y": 1e6}}
     with pytest.raises(render.RenderError, match="the PNG would be"):
         w.save_png(tmp_path / "far.png")
     assert not (tmp_path / "far.png").exists()

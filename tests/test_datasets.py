@@ -18,6 +18,7 @@ DATA = ROOT / "semwidget" / "datasets"
 
 SHAPES = {
     "holzinger_swineford_1939": (301, 9),
+    "holzinger_swineford_1939_school": (301, 14),
     "political_democracy": (75, 11),
     "live_streaming_cbsem": (663, 30),
     "live_streaming_pls": (225, 22),
@@ -45,6 +46,7 @@ def test_list_names_sizes_and_descriptions() -> None:
 @pytest.mark.parametrize(("name", "alias"), [
     ("holzinger_swineford_1939", "hs1939"), ("political_democracy", "PolDem"),
     ("live_streaming_cbsem", "seed1"), ("live_streaming_pls", "seed2"),
+    ("holzinger_swineford_1939_school", "hs1939_school"),
 ])
 def test_load_by_name_and_alias(name: str, alias: str) -> None:
     frame = datasets.load(name)

@@ -32,7 +32,12 @@ function edgeLabel(row: Pick<TableRow, "free" | "ustart" | "label" | "freed"> | 
     const v = resultValue(res, o.standardized);
     if (v === null) return null;
     const name = row?.label || res.label || "";
-    let first = `${fmt(v, o.digits)}${o.stars ? stars(res.pvalue) : ""}`;
+    // the "all groups" view of a multigroup fit lists every group's value: "0.34 | 0.52"
+    const all = o.standardized ? res.values_std : res.values_est;
+    let first = Array.isArray(all)
+      ? all.map((x) => (x === null || x === undefined ? "\u2013" : fmt(x, o.digits))).join(" | ")
+      : `${fmt(v, o.digits)}${o.stars ? stars(res.pvalue) : ""}`;
+    if (res.equal) first += " (=)";
     if (name) first = `${name} = ${first}`;
     const lines = [first];
     // SE and CI belong to the unstandardized estimate; PLS estimates are standardized already.

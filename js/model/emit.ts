@@ -17,6 +17,7 @@ export function modifierPrefix(r: TableRow): string {
   else if (r.freed === 1) parts.push("NA");
   else if (r.ustart !== null) parts.push(`start(${formatNumber(r.ustart)})`);
   if (r.label !== "") parts.push(r.label);
+  if (r.by_group) parts.push(r.by_group);
   return parts.map((p) => `${p}*`).join("");
 }
 

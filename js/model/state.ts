@@ -18,6 +18,8 @@ export interface TableRow {
   ustart: number | null;
   label: string;
   freed: number;
+  /** `c(...)` modifiers, one entry per group, as the parser wrote them (e.g. `c(a1,a2)`). */
+  by_group?: string;
 }
 
 export interface Point {
@@ -37,6 +39,10 @@ export interface EdgeResult {
   ci_lower?: number | null;
   ci_upper?: number | null;
   label?: string | null;
+  /** Multigroup fits: held equal across groups; the "all groups" view's values per group. */
+  equal?: boolean;
+  values_est?: Array<number | null>;
+  values_std?: Array<number | null>;
 }
 
 /** One suggested parameter (`results.ghosts[i]`), from the modification indices. */
@@ -73,6 +79,10 @@ export interface Results {
   change?: unknown;
   /** The model was edited since this fit: the numbers are of the previous model. */
   stale?: boolean;
+  /** A multigroup fit: the group labels, the group drawn, edge keys held equal across groups. */
+  groups?: string[];
+  group?: string;
+  equal?: string[];
 }
 
 /** `options` trait. */
@@ -161,6 +171,7 @@ export function toRow(raw: unknown, index: number): TableRow {
     ustart: num(r.ustart),
     label: str(r.label),
     freed: num(r.freed) ?? 0,
+    ...(typeof r.by_group === "string" && r.by_group !== "" ? { by_group: r.by_group } : {}),
   };
 }
 

@@ -36,6 +36,13 @@ describe("emit", () => {
     expect(modifierPrefix(row({}))).toBe("");
   });
 
+  it("keeps c(...) per-group modifiers after the others", () => {
+    expect(modifierPrefix(row({ by_group: "c(a1,a2)" }))).toBe("c(a1,a2)*");
+    expect(modifierPrefix(row({ freed: 1, by_group: "c(b,c)" }))).toBe("NA*c(b,c)*");
+    expect(emit([row({ rhs: "x1" }), row({ id: 2, rhs: "x2", by_group: "c(1,NA)" })])).toBe(
+      "f =~ x1 + c(1,NA)*x2\n");
+  });
+
   it("handles intercepts, defined parameters and constraints, skips default rows", () => {
     const t: TableRow[] = [
       row({ id: 1, lhs: "y", op: "~", rhs: "x", label: "a" }),

@@ -33,6 +33,7 @@ import { type ModelPort, TRAITS, pythonLayout } from "./port";
 import { Popup } from "./popup";
 import { startRename } from "./rename";
 import { pruneSelection } from "./selection";
+import { GroupSelector } from "./groups";
 import { Toolbar } from "./toolbar";
 import { exportPNG, exportSVG, readDiagram, saveDiagram } from "./files";
 import { ModelTools } from "./tools";
@@ -57,6 +58,7 @@ export class Editor implements EditorHost {
   private renderQueued = false;
   private sendingLatents = false;
   private readonly toolbar: Toolbar;
+  private readonly groups: GroupSelector;
   private readonly palette: Palette;
   private readonly syntax: SyntaxPanel;
   private readonly optionsBar: OptionsBar;
@@ -135,6 +137,8 @@ export class Editor implements EditorHost {
       }),
       load: () => this.fileInput.click(),
     }, [this.tools.modindicesButton, this.tools.indirectButton]);
+    this.groups = new GroupSelector(d, (g) => this.port.send({ type: "group", group: g }));
+    this.toolbar.el.append(this.groups.el);
 
     this.palette = new Palette(d, (c) => this.guard(() => dropColumn(this, c, null, null)));
     this.canvasHost = el(d, "div", { className: "semw-canvas", attrs: { tabindex: "0" } });
@@ -220,6 +224,7 @@ export class Editor implements EditorHost {
       case "results":
         this.results = st.results;
         this.tools.setResults(this.results);
+        this.groups.show(this.results);
         this.setStatus("");
         break;
       case "options":

@@ -8,6 +8,7 @@ already checked by :func:`semwidget.fitting.fit`.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -17,6 +18,8 @@ from semwidget.cb.categorical import CATEGORICAL_ESTIMATORS
 from semwidget.cb.complete import fit_complete
 from semwidget.cb.data import check_data, moments
 from semwidget.cb.fiml import fit_fiml_table
+from semwidget.cb.group_bootstrap import bootstrap_groups
+from semwidget.cb.groups import fit_groups
 from semwidget.cb.ordinal import fit_ordinal, ordered_columns
 from semwidget.cb.result import CBResult
 from semwidget.errors import DataError, ModelSpecError
@@ -54,10 +57,12 @@ def _fit_ordinal(user: pd.DataFrame, data: pd.DataFrame, ordered: list[str],
 
 def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "ML",
            missing: str = "listwise", std_lv: bool = False, orthogonal: bool = False,
-           fixed_x: bool = True, se: str = "standard", bootstrap: int | None = None,
+           fixed_x: bool | None = None, se: str = "standard", bootstrap: int | None = None,
            seed: int | None = None, n_jobs: int = 1, boot_ci: str = "perc",
-           test: str = "standard", label: str | None = None,
-           ordered: list[str] | None = None, parameterization: str = "delta") -> CBResult:
+           group: str | None = None, group_equal: Sequence[str] = (),
+           group_partial: Sequence[str] = (), test: str = "standard",
+           label: str | None = None, ordered: list[str] | None = None,
+           parameterization: str = "delta") -> CBResult:
     """Fit a CB-SEM model with checked options (see :func:`semwidget.fit` for their meaning).
 
     Returns
@@ -65,6 +70,26 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
     CBResult
         The estimates, fit measures, R² and warnings (bootstrapped when ``se="bootstrap"``).
     """
+    if group is not None:
+        if se not in ("standard", "bootstrap") or test != "standard" or ordered or \
+                label not in (None, "ML", "GLS", "ULS"):
+            raise ModelSpecError(
+                f"estimator='{label}' (robust or ordinal estimation) with group= is not "
+                "supported yet; fit the groups with ML, GLS or ULS")
+        if se == "bootstrap" and (missing != "listwise" or estimator != "ML"):
+            raise ModelSpecError("se='bootstrap' with group= needs estimator='ML' and "
+                                 "missing='listwise'")
+        # lavaan's default fixed.x is FALSE for the least-squares estimators
+        result = fit_groups(model, data, group=group, group_equal=list(group_equal),
+                            group_partial=list(group_partial), estimator=estimator,
+                            missing=missing, std_lv=std_lv, orthogonal=orthogonal,
+                            fixed_x=(estimator == "ML") if fixed_x is None else fixed_x)
+        if se == "bootstrap":
+            # rows resampled within each group, as lavaan does (serially: n_jobs is ignored)
+            result = bootstrap_groups(result, 1000 if bootstrap is None else bootstrap,
+                                      seed=seed, ci=boot_ci)
+        return result
+    fixed_x = True if fixed_x is None else fixed_x
     user = user_table(model)
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"data must be a pandas DataFrame, not {type(data).__name__}")

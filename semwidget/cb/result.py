@@ -33,21 +33,26 @@ class CBResult:
     fit_measures : dict
         lavaan's ``fitMeasures`` names with ``.`` written ``_``.
     r2 : dict
-        R² of every endogenous variable.
+        R² of every endogenous variable; with groups ``{group label: {variable: R²}}``.
     warnings : list of str
         Non-convergence, Heywood cases, non-positive-definite matrices.
+    groups : list of str
+        With ``group=``: the group labels (lavaan's group order); empty otherwise. Then the
+        estimates have ``group`` (1-based; 0 for ``:=``) and ``group_label``, the sample and
+        implied moments are dicts by group label, ``nobs`` is the total, ``nobs_per_group``
+        the split and ``group_results`` one single-group view per group.
     """
 
     table: pd.DataFrame
     estimates: pd.DataFrame
     fit_measures: dict[str, float]
-    r2: dict[str, float]
+    r2: dict[str, Any]
     warnings: list[str]
     nobs: int
-    sample_cov: pd.DataFrame
-    implied_cov: pd.DataFrame
-    sample_mean: pd.Series | None
-    implied_mean: pd.Series | None
+    sample_cov: Any  # DataFrame; with groups, dict of DataFrames by group label
+    implied_cov: Any
+    sample_mean: Any
+    implied_mean: Any
     estimator: str
     missing: str
     converged: bool
@@ -59,15 +64,22 @@ class CBResult:
     data: pd.DataFrame | None = field(default=None, repr=False)
     engine: str = "sem"
     bootstrap: Any = field(default=None, repr=False)
+    groups: list[str] = field(default_factory=list)
+    nobs_per_group: dict[str, int] | None = None
+    group_results: list[CBResult] | None = field(default=None, repr=False)
 
     @property
     def residual_cov(self) -> pd.DataFrame:
-        """Sample minus model-implied covariance (lavaan's ``resid(fit)$cov``)."""
+        """Sample minus model-implied covariance (lavaan's ``resid(fit)$cov``; by group)."""
+        if isinstance(self.sample_cov, dict):
+            return {k: v - self.implied_cov[k] for k, v in self.sample_cov.items()}
         return self.sample_cov - self.implied_cov
 
     @property
-    def latent_cor(self) -> pd.DataFrame:
-        """Model-implied correlations among the latent variables."""
+    def latent_cor(self) -> Any:
+        """Model-implied correlations among the latent variables (with groups: by group)."""
+        if self.multigroup and self.group_results:
+            return {v.groups[0]: v.latent_cor for v in self.group_results}
         imp = self.model.implied(self.theta)
         p = self.model.n_obs
         C = imp.C[p:, p:]
@@ -78,9 +90,10 @@ class CBResult:
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready result the CLI prints (numbers or ``None``)."""
         rows = []
+        keys = ESTIMATE_COLUMNS + (["group", "group_label"] if self.multigroup else [])
         for rec in self.estimates.to_dict("records"):
-            rows.append({k: _json_value(rec[k]) for k in ESTIMATE_COLUMNS})
-        return {
+            rows.append({k: _json_value(rec[k]) for k in keys})
+        out = {
             "engine": self.engine,
             "estimator": self.estimator,
             "missing": self.missing,
@@ -88,13 +101,28 @@ class CBResult:
             "converged": bool(self.converged),
             "estimates": rows,
             "fit": {k: _json_value(v) for k, v in self.fit_measures.items()},
-            "r2": {k: _json_value(v) for k, v in self.r2.items()},
+            "r2": {k: _json_r2(v) for k, v in self.r2.items()},
             "warnings": list(self.warnings),
         }
+        if self.multigroup:
+            out["groups"] = list(self.groups)
+            out["nobs_per_group"] = dict(self.nobs_per_group or {})
+        return out
+
+    @property
+    def multigroup(self) -> bool:
+        """True for a fit with ``group=`` (two or more groups)."""
+        return len(self.groups) > 1
 
     def to_json(self, **kwargs: Any) -> str:
         """:meth:`to_dict` as a JSON string."""
         return json.dumps(self.to_dict(), **kwargs)
+
+
+def _json_r2(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {k: _json_value(x) for k, x in v.items()}
+    return _json_value(v)
 
 
 def _json_value(v: Any) -> Any:

@@ -77,6 +77,27 @@ _CATALOG: dict[str, _Dataset] = {
         notes="Usual model: visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; "
               "speed =~ x7 + x8 + x9.",
     ),
+    "holzinger_swineford_1939_school": _Dataset(
+        file="hs1939_school.csv",
+        aliases=("hs1939_school",),
+        title="the Holzinger & Swineford (1939) test scores with each child's school, sex and "
+              "age, for comparing groups (measurement invariance across the two schools)",
+        source="Holzinger, K. J. & Swineford, F. (1939), as distributed with the R package "
+               "lavaan (HolzingerSwineford1939: columns id, sex, ageyr, agemo, school, x1-x9).",
+        licence="factual test scores published in 1939; redistributed in lavaan (GPL) and many "
+                "other packages; no known copyright restrictions on the data.",
+        variables={
+            "id": "child identifier", "sex": "1 = male, 2 = female", "ageyr": "age, years",
+            "agemo": "age, months beyond the years", "school": "Pasteur or Grant-White",
+            "x1": "visual perception", "x2": "cubes", "x3": "lozenges",
+            "x4": "paragraph comprehension", "x5": "sentence completion",
+            "x6": "word meaning", "x7": "speeded addition",
+            "x8": "speeded counting of dots",
+            "x9": "speeded discrimination of straight and curved capitals",
+        },
+        notes="Usual multigroup call: fit(model, data, group='school', "
+              "group_equal=['loadings', 'intercepts']).",
+    ),
     "political_democracy": _Dataset(
         file="poldem.csv",
         aliases=("poldem", "PoliticalDemocracy"),

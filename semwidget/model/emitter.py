@@ -85,6 +85,9 @@ def _term_text(n: int, row: Mapping[str, Any]) -> str:
             parts.append(f"start({_format_number(ustart)})")
     if label:
         parts.append(label)
+    by_group = row.get("by_group")
+    if isinstance(by_group, str) and by_group:
+        parts.append(by_group)  # c(...) per-group modifiers, kept as the parser wrote them
     parts.append(target)
     return "*".join(parts)
 

@@ -101,16 +101,20 @@ def _check_label(text: str, tok: Token) -> str:
 class _Modifiers:
     """Modifiers collected along one ``*`` chain, with conflict checks."""
 
-    __slots__ = ("fixed", "start", "label", "freed")
+    __slots__ = ("fixed", "start", "label", "freed", "by_group", "group_kinds", "group_pos")
 
     def __init__(self) -> None:
         self.fixed: float | None = None
         self.start: float | None = None
         self.label = ""
         self.freed = False
+        # c(...) modifiers, one value per group, kept as text: resolved when the groups are known
+        self.by_group: list[str] = []
+        self.group_kinds: set[str] = set()
+        self.group_pos: list[tuple[int, int, int]] = []  # (entries, line, column) per c()
 
     def set_fixed(self, value: float, tok: Token) -> None:
-        if self.fixed is not None:
+        if self.fixed is not None or "fixed" in self.group_kinds:
             raise ModelSyntaxError("the fixed value is given twice", tok.line, tok.col)
         if self.freed:
             raise ModelSyntaxError(
@@ -141,7 +145,9 @@ class _Modifiers:
         self.start = value
 
     def set_label(self, label: str, tok: Token) -> None:
-        if self.label:
+        if self.label or "label" in self.group_kinds:
+            if not self.label:
+                raise ModelSyntaxError("the label is given twice", tok.line, tok.col)
             raise ModelSyntaxError(
                 f"a parameter can have only one label (found '{self.label}' and '{label}')",
                 tok.line,
@@ -167,11 +173,7 @@ def _function_modifier(st: _Statement, i: int, mods: _Modifiers) -> int:
     fname = name_tok.text
     open_tok = st.toks[i + 1]
     if fname == "c":
-        raise ModelSyntaxError(
-            "c(...) gives one value per group; multiple groups are not supported",
-            name_tok.line,
-            name_tok.col,
-        )
+        return _group_modifier(st, i, mods)
     if fname in _UNSUPPORTED_MODIFIERS:
         raise ModelSyntaxError(
             f"the modifier '{fname}(...)' is not supported", name_tok.line, name_tok.col
@@ -211,6 +213,63 @@ def _function_modifier(st: _Statement, i: int, mods: _Modifiers) -> int:
         raise ModelSyntaxError(
             f"expected '*' and a variable name after '{fname}(...)'", *_after(close, star)
         )
+    return j + 2
+
+
+def _group_modifier(st: _Statement, i: int, mods: _Modifiers) -> int:
+    """Parse ``c(v1, v2, ...)*`` at ``i``: one fixed value/NA or one label per group."""
+    name_tok, open_tok = st.toks[i], st.toks[i + 1]
+    j = i + 2
+    values: list[str] = []
+    kinds: set[str] = set()
+    while True:
+        tok = st.at(j)
+        if tok is None:
+            raise ModelSyntaxError("expected a value inside c(...)", *_after(st.toks[j - 1], tok))
+        if tok.kind in ("NUM", "-"):
+            value, j, _ = _signed_number(st, j)
+            values.append(format(value, ".15g"))
+            kinds.add("fixed")
+        elif tok.kind == "NAME" and tok.text == "NA":
+            values.append("NA")
+            j += 1
+        elif tok.kind in ("NAME", "STR"):
+            text = tok.text if tok.kind == "NAME" else tok.text[1:-1]
+            values.append(_check_label(text, tok))
+            kinds.add("label")
+            j += 1
+        else:
+            raise ModelSyntaxError(
+                f"expected a number, NA or a label inside c(...), found '{tok.text}'",
+                tok.line, tok.col)
+        sep = st.at(j)
+        if sep is not None and sep.kind == ",":
+            j += 1
+            continue
+        if sep is None or sep.kind != ")":
+            raise ModelSyntaxError(
+                f"expected ',' or ')' to close 'c(' opened at column {open_tok.col}",
+                *_after(st.toks[j - 1], sep))
+        break
+    if len(kinds) > 1:
+        raise ModelSyntaxError("c(...) mixes numbers and labels: give one or the other",
+                               name_tok.line, name_tok.col)
+    kind = kinds.pop() if kinds else "fixed"  # c(NA, NA) frees the parameter in every group
+    if kind in mods.group_kinds or (kind == "fixed" and (mods.fixed is not None or mods.freed)) \
+            or (kind == "label" and mods.label):
+        what = "fixed value" if kind == "fixed" else "label"
+        raise ModelSyntaxError(f"the {what} is given twice", name_tok.line, name_tok.col)
+    if kind == "fixed" and mods.start is not None:
+        raise ModelSyntaxError("a parameter cannot have both a start value and a fixed value",
+                               name_tok.line, name_tok.col)
+    mods.group_kinds.add(kind)
+    mods.group_pos.append((len(values), name_tok.line, name_tok.col))
+    mods.by_group.append(f"c({','.join(values)})")
+    close = st.toks[j]
+    star = st.at(j + 1)
+    if star is None or star.kind != "*":
+        raise ModelSyntaxError("expected '*' and a variable name after 'c(...)'",
+                               *_after(close, star))
     return j + 2
 
 
@@ -411,7 +470,8 @@ def _find_operator(st: _Statement) -> int:
 class _Rows:
     """Column lists of the user table under construction."""
 
-    __slots__ = ("lhs", "op", "rhs", "free", "ustart", "label", "freed", "nfree")
+    __slots__ = ("lhs", "op", "rhs", "free", "ustart", "label", "freed", "nfree", "by_group",
+                 "group_count")
 
     def __init__(self) -> None:
         self.lhs: list[str] = []
@@ -422,11 +482,14 @@ class _Rows:
         self.label: list[str] = []
         self.freed: list[int] = []
         self.nfree = 0
+        self.by_group: list[str] = []
+        self.group_count: tuple[int, int, int] | None = None  # (entries, line, column) of c()
 
     def add(self, lhs: str, op: str, rhs: str, mods: _Modifiers | None) -> None:
         self.lhs.append(lhs)
         self.op.append(op)
         self.rhs.append(rhs)
+        self.by_group.append("" if mods is None else "*".join(mods.by_group))
         if mods is None:  # := == < > rows
             self.free.append(0)
             self.ustart.append(math.nan)
@@ -460,6 +523,9 @@ class _Rows:
             },
             copy=False,
         )
+        if any(self.by_group):
+            # Only models with c(...) carry the column, so single-group tables stay as they were.
+            frame["by_group"] = np.array(self.by_group, dtype=object)
         return frame
 
 
@@ -504,6 +570,15 @@ def _parse_statement(toks: list[Token], rows: _Rows) -> None:
                     reason = f"expected '+' or the end of the statement, found '{nxt.text}'"
                 raise ModelSyntaxError(reason, nxt.line, nxt.col)
             prev, i = nxt, i + 1
+        for _, mods in terms:
+            for count, line, col in mods.group_pos:
+                if rows.group_count is None:
+                    rows.group_count = (count, line, col)
+                elif count != rows.group_count[0]:
+                    first = rows.group_count
+                    raise ModelSyntaxError(
+                        f"c(...) has {count} entries here but {first[0]} on line {first[1]}: "
+                        "give one entry per group everywhere", line, col)
         for lhs in lhs_names:
             for rhs, mods in terms:
                 rows.add(lhs, "~1" if rhs == "" else op, rhs, mods)

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from semwidget.errors import ModelSpecError
+from semwidget.model.groups import apply_group_equal, check_words, parse_partial, resolve
 from semwidget.model.parser import parse
 
 MODEL_OPS = ("=~", "~", "~~", "~1", "<~")
@@ -206,6 +207,9 @@ def build(
     auto_fix_single: bool = True,
     latents: Sequence[str] = (),
     default_pairs: bool = True,
+    groups: int | None = None,
+    group_equal: Sequence[str] = (),
+    group_partial: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Add lavaan's ``sem()`` defaults to a user table.
 
@@ -232,11 +236,21 @@ def build(
         Add the default covariances between pairs of variables (exogenous latents, outcomes,
         covariates). Their number grows with the square of the model; :func:`model_counts`
         leaves them out and counts them by formula.
+    groups : int, optional
+        Number of groups: the model is repeated per group (lavaan's ``group`` column, 1-based),
+        ``c(...)`` modifiers give each group its own value or label, a mean structure is added
+        and ``:=``/``==`` rows follow with group 0.
+    group_equal : sequence of str
+        lavaan's ``group.equal`` words (``loadings``, ``intercepts``, ``means``, ``residuals``,
+        ``residual.covariances``, ``lv.variances``, ``lv.covariances``, ``regressions``).
+    group_partial : sequence of str
+        Parameters (``"visual =~ x2"``) exempt from ``group_equal``.
 
     Returns
     -------
     DataFrame
-        The full table (columns ``id lhs op rhs user free ustart label freed exo``).
+        The full table (columns ``id lhs op rhs user free ustart label freed exo``, plus
+        ``group`` with ``groups``).
     """
     user_rows = records(user_table)
     r = validate(user_rows, observed, latents=latents)
@@ -246,7 +260,45 @@ def build(
             "engine='pls'",
             name=r.composites[0],
         )
-    rr = r
+    opts = {"std_lv": std_lv, "orthogonal": orthogonal, "fixed_x": fixed_x,
+            "auto_fix_single": auto_fix_single, "default_pairs": default_pairs}
+    if groups is None:
+        if group_equal or group_partial:
+            raise ModelSpecError("group_equal and group_partial need a grouping variable "
+                                 "(group=...)")
+        if any(u.get("by_group") for u in user_rows):
+            user_rows = [resolve(u, 0, 1) for u in user_rows]
+        rows = _full_rows(user_rows, r, meanstructure=meanstructure, **opts)
+        return _frame(rows, grouped=False)
+    words = check_words(group_equal)
+    partial = parse_partial(group_partial)
+    rows = []
+    model_rows = [u for u in user_rows if u["op"] in MODEL_OPS]
+    for g in range(groups):
+        for row in _full_rows([resolve(u, g, groups) for u in model_rows], r,
+                              meanstructure=True, **opts):
+            row["group"] = g + 1
+            rows.append(row)
+    known = {(row["lhs"], row["op"], row["rhs"]) for row in rows} | \
+        {(row["rhs"], row["op"], row["lhs"]) for row in rows if row["op"] == "~~"}
+    for key in partial:
+        if key not in known:
+            text = f"{key[0]} ~ 1" if key[1] == "~1" else " ".join(key)
+            raise ModelSpecError(f"group_partial names '{text}', which is not a parameter of "
+                                 "the model", name=key[0])
+    apply_group_equal(rows, r, words, partial, std_lv=std_lv)
+    for u in user_rows:
+        if u["op"] not in MODEL_OPS:
+            row = {k: u[k] for k in ("lhs", "op", "rhs", "free", "ustart", "label", "freed")}
+            row.update(user=1, exo=0, group=0)
+            rows.append(row)
+    return _frame(rows, grouped=True)
+
+
+def _full_rows(user_rows: list[dict], rr: VariableRoles, *, std_lv: bool, orthogonal: bool,
+               fixed_x: bool, meanstructure: bool, auto_fix_single: bool,
+               default_pairs: bool = True) -> list[dict]:
+    """The user rows followed by lavaan's default rows, before free indices are numbered."""
     # lavaan order of default rows: variances, lv.x covariances, y covariances, x block, means.
     lhs: list[str] = []
     rhs: list[str] = []
@@ -323,6 +375,11 @@ def build(
                     row["ustart"] = 1.0
                 else:  # start(x) on the marker: lavaan still fixes the marker, at 1
                     row["ustart"] = 1.0
+    return rows
+
+
+def _frame(rows: list[dict], grouped: bool) -> pd.DataFrame:
+    """Number the free parameters and make the full table."""
     cols: dict[str, Any] = {c: [row[c] for row in rows] for c in COLUMNS[1:]}
     cols["free"] = _number_free(cols)
     out = pd.DataFrame({
@@ -335,6 +392,8 @@ def build(
         "freed": np.asarray(cols["freed"], dtype=np.int64),
         "exo": np.asarray(cols["exo"], dtype=np.int64),
     })
+    if grouped:
+        out["group"] = np.asarray([row["group"] for row in rows], dtype=np.int64)
     if "==" in cols["op"]:
         _apply_equalities(out)
     return out
@@ -439,6 +498,9 @@ def model_counts(
     orthogonal: bool = False,
     meanstructure: bool = False,
     latents: Sequence[str] = (),
+    groups: int | None = None,
+    group_equal: Sequence[str] = (),
+    group_partial: Sequence[str] = (),
 ) -> dict:
     """Free parameters, moments and degrees of freedom of a model, for live feedback.
 
@@ -450,6 +512,9 @@ def model_counts(
         As in :func:`build`.
     latents : sequence of str
         Names drawn as latent (each must have indicators).
+    groups, group_equal, group_partial
+        As in :func:`build`: the counts of the multigroup model (moments of every group, with
+        means).
 
     Returns
     -------
@@ -457,17 +522,25 @@ def model_counts(
         ``npar``, ``moments``, ``df``, ``identified`` (bool) and ``message`` (str, empty when
         the counts show no problem).
     """
+    # One group: the default pair covariances are counted by formula (they grow with the
+    # square of the model). With groups, group_equal can tie them across groups: list them.
+    listed = groups is not None
     try:
         full = build(user_table, None, std_lv=std_lv, orthogonal=orthogonal,
-                     meanstructure=meanstructure, latents=latents, default_pairs=False)
+                     meanstructure=meanstructure, latents=latents, default_pairs=listed,
+                     groups=groups, group_equal=group_equal, group_partial=group_partial)
         rr = validate(records(user_table), None, latents=latents)
     except ModelSpecError as err:
         return {"npar": 0, "moments": 0, "df": 0, "identified": False, "message": str(err)}
     npar = int(full["free"].max()) if (full["free"] > 0).any() else 0
-    npar += _free_default_pairs(records(user_table), rr, orthogonal)
+    if not listed:
+        npar += _free_default_pairs(records(user_table), rr, orthogonal)
     ov = observed_names(full)
     nx = len({*full.loc[full["exo"] == 1, "lhs"]})
-    moments = count_moments(len(ov), nx, meanstructure)
+    if groups is None:
+        moments = count_moments(len(ov), nx, meanstructure)
+    else:
+        moments = groups * count_moments(len(ov), nx, True)
     df = moments - npar
     message = ""
     if df < 0:
@@ -517,6 +590,10 @@ def user_table(model: str | pd.DataFrame) -> pd.DataFrame:
         if missing:
             raise ModelSpecError(
                 f"the parameter table lacks the column(s) {sorted(missing)}")
+        if "group" in model.columns and (model["group"] > 1).any():
+            raise ModelSpecError(
+                "this parameter table holds several groups (a multigroup fit's table); refit "
+                "from the model syntax with group=, group_equal= and group_partial=")
         table = model.copy()
         try:  # a table from elsewhere: its columns must hold what parse() writes
             for col in ("lhs", "op", "rhs"):

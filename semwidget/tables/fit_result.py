@@ -14,8 +14,10 @@ from typing import Any
 import pandas as pd
 
 from semwidget.cb.effects import indirect
+from semwidget.cb.group_modindices import group_modindices
 from semwidget.cb.modindices import modindices
 from semwidget.cb.result import CBResult
+from semwidget.errors import ModelSpecError
 from semwidget.tables.reliability import reliability
 from semwidget.tables.report import report
 from semwidget.tables.summary import summary_html, summary_text
@@ -38,32 +40,60 @@ class FitResult(CBResult):
             return result
         return cls(**{f.name: getattr(result, f.name) for f in dataclasses.fields(CBResult)})
 
+    def group(self, label: str) -> FitResult:
+        """The single-group view of one group of a multigroup fit (its estimates, moments,
+        R²; the parameter vector and its covariance are the whole model's)."""
+        if not self.multigroup or not self.group_results:
+            raise ModelSpecError("group() needs a fit with group=")
+        for view in self.group_results:
+            if view.groups[0] == str(label):
+                return FitResult.of(view)
+        raise ModelSpecError(f"no group {label!r}: the groups are {self.groups}", name=label)
+
     def reliability(self, **kwargs: Any) -> pd.DataFrame:
         """Cronbach's alpha, composite reliability, AVE and omega by construct.
 
+        With groups, one block per group (index ``group``, ``construct``).
         See :func:`semwidget.tables.reliability.reliability`.
         """
+        if self.multigroup:
+            return pd.concat({g: self.group(g).reliability(**kwargs) for g in self.groups},
+                             names=["group", "construct"])
         return reliability(self, **kwargs)
 
     def validity(self, **kwargs: Any) -> Any:
         """Fornell-Larcker, HTMT and cross-loadings with pass/fail flags.
 
-        See :func:`semwidget.tables.validity.validity`.
+        With groups, a dict by group label. See :func:`semwidget.tables.validity.validity`.
         """
+        if self.multigroup:
+            return {g: self.group(g).validity(**kwargs) for g in self.groups}
         return validity(self, **kwargs)
 
     def indirect(self, x: str, y: str, **kwargs: Any) -> Any:
         """Specific indirect, total indirect, direct and total effects of ``x`` on ``y``.
 
+        With groups, the rows of every group with a leading ``group`` column.
         See :func:`semwidget.cb.effects.indirect`.
         """
+        if self.multigroup:
+            parts = []
+            for g in self.groups:
+                part = self.group(g).indirect(x, y, **kwargs)
+                part.insert(0, "group", g)
+                parts.append(part)
+            return pd.concat(parts, ignore_index=True)
         return indirect(self, x, y, **kwargs)
 
     def modindices(self, **kwargs: Any) -> pd.DataFrame:
         """lavaan's modification indices (mi, epc, sepc.all) for parameters not in the model.
 
+        With groups, one row per candidate and group (``group``, ``group_label``); the
+        equality constraints stay (for releasing them see :func:`semwidget.invariance`).
         See :func:`semwidget.cb.modindices.modindices`.
         """
+        if self.multigroup:
+            return group_modindices(self, **kwargs)
         return modindices(self, **kwargs)
 
     def report(self, **kwargs: Any) -> Any:

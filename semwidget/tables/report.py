@@ -13,7 +13,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -345,8 +345,11 @@ def htmt_table(result: CBResult, threshold: float = 0.85) -> Section:
 def report(result: CBResult, hypotheses: dict[str, str] | None = None,
            mediation: list[tuple[str, str]] | None = None,
            cutoffs: dict[str, tuple[str, float]] | None = None,
-           htmt_threshold: float = 0.85) -> Report:
+           htmt_threshold: float = 0.85, invariance: Any = None) -> Report:
     """Every table of a CB-SEM paper for one fitted model.
+
+    With groups: the fit of the whole model, then the measurement and path tables of each
+    group (titled with the group).
 
     Parameters
     ----------
@@ -360,8 +363,25 @@ def report(result: CBResult, hypotheses: dict[str, str] | None = None,
         Overrides of the fit cut-offs, e.g. ``{"cfi": (">", .95)}``.
     htmt_threshold : float
         .85 (conservative) or .90 (liberal).
+    invariance : Invariance, optional
+        The result of :func:`semwidget.invariance`; its ladder table is added at the end.
     """
     sections = []
+    if getattr(result, "multigroup", False):
+        sections.append(fit_table(result, cutoffs))
+        for view in result.group_results or []:
+            label = view.groups[0]
+            parts = []
+            if (view.table["op"] == "=~").any():
+                parts.append(measurement_table(view))
+            if (view.table["op"] == "~").any():
+                parts.append(path_table(view, hypotheses))
+            sections += [Section(f"{s.title} — {label}", s.table, s.note) for s in parts]
+        if (result.table["op"] == ":=").any():
+            sections.append(mediation_table(result))  # := rows span the groups (group 0)
+        if invariance is not None:
+            sections.append(invariance.section())
+        return Report(sections)
     has_latent = bool((result.table["op"] == "=~").any())
     if has_latent:
         sections.append(measurement_table(result))
@@ -373,4 +393,6 @@ def report(result: CBResult, hypotheses: dict[str, str] | None = None,
     if has_latent and len(result.model.names) - result.model.n_obs > 1:
         sections.append(fornell_larcker_table(result))
         sections.append(htmt_table(result, htmt_threshold))
+    if invariance is not None:
+        sections.append(invariance.section())
     return Report(sections)

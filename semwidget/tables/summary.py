@@ -7,6 +7,8 @@ import math
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from semwidget.cb.result import CBResult
 
 SECTIONS = [
@@ -99,7 +101,24 @@ def summary_text(result: CBResult) -> str:
             out.append(f"  {name:<34}{std}" + (f"{int(sv):>9d}" if sv is not None else ""))
         else:
             out.append(f"  {name:<34}{_num(v)}" + (_num(sv) if sv is not None else ""))
-    est = result.estimates
+    if result.multigroup:
+        per = result.nobs_per_group or {}
+        for g, label in enumerate(result.groups, start=1):
+            est = result.estimates
+            out += ["", f"Group {g} [{label}] ({per.get(label, '')} observations):"]
+            out += _estimate_lines(est[est["group"] == g], result.r2.get(label, {}))
+        est = result.estimates
+        out += _estimate_lines(est[est["group"] == 0], {})
+    else:
+        out += _estimate_lines(result.estimates, result.r2)
+    if result.warnings:
+        out += ["", "Warnings:"] + [f"  - {w}" for w in result.warnings]
+    return "\n".join(out)
+
+
+def _estimate_lines(est: pd.DataFrame, r2: dict[str, float]) -> list[str]:
+    """The estimates in lavaan's sections, then R²."""
+    out: list[str] = []
     header = (f"  {'':<22}{'Estimate':>9}{'Std.Err':>9}{'z-value':>9}{'P(>|z|)':>9}"
               f"{'Std.lv':>9}{'Std.all':>9}")
     for key, title in SECTIONS:
@@ -124,13 +143,11 @@ def summary_text(result: CBResult) -> str:
                 name += f" ({r.label})"
             out.append(f"{name:<24}{_num(r.est)}{_num(r.se)}{_num(r.z, digits=3)}"
                        f"{_num(r.pvalue)}{_num(r.std_lv)}{_num(r.std_all)}")
-    if result.r2:
+    if r2:
         out += ["", "R-Square:"]
-        for k, v in result.r2.items():
+        for k, v in r2.items():
             out.append(f"    {k:<20}{_num(v)}")
-    if result.warnings:
-        out += ["", "Warnings:"] + [f"  - {w}" for w in result.warnings]
-    return "\n".join(out)
+    return out
 
 
 def summary_html(result: CBResult) -> str:
@@ -148,6 +165,8 @@ def summary_html(result: CBResult) -> str:
         (isinstance(v, float) and math.isnan(v)) and k != "GFI / AGFI")
     parts.append(f"<table><caption>Model fit</caption>{fit_cells}</table>")
     cols = ["lhs", "op", "rhs", "label", "est", "se", "z", "pvalue", "std_all"]
+    if result.multigroup:
+        cols.insert(0, "group_label")
     head = "".join(f"<th>{c}</th>" for c in cols)
     body = []
     for r in result.estimates.itertuples(index=False):

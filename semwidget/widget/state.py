@@ -25,6 +25,7 @@ from semwidget.model.grammar import COLUMNS, NAME, RESERVED
 #: Columns of the user table, in the order of docs/architecture.md.
 TABLE_COLUMNS = COLUMNS
 _INT_COLUMNS = ("id", "user", "free", "freed")
+_INTERNAL_LABEL = re.compile(r"^\.p\d+\.$")
 _STR_COLUMNS = ("lhs", "op", "rhs", "label")
 
 #: Operators whose sides are variable names (drawn as nodes); ``:=``, ``==``, ``<``, ``>`` are not.
@@ -321,6 +322,9 @@ def table_records(table: pd.DataFrame) -> list[dict[str, Any]]:
                 record[column] = "" if item is None or item != item else str(item)
             else:
                 record[column] = json_number(item)
+        by_group = values.get("by_group")
+        if isinstance(by_group, str) and by_group:
+            record["by_group"] = by_group  # c(...) per-group modifiers: kept through the diagram
         records.append(record)
     return records
 
@@ -337,6 +341,8 @@ def table_from_records(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     for column in _STR_COLUMNS:
         frame[column] = frame[column].fillna("").astype(str)
     frame["ustart"] = pd.to_numeric(frame["ustart"], errors="coerce").astype(float)
+    if any(row.get("by_group") for row in rows):
+        frame["by_group"] = [str(row.get("by_group") or "") for row in rows]
     return frame
 
 
@@ -408,8 +414,14 @@ def results_payload(result: Any) -> dict[str, Any]:
     dict
         ``{"engine", "nobs", "edges": {"lhs op rhs": {"est", "std", "se", "pvalue", "ci_lower",
         "ci_upper", "label"}}, "r2": {name: value}, "fit": {measure: value}, "warnings": [...]}``
-        with ``None`` wherever a number is not defined.
+        with ``None`` wherever a number is not defined. A multigroup fit adds ``"groups"``
+        (labels), ``"by_group"`` (``{label: {"edges", "r2", "nobs"}}``), ``"equal"`` (edge keys
+        held equal across groups) and ``"group"`` (the group drawn, the first); the top-level
+        ``edges``/``r2`` are that group's and ``fit`` is the whole model's; each edge has
+        ``"equal"`` (held equal across groups).
     """
+    if getattr(result, "multigroup", False):
+        return _multigroup_payload(result)
     estimates: pd.DataFrame = result.estimates
     edges: dict[str, dict[str, Any]] = {}
     for row in estimates.to_dict("records"):
@@ -455,6 +467,7 @@ def results_payload(result: Any) -> dict[str, Any]:
 MESSAGE_FIELDS: dict[str, tuple[str, ...]] = {
     "fit": (),
     "layout": (),
+    "group": ("group",),
     "indirect": ("x", "y", "chain"),
     "modindices": ("k",),
     "add_ghost": ("edge",),
@@ -489,7 +502,13 @@ def validate_message(content: object) -> dict[str, Any]:
         listed = ", ".join(_describe(key) for key in extra[:5])
         raise WidgetStateError(f"{kind} message: unexpected field(s) {listed}")
     out: dict[str, Any] = {"type": kind}
-    if kind == "indirect":
+    if kind == "group":
+        group = content.get("group")
+        if not isinstance(group, str) or not group or len(group) > 200:
+            raise WidgetStateError(f"group message: 'group' must be a group label, got "
+                                   f"{_describe(group)}")
+        out["group"] = group
+    elif kind == "indirect":
         chain = content.get("chain")
         if chain is not None:
             if not isinstance(chain, (list, tuple)) or len(chain) < 2:
@@ -563,3 +582,61 @@ class ResultsTrait(traitlets.TraitType[dict, dict]):
         if not isinstance(value, Mapping):
             raise WidgetStateError(f"results: expected a mapping, got {_describe(value)}")
         return finite_json(value)
+
+
+def _multigroup_payload(result: Any) -> dict[str, Any]:
+    """The payload of a multigroup fit: each group's edges and R², the first group drawn."""
+    est = result.estimates
+    free = result.table.set_index(["lhs", "op", "rhs", "group"])["free"]
+    equal = []
+    for (lhs, op, rhs), rows in est[est["group"] > 0].groupby(["lhs", "op", "rhs"], sort=False):
+        idx = [free.get((lhs, op, rhs, g), 0) for g in rows["group"]]
+        if len(idx) > 1 and idx[0] > 0 and len(set(idx)) == 1:
+            equal.append(edge_key(str(lhs), str(op), "" if op == "~1" else str(rhs)))
+    by_group: dict[str, dict[str, Any]] = {}
+    for view in result.group_results:
+        one = results_payload(view)
+        for key, edge in one["edges"].items():
+            edge["equal"] = key in equal
+            if _INTERNAL_LABEL.match(edge["label"]):
+                edge["label"] = ""  # lavaan's .pN. labels of group_equal: shown as (=) instead
+        by_group[view.groups[0]] = {"edges": one["edges"], "r2": one["r2"],
+                                    "nobs": one["nobs"]}
+    first = result.groups[0]
+    return {"engine": "sem", "nobs": int(result.nobs), "edges": by_group[first]["edges"],
+            "r2": by_group[first]["r2"],
+            "fit": {str(k): json_number(v) for k, v in result.fit_measures.items()},
+            "warnings": [str(w) for w in result.warnings], "groups": list(result.groups),
+            "group": first, "by_group": by_group, "equal": equal}
+
+
+#: The group-selector value of the view that lists every group's value on each edge.
+ALL_GROUPS = "all groups"
+
+
+def select_group(results: dict[str, Any], label: str) -> dict[str, Any]:
+    """``results`` with the top-level ``edges``/``r2`` of group ``label`` (a new dict).
+
+    ``label`` ``"all groups"`` (:data:`ALL_GROUPS`) draws every group's value on each edge
+    (``values_est``/``values_std`` in group order) and no R².
+
+    Raises
+    ------
+    SemWidgetError
+        If ``results`` has no groups or no group ``label``.
+    """
+    by_group = results.get("by_group") if isinstance(results, dict) else None
+    if not by_group:
+        raise SemWidgetError("the last fit has no groups: fit with group=<column> first")
+    if label == ALL_GROUPS:
+        groups = list(by_group)
+        edges = {}
+        for key, edge in by_group[groups[0]]["edges"].items():
+            others = [by_group[g]["edges"].get(key, {}) for g in groups]
+            edges[key] = {**edge, "values_est": [o.get("est") for o in others],
+                          "values_std": [o.get("std") for o in others]}
+        return {**results, "edges": edges, "r2": {}, "group": ALL_GROUPS}
+    if label not in by_group:
+        raise SemWidgetError(f"no group {label!r}: the groups are {list(by_group)}")
+    return {**results, "edges": by_group[label]["edges"], "r2": by_group[label]["r2"],
+            "group": label}

@@ -31,7 +31,7 @@ from semwidget.widget.refit import Refitter
 _log = logging.getLogger(__name__)
 
 _SEM_OPTIONS = ("estimator", "missing", "std_lv", "orthogonal", "fixed_x", "se", "n_jobs",
-                "boot_ci")
+                "boot_ci", "group", "group_equal", "group_partial")
 _SHARED_OPTIONS = ("bootstrap", "seed")  # CB-SEM with se="bootstrap", and PLS
 _PLS_OPTIONS = ("scheme", "consistent")
 FIT_OPTIONS = _SEM_OPTIONS + _SHARED_OPTIONS + _PLS_OPTIONS
@@ -74,6 +74,13 @@ def _check_fit_options(engine: str, options: dict[str, Any]) -> dict[str, Any]:
     return dict(options)
 
 
+def _split_words(value: Any) -> list[str]:
+    """``"loadings, intercepts"`` or a list → a list (as :func:`semwidget.fit` reads them)."""
+    if isinstance(value, str):
+        return [w.strip() for w in value.split(",") if w.strip()]
+    return [str(w) for w in value]
+
+
 class SEMWidget(anywidget.AnyWidget):
     """A structural equation model drawn in a notebook, synced with lavaan syntax.
 
@@ -88,8 +95,10 @@ class SEMWidget(anywidget.AnyWidget):
     auto_fit : bool
         Refit after every edit of the model (the default; see :mod:`semwidget.widget.refit`).
     **fit_options
-        Passed to :func:`semwidget.fit`: ``estimator``, ``missing``, ``std_lv``, ``orthogonal``;
-        for ``engine="pls"`` also ``scheme``, ``bootstrap``, ``seed``, ``consistent``.
+        Passed to :func:`semwidget.fit`: ``estimator``, ``missing``, ``std_lv``, ``orthogonal``,
+        ``group``, ``group_equal``, ``group_partial`` (a multigroup fit shows a group selector;
+        the diagram draws the chosen group, the fit bar the whole model); for
+        ``engine="pls"`` also ``scheme``, ``bootstrap``, ``seed``, ``consistent``.
 
     Raises
     ------
@@ -188,8 +197,18 @@ class SEMWidget(anywidget.AnyWidget):
             orthogonal=bool(self._fit_options.get("orthogonal", False)),
             meanstructure=self._fit_options.get("missing") == "fiml",
             latents=latents,
+            **self._group_counts(),
         )
         return {key: counts[key] for key in widget_state.EMPTY_COUNTS}
+
+    def _group_counts(self) -> dict[str, Any]:
+        """With ``group=``: the number of groups in the data and the equality options."""
+        column = self._fit_options.get("group")
+        if column is None or self._data is None or column not in self._data.columns:
+            return {}
+        return {"groups": int(self._data[column].nunique()),
+                "group_equal": _split_words(self._fit_options.get("group_equal", ())),
+                "group_partial": _split_words(self._fit_options.get("group_partial", ()))}
 
     def diagram_state(self) -> dict[str, Any]:
         """The synced state the renderer draws (a JSON-ready copy)."""
@@ -395,6 +414,16 @@ class SEMWidget(anywidget.AnyWidget):
             _log.error("semwidget: fitting failed", exc_info=err)
             self.error = f"Fitting failed unexpectedly ({type(err).__name__}: {err})"
 
+    def show_group(self, label: str) -> None:
+        """Draw the estimates of group ``label`` of a multigroup fit (the fit bar is unchanged).
+
+        Raises
+        ------
+        SemWidgetError
+            If the last fit has no groups or no group of that name.
+        """
+        self.results = widget_state.select_group(self.results, label)
+
     def _fit_quietly(self) -> None:
         """Fit for the Fit button and auto-fit, where an exception would be lost."""
         try:
@@ -440,6 +469,12 @@ class SEMWidget(anywidget.AnyWidget):
         checked = widget_state.validate_message({"type": "indirect", "x": x, "y": y,
                                                  "chain": chain})
         x, y, chain = checked["x"], checked["y"], checked["chain"]
+        if self._fit_options.get("group") is not None:
+            # a plain label is the same in every group: it would hold the paths equal
+            raise SemWidgetError(
+                "with group=, the labels the Indirect tool writes would hold the paths equal "
+                "across groups; use w.result.indirect(x, y) for each group's effects, or write "
+                "group-specific labels such as 'm ~ c(a1, a2)*x'")
         table = parse(self.syntax)
         new, names = add_indirect(table, x, y, chain=chain)
         same = checks.duplicate_effect(
@@ -521,6 +556,8 @@ class SEMWidget(anywidget.AnyWidget):
         try:
             if kind == "layout":
                 self.auto_layout()
+            elif kind == "group":
+                self.show_group(message["group"])
             elif kind == "indirect":
                 self.add_indirect(message["x"], message["y"], chain=message["chain"])
             elif kind == "modindices":

@@ -1,0 +1,173 @@
+"""Likelihood-ratio comparison of nested CB-SEM models (lavaan's ``lavTestLRT``) as a table.
+
+Models are ordered by their degrees of freedom (fewest first, as ``lavTestLRT``); each row
+after the first is tested against the row above: ``Δχ² = χ²_b - χ²_a`` on
+``Δdf = df_b - df_a`` degrees of freedom. ΔCFI and ΔRMSEA (Chen, 2007; Cheung & Rensvold,
+2002) are the differences of the same rows; AIC and BIC are lavaan's.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from semwidget.errors import ModelSpecError
+from semwidget.tables.report import Report, Section, apa, apa_p
+
+if TYPE_CHECKING:
+    from semwidget.cb.result import CBResult
+
+COMPARE_COLUMNS = ["npar", "df", "chisq", "cfi", "tli", "rmsea", "srmr", "aic", "bic",
+                   "chisq_diff", "df_diff", "pvalue", "delta_cfi", "delta_rmsea"]
+
+
+def lrt_table(fits: Sequence[CBResult], names: Sequence[str]) -> pd.DataFrame:
+    """The comparison numbers, one row per model in the order given (no sorting)."""
+    rows = []
+    prev: dict[str, float] | None = None
+    for fit in fits:
+        f = fit.fit_measures
+        row = {k: float(f.get(k, math.nan)) for k in ("npar", "df", "chisq", "cfi", "tli",
+                                                       "rmsea", "srmr", "aic", "bic")}
+        row.update(chisq_diff=math.nan, df_diff=math.nan, pvalue=math.nan,
+                   delta_cfi=math.nan, delta_rmsea=math.nan)
+        if prev is not None:
+            d_chisq = row["chisq"] - prev["chisq"]
+            d_df = row["df"] - prev["df"]
+            row.update(chisq_diff=d_chisq, df_diff=d_df,
+                       pvalue=float(stats.chi2.sf(max(d_chisq, 0.0), d_df)) if d_df > 0
+                       else math.nan,
+                       delta_cfi=row["cfi"] - prev["cfi"],
+                       delta_rmsea=row["rmsea"] - prev["rmsea"])
+        rows.append(row)
+        prev = row
+    out = pd.DataFrame(rows, index=pd.Index(list(names), name="model"),
+                       columns=COMPARE_COLUMNS)
+    out["npar"] = out["npar"].astype(int)
+    out["df"] = out["df"].astype(int)
+    return out
+
+
+def apa_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """The comparison table as strings in APA style."""
+    def num(v: float, d: int = 2, bounded: bool = False) -> str:
+        return "" if v is None or not np.isfinite(v) else apa(v, d, bounded)
+
+    out = pd.DataFrame({
+        "Model": list(table.index),
+        "χ²": [num(v) for v in table["chisq"]],
+        "df": [str(int(v)) for v in table["df"]],
+        "CFI": [num(v, 3, True) for v in table["cfi"]],
+        "TLI": [num(v, 3, True) for v in table["tli"]],
+        "RMSEA": [num(v, 3, True) for v in table["rmsea"]],
+        "SRMR": [num(v, 3, True) for v in table["srmr"]],
+        "AIC": [num(v, 1) for v in table["aic"]],
+        "BIC": [num(v, 1) for v in table["bic"]],
+        "Δχ²": [num(v) for v in table["chisq_diff"]],
+        "Δdf": ["" if not np.isfinite(v) else str(int(v)) for v in table["df_diff"]],
+        "p": [apa_p(v) for v in table["pvalue"]],
+        "ΔCFI": [num(v, 3, True) for v in table["delta_cfi"]],
+        "ΔRMSEA": [num(v, 3, True) for v in table["delta_rmsea"]],
+    })
+    if "decision" in table.columns:
+        out["Decision"] = list(table["decision"])
+    return out
+
+
+@dataclass
+class Comparison:
+    """Nested models compared: ``table`` holds the numbers; renders as an APA table.
+
+    Use :meth:`report` (or :meth:`to_markdown`, :meth:`to_latex`, :meth:`to_html`) for the
+    formatted table, :meth:`apa` for one sentence per comparison.
+    """
+
+    table: pd.DataFrame
+
+    def section(self, title: str = "Model comparison") -> Section:
+        """The formatted table as a report section."""
+        note = ("Each model is tested against the model above it (likelihood-ratio test, "
+                "lavaan's lavTestLRT). Δ = this model minus the one above.")
+        return Section(title, apa_rows(self.table), note)
+
+    def report(self) -> Report:
+        """A one-table :class:`~semwidget.tables.report.Report`."""
+        return Report([self.section()])
+
+    def to_markdown(self) -> str:
+        """The APA table as Markdown."""
+        return self.report().to_markdown()
+
+    def to_html(self) -> str:
+        """The APA table as HTML."""
+        return self.report().to_html()
+
+    def to_latex(self) -> str:
+        """The APA table as LaTeX."""
+        return self.report().to_latex()
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def apa(self) -> str:
+        """One APA-style sentence per comparison (each model against the one above)."""
+        t = self.table
+        out = []
+        for k in range(1, len(t)):
+            r = t.iloc[k]
+            out.append(
+                f"{t.index[k]} vs. {t.index[k - 1]}: Δχ²({int(r['df_diff'])}) = "
+                f"{apa(r['chisq_diff'])}, p {_p_text(r['pvalue'])}, ΔCFI = "
+                f"{apa(r['delta_cfi'], 3, True)}, ΔRMSEA = {apa(r['delta_rmsea'], 3, True)}.")
+        return "\n".join(out)
+
+
+def _p_text(p: float) -> str:
+    text = apa_p(p)
+    return text if text.startswith("<") else f"= {text}"
+
+
+def compare(*fits: Any, names: Sequence[str] | None = None) -> Comparison:
+    """Compare nested CB-SEM models by likelihood-ratio tests (lavaan's ``lavTestLRT``).
+
+    Parameters
+    ----------
+    *fits : FitResult
+        Two or more ML fits of the same data, nested in each other.
+    names : sequence of str, optional
+        Row names (default ``model 1``, ``model 2``, ... in the order given).
+
+    Returns
+    -------
+    Comparison
+        ``.table`` (sorted by df, as lavaan): ``npar df chisq cfi tli rmsea srmr aic bic
+        chisq_diff df_diff pvalue delta_cfi delta_rmsea``; ``.apa()``, ``.to_markdown()``...
+
+    Raises
+    ------
+    ModelSpecError
+        Fewer than two fits, a PLS fit, another estimator than ML, or different data sizes.
+    """
+    if len(fits) < 2:
+        raise ModelSpecError("compare() needs two or more fitted models")
+    names = [f"model {k}" for k in range(1, len(fits) + 1)] if names is None else list(names)
+    if len(names) != len(fits):
+        raise ModelSpecError(f"compare() got {len(fits)} models but {len(names)} names")
+    for name, fit in zip(names, fits, strict=True):
+        if getattr(fit, "engine", None) != "sem" or not hasattr(fit, "fit_measures"):
+            raise ModelSpecError(f"{name} is not a CB-SEM fit; compare() tests nested "
+                                 "covariance-based models")
+        if fit.estimator != "ML":
+            raise ModelSpecError(f"{name} was fitted with {fit.estimator}; compare() needs ML")
+    n = {int(f.nobs) for f in fits}
+    if len(n) > 1:
+        raise ModelSpecError(f"the models were fitted to different numbers of observations "
+                             f"({sorted(n)}); nested models share their data")
+    order = sorted(range(len(fits)), key=lambda k: (fits[k].fit_measures["df"], k))
+    return Comparison(lrt_table([fits[k] for k in order], [names[k] for k in order]))
