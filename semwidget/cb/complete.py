@@ -83,10 +83,13 @@ def fit_complete(full: pd.DataFrame, ov: list[str], mom: Moments, est: str,
                                  f"MLM, MLMV), not {est}")
         is_x = np.array([v in exo_names(full) for v in ov])
         is_ov_x = np.array([v in set(roles(full).ov_x) for v in ov])
-        vcov, measures, _ = robust.apply(se, test, model, res.theta, imp, mom.data, S, mean,
-                                         is_x, is_ov_x, measures)
+        vcov, measures, robust_moments = robust.apply(se, test, model, res.theta, imp,
+                                                      mom.data, S, mean, is_x, is_ov_x,
+                                                      measures)
         if vcov is not None:
             res = dataclasses.replace(res, vcov=vcov)
+        result = assemble(full, model, res, imp, mom, measures, est, options, frame)
+        return dataclasses.replace(result, robust_moments=robust_moments)
     if est != "ML":
         mom = Moments(mom.names, mom.n, S, mom.mean, mom.data)
     return assemble(full, model, res, imp, mom, measures, est, options, frame)

@@ -125,6 +125,7 @@ def fit_ordinal(user: pd.DataFrame, data: pd.DataFrame, ordered: list[str], *, e
     res = Estimate(t_ram, fmin, converged, iterations, vcov[: ram.n_par, : ram.n_par])
     mom = Moments(ov, om.n, om.cor, np.zeros(len(ov)), X)
     result = assemble(full, ram, res, imp, mom, measures, estimator, options, frame)
+    result = dataclasses.replace(result, robust_moments=rm)
     return _with_thresholds(result, th, ov, tau, vcov[ram.n_par:, ram.n_par:], model)
 
 

@@ -67,6 +67,9 @@ class CBResult:
     groups: list[str] = field(default_factory=list)
     nobs_per_group: dict[str, int] | None = None
     group_results: list[CBResult] | None = field(default=None, repr=False)
+    #: With a scaled test: the moments' Jacobian, weight and Gamma (``cb.robust.Moments``),
+    #: which the scaled difference test of nested models needs (Satorra, 2000).
+    robust_moments: Any = field(default=None, repr=False)
 
     @property
     def residual_cov(self) -> pd.DataFrame:

@@ -407,18 +407,18 @@ def _c_hat(t: ScaledTest, df: float) -> float:
 def apply(se: str, test: str, model: RAMModel, theta: np.ndarray, imp: Implied,
           X: np.ndarray, S: np.ndarray, mean: np.ndarray | None, fixed_x: np.ndarray,
           x_all: np.ndarray, measures: dict[str, float]
-          ) -> tuple[np.ndarray | None, dict[str, float], list[ScaledTest]]:
+          ) -> tuple[np.ndarray | None, dict[str, float], Moments]:
     """Robust standard errors and scaled tests of a complete-data ML fit.
 
     Returns the sandwich covariance of the estimates (``None`` when ``se`` is not robust), the
-    fit measures with the scaled and robust ones added, and the tests (model, baseline).
+    fit measures with the scaled and robust ones added, and the :class:`Moments` they came
+    from (kept on the result for scaled difference tests).
     """
     n = X.shape[0]
     mom = moments(model, theta, imp, X, fixed_x)
     needs_h0 = se == "robust.huber.white" or test == "yuan.bentler.mplus"
     H0 = observed_information(model, theta, S, mean) if needs_h0 else None
     vcov = robust_vcov(se, mom, H0, n) if se in ROBUST_SE else None
-    tests: list[ScaledTest] = []
     if test in SCALED_TESTS:
         T, df = measures["chisq"], measures["df"]
         model_test = scaled_test(test, T, df, mom, H0)
@@ -430,5 +430,4 @@ def apply(se: str, test: str, model: RAMModel, theta: np.ndarray, imp: Implied,
         measures = {**measures, **scaled_measures(
             model_test, base_test, T, df, measures["baseline_chisq"],
             measures["baseline_df"], n)}
-        tests = [model_test, base_test]
-    return vcov, measures, tests
+    return vcov, measures, mom

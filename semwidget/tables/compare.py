@@ -27,26 +27,82 @@ COMPARE_COLUMNS = ["npar", "df", "chisq", "cfi", "tli", "rmsea", "srmr", "aic", 
                    "chisq_diff", "df_diff", "pvalue", "delta_cfi", "delta_rmsea"]
 
 
-def lrt_table(fits: Sequence[CBResult], names: Sequence[str]) -> pd.DataFrame:
-    """The comparison numbers, one row per model in the order given (no sorting)."""
+METHOD_NAMES = {"satorra.bentler.2001": "Satorra & Bentler, 2001",
+                "satorra.2000": "Satorra, 2000, scaled and shifted"}
+#: lavTestLRT's scaled difference method for each scaled test.
+DIFF_METHOD = {"satorra.bentler": "satorra.bentler.2001",
+               "yuan.bentler.mplus": "satorra.bentler.2001",
+               "scaled.shifted": "satorra.2000"}
+
+
+def _scaled_difference(test: str, a: Any, b: Any) -> tuple[float, float]:
+    """Scaled χ² difference and its p-value of nested fits ``a`` (fewer df) and ``b``.
+
+    Satorra & Bentler (2001) for the scaled tests: ``(T_b - T_a) / c_d`` with
+    ``c_d = (df_b c_b - df_a c_a) / (df_b - df_a)``. Satorra (2000) for the scaled-and-shifted
+    test (MLMV, WLSMV): the restrictions ``A`` that turn ``a`` into ``b`` (the orthogonal
+    complement of ``pinv(Delta_a) Delta_b``, lavaan's "delta" method), ``U_d = W Delta_a P
+    A' (A P A')^- A P Delta_a' W`` with ``P`` the inverse information of ``a``, then the
+    scaled-and-shifted statistic on ``tr(U_d Gamma)`` and ``tr((U_d Gamma)^2)``.
+    """
+    fa, fb = a.fit_measures, b.fit_measures
+    m = fb["df"] - fa["df"]
+    diff = fb["chisq"] - fa["chisq"]
+    if m <= 0:
+        return math.nan, math.nan
+    if test != "scaled.shifted":
+        cd = (fb["df"] * fb["chisq_scaling_factor"] - fa["df"] * fa["chisq_scaling_factor"]) / m
+        stat = diff / cd
+    else:
+        ma, mb = a.robust_moments, b.robust_moments
+        if ma is None or mb is None:
+            raise ModelSpecError("the scaled-and-shifted difference test needs both fits' "
+                                 "moment matrices; refit the models")
+        H = np.linalg.pinv(ma.delta) @ mb.delta
+        Q, _ = np.linalg.qr(H, mode="complete")
+        A = Q[:, np.linalg.matrix_rank(H):].T
+        P = np.linalg.inv(ma.delta.T @ ma.w @ ma.delta)
+        PA = P @ A.T
+        middle = PA @ np.linalg.pinv(A @ PA) @ PA.T
+        WD = ma.w @ ma.delta
+        UG = WD @ middle @ WD.T @ ma.gamma
+        trace, trace2 = float(np.trace(UG)), float(np.sum(UG * UG.T))
+        scale = math.sqrt(m / trace2)
+        stat = diff * scale + (m - scale * trace)
+    return stat, float(stats.chi2.sf(max(stat, 0.0), m))
+
+
+def lrt_table(fits: Sequence[CBResult], names: Sequence[str], test: str = "standard"
+              ) -> pd.DataFrame:
+    """The comparison numbers, one row per model in the order given (no sorting).
+
+    With a scaled ``test`` (robust or ordinal estimators) ``chisq_diff`` and ``pvalue`` are
+    the scaled difference test lavaan's ``lavTestLRT`` chooses (see :data:`DIFF_METHOD`).
+    """
     rows = []
     prev: dict[str, float] | None = None
+    prev_fit: Any = None
     for fit in fits:
         f = fit.fit_measures
         row = {k: float(f.get(k, math.nan)) for k in ("npar", "df", "chisq", "cfi", "tli",
                                                        "rmsea", "srmr", "aic", "bic")}
+        if test in DIFF_METHOD:
+            # report the indices a paper gives for these estimators
+            for k in ("cfi", "tli", "rmsea"):
+                row[k] = float(f.get(f"{k}_robust", f.get(f"{k}_scaled", math.nan)))
         row.update(chisq_diff=math.nan, df_diff=math.nan, pvalue=math.nan,
                    delta_cfi=math.nan, delta_rmsea=math.nan)
         if prev is not None:
             d_chisq = row["chisq"] - prev["chisq"]
             d_df = row["df"] - prev["df"]
-            row.update(chisq_diff=d_chisq, df_diff=d_df,
-                       pvalue=float(stats.chi2.sf(max(d_chisq, 0.0), d_df)) if d_df > 0
-                       else math.nan,
+            p = float(stats.chi2.sf(max(d_chisq, 0.0), d_df)) if d_df > 0 else math.nan
+            if test in DIFF_METHOD:
+                d_chisq, p = _scaled_difference(test, prev_fit, fit)
+            row.update(chisq_diff=d_chisq, df_diff=d_df, pvalue=p,
                        delta_cfi=row["cfi"] - prev["cfi"],
                        delta_rmsea=row["rmsea"] - prev["rmsea"])
         rows.append(row)
-        prev = row
+        prev, prev_fit = row, fit
     out = pd.DataFrame(rows, index=pd.Index(list(names), name="model"),
                        columns=COMPARE_COLUMNS)
     out["npar"] = out["npar"].astype(int)
@@ -89,11 +145,16 @@ class Comparison:
     """
 
     table: pd.DataFrame
+    method: str = "standard"
 
     def section(self, title: str = "Model comparison") -> Section:
         """The formatted table as a report section."""
         note = ("Each model is tested against the model above it (likelihood-ratio test, "
                 "lavaan's lavTestLRT). Δ = this model minus the one above.")
+        if self.method != "standard":
+            who = METHOD_NAMES.get(self.method, self.method)
+            note += (f" χ² are the standard statistics; Δχ² is the scaled difference test "
+                     f"({who}); CFI, TLI and RMSEA are the robust versions.")
         return Section(title, apa_rows(self.table), note)
 
     def report(self) -> Report:
@@ -163,11 +224,22 @@ def compare(*fits: Any, names: Sequence[str] | None = None) -> Comparison:
         if getattr(fit, "engine", None) != "sem" or not hasattr(fit, "fit_measures"):
             raise ModelSpecError(f"{name} is not a CB-SEM fit; compare() tests nested "
                                  "covariance-based models")
-        if fit.estimator != "ML":
-            raise ModelSpecError(f"{name} was fitted with {fit.estimator}; compare() needs ML")
+        if fit.estimator in ("GLS", "ULS") or (fit.estimator == "DWLS"
+                                                 and fit.options.get("test") == "standard"):
+            raise ModelSpecError(f"{name} was fitted with {fit.estimator}; compare() needs ML, "
+                                 "a robust estimator (MLR, MLM, MLMV) or WLSMV/ULSMV")
+    tests = {str(f.options.get("test", "standard")) for f in fits}
+    estimators = {f.estimator for f in fits}
+    if len(tests) > 1 or len(estimators) > 1:
+        raise ModelSpecError(f"compare() needs every model fitted the same way; got the "
+                             f"estimators {sorted(estimators)} and tests {sorted(tests)}")
+    test = tests.pop()
+    if test not in ("standard", *DIFF_METHOD):
+        raise ModelSpecError(f"compare() has no difference test for test='{test}'")
     n = {int(f.nobs) for f in fits}
     if len(n) > 1:
         raise ModelSpecError(f"the models were fitted to different numbers of observations "
                              f"({sorted(n)}); nested models share their data")
     order = sorted(range(len(fits)), key=lambda k: (fits[k].fit_measures["df"], k))
-    return Comparison(lrt_table([fits[k] for k in order], [names[k] for k in order]))
+    return Comparison(lrt_table([fits[k] for k in order], [names[k] for k in order], test),
+                      DIFF_METHOD.get(test, "standard"))
