@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from importlib import resources
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -415,3 +416,18 @@ def test_a_bug_while_applying_view_state_is_shown_not_lost(
     monkeypatch.setattr(widget_module, "place_nodes", broken)
     w.set_state({"syntax": HS_SEM + "x1 ~~ x2\n"})
     assert "internal error (RuntimeError: layout exploded)" in w.error
+
+
+def test_widget_fits_ordinal_items_and_keeps_thresholds_in_the_syntax() -> None:
+    data = pd.read_csv(Path(__file__).resolve().parent / "golden" / "data" / "hs_ordinal.csv")
+    items = [f"x{i}c4" for i in range(1, 7)]
+    syntax = ("visual =~ x1c4 + x2c4 + x3c4\ntextual =~ x4c4 + x5c4 + x6c4\n"
+              "x1c4 | t1 + t2 + t3\n")
+    w = SEMWidget(data[items], syntax, ordered=items, auto_fit=False)
+    result = w.fit()
+    assert result.estimator == "WLSMV"
+    assert "x1c4 | t1 + t2 + t3" in w.syntax
+    assert w.results["fit"]["chisq_scaled"] == pytest.approx(
+        result.fit_measures["chisq_scaled"])
+    # thresholds are not nodes of the diagram
+    assert "t1" not in w.positions

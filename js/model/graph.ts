@@ -228,12 +228,15 @@ export function deleteEdge(m: Model, key: string): Model {
   return keepLatents(m, { ...m, table });
 }
 
+/** Rows that belong to one variable (its intercept, thresholds, scale): they follow it. */
+const OWN_OPS: ReadonlySet<string> = new Set(["~1", "|", "~*~"]);
+
 /** Delete a node and every edge touching it. */
 export function deleteNode(m: Model, name: string): Model {
   if (!hasNode(m, name)) throw new GraphError(`There is no node named "${name}".`);
   const table = m.table.filter(
     (r) =>
-      !((EDGE_OPS.has(r.op) && (r.lhs === name || r.rhs === name)) || (r.op === "~1" && r.lhs === name)),
+      !((EDGE_OPS.has(r.op) && (r.lhs === name || r.rhs === name)) || (OWN_OPS.has(r.op) && r.lhs === name)),
   );
   const next = {
     table,
@@ -253,9 +256,11 @@ export function renameNode(m: Model, from: string, to: string, columns: string[]
     throw new GraphError(`"${to}" is a column of the data; a latent variable needs another name.`);
   }
   const swap = (s: string): string => (s === from ? to : s);
-  const table = m.table.map((r) =>
-    EDGE_OPS.has(r.op) || r.op === "~1" ? { ...r, lhs: swap(r.lhs), rhs: swap(r.rhs) } : r,
-  );
+  const table = m.table.map((r) => {
+    if (EDGE_OPS.has(r.op)) return { ...r, lhs: swap(r.lhs), rhs: swap(r.rhs) };
+    if (r.op === "~*~") return { ...r, lhs: swap(r.lhs), rhs: swap(r.rhs) };
+    return OWN_OPS.has(r.op) ? { ...r, lhs: swap(r.lhs) } : r;
+  });
   return { table, latents: m.latents.map(swap), extras: m.extras.map(swap) };
 }
 

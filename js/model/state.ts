@@ -5,7 +5,7 @@
  */
 
 /** Operators of the user table. */
-export type Op = "=~" | "~" | "~~" | "~1" | ":=" | "==" | "<" | ">" | "<~";
+export type Op = "=~" | "~" | "~~" | "~1" | ":=" | "==" | "<" | ">" | "<~" | "|" | "~*~";
 
 /** One row of the user parameter table (`table` trait). NaN arrives as `null`. */
 export interface TableRow {

@@ -142,3 +142,21 @@ describe("graph edits", () => {
     expect(emit(setMeasurement(b, "PSN", "reflective").table)).toBe(emit(m.table));
   });
 });
+
+describe("rows that belong to one variable", () => {
+  it("follow a renamed node and go with a deleted one", async () => {
+    const { renameNode, deleteNode } = await import("../model/graph");
+    const row = (id: number, lhs: string, op: string, rhs: string) =>
+      ({ id, lhs, op, rhs, user: 1, free: id, ustart: null, label: "", freed: 0 }) as never;
+    const m = {
+      table: [row(1, "f", "=~", "x1"), row(2, "f", "=~", "x2"), row(3, "x1", "|", "t1"),
+        row(4, "x1", "~*~", "x1")],
+      latents: ["f"], extras: [],
+    };
+    const renamed = renameNode(m, "x1", "item1");
+    expect(renamed.table.map((r) => `${r.lhs} ${r.op} ${r.rhs}`)).toEqual(
+      ["f =~ item1", "f =~ x2", "item1 | t1", "item1 ~*~ item1"]);
+    const deleted = deleteNode(m, "x1");
+    expect(deleted.table.map((r) => `${r.lhs} ${r.op} ${r.rhs}`)).toEqual(["f =~ x2"]);
+  });
+});

@@ -31,7 +31,8 @@ from semwidget.widget.refit import Refitter
 _log = logging.getLogger(__name__)
 
 _SEM_OPTIONS = ("estimator", "missing", "std_lv", "orthogonal", "fixed_x", "se", "n_jobs",
-                "boot_ci", "group", "group_equal", "group_partial")
+                "boot_ci", "group", "group_equal", "group_partial", "test", "ordered",
+                "parameterization")
 _SHARED_OPTIONS = ("bootstrap", "seed")  # CB-SEM with se="bootstrap", and PLS
 _PLS_OPTIONS = ("scheme", "consistent")
 FIT_OPTIONS = _SEM_OPTIONS + _SHARED_OPTIONS + _PLS_OPTIONS
