@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import stats
 
 from semwidget.cb import estimate as cbsem
 from semwidget.cb import measures as fm
@@ -332,10 +332,15 @@ def catml_robust(model: CategoricalModel, om: OrdinalMoments, theta: np.ndarray,
     G = om.gamma[n_th:, n_th:]
     c3 = float(np.trace(U.T @ V @ U @ G)) / df if df > 0 else math.nan
     c3_null = float(np.trace(G)) / b_df
-    cfi, tli, rni = robust_incremental(t3, df, t3_null, b_df, c3, c3_null)
+    cfi, tli, rni = robust.incremental_indices(t3, df, t3_null, b_df, c3, c3_null)
     out = {"cfi_robust": cfi, "tli_robust": tli, "nnfi_robust": tli, "rni_robust": rni}
-    point = robust_rmsea(t3, df, n - 1, c3)  # lavaan: N - 1 for least-squares fits
-    out.update(point)
+    if df > 0:
+        # the point from T3 with its expected value c3 df, the interval from T3 / c3; lavaan
+        # uses N - 1 for least-squares fits
+        point = robust.rmsea_block(t3, df, n - 1, c3)[0]
+        _, lo, hi, pclose = robust.rmsea_block(t3 / c3, df, n - 1, c3)
+        out.update(rmsea_robust=point, rmsea_ci_lower_robust=lo, rmsea_ci_upper_robust=hi,
+                   rmsea_pvalue_robust=pclose)
     return out
 
 
@@ -344,31 +349,3 @@ def start(model: CategoricalModel, om: OrdinalMoments, user_start: np.ndarray) -
     t_ram = cbsem.start_values(model.ram, om.cor, user_start)
     return np.concatenate([t_ram, model.th.value[model.th.free]])
 
-
-def robust_incremental(x2: float, df: float, b: float, b_df: float, c: float, cb: float
-                       ) -> tuple[float, float, float]:
-    """CFI, TLI and RNI with the statistics' expected values ``c df`` and ``cb b_df``."""
-    t1, t2 = x2 - c * df, b - cb * b_df
-    denom = max(t1, t2, 0.0)
-    cfi = 1.0 if denom == 0 else 1.0 - max(t1, 0.0) / denom
-    tli = 1.0 - (t1 * b_df) / (t2 * df) if df > 0 and t2 != 0 else 1.0
-    rni = 1.0 - t1 / t2 if t2 != 0 else math.nan
-    return cfi, tli, rni
-
-
-def robust_rmsea(x2: float, df: float, n: int, c: float) -> dict[str, float]:
-    """Robust RMSEA, its 90% CI (from ``x2 / c``) and close-fit p-value."""
-    if not df > 0:
-        return {}
-    xs = x2 / c
-    point = math.sqrt(max(x2 / n / df - c / n, 0.0))
-
-    def bound(prob: float) -> float:
-        if special.chdtr(df, xs) < prob:
-            return 0.0
-        return float(special.chndtrinc(xs, df, prob))
-
-    return {"rmsea_robust": point,
-            "rmsea_ci_lower_robust": math.sqrt(c * bound(0.95) / (n * df)),
-            "rmsea_ci_upper_robust": math.sqrt(c * bound(0.05) / (n * df)),
-            "rmsea_pvalue_robust": float(1.0 - special.chndtr(xs, df, n * df / c * 0.05**2))}

@@ -337,7 +337,7 @@ def _ncp_bound(x2: float, df: float, prob: float) -> float:
     return float(special.chndtrinc(x2, df, prob))
 
 
-def _rmsea_block(x2: float, df: float, n: int, c_hat: float = 1.0) -> tuple[float, ...]:
+def rmsea_block(x2: float, df: float, n: int, c_hat: float = 1.0) -> tuple[float, ...]:
     """RMSEA point (with ``c_hat`` as the expected value of the statistic per df), its 90% CI
     and the close-fit p-value, computed as lavaan's ``lav_fit_rmsea*`` functions."""
     if not (df > 0 and np.isfinite(x2)):
@@ -349,7 +349,7 @@ def _rmsea_block(x2: float, df: float, n: int, c_hat: float = 1.0) -> tuple[floa
     return point, lo, hi, pclose
 
 
-def _incremental(x2: float, df: float, b: float, b_df: float, c: float = 1.0,
+def incremental_indices(x2: float, df: float, b: float, b_df: float, c: float = 1.0,
                  cb: float = 1.0) -> tuple[float, float, float]:
     """CFI, TLI and RNI; with scaling factors ``c``/``cb`` the robust versions."""
     t1, t2 = x2 - c * df, b - cb * b_df
@@ -373,7 +373,7 @@ def scaled_measures(model_test: ScaledTest, base_test: ScaledTest, T: float, df:
     if model_test.test == "scaled.shifted":
         out["chisq_shift"] = model_test.shift
     ts, tbs = model_test.stat, base_test.stat
-    cfi, tli, rni = _incremental(ts, model_test.df, tbs, base_test.df)
+    cfi, tli, rni = incremental_indices(ts, model_test.df, tbs, base_test.df)
     out.update(cfi_scaled=cfi, tli_scaled=tli, nnfi_scaled=tli, rni_scaled=rni)
     out["nfi_scaled"] = (tbs - ts) / tbs if tbs > 0 else math.nan
     out["ifi_scaled"] = (tbs - ts) / (tbs - df) if tbs != df else math.nan
@@ -381,7 +381,7 @@ def scaled_measures(model_test: ScaledTest, base_test: ScaledTest, T: float, df:
         else math.nan
     # robust: the unscaled statistics with the scaling factor as their expected value per df
     c, cb = _c_hat(model_test, df), _c_hat(base_test, b_df)
-    cfi_r, tli_r, rni_r = _incremental(T, df, Tb, b_df, c, cb)
+    cfi_r, tli_r, rni_r = incremental_indices(T, df, Tb, b_df, c, cb)
     out.update(cfi_robust=cfi_r, tli_robust=tli_r, nnfi_robust=tli_r, rni_robust=rni_r)
     # scaled RMSEA: for the scaled (not shifted) tests lavaan keeps T and puts tr(UG) as df
     if model_test.test == "scaled.shifted":
@@ -389,9 +389,9 @@ def scaled_measures(model_test: ScaledTest, base_test: ScaledTest, T: float, df:
     else:
         xs, dfs = T, model_test.scaling_factor * df
     (out["rmsea_scaled"], out["rmsea_ci_lower_scaled"], out["rmsea_ci_upper_scaled"],
-     out["rmsea_pvalue_scaled"]) = _rmsea_block(xs, dfs, n)
-    point, _, _, _ = _rmsea_block(T, df, n, c)
-    _, lo, hi, pclose = _rmsea_block(model_test.stat, df, n, model_test.scaling_factor)
+     out["rmsea_pvalue_scaled"]) = rmsea_block(xs, dfs, n)
+    point, _, _, _ = rmsea_block(T, df, n, c)
+    _, lo, hi, pclose = rmsea_block(model_test.stat, df, n, model_test.scaling_factor)
     out.update(rmsea_robust=point, rmsea_ci_lower_robust=lo, rmsea_ci_upper_robust=hi,
                rmsea_pvalue_robust=pclose)
     return out
