@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from big_model import DATA_CODE, SYNTAX
 from lab_server import REPO, NotebookPage, open_notebook
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -81,7 +82,10 @@ def test_big_model_is_folded_readable_and_roomy(notebook: NotebookPage) -> None:
     full = root.locator("[data-action=fullscreen]")
     full.click()
     page.wait_for_function("() => document.fullscreenElement?.classList.contains('semw-root')")
-    assert full.get_attribute("aria-pressed") == "true"
+    # the button and the canvas follow the browser's fullscreenchange event: wait for them
+    expect(full).to_have_attribute("aria-pressed", "true")
+    page.wait_for_function("(el) => el.getBoundingClientRect().height > 700",
+                           arg=canvas.element_handle(), timeout=10_000)
     assert _box(canvas)["height"] > 700
     full.click()
     page.wait_for_function("() => document.fullscreenElement === null")
