@@ -16,6 +16,7 @@ Standard errors use the expected information ``N Delta' W Delta`` as lavaan does
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -347,3 +348,16 @@ def _repair_start(model: RAMModel, S: np.ndarray, theta: np.ndarray) -> np.ndarr
                 elif f >= 0:
                     th[f] = abs(th[f]) * 1.5 + 0.01
     return th
+
+
+def numeric_hessian(grad: Callable[[np.ndarray], np.ndarray], theta: np.ndarray) -> np.ndarray:
+    """Central differences of an analytic gradient, symmetrised."""
+    q = len(theta)
+    H = np.zeros((q, q))
+    for k in range(q):
+        h = 1e-5 * max(1.0, abs(theta[k]))
+        tp, tm = theta.copy(), theta.copy()
+        tp[k] += h
+        tm[k] -= h
+        H[:, k] = (grad(tp) - grad(tm)) / (2 * h)
+    return 0.5 * (H + H.T)

@@ -21,6 +21,7 @@ from semwidget.cb import measures as fm
 from semwidget.cb import robust, robust_fiml
 from semwidget.cb.assemble import assemble
 from semwidget.cb.data import Moments
+from semwidget.cb.estimate import numeric_hessian
 from semwidget.cb.measures import FIT_ORDER
 from semwidget.cb.prepare import (
     check_identified,
@@ -202,19 +203,6 @@ def _objective(model: RAMModel, pats: list[Pattern], n: int):  # noqa: ANN202
         return -(np.einsum("kij,ij->k", dsig, gs) + dmu @ gm) / n
 
     return f, g
-
-
-def numeric_hessian(grad: Any, theta: np.ndarray) -> np.ndarray:
-    """Central differences of an analytic gradient, symmetrised."""
-    q = len(theta)
-    H = np.zeros((q, q))
-    for k in range(q):
-        h = 1e-5 * max(1.0, abs(theta[k]))
-        tp, tm = theta.copy(), theta.copy()
-        tp[k] += h
-        tm[k] -= h
-        H[:, k] = (grad(tp) - grad(tm)) / (2 * h)
-    return 0.5 * (H + H.T)
 
 
 def fit_fiml_table(full: pd.DataFrame, ov: list[str], mom: Moments, frame: pd.DataFrame,

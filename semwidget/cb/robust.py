@@ -171,8 +171,6 @@ def observed_information(model: RAMModel, theta: np.ndarray, S: np.ndarray,
     The gradient is analytic: ``Delta_sigma' W (sigma - s - vech(d d')) - Delta_mu' Sigma^-1 d``
     with ``d = m - mu``.
     """
-    p = S.shape[0]
-    r, c = cbsem.vech_indices(p)
 
     def grad(t: np.ndarray) -> np.ndarray:
         imp = model.implied(t)
@@ -187,16 +185,7 @@ def observed_information(model: RAMModel, theta: np.ndarray, S: np.ndarray,
         R = 0.5 * inv @ (imp.sigma - target) @ inv
         return g + dsig.reshape(len(t), -1) @ R.ravel()
 
-    q = len(theta)
-    H = np.zeros((q, q))
-    for k in range(q):
-        h = 1e-5 * max(1.0, abs(theta[k]))
-        tp, tm = theta.copy(), theta.copy()
-        tp[k] += h
-        tm[k] -= h
-        H[:, k] = (grad(tp) - grad(tm)) / (2.0 * h)
-    del r, c
-    return 0.5 * (H + H.T)
+    return cbsem.numeric_hessian(grad, theta)
 
 
 def _inverse(M: np.ndarray, what: str) -> np.ndarray:
