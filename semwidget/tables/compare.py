@@ -18,7 +18,7 @@ import pandas as pd
 from scipy import stats
 
 from semwidget.errors import ModelSpecError
-from semwidget.tables.report import Report, Section, apa, apa_p
+from semwidget.tables.report import OneTable, Section, apa, apa_p
 
 if TYPE_CHECKING:
     from semwidget.cb.result import CBResult
@@ -137,7 +137,7 @@ def apa_rows(table: pd.DataFrame) -> pd.DataFrame:
 
 
 @dataclass
-class Comparison:
+class Comparison(OneTable):
     """Nested models compared: ``table`` holds the numbers; renders as an APA table.
 
     Use :meth:`report` (or :meth:`to_markdown`, :meth:`to_latex`, :meth:`to_html`) for the
@@ -156,25 +156,6 @@ class Comparison:
             note += (f" χ² are the standard statistics; Δχ² is the scaled difference test "
                      f"({who}); CFI, TLI and RMSEA are the robust versions.")
         return Section(title, apa_rows(self.table), note)
-
-    def report(self) -> Report:
-        """A one-table :class:`~semwidget.tables.report.Report`."""
-        return Report([self.section()])
-
-    def to_markdown(self) -> str:
-        """The APA table as Markdown."""
-        return self.report().to_markdown()
-
-    def to_html(self) -> str:
-        """The APA table as HTML."""
-        return self.report().to_html()
-
-    def to_latex(self) -> str:
-        """The APA table as LaTeX."""
-        return self.report().to_latex()
-
-    def _repr_html_(self) -> str:
-        return self.to_html()
 
     def apa(self) -> str:
         """One APA-style sentence per comparison (each model against the one above)."""

@@ -24,7 +24,7 @@ from semwidget.errors import ModelSpecError
 from semwidget.model.groups import kind_of
 from semwidget.tables.compare import Comparison, apa_rows, lrt_table
 from semwidget.tables.fit_result import FitResult
-from semwidget.tables.report import Report, Section, apa
+from semwidget.tables.report import OneTable, Section, apa
 
 #: The words each named step adds to the step below it.
 STEP_WORDS: dict[str, list[str]] = {
@@ -42,7 +42,7 @@ CUTOFFS = {"delta_cfi": -0.01, "delta_rmsea": 0.015, "pvalue": None}
 
 
 @dataclass
-class Invariance:
+class Invariance(OneTable):
     """The fitted ladder.
 
     Attributes
@@ -86,25 +86,6 @@ class Invariance:
             note += (f" Largest score test at the {self.failed} step: {top['parameter']} "
                      f"(χ²(1) = {apa(top['X2'])}); free it with group_partial.")
         return Section(title, rows, note)
-
-    def report(self) -> Report:
-        """A one-table :class:`~semwidget.tables.report.Report`."""
-        return Report([self.section()])
-
-    def to_markdown(self) -> str:
-        """The ladder as Markdown."""
-        return self.report().to_markdown()
-
-    def to_html(self) -> str:
-        """The ladder as HTML."""
-        return self.report().to_html()
-
-    def to_latex(self) -> str:
-        """The ladder as LaTeX."""
-        return self.report().to_latex()
-
-    def _repr_html_(self) -> str:
-        return self.to_html()
 
     def comparison(self) -> Comparison:
         """The same rows as a :class:`~semwidget.tables.compare.Comparison`."""

@@ -9,6 +9,7 @@ exceed 1 (standardized coefficients, R², reliabilities, p values, incremental f
 
 from __future__ import annotations
 
+import abc
 import html
 import re
 from dataclasses import dataclass, field
@@ -396,3 +397,30 @@ def report(result: CBResult, hypotheses: dict[str, str] | None = None,
     if invariance is not None:
         sections.append(invariance.section())
     return Report(sections)
+
+
+class OneTable(abc.ABC):
+    """A result shown as one formatted table: subclasses give :meth:`section`."""
+
+    @abc.abstractmethod
+    def section(self) -> Section:
+        """The formatted table as a report section."""
+
+    def report(self) -> Report:
+        """A one-table :class:`~semwidget.tables.report.Report`."""
+        return Report([self.section()])
+
+    def to_markdown(self) -> str:
+        """The table as Markdown."""
+        return self.report().to_markdown()
+
+    def to_html(self) -> str:
+        """The table as HTML."""
+        return self.report().to_html()
+
+    def to_latex(self) -> str:
+        """The table as LaTeX."""
+        return self.report().to_latex()
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
