@@ -10,7 +10,12 @@ For the ratio the same model and data are bootstrapped with seminr's Python port
 scaled linearly to 5000 (per-resample cost is constant: every resample is an independent
 fit). BLAS is pinned to one thread for both.
 
-Run: ``python benchmarks/bench_pls.py [--boot 5000] [--repeat 5] [--seminr-boot 200]``
+``--memory`` measures the peak resident memory of a B = 100 bootstrap at n = 100,000 (the
+same model, simulated larger) in a child process each for semwidget and seminr, and prints the
+ratio (target: semwidget <= 0.6 GB).
+
+Run: ``python benchmarks/bench_pls.py [--boot 5000] [--repeat 5] [--seminr-boot 200]
+[--memory]``
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import argparse  # noqa: E402
 import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
 import time  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -119,12 +126,57 @@ def time_seminr(data: pd.DataFrame, n_boot: int) -> float | None:
     return time.perf_counter() - t0
 
 
+def peak_child(tool: str, n: int, n_boot: int) -> float | None:
+    """Peak resident memory (GB) of a child process bootstrapping ``n`` rows with ``tool``."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    code = (
+        f"import resource, sys; sys.path.insert(0, {here!r}); import bench_pls as b; "
+        f"b.bootstrap_once({tool!r}, {n}, {n_boot}); "
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    if out.returncode != 0:
+        print(f"{tool}: {out.stderr.strip().splitlines()[-1] if out.stderr else 'failed'}")
+        return None
+    return int(out.stdout.split()[-1]) / 2**20  # ru_maxrss is in KiB on Linux
+
+
+def bootstrap_once(tool: str, n: int, n_boot: int) -> None:
+    """One bootstrap of the seed-2 model on ``n`` simulated rows (for :func:`peak_child`)."""
+    data = simulate(n=n)
+    if tool == "semwidget":
+        fit_pls(syntax(), data, bootstrap=n_boot, seed=1, progress=False)
+        return
+    from seminr import bootstrap_model, estimate_pls
+    from seminr.specify.constructs import composite, constructs, mode_A
+    from seminr.specify.relationships import SMRow
+
+    mm = constructs(*(composite(c, items(c), mode_A) for c in LOADINGS))
+    model = estimate_pls(data, mm, [SMRow(source=s, target=t) for s, t in PATHS])
+    bootstrap_model(model, n_boot, seed=1)
+
+
+def memory(n: int = 100_000, n_boot: int = 100) -> None:
+    ours = peak_child("semwidget", n, n_boot)
+    peer = peak_child("seminr", n, n_boot)
+    if ours is not None:
+        print(f"semwidget: n = {n}, B = {n_boot} bootstrap peaks at {ours:.2f} GB "
+              f"(target <= 0.6 GB: {'met' if ours <= 0.6 else 'NOT met'})")  # fmt: skip
+    if ours is not None and peer is not None:
+        print(f"seminr bootstrap_model peaks at {peer:.2f} GB; ratio ours/seminr "
+              f"{ours / peer:.2f}")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--boot", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seminr-boot", type=int, default=200)
+    parser.add_argument("--memory", action="store_true", help="peak memory at n = 100,000")
     args = parser.parse_args()
+    if args.memory:
+        memory()
+        return
 
     data = simulate()
     try:

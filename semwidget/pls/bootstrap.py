@@ -24,8 +24,9 @@ from semwidget.pls.model import BlockIndex
 from semwidget.pls.quality import effects, htmt
 from semwidget.progress import progress_bar
 
-#: Budget (in float64 cells of ``B x p x p``) per chunk of resamples.
-CHUNK_CELLS = 2**22
+#: Working-memory budget of one chunk of resamples (bytes); at n = 100,000 a chunk holds a
+#: few dozen resamples, at survey sizes the 4000 cap.
+MEMORY_BYTES = 160 * 2**20
 #: Statistics whose bootstrap values are sign-corrected under "individual" sign changes.
 SIGNED = ("loadings", "weights", "paths")
 
@@ -95,16 +96,21 @@ def draw_counts(n: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
 def weighted_correlations(z: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Correlation matrices (B, p, p) of ``z`` reweighted by case counts (B, n).
 
-    Weighted first and second moments come from two matrix products over the cases; only
-    the upper triangle of the second moments is formed. A zero-variance indicator in a
-    resample gives NaN entries (the caller drops that resample).
+    Weighted first and second moments come from matrix products over the cases; only the
+    upper triangle of the second moments is formed, a block of rows at a time so the
+    pairwise products never exceed :data:`MEMORY_BYTES` / 4 whatever ``n``. A
+    zero-variance indicator in a resample gives NaN entries (the caller drops that resample).
     """
     b = counts.shape[0]
-    p = z.shape[1]
+    n, p = z.shape
     f = counts / counts.sum(axis=1, keepdims=True)
     mean = f @ z
     iu, ju = np.triu_indices(p)
-    second = f @ (z[:, iu] * z[:, ju])
+    rows = max(1, MEMORY_BYTES // (4 * 8 * iu.size))
+    second = np.zeros((b, iu.size))
+    for start in range(0, n, rows):
+        block = z[start : start + rows]
+        second += f[:, start : start + rows] @ (block[:, iu] * block[:, ju])
     cov_upper = second - mean[:, iu] * mean[:, ju]
     cov = np.empty((b, p, p))
     cov[:, iu, ju] = cov_upper
@@ -115,6 +121,17 @@ def weighted_correlations(z: np.ndarray, counts: np.ndarray) -> np.ndarray:
     s = cov / sd[:, :, None] / sd[:, None, :]
     s[:, np.arange(p), np.arange(p)] = np.where(np.isnan(sd), np.nan, 1.0)
     return s
+
+
+def chunk_size(n: int, p: int, extra_per_case: int = 0) -> int:
+    """Resamples per chunk so one chunk's arrays stay within :data:`MEMORY_BYTES`.
+
+    A resample costs about four ``n``-vectors (draws, offsets, counts, weights; plus
+    ``extra_per_case`` more per case, e.g. score columns) and a few ``p x p`` matrices
+    (correlations, the weight iteration's products).
+    """
+    per_resample = 8 * (n * (4 + extra_per_case) + 12 * p * p)
+    return int(np.clip(MEMORY_BYTES // per_resample, 1, 4000))
 
 
 def _chunks(total: int, size: int) -> Iterator[tuple[int, int]]:
@@ -175,7 +192,7 @@ def run_bootstrap(
     """
     n, p = z.shape
     rng = np.random.default_rng(seed)
-    chunk = int(np.clip(CHUNK_CELLS // max(p * p, 1), 16, 4000))
+    chunk = chunk_size(n, p)
     total = n_boot + (n if jackknife else 0)
     kwargs = {"scheme": scheme, "tol": tol, "max_iter": max_iter, "consistent": consistent}
     parts: dict[str, list[np.ndarray]] = {}
