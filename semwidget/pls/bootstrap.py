@@ -13,8 +13,9 @@ to the sign of its full-sample estimate (SmartPLS's "individual sign changes").
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy import stats as sps
@@ -162,6 +163,41 @@ class BootstrapDraws:
     warnings: list[str] = field(default_factory=list)
 
 
+#: ``counts (B, n) -> (stats, converged, ok)`` with one row per resample of the chunk
+#: (rows where ``ok`` is False are dropped); the two-stage moderation supplies its own.
+ResampleStats = Callable[[np.ndarray], tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]]
+
+
+def plain_resample_stats(
+    z: np.ndarray, layout: StatLayout, **kwargs: Any
+) -> ResampleStats:
+    """The statistics of resamples of ``z`` (the ordinary PLS bootstrap)."""
+
+    def run(counts: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+        s = weighted_correlations(z, counts)
+        usable = np.isfinite(s).all(axis=(1, 2))
+        stats, converged, ok = statistics(s[usable], layout, **kwargs)
+        return scatter_rows(stats, converged, ok, usable)
+
+    return run
+
+
+def scatter_rows(
+    stats: dict[str, np.ndarray], converged: np.ndarray, ok: np.ndarray, usable: np.ndarray
+) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """Statistics of the ``usable`` rows put back at their rows (NaN and not ok elsewhere)."""
+    rows = np.flatnonzero(usable)
+    full = {}
+    for name, values in stats.items():
+        out = np.full((usable.size, values.shape[1]), np.nan)
+        out[rows] = values
+        full[name] = out
+    conv = np.zeros(usable.size, dtype=bool)
+    good = np.zeros(usable.size, dtype=bool)
+    conv[rows], good[rows] = converged, ok
+    return full, conv, good
+
+
 def run_bootstrap(
     z: np.ndarray,
     layout: StatLayout,
@@ -174,6 +210,8 @@ def run_bootstrap(
     consistent: bool,
     jackknife: bool = False,
     progress: bool | None = None,
+    resample_stats: ResampleStats | None = None,
+    extra_per_case: int = 0,
 ) -> BootstrapDraws:
     """Bootstrap every PLS statistic with ``n_boot`` resamples of the rows of ``z``.
 
@@ -189,19 +227,23 @@ def run_bootstrap(
         Also compute the n leave-one-out fits (needed for BCa intervals).
     progress : bool, optional
         Show a tqdm bar; ``None`` shows one for long runs in Jupyter or at a terminal.
+    resample_stats : callable, optional
+        Statistics of a chunk of resamples from their counts (default: refit the PLS model
+        on the reweighted correlations of ``z``).
+    extra_per_case : int
+        Further float64 values per case and resample ``resample_stats`` holds (memory budget).
     """
     n, p = z.shape
     rng = np.random.default_rng(seed)
-    chunk = chunk_size(n, p)
+    chunk = chunk_size(n, p, extra_per_case)
     total = n_boot + (n if jackknife else 0)
     kwargs = {"scheme": scheme, "tol": tol, "max_iter": max_iter, "consistent": consistent}
+    run = resample_stats or plain_resample_stats(z, layout, **kwargs)
     parts: dict[str, list[np.ndarray]] = {}
     failed = not_converged = 0
     with progress_bar(total, "PLS bootstrap", progress, long_run=2000) as bar:
         for start, stop in _chunks(n_boot, chunk):
-            s = weighted_correlations(z, draw_counts(n, stop - start, rng))
-            usable = np.isfinite(s).all(axis=(1, 2))
-            stats, converged, ok = statistics(s[usable], layout, **kwargs)
+            stats, converged, ok = run(draw_counts(n, stop - start, rng))
             failed += int(stop - start - ok.sum())
             not_converged += int((ok & ~converged).sum())
             for name, values in stats.items():
@@ -213,13 +255,9 @@ def run_bootstrap(
             for start, stop in _chunks(n, chunk):
                 counts = np.ones((stop - start, n))
                 counts[np.arange(stop - start), np.arange(start, stop)] = 0.0
-                s = weighted_correlations(z, counts)
-                usable = np.isfinite(s).all(axis=(1, 2))
-                stats, _, ok = statistics(s[usable], layout, **kwargs)
+                stats, _, ok = run(counts)
                 for name, values in stats.items():
-                    full = np.full((stop - start, values.shape[1]), np.nan)
-                    full[np.flatnonzero(usable)[ok]] = values[ok]
-                    jparts.setdefault(name, []).append(full)
+                    jparts.setdefault(name, []).append(np.where(ok[:, None], values, np.nan))
                 bar.update(stop - start)
             jack = {name: np.concatenate(v) for name, v in jparts.items()}
     samples = {name: np.concatenate(v) for name, v in parts.items()}

@@ -8,6 +8,7 @@ and PLSc), ``pls_quality`` (reliability, HTMT, VIF, f², SRMR, effects), ``pls_b
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -15,6 +16,7 @@ import pandas as pd
 
 from semwidget.errors import DataError, ModelSpecError
 from semwidget.pls.bootstrap import (
+    ResampleStats,
     StatLayout,
     apply_sign_change,
     run_bootstrap,
@@ -110,12 +112,42 @@ def fit_pls(
         raise ModelSpecError("the model defines no constructs: PLS needs at least one "
                              "'=~' or '<~' block and the paths between them")
     prepared = prepare_data(data, spec, missing=missing, missing_value=missing_value)
-    z = prepared.z
+    options = {
+        "scheme": scheme, "consistent": consistent, "missing": missing,
+        "bootstrap": bootstrap, "seed": seed, "boot_ci": boot_ci,
+        "sign_change": sign_change, "max_iter": max_iter, "tol": tol,
+    }  # fmt: skip
+    return estimate_prepared(
+        spec, prepared.z, prepared.nobs, prepared.warnings, options, progress=progress
+    )
+
+
+def estimate_prepared(
+    spec: PLSModel,
+    z: np.ndarray,
+    nobs: int,
+    warnings: list[str],
+    options: dict[str, Any],
+    *,
+    progress: bool | None = None,
+    adjust: Callable[[dict[str, np.ndarray]], dict[str, np.ndarray]] | None = None,
+    resample_stats: ResampleStats | None = None,
+    extra_per_case: int = 0,
+) -> PLSResult:
+    """Fit ``spec`` on standardized data ``z`` and bootstrap it (the stages after the data).
+
+    ``options`` are :func:`fit_pls`'s (checked). ``adjust`` rescales the full-sample
+    statistics (as ``resample_stats`` does each resample's); both serve the two-stage
+    moderation, whose product term is not a unit-variance score.
+    """
+    scheme, consistent = options["scheme"], options["consistent"]
+    max_iter, tol = options["max_iter"], options["tol"]
+    bootstrap, boot_ci = options["bootstrap"], options["boot_ci"]
     index = BlockIndex.from_model(spec)
     s = correlation(z)
     _check_mode_b(s[0], spec, index)
 
-    warnings = list(prepared.warnings)
+    warnings = list(warnings)
     warnings += [f"ignored by the PLS engine: '{stmt}'" for stmt in spec.ignored]
     fit = fit_weights(s, index, scheme=scheme, tol=tol, max_iter=max_iter)
     if not fit.ok[0]:
@@ -132,6 +164,8 @@ def fit_pls(
     layout = _layout(spec, index)
     kw = {"scheme": scheme, "tol": tol, "max_iter": max_iter, "consistent": consistent}
     est, _, _ = statistics(s, layout, **kw)
+    if adjust is not None:
+        est = adjust(est)
     est = {k: v[0] for k, v in est.items()}
 
     summaries: dict[str, dict[str, np.ndarray]] = {}
@@ -139,27 +173,22 @@ def fit_pls(
     n_boot = 0
     if bootstrap > 0:
         draws = run_bootstrap(
-            z, layout, n_boot=bootstrap, seed=seed, jackknife=boot_ci == "bca",
-            progress=progress, **kw,
+            z, layout, n_boot=bootstrap, seed=options["seed"], jackknife=boot_ci == "bca",
+            progress=progress, resample_stats=resample_stats, extra_per_case=extra_per_case,
+            **kw,
         )  # fmt: skip
         warnings += draws.warnings
-        samples = apply_sign_change(draws.samples, est, sign_change)
+        samples = apply_sign_change(draws.samples, est, options["sign_change"])
         n_boot = next(iter(samples.values())).shape[0]
         for name, values in samples.items():
             jack = draws.jackknife[name] if draws.jackknife is not None else None
-            summaries[name] = summarize(
-                est[name], values, nobs=prepared.nobs, ci=boot_ci, jack=jack
-            )
+            summaries[name] = summarize(est[name], values, nobs=nobs, ci=boot_ci, jack=jack)
 
     result = _assemble(
         spec, index, layout, s[0], z, fit.weights[0], est, summaries,
-        nobs=prepared.nobs, consistent=consistent, converged=converged,
+        nobs=nobs, consistent=consistent, converged=converged,
         iterations=int(fit.iterations[0]), warnings=warnings, n_boot=n_boot,
-        options={
-            "scheme": scheme, "consistent": consistent, "missing": missing,
-            "bootstrap": bootstrap, "seed": seed, "boot_ci": boot_ci,
-            "sign_change": sign_change, "max_iter": max_iter, "tol": tol,
-        },
+        options=dict(options),
     )  # fmt: skip
     result.boot_samples = samples
     return result
