@@ -25,7 +25,7 @@ from semwidget.pls.bootstrap import (
 )
 from semwidget.pls.data import prepare_data
 from semwidget.pls.estimate import SCHEMES, correlation, derive, fit_weights
-from semwidget.pls.model import BlockIndex, PLSModel, build_model, parse_model
+from semwidget.pls.model import INTERACTION, BlockIndex, PLSModel, build_model, parse_model
 from semwidget.pls.quality import (
     cronbach_alpha,
     effect_paths,
@@ -107,16 +107,21 @@ def fit_pls(
     _check_options(scheme, bootstrap, boot_ci, sign_change, max_iter, tol)
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"data must be a pandas DataFrame, not {type(data).__name__}")
-    spec = build_model(parse_model(model), [str(c) for c in data.columns])
+    options = {
+        "scheme": scheme, "consistent": consistent, "missing": missing,
+        "missing_value": missing_value, "bootstrap": bootstrap, "seed": seed,
+        "boot_ci": boot_ci, "sign_change": sign_change, "max_iter": max_iter, "tol": tol,
+    }  # fmt: skip
+    table = parse_model(model)
+    if table["rhs"].astype(str).str.contains(INTERACTION, regex=False).any():
+        from semwidget.pls.moderation import fit_two_stage  # it builds on this module
+
+        return fit_two_stage(table, data, options, progress=progress)
+    spec = build_model(table, [str(c) for c in data.columns])
     if not spec.constructs:
         raise ModelSpecError("the model defines no constructs: PLS needs at least one "
                              "'=~' or '<~' block and the paths between them")
     prepared = prepare_data(data, spec, missing=missing, missing_value=missing_value)
-    options = {
-        "scheme": scheme, "consistent": consistent, "missing": missing,
-        "bootstrap": bootstrap, "seed": seed, "boot_ci": boot_ci,
-        "sign_change": sign_change, "max_iter": max_iter, "tol": tol,
-    }  # fmt: skip
     return estimate_prepared(
         spec, prepared.z, prepared.nobs, prepared.warnings, options, progress=progress
     )
@@ -161,7 +166,7 @@ def estimate_prepared(
 
     if consistent:
         warnings += _plsc_warnings(s, fit.weights, spec, index)
-    layout = _layout(spec, index)
+    layout = stat_layout(spec, index)
     kw = {"scheme": scheme, "tol": tol, "max_iter": max_iter, "consistent": consistent}
     est, _, _ = statistics(s, layout, **kw)
     if adjust is not None:
@@ -255,7 +260,7 @@ def _plsc_warnings(
     return out
 
 
-def _layout(spec: PLSModel, index: BlockIndex) -> StatLayout:
+def stat_layout(spec: PLSModel, index: BlockIndex) -> StatLayout:
     routes = effect_paths(index)
     k_count = len(spec.constructs)
     reach = {(int(a), int(b)) for a, b in index.path_pairs}

@@ -83,6 +83,10 @@ class PLSResult:
         The bootstrap values behind the bootstrap columns: ``loadings`` and ``weights`` (rows
         of ``loadings``/``weights``), ``paths`` (the ``~`` rows in order), ``r2``, ``htmt``
         (rows of ``htmt``), ``specific``, ``indirect`` and ``total`` (effects).
+    moderation : dict
+        Per product term ``"A:B"`` of a two-stage moderation fit: ``iv``, ``moderator`` and
+        ``scale`` (the standard deviation of the product of the stage-one scores); empty
+        without interaction terms.
     """
 
     nobs: int
@@ -107,6 +111,7 @@ class PLSResult:
     bootstrap: int = 0
     options: dict[str, Any] = field(default_factory=dict)
     boot_samples: dict[str, Any] = field(default_factory=dict, repr=False)
+    moderation: dict[str, dict[str, Any]] = field(default_factory=dict)
     engine: str = "pls"
 
     def to_dict(self) -> dict[str, Any]:
