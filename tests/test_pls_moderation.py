@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
+from pls_cases import GOLDEN, data, path_order, paths_of
 
 from semwidget.errors import ModelSpecError
 from semwidget.pls.fit import fit_pls
 
-GOLDEN = Path(__file__).parent / "golden_pls"
 CASES = sorted(p.stem for p in (GOLDEN / "moderation").glob("*.json"))
 ATOL = 1e-6
 
@@ -29,11 +27,6 @@ def golden(name: str) -> dict:
 
 
 @cache
-def data(file: str) -> pd.DataFrame:
-    return pd.read_csv(GOLDEN / "data" / file)
-
-
-@cache
 def fitted(name: str, n_boot: int = 0, seed: int | None = None):
     g = golden(name)
     return fit_pls(
@@ -41,11 +34,6 @@ def fitted(name: str, n_boot: int = 0, seed: int | None = None):
         missing_value=g["options"]["missing_value"], bootstrap=n_boot, seed=seed,
         progress=False,
     )  # fmt: skip
-
-
-def paths_of(result) -> dict[tuple[str, str], pd.Series]:
-    est = result.estimates
-    return {(row.rhs, row.lhs): row for _, row in est[est.op == "~"].iterrows()}
 
 
 def test_cases_present():
@@ -74,13 +62,9 @@ def test_bootstrap_same_resamples(name):
     for boot in golden(name)["bootstrap"]:
         res = fitted(name, boot["nboot"], boot["seed"])
         assert res.bootstrap == boot["nboot"] - boot["fails"]
-        k = [i for i, (_, op, _) in enumerate(zip(res.estimates.lhs, res.estimates.op,
-                                                  res.estimates.rhs)) if op == "~"]  # fmt: skip
         samples = res.boot_samples["paths"]
         rows = paths_of(res)
-        order = [(r, l) for l, o, r in zip(res.estimates.lhs, res.estimates.op,
-                                            res.estimates.rhs) if o == "~"]  # fmt: skip
-        assert len(k) == len(order)
+        order = path_order(res)
         for src, dst, stat in boot["paths"]:
             j = order.index((src, dst))
             assert rows[(src, dst)].se == pytest.approx(stat["se"], abs=tol), (src, dst)
