@@ -111,3 +111,44 @@ def test_plsc_with_interaction_is_refused():
     g = golden("mobi_image_expectation")
     with pytest.raises(ModelSpecError, match="consistent"):
         fit_pls(g["syntax"], data(g["data"]), consistent=True)
+
+
+def test_paths_are_ols_on_the_scores_with_the_product_on_its_scale():
+    """Formula check: the target's paths are OLS on the stage-two scores, the product score
+    multiplied by the product's standard deviation (Henseler & Chin 2010)."""
+    res = fitted("simulated_two_terms")
+    sc = res.scores.copy()
+    for term, info in res.moderation.items():
+        sc[term] = sc[term] * info["scale"]
+    preds = ["M", "X", "Z", "M:X", "M:Z"]
+    beta, *_ = np.linalg.lstsq(sc[preds].to_numpy(), sc["Y"].to_numpy(), rcond=None)
+    paths = paths_of(res)
+    for name, b in zip(preds, beta, strict=True):
+        assert paths[(name, "Y")].est == pytest.approx(b, abs=1e-10), name
+
+
+def test_simple_slopes_table_and_plot():
+    from semwidget.tables.pls_moderation import simple_slope_plot, simple_slopes
+
+    res = fitted("mobi_image_expectation", 500, 11)
+    paths = paths_of(res)
+    b_x = paths[("Image", "Satisfaction")].est
+    b_m = paths[("Expectation", "Satisfaction")].est
+    b_xm = paths[("Image:Expectation", "Satisfaction")].est
+    table = simple_slopes(res, levels=(-1, 0, 1))
+    assert table.slope.tolist() == pytest.approx([b_x - b_xm, b_x, b_x + b_xm])
+    mean = res.moderation["Image:Expectation"]["mean"]
+    assert table.intercept.tolist() == pytest.approx([-b_m - b_xm * mean, -b_xm * mean,
+                                                      b_m - b_xm * mean])  # fmt: skip
+    # at the mean the slope's bootstrap interval is the main effect's
+    assert (table.ci_lower[1], table.ci_upper[1]) == pytest.approx(
+        (paths[("Image", "Satisfaction")].ci_lower, paths[("Image", "Satisfaction")].ci_upper)
+    )
+    assert (table.ci_lower < table.slope).all() and (table.slope < table.ci_upper).all()
+    fig = simple_slope_plot(res)
+    assert len(fig.marks[0].y) == 3 and "Expectation at -1 SD" in fig.marks[0].labels
+    with pytest.raises(ModelSpecError, match="Nope"):
+        simple_slopes(res, "Nope")
+    with pytest.raises(ModelSpecError, match="no interaction"):
+        simple_slopes(fit_pls("A =~ IMAG1 + IMAG2\nB =~ CUSA1 + CUSA2\nB ~ A\n",
+                              data("mobi.csv")))  # fmt: skip

@@ -142,8 +142,8 @@ def fit_two_stage(
         extra_per_case=3 + 2 * len(terms),
     )  # fmt: skip
     result.moderation = {
-        t.name: {"iv": t.iv, "moderator": t.moderator, "scale": float(sd)}
-        for t, sd in zip(terms, scale, strict=True)
+        t.name: {"iv": t.iv, "moderator": t.moderator, "scale": float(sd), "mean": float(mu)}
+        for t, sd, mu in zip(terms, scale, products.mean(axis=0), strict=True)
     }
     return result
 

@@ -84,9 +84,9 @@ class PLSResult:
         of ``loadings``/``weights``), ``paths`` (the ``~`` rows in order), ``r2``, ``htmt``
         (rows of ``htmt``), ``specific``, ``indirect`` and ``total`` (effects).
     moderation : dict
-        Per product term ``"A:B"`` of a two-stage moderation fit: ``iv``, ``moderator`` and
-        ``scale`` (the standard deviation of the product of the stage-one scores); empty
-        without interaction terms.
+        Per product term ``"A:B"`` of a two-stage moderation fit: ``iv``, ``moderator``,
+        ``scale`` and ``mean`` (standard deviation and mean of the product of the stage-one
+        scores); empty without interaction terms.
     """
 
     nobs: int
