@@ -56,7 +56,9 @@ def fit_pls(
     max_iter: int = 300,
     tol: float = 1e-7,
     progress: bool | None = None,
-) -> PLSResult:
+    group: str | None = None,
+    permutations: int = 1000,
+) -> PLSResult | Any:
     """Fit a PLS path model.
 
     Parameters
@@ -91,10 +93,16 @@ def fit_pls(
         Stop criterion on the summed absolute change of the outer weights (1e-7).
     progress : bool, optional
         Bootstrap progress bar; ``None`` shows it for long runs in Jupyter or a terminal.
+    group : str, optional
+        A column splitting the rows into groups: a multigroup analysis (per-group fits,
+        path-difference tests, MICOM), see :func:`semwidget.pls.mga.fit_groups`.
+    permutations : int
+        With ``group``: label permutations for the permutation test and MICOM.
 
     Returns
     -------
     PLSResult
+        Or, with ``group``, a :class:`semwidget.pls.mga.PLSGroupResult`.
 
     Raises
     ------
@@ -105,6 +113,15 @@ def fit_pls(
         Bad data (non-numeric or zero-variance indicator, collinear Mode B block).
     """
     _check_options(scheme, bootstrap, boot_ci, sign_change, max_iter, tol)
+    if group is not None:
+        from semwidget.pls.mga import fit_groups  # it fits each group through this function
+
+        return fit_groups(
+            model, data, group, permutations=permutations, progress=progress, scheme=scheme,
+            bootstrap=bootstrap, seed=seed, consistent=consistent, missing=missing,
+            missing_value=missing_value, boot_ci=boot_ci, sign_change=sign_change,
+            max_iter=max_iter, tol=tol,
+        )  # fmt: skip
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"data must be a pandas DataFrame, not {type(data).__name__}")
     options = {
