@@ -10,12 +10,17 @@ For the ratio the same model and data are bootstrapped with seminr's Python port
 scaled linearly to 5000 (per-resample cost is constant: every resample is an independent
 fit). BLAS is pinned to one thread for both.
 
+``--mga`` times a multigroup analysis of the same model (two groups of the 225 rows):
+5000 permutations and 5000 bootstrap resamples per group (target: 5 s), and the
+bootstrap-only part against seminr's ``estimate_pls_mga`` (``--seminr-boot`` resamples per
+group, scaled to 5000; seminr has no permutation test).
+
 ``--memory`` measures the peak resident memory of a B = 100 bootstrap at n = 100,000 (the
 same model, simulated larger) in a child process each for semwidget and seminr, and prints the
 ratio (target: semwidget <= 0.6 GB).
 
 Run: ``python benchmarks/bench_pls.py [--boot 5000] [--repeat 5] [--seminr-boot 200]
-[--memory]``
+[--mga] [--memory]``
 """
 
 from __future__ import annotations
@@ -167,13 +172,54 @@ def memory(n: int = 100_000, n_boot: int = 100) -> None:
               f"{ours / peer:.2f}")  # fmt: skip
 
 
+def mga(n_boot: int, repeat: int, seminr_boot: int) -> None:
+    data = simulate()
+    data["genre"] = np.where(np.random.default_rng(0).random(len(data)) < 0.5, "a", "b")
+    kw = {"group": "genre", "seed": 1, "progress": False}
+    fit_pls(syntax(), data, bootstrap=100, permutations=100, **kw)  # warm-up
+    times, boot_only = [], []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fit_pls(syntax(), data, bootstrap=n_boot, permutations=n_boot, **kw)
+        times.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        fit_pls(syntax(), data, bootstrap=n_boot, permutations=0, **kw)
+        boot_only.append(time.perf_counter() - t0)
+    median = statistics.median(times)
+    print(f"semwidget MGA: {n_boot} permutations + {n_boot} bootstrap resamples per group in "
+          f"{median:.2f} s median ({repeat} runs); target <= 5 s: "
+          f"{'met' if median <= 5.0 else 'NOT met'}")  # fmt: skip
+    try:
+        from seminr import estimate_pls
+        from seminr.mga.estimate_pls_mga import estimate_pls_mga
+        from seminr.specify.constructs import composite, constructs, mode_A
+        from seminr.specify.relationships import SMRow
+    except ImportError:
+        print("seminr is not installed: no ratio (pip install seminr)")
+        return
+    mm = constructs(*(composite(c, items(c), mode_A) for c in LOADINGS))
+    model = estimate_pls(data.drop(columns=["genre"]), mm,
+                         [SMRow(source=s, target=t) for s, t in PATHS])  # fmt: skip
+    t0 = time.perf_counter()
+    estimate_pls_mga(model, (data["genre"] == "a").to_numpy(), nboot=seminr_boot, seed=1)
+    scaled = (time.perf_counter() - t0) * n_boot / seminr_boot
+    ours = statistics.median(boot_only)
+    print(f"bootstrap MGA only: semwidget {ours:.2f} s, seminr estimate_pls_mga "
+          f"{scaled:.1f} s scaled from {seminr_boot} to {n_boot} per group; "
+          f"speed-up {scaled / ours:.0f}x")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--boot", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seminr-boot", type=int, default=200)
     parser.add_argument("--memory", action="store_true", help="peak memory at n = 100,000")
+    parser.add_argument("--mga", action="store_true", help="multigroup analysis timing")
     args = parser.parse_args()
+    if args.mga:
+        mga(args.boot, args.repeat, args.seminr_boot)
+        return
     if args.memory:
         memory()
         return

@@ -50,8 +50,12 @@ def statistics(
     tol: float,
     max_iter: int,
     consistent: bool,
+    measures: bool = True,
 ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
     """Fit every correlation matrix in ``s`` and flatten the results.
+
+    ``measures=False`` skips the effects and HTMT (a permutation test needs only paths and
+    weights).
 
     Returns
     -------
@@ -64,19 +68,20 @@ def statistics(
     index = layout.index
     fit = fit_weights(s, index, scheme=scheme, tol=tol, max_iter=max_iter)
     d = derive(s, fit.weights, index, consistent=consistent)
-    eff = effects(d.paths, layout.routes)
-    src, dst = layout.effect_pairs[:, 0], layout.effect_pairs[:, 1]
-    h = htmt(s, index)
     out = {
         "loadings": d.loadings,
         "weights": d.weights,
         "paths": d.paths[:, index.path_pairs[:, 0], index.path_pairs[:, 1]],
         "r2": d.r2,
-        "total": eff["total"][:, src, dst],
-        "indirect": eff["indirect"][:, src, dst],
-        "specific": eff["specific"],
-        "htmt": h[:, layout.htmt_pairs[:, 0], layout.htmt_pairs[:, 1]],
     }
+    if measures:
+        eff = effects(d.paths, layout.routes)
+        src, dst = layout.effect_pairs[:, 0], layout.effect_pairs[:, 1]
+        h = htmt(s, index)
+        out["total"] = eff["total"][:, src, dst]
+        out["indirect"] = eff["indirect"][:, src, dst]
+        out["specific"] = eff["specific"]
+        out["htmt"] = h[:, layout.htmt_pairs[:, 0], layout.htmt_pairs[:, 1]]
     ok = fit.ok & np.all([np.isfinite(v).all(axis=1) for v in out.values()], axis=0)
     return out, fit.converged, ok
 

@@ -149,7 +149,7 @@ def permute_pair(
     index = BlockIndex.from_model(spec)
     layout = stat_layout(spec, index)
     kw = {k: options[k] for k in ("scheme", "tol", "max_iter", "consistent")}
-    run = plain_resample_stats(z, layout, **kw)
+    run = plain_resample_stats(z, layout, measures=False, **kw)
     draws = np.empty((n_perm, n), dtype=bool)
     for k in range(n_perm):
         draws[k] = labels[rng.permutation(n)]
