@@ -205,3 +205,27 @@ def test_group_errors_name_the_problem():
     tiny = frame.groupby("genre").head(2)
     with pytest.raises(DataError, match="group 'game'"):
         fit_pls(syntax, tiny, group="genre")
+
+
+def test_mga_table_micom_table_and_apa_text():
+    from semwidget.tables.pls_mga import mga_apa, mga_report, mga_table, micom_table
+
+    res = fit_pls(golden("genre")["syntax"], data("genre.csv"), group="genre", bootstrap=300,
+                  permutations=300, seed=2, progress=False)  # fmt: skip
+    table = mga_table(res).table
+    assert list(table["Path"])[0] == "INT → CLE" and len(table) == len(res.mga)
+    row = res.mga.iloc[0]
+    assert table["Δβ"][0] == f"{row['diff']:.3f}"
+    micom = micom_table(res).table
+    assert set(micom["Construct"]) == {"INT", "INF", "PSN", "CLE", "VCC"}
+    text = mga_apa(res)
+    assert text.startswith("The effect of INT on CLE was stronger for game (β = ")
+    assert "permutation p" in text and "Welch–Satterthwaite t(" in text
+    assert "did not differ significantly" in text
+    assert "MICOM" in mga_report(res).to_markdown()
+    no_perm = fit_pls(golden("genre")["syntax"], data("genre.csv"), group="genre",
+                      permutations=0, progress=False)  # fmt: skip
+    with pytest.raises(ModelSpecError, match="permutations"):
+        micom_table(no_perm)
+    with pytest.raises(ModelSpecError, match="group="):
+        mga_table(fit_pls(golden("genre")["syntax"], data("genre.csv")))
