@@ -98,8 +98,8 @@ def mga_apa(result: PLSGroupResult, alpha: float = ALPHA) -> str:
         tests = []
         if np.isfinite(r.p_permutation):
             tests.append(f"permutation p {_eq(r.p_permutation)}")
-        if np.isfinite(r.p_henseler):
-            tests.append(f"PLS-MGA p {_eq(r.p_henseler)}")
+        if np.isfinite(r.p_henseler_two_sided):
+            tests.append(f"PLS-MGA p {_eq(r.p_henseler_two_sided)} (two-sided)")
         if np.isfinite(r.t_welch):
             tests.append(f"Welch–Satterthwaite t({apa(r.df_welch, 1)}) = {apa(r.t_welch, 2)}, "
                          f"p {_eq(r.p_welch)}")  # fmt: skip
