@@ -205,7 +205,7 @@ def scatter_rows(
 
 def run_bootstrap(
     z: np.ndarray,
-    layout: StatLayout,
+    layout: StatLayout | None,
     *,
     n_boot: int,
     seed: int | None,
@@ -224,7 +224,8 @@ def run_bootstrap(
     ----------
     z : ndarray (n, p)
         Standardized, complete indicator data.
-    layout : StatLayout
+    layout : StatLayout or None
+        The statistics of the default refit (None when ``resample_stats`` is given).
     n_boot : int
     seed : int, optional
         Seed of the ``numpy.random.Generator`` drawing the counts.
@@ -243,7 +244,11 @@ def run_bootstrap(
     chunk = chunk_size(n, p, extra_per_case)
     total = n_boot + (n if jackknife else 0)
     kwargs = {"scheme": scheme, "tol": tol, "max_iter": max_iter, "consistent": consistent}
-    run = resample_stats or plain_resample_stats(z, layout, **kwargs)
+    if resample_stats is None:
+        if layout is None:
+            raise ValueError("run_bootstrap needs a layout or resample_stats")
+        resample_stats = plain_resample_stats(z, layout, **kwargs)
+    run = resample_stats
     parts: dict[str, list[np.ndarray]] = {}
     failed = not_converged = 0
     with progress_bar(total, "PLS bootstrap", progress, long_run=2000) as bar:

@@ -26,6 +26,7 @@ from semwidget.pls.bootstrap import (
 from semwidget.pls.data import prepare_data
 from semwidget.pls.estimate import SCHEMES, correlation, derive, fit_weights
 from semwidget.pls.model import INTERACTION, BlockIndex, PLSModel, build_model, parse_model
+from semwidget.pls.model_fit import exact_fit, fit_arrays, fit_table
 from semwidget.pls.quality import (
     cronbach_alpha,
     effect_paths,
@@ -58,6 +59,7 @@ def fit_pls(
     progress: bool | None = None,
     group: str | None = None,
     permutations: int = 1000,
+    exact_fit: int = 0,
 ) -> PLSResult | Any:
     """Fit a PLS path model.
 
@@ -98,6 +100,9 @@ def fit_pls(
         path-difference tests, MICOM), see :func:`semwidget.pls.mga.fit_groups`.
     permutations : int
         With ``group``: label permutations for the permutation test and MICOM.
+    exact_fit : int
+        Bootstrap resamples of the exact-fit test (HI95/HI99 of SRMR, d_ULS and d_G,
+        saturated and estimated model; ``result.exact_fit``); 0: none.
 
     Returns
     -------
@@ -112,7 +117,7 @@ def fit_pls(
     DataError
         Bad data (non-numeric or zero-variance indicator, collinear Mode B block).
     """
-    _check_options(scheme, bootstrap, boot_ci, sign_change, max_iter, tol)
+    _check_options(scheme, bootstrap, boot_ci, sign_change, max_iter, tol, exact_fit)
     if group is not None:
         from semwidget.pls.mga import fit_groups  # it fits each group through this function
 
@@ -128,6 +133,7 @@ def fit_pls(
         "scheme": scheme, "consistent": consistent, "missing": missing,
         "missing_value": missing_value, "bootstrap": bootstrap, "seed": seed,
         "boot_ci": boot_ci, "sign_change": sign_change, "max_iter": max_iter, "tol": tol,
+        "exact_fit": exact_fit,
     }  # fmt: skip
     table = parse_model(model)
     if table["rhs"].astype(str).str.contains(INTERACTION, regex=False).any():
@@ -213,11 +219,18 @@ def estimate_prepared(
         options=dict(options),
     )  # fmt: skip
     result.boot_samples = samples
+    if options.get("exact_fit"):
+        reflective = np.array([consistent and not b for b in index.mode_b])
+        result.exact_fit = exact_fit(
+            z, index, reflective, n_boot=options["exact_fit"], seed=options["seed"],
+            options=options, progress=progress,
+        )  # fmt: skip
     return result
 
 
 def _check_options(
-    scheme: str, bootstrap: int, boot_ci: str, sign_change: str, max_iter: int, tol: float
+    scheme: str, bootstrap: int, boot_ci: str, sign_change: str, max_iter: int, tol: float,
+    exact_fit: int = 0,
 ) -> None:
     if scheme not in SCHEMES:
         raise ModelSpecError(
@@ -232,10 +245,11 @@ def _check_options(
             f"sign_change must be 'none' or 'individual', not {sign_change!r}",
             name="sign_change",
         )
-    if not isinstance(bootstrap, (int, np.integer)) or bootstrap < 0:
-        raise ModelSpecError(
-            f"bootstrap must be a whole number >= 0, not {bootstrap!r}", name="bootstrap"
-        )
+    for name, value in (("bootstrap", bootstrap), ("exact_fit", exact_fit)):
+        if not isinstance(value, (int, np.integer)) or value < 0:
+            raise ModelSpecError(
+                f"{name} must be a whole number >= 0, not {value!r}", name=name
+            )
     if max_iter < 1 or not tol > 0:
         raise ModelSpecError("max_iter must be >= 1 and tol > 0", name="max_iter")
 
@@ -398,12 +412,16 @@ def _assemble(
     cross = pd.DataFrame(d.item_cor[0], index=items, columns=names)
     reflective = np.array([consistent and not b for b in index.mode_b])
     fit_srmr = srmr(s, est["loadings"], cor, index, reflective)
+    model_fit = fit_table(fit_arrays(
+        s[None], est["loadings"][None], cor[None], d.paths, index, reflective, nobs
+    ))  # fmt: skip
     scores = pd.DataFrame(z @ (w[:, None] * index.membership), columns=names)
     return PLSResult(
         nobs=nobs, estimates=estimates, weights=weights, loadings=loadings, r2=r2,
         r2_adj=r2_adj, indirect=indirect, f2=f2, vif=vif, construct_cor=construct_cor,
         reliability=reliability, htmt=htmt_frame, fornell_larcker=fornell_larcker,
-        cross_loadings=cross, srmr=fit_srmr, scores=scores, converged=converged,
+        cross_loadings=cross, srmr=fit_srmr, model_fit=model_fit, scores=scores,
+        converged=converged,
         iterations=iterations, warnings=warnings, bootstrap=n_boot, options=options,
     )  # fmt: skip
 

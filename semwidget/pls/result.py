@@ -72,6 +72,12 @@ class PLSResult:
         Indicators by constructs: each indicator's correlation with each construct score.
     srmr : float
         SRMR of the saturated model.
+    model_fit : DataFrame
+        SmartPLS's model fit: rows ``srmr d_uls d_g chisq nfi``, columns ``saturated
+        estimated`` (see :mod:`semwidget.pls.model_fit`).
+    exact_fit : DataFrame or None
+        With ``exact_fit=B``: the bootstrap exact-fit test, ``model measure original mean
+        hi95 hi99 fits_95 fits_99``.
     scores : DataFrame
         Construct scores (unit variance) for the rows used.
     converged : bool
@@ -112,6 +118,8 @@ class PLSResult:
     options: dict[str, Any] = field(default_factory=dict)
     boot_samples: dict[str, Any] = field(default_factory=dict, repr=False)
     moderation: dict[str, dict[str, Any]] = field(default_factory=dict)
+    model_fit: pd.DataFrame | None = None
+    exact_fit: pd.DataFrame | None = None
     engine: str = "pls"
 
     def to_dict(self) -> dict[str, Any]:
