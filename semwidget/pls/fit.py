@@ -60,6 +60,7 @@ def fit_pls(
     group: str | None = None,
     permutations: int = 1000,
     exact_fit: int = 0,
+    hoc: str = "disjoint",
 ) -> PLSResult | Any:
     """Fit a PLS path model.
 
@@ -100,6 +101,10 @@ def fit_pls(
         path-difference tests, MICOM), see :func:`semwidget.pls.mga.fit_groups`.
     permutations : int
         With ``group``: label permutations for the permutation test and MICOM.
+    hoc : {"disjoint", "embedded", "repeated"}
+        How higher-order constructs (``HOC =~ LOC1 + LOC2``) are estimated: the disjoint or
+        embedded two-stage approach, or repeated indicators (see
+        :mod:`semwidget.pls.higher_order`).
     exact_fit : int
         Bootstrap resamples of the exact-fit test (HI95/HI99 of SRMR, d_ULS and d_G,
         saturated and estimated model; ``result.exact_fit``); 0: none.
@@ -136,6 +141,10 @@ def fit_pls(
         "exact_fit": exact_fit,
     }  # fmt: skip
     table = parse_model(model)
+    from semwidget.pls.higher_order import fit_higher_order, higher_order_rows  # they use fit_pls
+
+    if higher_order_rows(table):
+        return fit_higher_order(table, data, options, hoc, progress=progress)
     if table["rhs"].astype(str).str.contains(INTERACTION, regex=False).any():
         from semwidget.pls.moderation import fit_two_stage  # it builds on this module
 

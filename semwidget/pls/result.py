@@ -72,6 +72,10 @@ class PLSResult:
         Indicators by constructs: each indicator's correlation with each construct score.
     srmr : float
         SRMR of the saturated model.
+    higher_order : dict
+        With higher-order constructs: ``approach`` and ``dimensions`` (HOC -> dimensions).
+    first_stage : PLSResult or None
+        The stage-one fit of a two-stage approach (moderation keeps none).
     model_fit : DataFrame
         SmartPLS's model fit: rows ``srmr d_uls d_g chisq nfi``, columns ``saturated
         estimated`` (see :mod:`semwidget.pls.model_fit`).
@@ -120,6 +124,8 @@ class PLSResult:
     moderation: dict[str, dict[str, Any]] = field(default_factory=dict)
     model_fit: pd.DataFrame | None = None
     exact_fit: pd.DataFrame | None = None
+    higher_order: dict[str, Any] = field(default_factory=dict)
+    first_stage: Any = field(default=None, repr=False)
     engine: str = "pls"
 
     def to_dict(self) -> dict[str, Any]:
