@@ -23,8 +23,8 @@ from typing import Any
 import pandas as pd
 
 from semwidget.errors import ModelSpecError
-from semwidget.pls.fit import fit_pls
-from semwidget.pls.model import build_model
+from semwidget.pls.core import fit_plain
+from semwidget.pls.model import INTERACTION, build_model
 from semwidget.pls.result import PLSResult
 from semwidget.pls.two_stage import Term, fit_stages
 
@@ -76,6 +76,9 @@ def fit_higher_order(
             "higher-order constructs are estimated on composite scores; consistent=True is "
             "not available with them", name="consistent",
         )  # fmt: skip
+    if table["rhs"].astype(str).str.contains(INTERACTION, regex=False).any():
+        raise ModelSpecError("higher-order constructs with interaction terms are not "
+                             "supported", name="hoc")  # fmt: skip
     hocs = higher_order_rows(table)
     rows = _rows(table)
     _check(hocs, rows)
@@ -86,7 +89,7 @@ def fit_higher_order(
     second = _second_stage_rows(rows, hocs)
     if approach == "repeated":
         frame, data_r = _repeated(rows, hocs, blocks, data)
-        result = fit_pls(frame, data_r, **_plain(options, boot=True), progress=progress)
+        result = fit_plain(frame, data_r, options, progress=progress)
         result.higher_order = {"approach": approach, "dimensions": hocs}
         return result
     if approach == "embedded":
@@ -103,17 +106,9 @@ def fit_higher_order(
     ]
     staged = fit_stages(stage1, stage2, terms, data1, options, progress=progress)
     result = staged.result
-    result.first_stage = fit_pls(first_rows, data1, **_plain(options), progress=False)
+    result.first_stage = fit_plain(first_rows, data1, {**options, "bootstrap": 0, "exact_fit": 0})
     result.higher_order = {"approach": approach, "dimensions": hocs}
     return result
-
-
-def _plain(options: dict[str, Any], boot: bool = False) -> dict[str, Any]:
-    """fit_pls keywords from checked options (the bootstrap ones with ``boot``)."""
-    keys = ["scheme", "missing", "missing_value", "max_iter", "tol", "seed"]
-    if boot:
-        keys += ["bootstrap", "boot_ci", "sign_change", "exact_fit"]
-    return {k: options[k] for k in keys if k in options}
 
 
 def _check(hocs: dict[str, list[str]], rows: list[tuple[str, str, str]]) -> None:
