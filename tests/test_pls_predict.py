@@ -79,3 +79,13 @@ def test_bad_options_and_models():
     flat.loc[7, "CUSL2"] = 5.0  # the fold that holds row 7 out trains on a constant
     with pytest.raises(DataError, match="CUSL2"):
         predict_pls(g["syntax"], flat, folds=10, seed=1)
+
+
+def test_predict_table():
+    from semwidget.tables.pls_predict import predict_table
+
+    res = predicted("mobi_da")
+    section = predict_table(res)
+    assert len(section.table) == len(res.items)
+    better = int((res.items.pls_rmse < res.items.lm_rmse).sum())
+    assert f"{better} of {len(res.items)}" in section.note

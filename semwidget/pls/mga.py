@@ -33,7 +33,7 @@ from semwidget.pls.core import fit_plain, stat_layout
 from semwidget.pls.data import prepare_data
 from semwidget.pls.micom import MICOMResult, micom_pair
 from semwidget.pls.model import BlockIndex, PLSModel, build_model
-from semwidget.pls.result import PLSResult
+from semwidget.pls.result import PLSResult, json_records
 
 #: Columns of ``PLSGroupResult.mga``.
 MGA_COLUMNS = [
@@ -77,6 +77,17 @@ class PLSGroupResult:
     def nobs(self) -> dict[str, int]:
         """Rows used per group."""
         return {g: r.nobs for g, r in self.groups.items()}
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: every group's fit, the MGA rows and MICOM (NaN written as None)."""
+        out: dict[str, Any] = {
+            "engine": self.engine, "group": self.group, "permutations": self.permutations,
+            "groups": {g: r.to_dict() for g, r in self.groups.items()},
+            "mga": json_records(self.mga, MGA_COLUMNS), "warnings": list(self.warnings),
+        }  # fmt: skip
+        if self.micom is not None:
+            out["micom"] = json_records(self.micom.invariance, list(self.micom.invariance.columns))
+        return out
 
     def __repr__(self) -> str:
         sizes = ", ".join(f"{g}: n={r.nobs}" for g, r in self.groups.items())

@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 #: Columns of ``PLSResult.estimates`` (the CB engine's columns plus ``t``).
@@ -21,7 +22,7 @@ def _num(value: Any) -> Any:
     """A JSON number, or None for NaN/inf/missing."""
     if value is None:
         return None
-    if isinstance(value, str):
+    if isinstance(value, (str, bool, np.bool_)):
         return value
     try:
         f = float(value)
@@ -30,7 +31,8 @@ def _num(value: Any) -> Any:
     return f if math.isfinite(f) else None
 
 
-def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
+def json_records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
+    """Rows of ``frame`` as JSON-ready dicts of ``columns`` (numbers, strings, booleans)."""
     cols = [c for c in columns if c in frame.columns]
     return [{c: _num(row[c]) for c in cols} for _, row in frame.iterrows()]
 
@@ -134,15 +136,15 @@ class PLSResult:
         return {
             "engine": self.engine,
             "nobs": int(self.nobs),
-            "estimates": _records(self.estimates, ESTIMATE_COLUMNS),
-            "weights": _records(self.weights, ["construct", "item", "est", *boot]),
+            "estimates": json_records(self.estimates, ESTIMATE_COLUMNS),
+            "weights": json_records(self.weights, ["construct", "item", "est", *boot]),
             "r2": {k: _num(v) for k, v in self.r2.items()},
             "r2_adj": {k: _num(v) for k, v in self.r2_adj.items()},
             "reliability": {
                 str(c): {k: _num(row[k]) for k in ("alpha", "rho_a", "rho_c", "ave")}
                 for c, row in self.reliability.iterrows()
             },
-            "htmt": _records(self.htmt, ["a", "b", "est", *boot]),
+            "htmt": json_records(self.htmt, ["a", "b", "est", *boot]),
             "warnings": list(self.warnings),
         }
 
