@@ -88,3 +88,12 @@ def test_refused_combinations_name_the_option() -> None:
         semwidget.fit(model, hs, test="bogus")
     with pytest.raises(ModelSpecError, match="GLS"):
         semwidget.fit(model, hs, estimator="GLS", se="robust.sem")
+    # lavaan 0.6.14 answers MLR + test="yuan.bentler" with a third, Mplus-variant statistic
+    with pytest.raises(ModelSpecError, match="estimator='ML', se='robust.huber.white'"):
+        semwidget.fit(model + "\ntextual =~ x4 + x5 + x6", hs, estimator="MLR",
+                      test="yuan.bentler")
+
+
+def test_yuan_bentler_is_named_in_the_summary() -> None:
+    _, r = _load("hs_ml_hw_yb")
+    assert "Yuan-Bentler" in r.summary() and "Mplus" not in r.summary()

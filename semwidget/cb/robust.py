@@ -20,6 +20,7 @@ Savalei & Li (2012) and Savalei (2018) for RMSEA, as lavaan 0.6 reports them.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -76,6 +77,7 @@ class Moments:
     resid: np.ndarray    # (k,) sample minus implied moments
     keep: np.ndarray     # (k,) moments modelled (False: moments among fixed covariates)
     gamma_raw: np.ndarray  # (k, k) as gamma, before fixed covariates are partialled out
+    h1_observed: np.ndarray | None = None  # (k, k) observed h1 information at the implied
 
 
 def resolve(estimator: str, se: str, test: str) -> tuple[str, str, str]:
@@ -103,6 +105,13 @@ def resolve(estimator: str, se: str, test: str) -> tuple[str, str, str]:
             "'yuan.bentler.mplus', 'scaled.shifted' or 'mean.var.adjusted'")
     se_used = rob_se if se == "standard" else se
     test_used = rob_test if test == "standard" else test
+    if est == "MLR" and test_used == "yuan.bentler":
+        # lavaan 0.6.14 then reports MLR's Mplus variant first, with its h0 information
+        # replaced by the h1 one: a third statistic that is neither test
+        raise ModelSpecError(
+            "estimator='MLR' with test='yuan.bentler' is not fitted: lavaan 0.6.14 reports "
+            "a Mplus-variant statistic for it; use estimator='ML', se='robust.huber.white', "
+            "test='yuan.bentler' for the Yuan-Bentler test, or MLR's default test")
     return est, se_used, test_used
 
 
@@ -116,6 +125,29 @@ def _vech_block(sigma: np.ndarray, means: bool) -> np.ndarray:
     out[:p, :p] = np.linalg.inv(sigma)
     out[p:, p:] = Wc
     return out
+
+
+def h1_observed_information(sigma: np.ndarray, S: np.ndarray, d: np.ndarray | None
+                            ) -> np.ndarray:
+    """Observed information of the saturated model at ``(mu, Sigma)`` (lavaan's "observed,
+    structured" h1 information): the Hessian of ``(log|Sigma| + tr(Sigma^-1 T)) / 2`` with
+    ``T = S + d d'`` and ``d`` the sample minus the implied means (``None``: no means).
+
+    Over ``vech``: ``D'(Sigma^-1 (x) Sigma^-1 T Sigma^-1 - Sigma^-1 (x) Sigma^-1 / 2) D``,
+    symmetrised; the means block is ``Sigma^-1`` and the cross block
+    ``((Sigma^-1 d)' (x) Sigma^-1) D``. At ``T = Sigma`` it is the expected information.
+    """
+    p = sigma.shape[0]
+    Si = np.linalg.inv(sigma)
+    T = S if d is None else S + np.outer(d, d)
+    M = Si @ T @ Si
+    D = cbsem.duplication_matrix(p)
+    K = 0.5 * (np.kron(Si, M) + np.kron(M, Si)) - 0.5 * np.kron(Si, Si)
+    H = D.T @ K @ D
+    if d is None:
+        return H
+    cross = np.kron((Si @ d)[None, :], Si) @ D
+    return np.block([[Si, cross], [cross.T, H]])
 
 
 def moments(model: RAMModel, theta: np.ndarray, imp: Implied, X: np.ndarray,
@@ -226,9 +258,13 @@ def robust_vcov(se: str, mom: Moments, H0: np.ndarray | None, n: int) -> np.ndar
     return Ai @ B @ Ai / n
 
 
-def _u_gamma(mom: Moments) -> np.ndarray:
+def _u_gamma(mom: Moments, observed: bool = False) -> np.ndarray:
+    """``U Gamma`` with ``U = A - A Delta (Delta' A Delta)^-1 Delta' A``; ``A`` the expected
+    h1 information (``W``), or the observed one (lavaan's Yuan-Bentler test with the observed
+    information)."""
     k = mom.keep
-    W = mom.w[np.ix_(k, k)]
+    A = mom.h1_observed if observed and mom.h1_observed is not None else mom.w
+    W = A[np.ix_(k, k)]
     D = mom.delta[k]
     G = mom.gamma[np.ix_(k, k)]
     WD = W @ D
@@ -236,9 +272,13 @@ def _u_gamma(mom: Moments) -> np.ndarray:
     return U @ G
 
 
-def scaled_test(test: str, T: float, df: float, mom: Moments, H0: np.ndarray | None
-                ) -> ScaledTest:
-    """The scaled statistic ``test`` for the unscaled chi-square ``T`` on ``df``."""
+def scaled_test(test: str, T: float, df: float, mom: Moments, H0: np.ndarray | None,
+                observed: bool = False) -> ScaledTest:
+    """The scaled statistic ``test`` for the unscaled chi-square ``T`` on ``df``.
+
+    ``observed``: the model's information is the observed one (``se="robust.huber.white"``),
+    which lavaan's original Yuan-Bentler test uses for its ``U``.
+    """
     if df <= 0:
         return ScaledTest(test, T, df, math.nan, math.nan)
     if test == "yuan.bentler.mplus":
@@ -251,14 +291,16 @@ def scaled_test(test: str, T: float, df: float, mom: Moments, H0: np.ndarray | N
         trace = t_h1 - t_h0
         c = trace / df
         return ScaledTest(test, T / c, df, float(stats.chi2.sf(T / c, df)), c, trace_ug=trace)
-    if test == "yuan.bentler":
-        raise ModelSpecError(
-            "test='yuan.bentler' (the original Yuan-Bentler trace) is not available; use "
-            "test='yuan.bentler.mplus' (MLR's default) or 'satorra.bentler'")
-    UG = _u_gamma(mom)
+    # Yuan-Bentler (Yuan & Bentler, 2000, as lavaan computes it): tr(U Gamma) with U from the
+    # h1 information at the implied moments, expected or observed; with the expected one it
+    # is the Satorra-Bentler trace
+    UG = _u_gamma(mom, observed and test == "yuan.bentler")
     trace = float(np.trace(UG))
-    if test == "satorra.bentler":
+    if test in ("satorra.bentler", "yuan.bentler"):
         c = trace / df
+        if test == "yuan.bentler" and c < 0:
+            # the observed information need not be positive definite: lavaan gives NA
+            c = math.nan
         return ScaledTest(test, T / c, df, float(stats.chi2.sf(T / c, df)), c, trace_ug=trace)
     trace2 = float(np.sum(UG * UG.T))
     if test == "scaled.shifted":
@@ -313,8 +355,11 @@ def baseline_moments(S: np.ndarray, mom: Moments, fixed_x: np.ndarray, x_all: np
             cols.append(col)
     delta = np.array(cols).T
     resid = np.concatenate([np.zeros(off), S[r, c] - sig[r, c]])
+    # only the Yuan-Bentler test with the observed information needs it (p^2 x p^2 work)
+    h1 = h1_observed_information(sig, S, np.zeros(p) if means else None) \
+        if mom.h1_observed is not None else None
     return Moments(delta, _vech_block(sig, means), mom.w_sample, mom.gamma, resid, mom.keep,
-                   mom.gamma_raw)
+                   mom.gamma_raw, h1)
 
 
 # ---- fit measures from the scaled statistics -------------------------------------------------
@@ -341,6 +386,8 @@ def rmsea_block(x2: float, df: float, n: int, c_hat: float = 1.0) -> tuple[float
 def incremental_indices(x2: float, df: float, b: float, b_df: float, c: float = 1.0,
                  cb: float = 1.0) -> tuple[float, float, float]:
     """CFI, TLI and RNI; with scaling factors ``c``/``cb`` the robust versions."""
+    if math.isnan(x2 + b + c + cb):  # an undefined scaling factor (lavaan: NA)
+        return math.nan, math.nan, math.nan
     t1, t2 = x2 - c * df, b - cb * b_df
     denom = max(t1, t2, 0.0)
     cfi = 1.0 if denom == 0 else 1.0 - max(t1, 0.0) / denom
@@ -410,12 +457,16 @@ def apply(se: str, test: str, model: RAMModel, theta: np.ndarray, imp: Implied,
     vcov = robust_vcov(se, mom, H0, n) if se in ROBUST_SE else None
     if test in SCALED_TESTS:
         T, df = measures["chisq"], measures["df"]
-        model_test = scaled_test(test, T, df, mom, H0)
+        observed = se == "robust.huber.white"
+        if observed and test == "yuan.bentler":
+            d = X.mean(axis=0) - imp.mu if model.meanstructure else None
+            mom = dataclasses.replace(mom, h1_observed=h1_observed_information(imp.sigma, S, d))
+        model_test = scaled_test(test, T, df, mom, H0, observed)
         base = baseline_moments(S, mom, fixed_x, x_all)
         # at the baseline's estimate the observed and expected information coincide
         H0b = base.delta.T @ base.w @ base.delta
         base_test = scaled_test(test, measures["baseline_chisq"], measures["baseline_df"],
-                                base, H0b)
+                                base, H0b, observed)
         measures = {**measures, **scaled_measures(
             model_test, base_test, T, df, measures["baseline_chisq"],
             measures["baseline_df"], n)}

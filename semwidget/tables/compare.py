@@ -32,6 +32,7 @@ METHOD_NAMES = {"satorra.bentler.2001": "Satorra & Bentler, 2001",
 #: lavTestLRT's scaled difference method for each scaled test.
 DIFF_METHOD = {"satorra.bentler": "satorra.bentler.2001",
                "yuan.bentler.mplus": "satorra.bentler.2001",
+               "yuan.bentler": "satorra.bentler.2001",
                "scaled.shifted": "satorra.2000"}
 
 

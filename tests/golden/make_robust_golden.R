@@ -81,5 +81,24 @@ robust_case("hs_ml_shifted", HS_CFA, HS_CSV, hs, "cfa",
 robust_case("hs_intercepts_mlr", HS_INTERCEPTS, HS_CSV, hs, "cfa", list(estimator = "MLR"),
             notes = "MLR with a mean structure written in the syntax")
 
+# test = "yuan.bentler" (the original trace, not Mplus'): with the expected information (se
+# standard or robust.sem) and with the observed one (se = "robust.huber.white")
+HW_YB <- list(estimator = "ML", se = "robust.huber.white", test = "yuan.bentler")
+YB_CASES <- list(
+  list("hs_ml_yb", HS_CFA, HS_CSV, hs, "cfa", list(estimator = "ML", test = "yuan.bentler"),
+       "ML with the Yuan-Bentler test, expected information"),
+  list("hs_ml_hw_yb", HS_CFA, HS_CSV, hs, "cfa", HW_YB,
+       "ML with Huber-White SEs and the Yuan-Bentler test (observed information)"),
+  list("poldem_ml_hw_yb", POLDEM_SEM, POLDEM_CSV, poldem, "sem", HW_YB,
+       "PolDem, Huber-White SEs and the Yuan-Bentler test"),
+  list("poldem_ml_yb", POLDEM_SEM, POLDEM_CSV, poldem, "sem",
+       list(estimator = "ML", se = "robust.sem", test = "yuan.bentler"),
+       "PolDem, robust.sem SEs and the Yuan-Bentler test"),
+  list("hs_covariate_hw_yb", HS_COVARIATE, HS_CSV, hs, "sem", HW_YB,
+       "fixed.x covariates, Huber-White SEs, Yuan-Bentler test"),
+  list("hs_intercepts_hw_yb", HS_INTERCEPTS, HS_CSV, hs, "cfa", HW_YB,
+       "mean structure, Huber-White SEs, Yuan-Bentler test"))
+for (case in YB_CASES) do.call(robust_case, case)
+
 write_golden(list(lavaan_version = as.character(packageVersion("lavaan")), cases = ROBUST_CASES),
              "robust_cases.json")
