@@ -100,5 +100,21 @@ YB_CASES <- list(
        "mean structure, Huber-White SEs, Yuan-Bentler test"))
 for (case in YB_CASES) do.call(robust_case, case)
 
+# MLR with FIML: robust CFI/TLI/RMSEA are lavaan's FIML-corrected ones (Zhang & Savalei, V3).
+# PolDem with ~10% of its values missing completely at random (written and read back).
+PD_MISSING_CSV <- "tests/golden/data/poldem_missing10.csv"
+set.seed(1313)
+pm <- as.matrix(poldem[, c(paste0("y", 1:8), paste0("x", 1:3))])
+pm[sample.int(length(pm), size = round(0.10 * length(pm)))] <- NA
+write.csv(pm[rowSums(!is.na(pm)) > 0, , drop = FALSE], PD_MISSING_CSV, row.names = FALSE,
+          na = "")
+poldem_missing <- read.csv(PD_MISSING_CSV)
+robust_case("poldem_fiml_mlr", POLDEM_SEM, PD_MISSING_CSV, poldem_missing, "sem",
+            list(estimator = "MLR", missing = "ml"),
+            notes = "PolDem SEM, MLR with FIML, 10% MCAR missing values")
+robust_case("hs_mediation_fiml_mlr", HS_MEDIATION, "tests/golden/data/hs_missing10.csv",
+            hs_missing, "sem", list(estimator = "MLR", missing = "ml"),
+            notes = "latent mediation with defined effects, MLR with FIML")
+
 write_golden(list(lavaan_version = as.character(packageVersion("lavaan")), cases = ROBUST_CASES),
              "robust_cases.json")
