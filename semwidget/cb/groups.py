@@ -18,10 +18,12 @@ import pandas as pd
 from scipy import stats
 
 from semwidget.cb import estimate as cbsem
+from semwidget.cb import robust
 from semwidget.cb.assemble import model_warnings, r_squared, standardized
 from semwidget.cb.data import Moments, check_data, moments
 from semwidget.cb.group_fiml import fiml_groups
 from semwidget.cb.group_measures import group_fit_measures
+from semwidget.cb.group_robust import robust_groups
 from semwidget.cb.group_wls import LSData, fit_ls_groups, ls_fit_measures
 from semwidget.cb.multigroup import GroupData, fit_ml_groups
 from semwidget.cb.prepare import (
@@ -69,7 +71,8 @@ def split_groups(data: pd.DataFrame, group: str) -> tuple[list[Any], list[pd.Dat
 def fit_groups(model: str | pd.DataFrame, data: pd.DataFrame, *, group: str,
                group_equal: list[str], group_partial: list[str], estimator: str = "ML",
                missing: str = "listwise", std_lv: bool = False, orthogonal: bool = False,
-               fixed_x: bool = True) -> CBResult:
+               fixed_x: bool = True, se: str = "standard", test: str = "standard"
+               ) -> CBResult:
     """Fit one model to several groups at once (checked options, see :func:`semwidget.fit`)."""
     user = user_table(model)
     values, parts = split_groups(data, group)
@@ -91,7 +94,8 @@ def fit_groups(model: str | pd.DataFrame, data: pd.DataFrame, *, group: str,
     check_identified(full, npar, n_mom)
     options = {"estimator": estimator, "missing": missing, "std_lv": std_lv,
                "orthogonal": orthogonal, "fixed_x": fixed_x, "group": group,
-               "group_equal": list(group_equal), "group_partial": list(group_partial)}
+               "group_equal": list(group_equal), "group_partial": list(group_partial),
+               "se": se, "test": test}
     if missing == "fiml":
         full, models, res, imps, measures, moms = fiml_groups(full, ov, rows, moms, npar,
                                                               _starts)
@@ -140,6 +144,15 @@ def fit_groups(model: str | pd.DataFrame, data: pd.DataFrame, *, group: str,
                                                                          strict=True)]
     else:
         measures = group_fit_measures(models, data_g, imps, subs, ov, res.fmin, npar, df)
+        if se in robust.ROBUST_SE or test in robust.SCALED_TESTS:
+            vcov, measures, rm = robust_groups(se, test, models, res.theta, imps,
+                                               [m.data for m in moms], data_g, subs, ov,
+                                               measures)
+            if vcov is not None:
+                res = dataclasses.replace(res, vcov=vcov)
+            out = _assemble(full, rows, models, imps, res, moms, frames, measures, labels,
+                            options)
+            return dataclasses.replace(out, robust_moments=rm)
     return _assemble(full, rows, models, imps, res, moms, frames, measures, labels, options)
 
 

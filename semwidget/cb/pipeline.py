@@ -22,6 +22,7 @@ from semwidget.cb.group_bootstrap import bootstrap_groups
 from semwidget.cb.groups import fit_groups
 from semwidget.cb.ordinal import fit_ordinal, ordered_columns
 from semwidget.cb.result import CBResult
+from semwidget.cb.robust import ROBUST_SE, SCALED_TESTS
 from semwidget.errors import DataError, ModelSpecError
 from semwidget.model.partable import build, observed_names, user_table
 
@@ -71,11 +72,16 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
         The estimates, fit measures, R² and warnings (bootstrapped when ``se="bootstrap"``).
     """
     if group is not None:
-        if se not in ("standard", "bootstrap") or test != "standard" or ordered or \
-                label not in (None, "ML", "GLS", "ULS"):
+        robust_ml = estimator == "ML" and (se in ROBUST_SE or test in SCALED_TESTS)
+        if ordered or label in CATEGORICAL_ESTIMATORS or (
+                (se not in ("standard", "bootstrap") or test != "standard") and not robust_ml):
             raise ModelSpecError(
-                f"estimator='{label}' (robust or ordinal estimation) with group= is not "
-                "supported yet; fit the groups with ML, GLS or ULS")
+                f"estimator='{label}' (ordinal estimation, or robust SEs and tests with "
+                f"{estimator}) with group= is not supported yet; fit the groups with ML, MLR, "
+                "MLM, MLMV, GLS or ULS")
+        if robust_ml and missing == "fiml":
+            raise ModelSpecError("robust SEs and tests with group= and missing='fiml' are "
+                                 "not supported yet; use missing='listwise' or estimator='ML'")
         if se == "bootstrap" and (missing != "listwise" or estimator != "ML"):
             raise ModelSpecError("se='bootstrap' with group= needs estimator='ML' and "
                                  "missing='listwise'")
@@ -83,7 +89,10 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
         result = fit_groups(model, data, group=group, group_equal=list(group_equal),
                             group_partial=list(group_partial), estimator=estimator,
                             missing=missing, std_lv=std_lv, orthogonal=orthogonal,
-                            fixed_x=(estimator == "ML") if fixed_x is None else fixed_x)
+                            fixed_x=(estimator == "ML") if fixed_x is None else fixed_x,
+                            se=se, test=test)
+        if label is not None and label != estimator:
+            result = dataclasses.replace(result, estimator=label)
         if se == "bootstrap":
             # rows resampled within each group, as lavaan does (serially: n_jobs is ignored)
             result = bootstrap_groups(result, 1000 if bootstrap is None else bootstrap,

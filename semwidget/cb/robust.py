@@ -371,15 +371,18 @@ def _ncp_bound(x2: float, df: float, prob: float) -> float:
     return float(special.chndtrinc(x2, df, prob))
 
 
-def rmsea_block(x2: float, df: float, n: int, c_hat: float = 1.0) -> tuple[float, ...]:
+def rmsea_block(x2: float, df: float, n: int, c_hat: float = 1.0, groups: int = 1
+                ) -> tuple[float, ...]:
     """RMSEA point (with ``c_hat`` as the expected value of the statistic per df), its 90% CI
-    and the close-fit p-value, computed as lavaan's ``lav_fit_rmsea*`` functions."""
-    if not (df > 0 and np.isfinite(x2)):
+    and the close-fit p-value, computed as lavaan's ``lav_fit_rmsea*`` functions (with
+    ``groups`` > 1: times ``sqrt(G)``, the close-fit non-centrality over ``G``)."""
+    if not (df > 0 and np.isfinite(x2) and np.isfinite(c_hat)):
         return (math.nan,) * 4
-    point = math.sqrt(max(x2 / n / df - c_hat / n, 0.0))
-    lo = math.sqrt(c_hat * _ncp_bound(x2, df, 0.95) / (n * df))
-    hi = math.sqrt(c_hat * _ncp_bound(x2, df, 0.05) / (n * df))
-    pclose = float(1.0 - special.chndtr(x2, df, n * df / c_hat * 0.05**2))
+    root = math.sqrt(groups)
+    point = math.sqrt(max(x2 / n / df - c_hat / n, 0.0)) * root
+    lo = math.sqrt(c_hat * _ncp_bound(x2, df, 0.95) / (n * df)) * root
+    hi = math.sqrt(c_hat * _ncp_bound(x2, df, 0.05) / (n * df)) * root
+    pclose = float(1.0 - special.chndtr(x2, df, n * df / c_hat * 0.05**2 / groups))
     return point, lo, hi, pclose
 
 
@@ -397,7 +400,7 @@ def incremental_indices(x2: float, df: float, b: float, b_df: float, c: float = 
 
 
 def scaled_measures(model_test: ScaledTest, base_test: ScaledTest, T: float, df: float,
-                    Tb: float, b_df: float, n: int) -> dict[str, float]:
+                    Tb: float, b_df: float, n: int, groups: int = 1) -> dict[str, float]:
     """Every ``*.scaled`` and ``*.robust`` fit measure lavaan prints for these tests."""
     out: dict[str, float] = {
         "chisq_scaled": model_test.stat, "df_scaled": model_test.df,
@@ -425,9 +428,9 @@ def scaled_measures(model_test: ScaledTest, base_test: ScaledTest, T: float, df:
     else:
         xs, dfs = T, model_test.scaling_factor * df
     (out["rmsea_scaled"], out["rmsea_ci_lower_scaled"], out["rmsea_ci_upper_scaled"],
-     out["rmsea_pvalue_scaled"]) = rmsea_block(xs, dfs, n)
-    point, _, _, _ = rmsea_block(T, df, n, c)
-    _, lo, hi, pclose = rmsea_block(model_test.stat, df, n, model_test.scaling_factor)
+     out["rmsea_pvalue_scaled"]) = rmsea_block(xs, dfs, n, groups=groups)
+    point, _, _, _ = rmsea_block(T, df, n, c, groups)
+    _, lo, hi, pclose = rmsea_block(model_test.stat, df, n, model_test.scaling_factor, groups)
     out.update(rmsea_robust=point, rmsea_ci_lower_robust=lo, rmsea_ci_upper_robust=hi,
                rmsea_pvalue_robust=pclose)
     return out

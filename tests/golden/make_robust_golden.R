@@ -16,8 +16,11 @@ robust_case <- function(name, model, data_path, data, fun, call_args, notes) {
   fm <- fitMeasures(fit)
   pe <- parameterEstimates(fit, standardized = TRUE)
   if (!"label" %in% names(pe)) pe$label <- ""
-  pe <- pe[, c("lhs", "op", "rhs", "label", "est", "se", "z", "pvalue", "ci.lower", "ci.upper",
-               "std.lv", "std.all")]
+  pe <- pe[, c("lhs", "op", "rhs", intersect("group", names(pe)), "label", "est", "se", "z",
+               "pvalue", "ci.lower", "ci.upper", "std.lv", "std.all")]
+  r2 <- lavInspect(fit, "r2")
+  r2 <- if (is.list(r2)) setNames(lapply(r2, named_dict), lavInspect(fit, "group.label")) else
+    named_dict(r2)
   tests <- lavInspect(fit, "test")
   test_list <- lapply(tests, function(t) {
     keep <- intersect(names(t), c("test", "stat", "stat.group", "df", "refdistr", "pvalue",
@@ -29,14 +32,14 @@ robust_case <- function(name, model, data_path, data, fun, call_args, notes) {
     name = name,
     model = model,
     data = data_path,
-    call = call_string(fun, call_args),
+    call = call_string(fun, lapply(call_args, paste, collapse = ", ")),
     call_args = call_args,
     options = effective_options(fit, fun),
     nobs = lavInspect(fit, "nobs"),
     converged = lavInspect(fit, "converged"),
     estimates = rows_of(pe),
     fit = named_dict(fm),
-    r2 = named_dict(lavInspect(fit, "r2")),
+    r2 = r2,
     tests = test_list,
     lavaan_version = as.character(packageVersion("lavaan")),
     lavaan_seconds = run$seconds,
@@ -115,6 +118,36 @@ robust_case("poldem_fiml_mlr", POLDEM_SEM, PD_MISSING_CSV, poldem_missing, "sem"
 robust_case("hs_mediation_fiml_mlr", HS_MEDIATION, "tests/golden/data/hs_missing10.csv",
             hs_missing, "sem", list(estimator = "MLR", missing = "ml"),
             notes = "latent mediation with defined effects, MLR with FIML")
+
+# group = "school": robust ML over groups (each group's Gamma, lavaan's n_g / N weights)
+HS_SCHOOL_CSV <- "semwidget/datasets/hs1939_school.csv"
+hs_school <- read.csv(HS_SCHOOL_CSV)
+GROUP_CASES <- list(
+  list("hs_groups_mlr", list(estimator = "MLR"), "configural"),
+  list("hs_groups_mlm", list(estimator = "MLM"), "configural"),
+  list("hs_groups_mlmv", list(estimator = "MLMV"), "configural"),
+  list("hs_groups_metric_mlr", list(estimator = "MLR", group.equal = "loadings"), "metric"),
+  list("hs_groups_scalar_mlm", list(estimator = "MLM",
+                                    group.equal = c("loadings", "intercepts")), "scalar"))
+for (case in GROUP_CASES) {
+  robust_case(case[[1]], HS_CFA, HS_SCHOOL_CSV, hs_school, "cfa",
+              c(list(group = "school"), case[[2]]),
+              notes = paste("HS by school,", case[[3]], "model, estimator", case[[2]]$estimator))
+}
+
+# lavTestLRT(configural, metric) by school for each robust estimator (its default method)
+lrt <- list()
+for (est in c("MLR", "MLM", "MLMV")) {
+  f1 <- cfa(HS_CFA, hs_school, group = "school", estimator = est)
+  f0 <- cfa(HS_CFA, hs_school, group = "school", estimator = est, group.equal = "loadings")
+  tab <- lavTestLRT(f1, f0)
+  lrt[[est]] <- list(chisq_diff = tab[["Chisq diff"]][2], df_diff = tab[["Df diff"]][2],
+                     pvalue = tab[["Pr(>Chisq)"]][2], method = attr(tab, "heading"))
+}
+write_golden(list(model = HS_CFA, data = HS_SCHOOL_CSV, group = "school",
+                  equal = "loadings", lrt = lrt,
+                  lavaan_version = as.character(packageVersion("lavaan"))),
+             "robust_groups_lrt.json")
 
 write_golden(list(lavaan_version = as.character(packageVersion("lavaan")), cases = ROBUST_CASES),
              "robust_cases.json")
