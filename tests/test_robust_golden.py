@@ -103,7 +103,7 @@ def test_yuan_bentler_is_named_in_the_summary() -> None:
 @pytest.mark.parametrize("estimator", ["MLR", "MLM", "MLMV"])
 def test_scaled_difference_over_groups_as_lavtestlrt(estimator: str) -> None:
     # configural vs metric by school: Satorra-Bentler 2001 (MLR, MLM), Satorra 2000 (MLMV)
-    g = json.loads((GOLDEN / "robust_groups_lrt.json").read_text())
+    g = json.loads((GOLDEN / "multigroup" / "robust_lrt.json").read_text())
     ref = g["lrt"][estimator]
     data = pd.read_csv(ROOT / g["data"])
     free = semwidget.fit(g["model"], data, group=g["group"], estimator=estimator)

@@ -147,7 +147,7 @@ for (est in c("MLR", "MLM", "MLMV")) {
 write_golden(list(model = HS_CFA, data = HS_SCHOOL_CSV, group = "school",
                   equal = "loadings", lrt = lrt,
                   lavaan_version = as.character(packageVersion("lavaan"))),
-             "robust_groups_lrt.json")
+             file.path("multigroup", "robust_lrt.json"))
 
 write_golden(list(lavaan_version = as.character(packageVersion("lavaan")), cases = ROBUST_CASES),
              "robust_cases.json")
