@@ -113,6 +113,13 @@ speed =~ x7 + x8 + x9
 speed ~ visual + textual"
 ordinal_case("hs_mixed3_sem", HS_MIXED3, c("x1c4", "x2c4", "x3c4"), list(),
              "x1-x3 in 4 categories, x4-x9 numeric, a structural part, WLSMV")
+HS_MIXED_BINARY <- "
+visual =~ x1c2 + x2 + x3
+textual =~ x4 + x5 + x6
+speed =~ x7 + x8 + x9c2
+x1c2 | a*t1"
+ordinal_case("hs_mixed_binary", HS_MIXED_BINARY, c("x1c2", "x9c2"), list(),
+             "two binary items among seven numeric ones, a labelled threshold, WLSMV")
 ordinal_case("poldem_mixed_wlsmv", POLDEM_SEM, paste0("y", 1:8), list(),
              "PolDem: y1-y8 in 3 categories, x1-x3 numeric, residual covariances, WLSMV",
              data = pd_ord, data_file = PD_CSV)
