@@ -71,7 +71,9 @@ def test_polyserial_pearson_and_the_joint_asymptotic_covariance(name: str) -> No
                        [v in g["ordered"] for v in names])
     th = np.concatenate([t for t in om.thresholds if len(t)])
     assert th == pytest.approx(list(g["sample_th"].values()), abs=1e-10)
-    assert om.cor == pytest.approx(np.array(g["sample_cov"]["matrix"]), abs=1e-6)
+    # lavaan's optimizer stops a weak polyserial correlation short by up to ~1e-5 (in
+    # hs_mixed_binary, x1c2-x7: our value has the higher pair log-likelihood, by 1e-8)
+    assert om.cor == pytest.approx(np.array(g["sample_cov"]["matrix"]), abs=5e-5)
     assert np.diag(om.gamma) == pytest.approx(np.array(g["gamma_diag"]), rel=1e-5)
 
 
