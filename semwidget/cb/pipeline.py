@@ -73,7 +73,7 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
     """
     if group is not None:
         robust_ml = estimator == "ML" and (se in ROBUST_SE or test in SCALED_TESTS)
-        if ordered or label in CATEGORICAL_ESTIMATORS or (
+        if ordered or (label in CATEGORICAL_ESTIMATORS and label != "ULS") or (
                 (se not in ("standard", "bootstrap") or test != "standard") and not robust_ml):
             raise ModelSpecError(
                 f"estimator='{label}' (ordinal estimation, or robust SEs and tests with "
