@@ -11,6 +11,7 @@ import pandas as pd
 
 from semwidget.cb.categorical import CATEGORICAL_ESTIMATORS
 from semwidget.cb.estimate import ESTIMATORS
+from semwidget.cb.information import check_information
 from semwidget.cb.pipeline import fit_cb
 from semwidget.cb.robust import ROBUST_ESTIMATORS
 from semwidget.cb.robust import resolve as resolve_robust
@@ -108,6 +109,8 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
         bootstrap: int | None = None, seed: int | None = None, n_jobs: int = 1,
         boot_ci: str = "perc", group: str | None = None,
         group_equal: str | Sequence[str] = (), group_partial: str | Sequence[str] = (),
+        # issue 14a: lavaan's information / meanstructure / summary-statistics options
+        information: str | None = None, meanstructure: bool | None = None,
         **options: Any) -> Any:
     """Fit a structural equation model.
 
@@ -169,6 +172,12 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
         separated by commas.
     group_partial : str or sequence of str
         Parameters exempt from ``group_equal``, written ``"visual =~ x2"`` or ``"x3 ~ 1"``.
+    information : {"expected", "observed"}, optional
+        CB-SEM: the information matrix behind the standard errors; lavaan's default is the
+        expected information for complete data and the observed information under FIML.
+    meanstructure : bool, optional
+        CB-SEM: add a mean structure (free intercepts, latent means 0) even without ``~ 1``
+        rows and complete data, as lavaan's ``meanstructure = TRUE``.
     **options
         PLS options when ``engine="pls"`` (see :func:`semwidget.pls.fit.fit_pls`).
 
@@ -222,13 +231,15 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
                                  "missing='fiml' use estimator='MLR'")
     if group is None and (group_equal or group_partial):
         raise ModelSpecError("group_equal and group_partial need group=<column>")
+    information, meanstructure = _information_options(information, meanstructure)
     with numeric_guard("the estimation"):
         result = fit_cb(model, data, estimator=est, missing=missing, std_lv=std_lv,
                         orthogonal=orthogonal, fixed_x=fixed_x, se=se, test=test,
                         bootstrap=bootstrap, seed=seed, n_jobs=n_jobs, boot_ci=boot_ci,
                         label=label, ordered=ordered, parameterization=parameterization,
                         group=group, group_equal=_words(group_equal),
-                        group_partial=_entries(group_partial))
+                        group_partial=_entries(group_partial), information=information,
+                        meanstructure=meanstructure)
     return FitResult.of(finite_result(result))
 
 
@@ -265,3 +276,15 @@ def _missing(value: str | None) -> str:
                              "'fiml.x' (alias 'ml.x': the covariates are modelled too)",
                              name="missing")
     return word
+
+
+def _information_options(information: Any, meanstructure: Any) -> tuple[str | None, bool | None]:
+    """``information=`` in lavaan's words and ``meanstructure=`` as True/False/None."""
+    if information is not None and not isinstance(information, str):
+        raise ModelSpecError(f"information must be text, got {shorten_value(information)}",
+                             name="information")
+    if meanstructure is not None and not isinstance(meanstructure, (bool, np.bool_)):
+        raise ModelSpecError(f"meanstructure must be True or False, got "
+                             f"{shorten_value(meanstructure)}", name="meanstructure")
+    return check_information(information), None if meanstructure is None else \
+        bool(meanstructure)

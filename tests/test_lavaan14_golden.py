@@ -122,3 +122,26 @@ def test_warns_as_lavaan_about_dropped_covariate_rows() -> None:
 def test_missing_words_are_lavaans() -> None:
     with pytest.raises(semwidget.errors.ModelSpecError, match="'fiml.x'"):
         semwidget.fit("f =~ x1 + x2 + x3", semwidget.datasets.load("hs1939"), missing="pairwise")
+
+
+@pytest.mark.parametrize(("kwargs", "match"), [
+    ({"information": "first.order"}, "information='first.order' is not available"),
+    ({"information": 3}, "information must be text"),
+    ({"meanstructure": "yes"}, "meanstructure must be True or False"),
+    ({"information": "observed", "estimator": "MLR"}, "information='observed' with robust"),
+    ({"information": "observed", "estimator": "GLS"}, "information='observed' is for ML"),
+])
+def test_information_options_are_checked(kwargs: dict[str, Any], match: str) -> None:
+    data = semwidget.datasets.load("hs1939")
+    with pytest.raises(semwidget.errors.ModelSpecError, match=match):
+        semwidget.fit("f =~ x1 + x2 + x3 + x4", data, **kwargs)
+
+
+def test_observed_information_changes_only_the_standard_errors() -> None:
+    data = semwidget.datasets.load("hs1939")
+    model = load_case("info_hs_cfa_observed")["model"]
+    expected = semwidget.fit(model, data)
+    observed = semwidget.fit(model, data, information="observed")
+    assert observed.estimates["est"].to_numpy() == pytest.approx(
+        expected.estimates["est"].to_numpy(), abs=1e-8)
+    assert (observed.estimates["se"] - expected.estimates["se"]).abs().max() > 1e-3

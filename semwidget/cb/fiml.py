@@ -23,6 +23,7 @@ from semwidget.cb import robust, robust_fiml
 from semwidget.cb.assemble import assemble
 from semwidget.cb.data import Moments
 from semwidget.cb.estimate import numeric_hessian
+from semwidget.cb.information import fiml_expected_vcov, refuse_with_robust
 from semwidget.cb.measures import FIT_ORDER
 from semwidget.cb.prepare import (
     check_identified,
@@ -266,6 +267,13 @@ def fit_fiml_table(full: pd.DataFrame, ov: list[str], mom: Moments, frame: pd.Da
     measures = fiml_fit_measures(pats, n, p, ll0, ll1, model.n_par, df, sig1, mu1, imp, nx,
                                  X=X, xi=xi, free_x=free_x)
     se, test = options.get("se", "standard"), options.get("test", "standard")
+    refuse_with_robust(options.get("information"), se, test, "observed", robust.ROBUST_SE,
+                       robust.SCALED_TESTS)
+    if options.get("information") == "expected":
+        vcov_e = fiml_expected_vcov(model, theta, h1_information(pats, imp.sigma, n), n)
+        if vcov_e is None:
+            raise ModelSpecError(unidentified_message(full, model, theta, sig1, "ML", None))
+        res = cbsem.Estimate(theta, res.fmin, res.converged, res.iterations, vcov_e)
     if se in robust.ROBUST_SE or test in robust.SCALED_TESTS:
         vcov_r, measures = robust_fiml.apply(se, test, model, theta, imp, X, H, sig1, mu1,
                                              measures)

@@ -181,8 +181,10 @@ def complete_fit_measures(S: np.ndarray, sigma: np.ndarray, n: int, est: str, fm
         block = np.zeros((p + len(obs), p + len(obs)))
         block[:p, :p] = np.linalg.inv(sigma)
         block[p:, p:] = Wg
-        Wg, obs, imp_m, nel = block, np.concatenate([mean, obs]), np.concatenate([mu, imp_m]), \
-            nel + p
+        # the fixed covariates' means are not modelled either (lavaan's weight is 0 there)
+        km = np.concatenate([~is_x, np.ones(len(obs), bool)])
+        Wg, obs, imp_m, nel = block[np.ix_(km, km)], np.concatenate([mean[~is_x], obs]), \
+            np.concatenate([mu[~is_x], imp_m]), nel + p
     out.update(gfi_measures(obs, imp_m, Wg, df, nel=nel))
     if est == "ML":
         # With fixed.x the likelihood is conditional on the covariates: drop their marginal part.

@@ -63,7 +63,8 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
            group: str | None = None, group_equal: Sequence[str] = (),
            group_partial: Sequence[str] = (), test: str = "standard",
            label: str | None = None, ordered: list[str] | None = None,
-           parameterization: str = "delta") -> CBResult:
+           parameterization: str = "delta", information: str | None = None,
+           meanstructure: bool | None = None) -> CBResult:
     """Fit a CB-SEM model with checked options (see :func:`semwidget.fit` for their meaning).
 
     Returns
@@ -71,6 +72,10 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
     CBResult
         The estimates, fit measures, R² and warnings (bootstrapped when ``se="bootstrap"``).
     """
+    if information is not None and (group is not None or ordered):
+        raise ModelSpecError(f"information='{information}' is supported for single-group "
+                             "continuous data; with group= or ordered= the default is used",
+                             name="information")
     if group is not None:
         if se not in ("standard", "bootstrap") or test != "standard" or ordered or \
                 label not in (None, "ML", "GLS", "ULS"):
@@ -99,6 +104,10 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
         raise DataError(f"data must be a pandas DataFrame, not {type(data).__name__}")
     data, ordered_names = ordered_columns(data, ordered)
     if ordered_names:
+        if information is not None:
+            raise ModelSpecError(f"information='{information}' is supported for continuous "
+                                 f"data; ordinal indicators ({', '.join(ordered_names)}) use "
+                                 "the default", name="information")
         return _fit_ordinal(user, data, ordered_names, label, se, test, parameterization,
                             missing, std_lv, orthogonal)
     if label in CATEGORICAL_ESTIMATORS and label != "ULS":
@@ -109,7 +118,7 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
         raise ModelSpecError(f"thresholds ('{bad} | t1') belong to ordered variables: list "
                              f"'{bad}' in ordered=", name=str(bad))
     # As lavaan: a model with intercepts (~1), or FIML, gets a mean structure.
-    meanstructure = missing == "fiml" or bool((user["op"] == "~1").any())
+    meanstructure = missing == "fiml" or bool((user["op"] == "~1").any()) or bool(meanstructure)
     full = build(user, [str(c) for c in data.columns], std_lv=std_lv, orthogonal=orthogonal,
                  fixed_x=fixed_x, meanstructure=meanstructure)
     ov = observed_names(full)
@@ -122,6 +131,8 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
                                     "missing": "fiml.x" if keep_x else missing,
                                     "std_lv": std_lv, "orthogonal": orthogonal,
                                     "fixed_x": fixed_x, "se": se, "test": test}
+    if information is not None:
+        options_used["information"] = information
     if missing == "fiml":
         result = fit_fiml_table(full, ov, mom, frame, options_used)
         result.warnings[:0] = dropped

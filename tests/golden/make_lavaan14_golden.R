@@ -127,5 +127,34 @@ y2 ~~ e*y2
 y3 ~~ e*y3
 y4 ~~ e*y4", list(data = poldem), POLDEM_CSV, list(), "df 8 > baseline df 6")
 
+# ---- 6. information = "observed" | "expected", meanstructure = TRUE --------------------------
+PD_SEM <- "
+ind60 =~ x1 + x2 + x3
+dem60 =~ y1 + y2 + y3 + y4
+dem65 =~ y5 + y6 + y7 + y8
+dem60 ~ ind60
+dem65 ~ ind60 + dem60
+y1 ~~ y5
+y2 ~~ y4 + y6
+y3 ~~ y7
+y4 ~~ y8
+y6 ~~ y8"
+case14("info_hs_cfa_observed", "cfa", HS_CFA, list(data = hs, information = "observed"),
+       HS_CSV, list(information = "observed"))
+case14("info_poldem_observed", "sem", PD_SEM, list(data = poldem, information = "observed"),
+       POLDEM_CSV, list(information = "observed"))
+case14("info_hs_fiml_expected", "cfa", HS_CFA,
+       list(data = hs_miss, missing = "ml", information = "expected"),
+       "tests/golden/data/hs_missing10.csv", list(missing = "ml", information = "expected"))
+case14("info_hs_cov_observed", "sem", HS_COV, list(data = hs, information = "observed"),
+       HS_CSV, list(information = "observed"), "fixed covariates, observed information")
+case14("means_hs_cfa", "cfa", HS_CFA, list(data = hs, meanstructure = TRUE), HS_CSV,
+       list(meanstructure = TRUE))
+case14("means_poldem_observed", "sem", PD_SEM,
+       list(data = poldem, meanstructure = TRUE, information = "observed"), POLDEM_CSV,
+       list(meanstructure = TRUE, information = "observed"))
+case14("means_hs_cov", "sem", HS_COV, list(data = hs, meanstructure = TRUE), HS_CSV,
+       list(meanstructure = TRUE), "fixed covariates with a mean structure")
+
 # ---- index of the cases ---------------------------------------------------------------------
 write_golden(list(cases = CASES14), file.path("lavaan14", "cases.json"))
