@@ -9,6 +9,7 @@
 # ("py"), and lavaan's parameterEstimates(standardized = TRUE), fitMeasures, R^2 and warnings.
 
 source("tests/golden/golden_helpers.R")
+source("tests/golden/golden_models.R")   # HS_CFA, POLDEM_SEM, GROWTH
 
 OUT_DIR <- "tests/golden/lavaan14"
 dir.create(OUT_DIR, showWarnings = FALSE)
@@ -87,10 +88,6 @@ y1 ~~ y5"
 PD_PATH <- "
 dem60 =~ y1 + y2 + y3 + y4
 dem60 ~ x1 + x2 + x3"
-HS_CFA <- "
-visual =~ x1 + x2 + x3
-textual =~ x4 + x5 + x6
-speed =~ x7 + x8 + x9"
 
 # ---- 1. FIML with exogenous covariates ------------------------------------------------------
 case14("fiml_hs_cov_ml", "sem", HS_COV, list(data = hs_miss, missing = "ml"),
@@ -128,17 +125,7 @@ y3 ~~ e*y3
 y4 ~~ e*y4", list(data = poldem), POLDEM_CSV, list(), "df 8 > baseline df 6")
 
 # ---- 6. information = "observed" | "expected", meanstructure = TRUE --------------------------
-PD_SEM <- "
-ind60 =~ x1 + x2 + x3
-dem60 =~ y1 + y2 + y3 + y4
-dem65 =~ y5 + y6 + y7 + y8
-dem60 ~ ind60
-dem65 ~ ind60 + dem60
-y1 ~~ y5
-y2 ~~ y4 + y6
-y3 ~~ y7
-y4 ~~ y8
-y6 ~~ y8"
+PD_SEM <- POLDEM_SEM
 case14("info_hs_cfa_observed", "cfa", HS_CFA, list(data = hs, information = "observed"),
        HS_CSV, list(information = "observed"))
 case14("info_poldem_observed", "sem", PD_SEM, list(data = poldem, information = "observed"),
