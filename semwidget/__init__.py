@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from semwidget.cb.sample_stats import cov_frame as cov_matrix
 from semwidget.cb.simulate import simulate
 from semwidget.errors import DataError, ModelSpecError, ModelSyntaxError, SemWidgetError
 from semwidget.fitting import fit
@@ -26,6 +27,7 @@ __all__ = [
     "SemWidgetError",
     "__version__",
     "compare",
+    "cov_matrix",
     "datasets",
     "emit",
     "explore",

@@ -15,7 +15,8 @@ from semwidget.cb.information import check_information
 from semwidget.cb.pipeline import fit_cb
 from semwidget.cb.robust import ROBUST_ESTIMATORS
 from semwidget.cb.robust import resolve as resolve_robust
-from semwidget.errors import ModelSpecError
+from semwidget.cb.sample_stats import SummaryData, summary_data
+from semwidget.errors import DataError, ModelSpecError
 from semwidget.model import parse, variables
 from semwidget.model.columns import check_collinear
 from semwidget.model.numeric import finite_result, numeric_guard
@@ -101,7 +102,7 @@ def _collinear_indicators(model: str | pd.DataFrame, data: pd.DataFrame) -> None
         check_collinear(names, np.cov(frame.to_numpy(dtype=float), rowvar=False))
 
 
-def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
+def fit(model: str | pd.DataFrame, data: pd.DataFrame | None = None, *, engine: str = "sem",
         estimator: str | None = None, missing: str | None = None, std_lv: bool = False,
         orthogonal: bool = False, fixed_x: bool | None = None, se: str = "standard",
         test: str = "standard", ordered: list[str] | None = None,
@@ -111,6 +112,7 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
         group_equal: str | Sequence[str] = (), group_partial: str | Sequence[str] = (),
         # issue 14a: lavaan's information / meanstructure / summary-statistics options
         information: str | None = None, meanstructure: bool | None = None,
+        sample_cov: Any = None, sample_mean: Any = None, sample_nobs: Any = None,
         **options: Any) -> Any:
     """Fit a structural equation model.
 
@@ -118,8 +120,8 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
     ----------
     model : str or DataFrame
         lavaan model syntax, or a parameter table (from :func:`semwidget.parse`).
-    data : DataFrame
-        One column per observed variable.
+    data : DataFrame, optional
+        One column per observed variable (not needed with ``sample_cov``).
     engine : {"sem", "pls"}
         Covariance-based SEM (matches lavaan) or PLS-SEM (matches seminr/SmartPLS).
     estimator : {"ML", "GLS", "ULS", "MLR", "MLM", "MLMV", "WLSMV", "DWLS", "WLS", "ULSMV"}
@@ -178,6 +180,17 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
     meanstructure : bool, optional
         CB-SEM: add a mean structure (free intercepts, latent means 0) even without ``~ 1``
         rows and complete data, as lavaan's ``meanstructure = TRUE``.
+    sample_cov : DataFrame, str or list, optional
+        CB-SEM from summary statistics instead of data (lavaan's ``sample.cov``): a covariance
+        matrix as a named DataFrame, or as text the way textbooks print it (a lower triangle
+        or full matrix, names as a header or row labels; see :func:`semwidget.cov_matrix` for
+        an array with names). Read as unbiased and rescaled by (N - 1)/N for ML, as lavaan.
+        A list (or a dict by group label) of matrices fits several groups.
+    sample_mean : Series, dict, sequence, str or list, optional
+        The means behind ``sample_cov`` (one per group for a list); given, the model has a
+        mean structure, as in lavaan.
+    sample_nobs : int or list of int
+        The number of observations behind ``sample_cov`` (one per group for a list).
     **options
         PLS options when ``engine="pls"`` (see :func:`semwidget.pls.fit.fit_pls`).
 
@@ -192,6 +205,8 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
                            "bootstrap": bootstrap, "seed": seed, "n_jobs": n_jobs,
                            "boot_ci": boot_ci, "test": test,
                            "parameterization": parameterization, **options})
+    summary = _summary_options(engine, data, group, sample_cov, sample_mean, sample_nobs,
+                               information, meanstructure)
     if engine == "pls":
         if group is not None or group_equal or group_partial:
             raise ModelSpecError("group= is fitted by the CB-SEM engine (engine='sem'); "
@@ -239,7 +254,7 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
                         label=label, ordered=ordered, parameterization=parameterization,
                         group=group, group_equal=_words(group_equal),
                         group_partial=_entries(group_partial), information=information,
-                        meanstructure=meanstructure)
+                        meanstructure=meanstructure, summary=summary)
     return FitResult.of(finite_result(result))
 
 
@@ -288,3 +303,26 @@ def _information_options(information: Any, meanstructure: Any) -> tuple[str | No
                              f"{shorten_value(meanstructure)}", name="meanstructure")
     return check_information(information), None if meanstructure is None else \
         bool(meanstructure)
+
+
+def _summary_options(engine: str, data: Any, group: str | None, sample_cov: Any,
+                     sample_mean: Any, sample_nobs: Any, information: Any,
+                     meanstructure: Any) -> SummaryData | None:
+    """The summary statistics (sample_cov=) in checked form, or None for a fit to data."""
+    if engine == "pls" and (information is not None or meanstructure is not None
+                            or sample_cov is not None):
+        raise ModelSpecError("information=, meanstructure= and sample_cov= are CB-SEM options "
+                             "(engine='sem'); PLS-SEM fits the data")
+    if sample_cov is None:
+        if sample_mean is not None or sample_nobs is not None:
+            raise DataError("sample_mean= and sample_nobs= go with sample_cov=")
+        if data is None:
+            raise DataError("fit() needs data= (a DataFrame) or summary statistics "
+                            "(sample_cov= and sample_nobs=)")
+        return None
+    if data is not None:
+        raise DataError("give either data= or sample_cov=, not both")
+    if group is not None:
+        raise ModelSpecError("group= splits rows of data; with sample_cov= give a list of "
+                             "matrices (one per group) and lists for sample_nobs/sample_mean")
+    return summary_data(sample_cov, sample_mean, sample_nobs)

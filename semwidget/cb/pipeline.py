@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from semwidget.cb.bootstrap import bootstrap_result
@@ -23,7 +24,9 @@ from semwidget.cb.groups import fit_groups
 from semwidget.cb.ordinal import fit_ordinal, ordered_columns
 from semwidget.cb.prepare import exo_names
 from semwidget.cb.result import CBResult
+from semwidget.cb.sample_stats import SummaryData
 from semwidget.errors import DataError, ModelSpecError
+from semwidget.model import variables
 from semwidget.model.partable import build, observed_names, user_table
 
 
@@ -64,7 +67,7 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
            group_partial: Sequence[str] = (), test: str = "standard",
            label: str | None = None, ordered: list[str] | None = None,
            parameterization: str = "delta", information: str | None = None,
-           meanstructure: bool | None = None) -> CBResult:
+           meanstructure: bool | None = None, summary: SummaryData | None = None) -> CBResult:
     """Fit a CB-SEM model with checked options (see :func:`semwidget.fit` for their meaning).
 
     Returns
@@ -72,6 +75,11 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
     CBResult
         The estimates, fit measures, R² and warnings (bootstrapped when ``se="bootstrap"``).
     """
+    if summary is not None:
+        return _fit_summary(model, summary, estimator=estimator, label=label, missing=missing,
+                            se=se, test=test, ordered=ordered, std_lv=std_lv,
+                            orthogonal=orthogonal, fixed_x=fixed_x, information=information,
+                            meanstructure=meanstructure)
     if information is not None and (group is not None or ordered):
         raise ModelSpecError(f"information='{information}' is supported for single-group "
                              "continuous data; with group= or ordered= the default is used",
@@ -144,4 +152,60 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
     if se == "bootstrap":
         result = bootstrap_result(result, 1000 if bootstrap is None else bootstrap, seed=seed,
                                   n_jobs=n_jobs, ci=boot_ci)
+    return result
+
+
+def _fit_summary(model: str | pd.DataFrame, summary: SummaryData, *, estimator: str,
+                 label: str | None, missing: str, se: str, test: str,
+                 ordered: list[str] | None, std_lv: bool, orthogonal: bool,
+                 fixed_x: bool | None, information: str | None,
+                 meanstructure: bool | None) -> CBResult:
+    """A fit from summary statistics (sample_cov=): the moments stand in for the data."""
+    needs_rows = [(missing != "listwise", f"missing='{missing}'"),
+                  (se == "bootstrap", "se='bootstrap'"),
+                  (se != "standard" and se != "bootstrap", f"se='{se}'"),
+                  (test != "standard", f"test='{test}'"),
+                  (bool(ordered), "ordered="),
+                  (label in ("MLR", "MLM", "MLMV"), f"estimator='{label}'")]
+    for hit, what in needs_rows:
+        if hit:
+            raise ModelSpecError(f"{what} needs the raw data (rows); sample_cov= gives only "
+                                 "the moments: pass data= instead")
+    user = user_table(model)
+    ms = bool((user["op"] == "~1").any()) or bool(meanstructure) or \
+        (summary.has_means and meanstructure is not False)
+    if len(summary.covs) > 1 and not summary.has_means:
+        raise DataError("a multigroup fit has a mean structure in every group: give "
+                        "sample_mean= with one entry per group")
+    if ms and not summary.has_means:
+        raise DataError("the model has a mean structure ('~ 1' rows or meanstructure=True) "
+                        "but no sample_mean= was given")
+    if len(summary.covs) > 1:
+        if information is not None:
+            raise ModelSpecError(f"information='{information}' with several groups is not "
+                                 "supported; the default is used", name="information")
+        return fit_groups(model, None, group="group", group_equal=[], group_partial=[],
+                          estimator=estimator, std_lv=std_lv, orthogonal=orthogonal,
+                          fixed_x=(estimator == "ML") if fixed_x is None else fixed_x,
+                          summary=summary)
+    absent = [v for v in variables(user)["observed"] if v not in summary.names]
+    if absent:
+        raise DataError(f"variable '{absent[0]}' of the model is not in sample_cov (it has "
+                        f"{', '.join(summary.names)})", column=absent[0])
+    fixed_x = True if fixed_x is None else fixed_x
+    full = build(user, summary.names, std_lv=std_lv, orthogonal=orthogonal, fixed_x=fixed_x,
+                 meanstructure=ms)
+    ov = observed_names(full)
+    mom = summary.moments(ov)[0]
+    if not ms:
+        mom = dataclasses.replace(mom, mean=np.zeros(len(ov)))
+    options_used: dict[str, Any] = {"estimator": estimator, "missing": "listwise",
+                                    "std_lv": std_lv, "orthogonal": orthogonal,
+                                    "fixed_x": fixed_x, "se": se, "test": test,
+                                    "sample_stats": True}
+    if information is not None:
+        options_used["information"] = information
+    result = fit_complete(full, ov, mom, estimator, options_used, None)
+    if label is not None and label != estimator:
+        result = dataclasses.replace(result, estimator=label)
     return result

@@ -36,7 +36,7 @@ case14 <- function(name, fun, model, args, data_path, py, notes = "") {
   fm <- fitMeasures(fit)
   pe <- parameterEstimates(fit, standardized = TRUE)
   if (!"label" %in% names(pe)) pe$label <- ""
-  keep <- intersect(c("lhs", "op", "rhs", "label", "est", "se", "z", "pvalue", "ci.lower",
+  keep <- intersect(c("lhs", "op", "rhs", "group", "label", "est", "se", "z", "pvalue", "ci.lower",
                       "ci.upper", "std.lv", "std.all"), names(pe))
   out <- list(
     name = name,
@@ -48,7 +48,7 @@ case14 <- function(name, fun, model, args, data_path, py, notes = "") {
     nobs = lavInspect(fit, "nobs"),
     estimates = rows_of(pe[, keep]),
     fit = named_dict(fm),
-    r2 = named_dict(lavInspect(fit, "r2")),
+    r2 = if (is.list(r2 <- lavInspect(fit, "r2"))) lapply(r2, named_dict) else named_dict(r2),
     lavaan_version = as.character(packageVersion("lavaan")),
     lavaan_warnings = run$warnings,
     notes = notes
@@ -142,6 +142,59 @@ case14("means_poldem_observed", "sem", PD_SEM,
        list(meanstructure = TRUE, information = "observed"))
 case14("means_hs_cov", "sem", HS_COV, list(data = hs, meanstructure = TRUE), HS_CSV,
        list(meanstructure = TRUE), "fixed covariates with a mean structure")
+
+# ---- 5. summary statistics: sample.cov, sample.mean, sample.nobs ---------------------------
+# The matrices are written as text the way textbooks print them (lower triangle, 15 digits),
+# and Python reads those files, so both programs fit the same numbers.
+lower_text <- function(m, file, header = TRUE) {
+  v <- rownames(m)
+  rows <- vapply(seq_along(v), function(i) {
+    vals <- formatC(m[i, seq_len(i)], digits = 15, format = "g")
+    paste(c(if (!header) v[i], vals), collapse = " ")
+  }, character(1))
+  writeLines(c(if (header) paste(v, collapse = " "), rows), file.path(OUT_DIR, file))
+  file
+}
+mean_text <- function(x, file) {
+  writeLines(paste(names(x), formatC(x, digits = 15, format = "g"), collapse = "\n"),
+             file.path(OUT_DIR, file))
+  file
+}
+hs9 <- hs[, paste0("x", 1:9)]
+hs_cov <- cov(hs9)
+pd_vars <- c(paste0("y", 1:8), paste0("x", 1:3))
+pd_cov <- cov(poldem[, pd_vars])
+case14("sstats_hs_cfa", "cfa", HS_CFA, list(sample.cov = hs_cov, sample.nobs = 301), NULL,
+       list(sample_cov_file = lower_text(hs_cov, "hs_cov.txt"), sample_nobs = 301),
+       "lower triangle with a header line; lavaan rescales by (N - 1) / N")
+case14("sstats_hs_cfa_means", "cfa", HS_CFA,
+       list(sample.cov = hs_cov, sample.mean = colMeans(hs9), sample.nobs = 301), NULL,
+       list(sample_cov_file = "hs_cov.txt",
+            sample_mean_file = mean_text(colMeans(hs9), "hs_mean.txt"), sample_nobs = 301),
+       "means given: a mean structure, as lavaan")
+case14("sstats_poldem_sem", "sem", PD_SEM, list(sample.cov = pd_cov, sample.nobs = 75), NULL,
+       list(sample_cov_file = lower_text(pd_cov, "poldem_cov.txt", header = FALSE),
+            sample_nobs = 75), "row labels instead of a header")
+case14("sstats_hs_gls", "cfa", HS_CFA,
+       list(sample.cov = hs_cov, sample.nobs = 301, estimator = "GLS"), NULL,
+       list(sample_cov_file = "hs_cov.txt", sample_nobs = 301, estimator = "GLS"),
+       "GLS (lavaan does not rescale the matrix for least squares)")
+case14("sstats_hs_covariate", "sem", HS_COV,
+       list(sample.cov = hs_cov, sample.nobs = 301), NULL,
+       list(sample_cov_file = "hs_cov.txt", sample_nobs = 301),
+       "fixed covariates from the matrix")
+school <- split(hs9, HolzingerSwineford1939$school)  # same rows as the CSV
+g_cov <- lapply(school, cov)
+g_mean <- lapply(school, colMeans)
+g_n <- vapply(school, nrow, integer(1))
+case14("sstats_hs_groups", "cfa", HS_CFA,
+       list(sample.cov = g_cov, sample.mean = g_mean, sample.nobs = as.list(g_n)), NULL,
+       list(sample_cov_file = list(lower_text(g_cov[[1]], "hs_cov_g1.txt"),
+                                   lower_text(g_cov[[2]], "hs_cov_g2.txt")),
+            sample_mean_file = list(mean_text(g_mean[[1]], "hs_mean_g1.txt"),
+                                    mean_text(g_mean[[2]], "hs_mean_g2.txt")),
+            sample_nobs = as.list(unname(g_n))),
+       "two groups (schools) from lists of matrices, means and sizes")
 
 # ---- index of the cases ---------------------------------------------------------------------
 write_golden(list(cases = CASES14), file.path("lavaan14", "cases.json"))
