@@ -10,7 +10,7 @@ from typing import Any
 from semwidget.cb.sample_stats import cov_frame as cov_matrix
 from semwidget.cb.simulate import simulate
 from semwidget.errors import DataError, ModelSpecError, ModelSyntaxError, SemWidgetError
-from semwidget.fitting import fit
+from semwidget.fitting import fit, growth
 from semwidget.model import emit, parse
 from semwidget.tables.compare import compare
 from semwidget.tables.fit_result import FitResult
@@ -32,6 +32,7 @@ __all__ = [
     "emit",
     "explore",
     "fit",
+    "growth",
     "invariance",
     "parse",
     "simulate",

@@ -11,6 +11,7 @@ import pandas as pd
 
 from semwidget.cb.categorical import CATEGORICAL_ESTIMATORS
 from semwidget.cb.estimate import ESTIMATORS
+from semwidget.cb.growth import KINDS
 from semwidget.cb.information import check_information
 from semwidget.cb.pipeline import fit_cb
 from semwidget.cb.robust import ROBUST_ESTIMATORS
@@ -113,7 +114,7 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame | None = None, *, engine: 
         # issue 14a: lavaan's information / meanstructure / summary-statistics options
         information: str | None = None, meanstructure: bool | None = None,
         sample_cov: Any = None, sample_mean: Any = None, sample_nobs: Any = None,
-        **options: Any) -> Any:
+        kind: str = "sem", **options: Any) -> Any:
     """Fit a structural equation model.
 
     Parameters
@@ -191,6 +192,10 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame | None = None, *, engine: 
         mean structure, as in lavaan.
     sample_nobs : int or list of int
         The number of observations behind ``sample_cov`` (one per group for a list).
+    kind : {"sem", "cfa", "growth"}
+        CB-SEM: lavaan's ``sem()``/``cfa()`` defaults (the same), or ``growth()``'s: a mean
+        structure with observed intercepts fixed to 0 and latent means free (see
+        :func:`growth`).
     **options
         PLS options when ``engine="pls"`` (see :func:`semwidget.pls.fit.fit_pls`).
 
@@ -247,6 +252,9 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame | None = None, *, engine: 
     if group is None and (group_equal or group_partial):
         raise ModelSpecError("group_equal and group_partial need group=<column>")
     information, meanstructure = _information_options(information, meanstructure)
+    if kind not in KINDS:
+        raise ModelSpecError(f"unknown kind {shorten_value(kind)}: use 'sem', 'cfa' or "
+                             "'growth'", name="kind")
     with numeric_guard("the estimation"):
         result = fit_cb(model, data, estimator=est, missing=missing, std_lv=std_lv,
                         orthogonal=orthogonal, fixed_x=fixed_x, se=se, test=test,
@@ -254,7 +262,7 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame | None = None, *, engine: 
                         label=label, ordered=ordered, parameterization=parameterization,
                         group=group, group_equal=_words(group_equal),
                         group_partial=_entries(group_partial), information=information,
-                        meanstructure=meanstructure, summary=summary)
+                        meanstructure=meanstructure, summary=summary, kind=kind)
     return FitResult.of(finite_result(result))
 
 
@@ -326,3 +334,29 @@ def _summary_options(engine: str, data: Any, group: str | None, sample_cov: Any,
         raise ModelSpecError("group= splits rows of data; with sample_cov= give a list of "
                              "matrices (one per group) and lists for sample_nobs/sample_mean")
     return summary_data(sample_cov, sample_mean, sample_nobs)
+
+
+def growth(model: str | pd.DataFrame, data: pd.DataFrame | None = None, **options: Any
+           ) -> FitResult:
+    """Fit a latent growth curve model with lavaan's ``growth()`` defaults.
+
+    The same as ``fit(model, data, kind="growth", ...)``: a mean structure with the observed
+    intercepts fixed to 0 and the latent means (intercepts) free, so a linear growth model is
+    ``i =~ 1*t1 + 1*t2 + 1*t3`` and ``s =~ 0*t1 + 1*t2 + 2*t3`` alone.
+
+    Parameters
+    ----------
+    model : str or DataFrame
+        lavaan model syntax, or a parameter table.
+    data : DataFrame, optional
+        The repeated measures (or ``sample_cov=``/``sample_mean=``/``sample_nobs=``).
+    **options
+        Any option of :func:`fit` for the CB-SEM engine.
+
+    Returns
+    -------
+    FitResult
+    """
+    if options.get("engine", "sem") != "sem":
+        raise ModelSpecError("growth() is a CB-SEM model (engine='sem')", name="engine")
+    return fit(model, data, kind="growth", **options)

@@ -211,3 +211,24 @@ def test_summary_statistics_are_checked(kwargs: dict[str, Any], match: str) -> N
 def test_a_model_variable_missing_from_the_matrix_is_named() -> None:
     with pytest.raises(semwidget.DataError, match="'x4' of the model is not in sample_cov"):
         semwidget.fit("f =~ x1 + x2 + x3 + x4", sample_cov=HS_TEXT, sample_nobs=100)
+
+
+def test_growth_equals_sem_with_the_intercepts_written() -> None:
+    case = load_case("growth_linear")
+    data, _ = py_arguments(case)
+    written = case["model"] + "\nt1 ~ 0*1\nt2 ~ 0*1\nt3 ~ 0*1\nt4 ~ 0*1\ni ~ 1\ns ~ 1"
+    by_hand = semwidget.fit(written, data)
+    grown = semwidget.fit(case["model"], data, kind="growth")
+    assert grown.fit_measures["chisq"] == pytest.approx(by_hand.fit_measures["chisq"], abs=1e-8)
+    assert grown.fit_measures["df"] == by_hand.fit_measures["df"]
+
+
+@pytest.mark.parametrize(("kwargs", "match"), [
+    ({"kind": "lgm"}, "unknown kind 'lgm'"),
+    ({"kind": "growth", "group": "x2"}, "kind='growth' .* several groups"),
+])
+def test_growth_options_are_checked(kwargs: dict[str, Any], match: str) -> None:
+    data, _ = py_arguments(load_case("growth_linear"))
+    with pytest.raises(semwidget.ModelSpecError, match=match):
+        semwidget.fit(load_case("growth_linear")["model"], data.assign(x2=[0, 1] * 150),
+                      **kwargs)

@@ -21,6 +21,7 @@ from semwidget.cb.data import check_data, moments
 from semwidget.cb.fiml import drop_missing_covariates, fit_fiml_table
 from semwidget.cb.group_bootstrap import bootstrap_groups
 from semwidget.cb.groups import fit_groups
+from semwidget.cb.growth import growth_table
 from semwidget.cb.ordinal import fit_ordinal, ordered_columns
 from semwidget.cb.prepare import exo_names
 from semwidget.cb.result import CBResult
@@ -67,7 +68,8 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
            group_partial: Sequence[str] = (), test: str = "standard",
            label: str | None = None, ordered: list[str] | None = None,
            parameterization: str = "delta", information: str | None = None,
-           meanstructure: bool | None = None, summary: SummaryData | None = None) -> CBResult:
+           meanstructure: bool | None = None, summary: SummaryData | None = None,
+           kind: str = "sem") -> CBResult:
     """Fit a CB-SEM model with checked options (see :func:`semwidget.fit` for their meaning).
 
     Returns
@@ -75,11 +77,17 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
     CBResult
         The estimates, fit measures, R² and warnings (bootstrapped when ``se="bootstrap"``).
     """
+    if kind == "growth":
+        if group is not None or ordered or (summary is not None and len(summary.covs) > 1):
+            raise ModelSpecError("kind='growth' (lavaan's growth()) with several groups or "
+                                 "ordinal indicators is not supported yet; write the "
+                                 "intercepts and use sem()")
+        meanstructure = True
     if summary is not None:
         return _fit_summary(model, summary, estimator=estimator, label=label, missing=missing,
                             se=se, test=test, ordered=ordered, std_lv=std_lv,
                             orthogonal=orthogonal, fixed_x=fixed_x, information=information,
-                            meanstructure=meanstructure)
+                            meanstructure=meanstructure, kind=kind)
     if information is not None and (group is not None or ordered):
         raise ModelSpecError(f"information='{information}' is supported for single-group "
                              "continuous data; with group= or ordered= the default is used",
@@ -129,6 +137,8 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
     meanstructure = missing == "fiml" or bool((user["op"] == "~1").any()) or bool(meanstructure)
     full = build(user, [str(c) for c in data.columns], std_lv=std_lv, orthogonal=orthogonal,
                  fixed_x=fixed_x, meanstructure=meanstructure)
+    if kind == "growth":
+        full = growth_table(full)
     ov = observed_names(full)
     frame = check_data(data, ov)
     dropped: list[str] = []
@@ -159,7 +169,7 @@ def _fit_summary(model: str | pd.DataFrame, summary: SummaryData, *, estimator: 
                  label: str | None, missing: str, se: str, test: str,
                  ordered: list[str] | None, std_lv: bool, orthogonal: bool,
                  fixed_x: bool | None, information: str | None,
-                 meanstructure: bool | None) -> CBResult:
+                 meanstructure: bool | None, kind: str) -> CBResult:
     """A fit from summary statistics (sample_cov=): the moments stand in for the data."""
     needs_rows = [(missing != "listwise", f"missing='{missing}'"),
                   (se == "bootstrap", "se='bootstrap'"),
@@ -195,6 +205,8 @@ def _fit_summary(model: str | pd.DataFrame, summary: SummaryData, *, estimator: 
     fixed_x = True if fixed_x is None else fixed_x
     full = build(user, summary.names, std_lv=std_lv, orthogonal=orthogonal, fixed_x=fixed_x,
                  meanstructure=ms)
+    if kind == "growth":
+        full = growth_table(full)
     ov = observed_names(full)
     mom = summary.moments(ov)[0]
     if not ms:

@@ -31,7 +31,7 @@ run14 <- function(fun, args) {
 # One case -> one JSON. `data_path` is what Python reads (NULL for summary-statistics input);
 # `py` the semwidget.fit keyword arguments besides model and data.
 case14 <- function(name, fun, model, args, data_path, py, notes = "") {
-  run <- run14(fun, c(list(model = model), args))
+  run <- run14(fun, c(list(model = model), args))  # fun: "cfa", "sem" or "growth"
   fit <- run$fit
   fm <- fitMeasures(fit)
   pe <- parameterEstimates(fit, standardized = TRUE)
@@ -195,6 +195,44 @@ case14("sstats_hs_groups", "cfa", HS_CFA,
                                     mean_text(g_mean[[2]], "hs_mean_g2.txt")),
             sample_nobs = as.list(unname(g_n))),
        "two groups (schools) from lists of matrices, means and sizes")
+
+# ---- 7. growth(): meanstructure, observed intercepts 0, latent means free ------------------
+# Repeated measures with two fixed covariates and a time-varying covariate, simulated (seeded).
+GROWTH14_CSV <- "tests/golden/data/growth_covariates.csv"
+local({
+  set.seed(1407)
+  n <- 300
+  x1 <- rnorm(n); x2 <- rbinom(n, 1, 0.5)
+  i <- 10 + 0.5 * x1 + 0.3 * x2 + rnorm(n, sd = 1)
+  s <- 1 + 0.2 * x1 - 0.2 * x2 + rnorm(n, sd = 0.4)
+  d <- data.frame(x1 = round(x1, 4), x2 = x2)
+  for (t in 1:4) {
+    c_t <- rnorm(n)
+    d[[paste0("c", t)]] <- round(c_t, 4)
+    d[[paste0("t", t)]] <- round(i + (t - 1) * s + 0.3 * c_t + rnorm(n, sd = 0.6), 4)
+  }
+  miss <- d
+  for (v in paste0("t", 1:4)) miss[[v]][sample.int(n, 30)] <- NA
+  write.csv(d, GROWTH14_CSV, row.names = FALSE)
+  write.csv(miss, "tests/golden/data/growth_missing.csv", row.names = FALSE, na = "")
+})
+g14 <- read.csv(GROWTH14_CSV)
+g14_miss <- read.csv("tests/golden/data/growth_missing.csv")
+LINEAR <- "
+i =~ 1*t1 + 1*t2 + 1*t3 + 1*t4
+s =~ 0*t1 + 1*t2 + 2*t3 + 3*t4"
+case14("growth_linear", "growth", LINEAR, list(data = g14), GROWTH14_CSV,
+       list(kind = "growth"), "growth(): no intercept lines written")
+case14("growth_covariates", "growth", paste0(LINEAR, "\ni ~ x1 + x2\ns ~ x1 + x2"),
+       list(data = g14), GROWTH14_CSV, list(kind = "growth"),
+       "fixed covariates predict the growth factors (their intercepts free)")
+case14("growth_tvc", "growth", paste0(LINEAR, "\nt1 ~ c1\nt2 ~ c2\nt3 ~ c3\nt4 ~ c4"),
+       list(data = g14), GROWTH14_CSV, list(kind = "growth"), "time-varying covariates")
+case14("growth_quadratic", "growth", paste0(LINEAR, "\nq =~ 0*t1 + 1*t2 + 4*t3 + 9*t4"),
+       list(data = g14), GROWTH14_CSV, list(kind = "growth"), "quadratic, df = 1")
+case14("growth_fiml", "growth", LINEAR, list(data = g14_miss, missing = "ml"),
+       "tests/golden/data/growth_missing.csv", list(kind = "growth", missing = "ml"),
+       "growth under FIML")
 
 # ---- index of the cases ---------------------------------------------------------------------
 write_golden(list(cases = CASES14), file.path("lavaan14", "cases.json"))
