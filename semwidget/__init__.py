@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from semwidget.cb.sample_stats import cov_frame as cov_matrix
 from semwidget.cb.simulate import simulate
 from semwidget.errors import DataError, ModelSpecError, ModelSyntaxError, SemWidgetError
-from semwidget.fitting import fit
+from semwidget.fitting import fit, growth
 from semwidget.model import emit, parse
 from semwidget.tables.compare import compare
 from semwidget.tables.fit_result import FitResult
@@ -26,10 +27,12 @@ __all__ = [
     "SemWidgetError",
     "__version__",
     "compare",
+    "cov_matrix",
     "datasets",
     "emit",
     "explore",
     "fit",
+    "growth",
     "invariance",
     "parse",
     "simulate",

@@ -70,6 +70,9 @@ def incremental(chisq: float, df: int, b_chisq: float, b_df: int) -> dict[str, f
     out["nfi"] = (b_chisq - chisq) / b_chisq if b_chisq > 0 else np.nan
     out["ifi"] = (b_chisq - chisq) / (b_chisq - df) if b_chisq != df else np.nan
     out["nnfi"] = out["tli"]
+    if df > b_df:
+        # a model with more df than its baseline has no NFI/RFI (lavaan reports NA)
+        out["nfi"] = out["rfi"] = np.nan
     return out
 
 
@@ -178,8 +181,10 @@ def complete_fit_measures(S: np.ndarray, sigma: np.ndarray, n: int, est: str, fm
         block = np.zeros((p + len(obs), p + len(obs)))
         block[:p, :p] = np.linalg.inv(sigma)
         block[p:, p:] = Wg
-        Wg, obs, imp_m, nel = block, np.concatenate([mean, obs]), np.concatenate([mu, imp_m]), \
-            nel + p
+        # the fixed covariates' means are not modelled either (lavaan's weight is 0 there)
+        km = np.concatenate([~is_x, np.ones(len(obs), bool)])
+        Wg, obs, imp_m, nel = block[np.ix_(km, km)], np.concatenate([mean[~is_x], obs]), \
+            np.concatenate([mu[~is_x], imp_m]), nel + p
     out.update(gfi_measures(obs, imp_m, Wg, df, nel=nel))
     if est == "ML":
         # With fixed.x the likelihood is conditional on the covariates: drop their marginal part.
