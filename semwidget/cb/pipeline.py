@@ -16,6 +16,7 @@ import pandas as pd
 from semwidget.cb.bootstrap import bootstrap_result
 from semwidget.cb.categorical import CATEGORICAL_ESTIMATORS
 from semwidget.cb.complete import fit_complete
+from semwidget.cb.constraints import refuse_general
 from semwidget.cb.data import check_data, moments
 from semwidget.cb.fiml import fit_fiml_table
 from semwidget.cb.group_bootstrap import bootstrap_groups
@@ -79,6 +80,7 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
         if se == "bootstrap" and (missing != "listwise" or estimator != "ML"):
             raise ModelSpecError("se='bootstrap' with group= needs estimator='ML' and "
                                  "missing='listwise'")
+        refuse_general(user_table(model), "group=")
         # lavaan's default fixed.x is FALSE for the least-squares estimators
         result = fit_groups(model, data, group=group, group_equal=list(group_equal),
                             group_partial=list(group_partial), estimator=estimator,
@@ -95,6 +97,7 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
         raise DataError(f"data must be a pandas DataFrame, not {type(data).__name__}")
     data, ordered_names = ordered_columns(data, ordered)
     if ordered_names:
+        refuse_general(user, "ordered indicators")
         return _fit_ordinal(user, data, ordered_names, label, se, test, parameterization,
                             missing, std_lv, orthogonal)
     if label in CATEGORICAL_ESTIMATORS and label != "ULS":
@@ -115,6 +118,7 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
                                     "std_lv": std_lv, "orthogonal": orthogonal,
                                     "fixed_x": fixed_x, "se": se, "test": test}
     if missing == "fiml":
+        refuse_general(full, "missing='fiml'", bounds=True)
         result = fit_fiml_table(full, ov, mom, frame, options_used)
     else:
         result = fit_complete(full, ov, mom, estimator, options_used, frame)
