@@ -91,7 +91,8 @@ def is_simple(full: pd.DataFrame, lhs: str, op: str, rhs: str) -> bool:
     a, b = lhs.strip(), rhs.strip()
     if op == "==":
         return a in labels and (b in labels or _as_number(b) is not None)
-    return (a in labels and _as_number(b) is not None) or (b in labels and _as_number(a) is not None)
+    return (a in labels and _as_number(b) is not None) or \
+        (b in labels and _as_number(a) is not None)
 
 
 def general_rows(full: pd.DataFrame) -> list[int]:
