@@ -108,7 +108,7 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
         bootstrap: int | None = None, seed: int | None = None, n_jobs: int = 1,
         boot_ci: str = "perc", group: str | None = None,
         group_equal: str | Sequence[str] = (), group_partial: str | Sequence[str] = (),
-        **options: Any) -> Any:
+        sampling_weights: str | None = None, **options: Any) -> Any:
     """Fit a structural equation model.
 
     Parameters
@@ -169,6 +169,11 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
         separated by commas.
     group_partial : str or sequence of str
         Parameters exempt from ``group_equal``, written ``"visual =~ x2"`` or ``"x3 ~ 1"``.
+    sampling_weights : str, optional
+        CB-SEM: the column of sampling weights (lavaan's ``sampling.weights``). They are
+        rescaled to sum to N; the fit uses the weighted moments and, as lavaan, reports
+        robust (Huber-White) SEs and the Yuan-Bentler (Mplus) scaled test (``se`` and
+        ``test`` other than ``"standard"`` still choose their own).
     **options
         PLS options when ``engine="pls"`` (see :func:`semwidget.pls.fit.fit_pls`).
 
@@ -225,13 +230,19 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
                                  "missing='fiml' use estimator='MLR'")
     if group is None and (group_equal or group_partial):
         raise ModelSpecError("group_equal and group_partial need group=<column>")
+    # ---- sampling weights (issue 14 part B) -----------------------------------------------
+    if sampling_weights is not None:
+        se, test = _weighted_options(sampling_weights, label, se, test, missing, group,
+                                     ordered)
+    # ---- end of sampling weights ----------------------------------------------------------
     with numeric_guard("the estimation"):
         result = fit_cb(model, data, estimator=est, missing=missing, std_lv=std_lv,
                         orthogonal=orthogonal, fixed_x=fixed_x, se=se, test=test,
                         bootstrap=bootstrap, seed=seed, n_jobs=n_jobs, boot_ci=boot_ci,
                         label=label, ordered=ordered, parameterization=parameterization,
                         group=group, group_equal=_words(group_equal),
-                        group_partial=_entries(group_partial))
+                        group_partial=_entries(group_partial),
+                        sampling_weights=sampling_weights)
     return FitResult.of(finite_result(result))
 
 
@@ -247,3 +258,35 @@ def _entries(value: str | Sequence[str]) -> list[str]:
     if isinstance(value, str):
         return [e.strip() for e in value.split(",") if e.strip()]
     return [str(e) for e in value]
+
+
+def _weighted_options(column: Any, label: str | None, se: str, test: str, missing: str,
+                      group: str | None, ordered: list[str] | None) -> tuple[str, str]:
+    """The se and test of a weighted fit (lavaan: robust Huber-White SEs, Yuan-Bentler test).
+
+    Raises
+    ------
+    ModelSpecError
+        Naming the option that cannot be combined with sampling weights.
+    """
+    if not isinstance(column, str):
+        raise ModelSpecError(f"sampling_weights must name a column, got "
+                             f"{shorten_value(column)}", name="sampling_weights")
+    if label not in (None, "ML", "MLR"):
+        raise ModelSpecError(f"sampling_weights with estimator='{label}' is not supported: "
+                             "weighted fits use ML with robust SEs (MLR), as lavaan",
+                             name="sampling_weights")
+    if se == "bootstrap":
+        raise ModelSpecError("sampling_weights with se='bootstrap' is not supported (a "
+                             "weighted bootstrap is not lavaan's); use the robust SEs",
+                             name="sampling_weights")
+    if group is not None or ordered:
+        what = "group=" if group is not None else "ordered="
+        raise ModelSpecError(f"sampling_weights with {what} is not supported yet",
+                             name="sampling_weights")
+    if missing == "fiml":
+        raise ModelSpecError("sampling_weights with missing='fiml' is not supported yet; "
+                             "weighted fits use the complete cases (missing='listwise')",
+                             name="sampling_weights")
+    return ("robust.huber.white" if se == "standard" else se,
+            "yuan.bentler.mplus" if test == "standard" else test)

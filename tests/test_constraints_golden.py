@@ -9,80 +9,38 @@ every fit measure we report are compared to 1e-4.
 
 from __future__ import annotations
 
-import json
 import math
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from lavaan14b_cases import (
+    GOLDEN,
+    case_names,
+    check_estimates,
+    check_fit_measures,
+    check_implied,
+    load_case,
+)
 
 import semwidget
 from semwidget.errors import ModelSpecError
 
-ROOT = Path(__file__).resolve().parent.parent
-GOLDEN = ROOT / "tests" / "golden"
-CASES = sorted(n for n in json.loads((GOLDEN / "lavaan14b_cases.json").read_text())["cases"]
-               if n.startswith("constr_"))
-# lavaan measures this engine does not report (none depends on the constraints)
-NOT_REPORTED = {"fmin", "pnfi", "rni", "rmsea.ci.level", "rmsea.close.h0",
-                "rmsea.notclose.pvalue", "rmsea.notclose.h0", "crmr", "crmr_nomean",
-                "srmr_mplus", "srmr_mplus_nomean", "cn_05", "cn_01", "pgfi", "mfi", "ecvi"}
 
-
-def load_case(name: str) -> tuple[dict, semwidget.FitResult]:
-    """The golden JSON of one case and our fit of the same call."""
-    g = json.loads((GOLDEN / f"lavaan14b_{name}.json").read_text())
-    data = pd.read_csv(ROOT / g["data"])
-    args = g["call_args"] or {}  # jsonlite writes an empty list() as []
-    kwargs = {k.replace(".", "_"): v for k, v in args.items()}
-    return g, semwidget.fit(g["model"], data, **kwargs)
-
-
-@pytest.fixture(scope="module", params=CASES)
+@pytest.fixture(scope="module", params=case_names("constr_"))
 def case(request: pytest.FixtureRequest) -> tuple[dict, semwidget.FitResult]:
     return load_case(request.param)
 
 
 def test_estimates_ses_std_all(case: tuple[dict, semwidget.FitResult]) -> None:
-    g, r = case
-    gold = pd.DataFrame([e for e in g["estimates"] if e["op"] not in ("==", "<", ">")])
-    merged = r.estimates.merge(gold, on=["lhs", "op", "rhs"], suffixes=("", "_lav"))
-    assert len(merged) == len(gold)
-    for ours, theirs in [("est", "est_lav"), ("se", "se_lav"), ("std_all", "std.all")]:
-        diff = (merged[ours] - merged[theirs].astype(float)).abs()
-        assert diff.max() < 1e-4, merged.loc[diff.idxmax(), ["lhs", "op", "rhs", ours, theirs]]
-    for var, value in g["r2"].items():
-        assert r.r2[var] == pytest.approx(value, abs=1e-4), var
+    check_estimates(*case)
 
 
 def test_fit_measures(case: tuple[dict, semwidget.FitResult]) -> None:
-    g, r = case
-    checked = 0
-    for key, value in g["fit"].items():
-        if key in NOT_REPORTED:
-            continue
-        ours = key.replace(".", "_")
-        assert ours in r.fit_measures, f"{key} is missing"
-        mine = r.fit_measures[ours]
-        if value is None:
-            assert math.isnan(mine), key
-            continue
-        tol = 1e-4 * max(1.0, abs(value)) if key in ("chisq", "baseline.chisq", "logl",
-                                                     "unrestricted.logl", "aic", "bic",
-                                                     "bic2") else 1e-4
-        assert mine == pytest.approx(value, abs=tol), key
-        checked += 1
-    assert checked >= 20
-    assert r.fit_measures["npar"] == g["npar"]
+    check_fit_measures(*case)
 
 
 def test_implied_covariance(case: tuple[dict, semwidget.FitResult]) -> None:
-    g, r = case
-    names = g["implied_cov"]["names"]
-    for i, a in enumerate(names):
-        for j, b in enumerate(names):
-            assert r.implied_cov.loc[a, b] == pytest.approx(
-                g["implied_cov"]["matrix"][i][j], abs=1e-4)
+    check_implied(*case)
 
 
 def test_constraints_hold_at_the_estimate() -> None:

@@ -96,7 +96,7 @@ def fit_complete(full: pd.DataFrame, ov: list[str], mom: Moments, est: str,
         is_ov_x = np.array([v in set(roles(full).ov_x) for v in ov])
         vcov, measures, robust_moments = robust.apply(se, test, model, res.theta, imp,
                                                       mom.data, S, mean, is_x, is_ov_x,
-                                                      measures)
+                                                      measures, weights=mom.weights)
         if vcov is not None:
             res = dataclasses.replace(res, vcov=vcov)
         result = assemble(full, model, res, imp, mom, measures, est, options, frame)

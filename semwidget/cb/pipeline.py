@@ -23,6 +23,7 @@ from semwidget.cb.group_bootstrap import bootstrap_groups
 from semwidget.cb.groups import fit_groups
 from semwidget.cb.ordinal import fit_ordinal, ordered_columns
 from semwidget.cb.result import CBResult
+from semwidget.cb.weights import split_weights, weighted_moments
 from semwidget.errors import DataError, ModelSpecError
 from semwidget.model.partable import build, observed_names, user_table
 
@@ -63,7 +64,7 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
            group: str | None = None, group_equal: Sequence[str] = (),
            group_partial: Sequence[str] = (), test: str = "standard",
            label: str | None = None, ordered: list[str] | None = None,
-           parameterization: str = "delta") -> CBResult:
+           parameterization: str = "delta", sampling_weights: str | None = None) -> CBResult:
     """Fit a CB-SEM model with checked options (see :func:`semwidget.fit` for their meaning).
 
     Returns
@@ -95,6 +96,10 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
     user = user_table(model)
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"data must be a pandas DataFrame, not {type(data).__name__}")
+    weights = None
+    if sampling_weights is not None:
+        data, weights = split_weights(data, sampling_weights,
+                                      {*user["lhs"].astype(str), *user["rhs"].astype(str)})
     data, ordered_names = ordered_columns(data, ordered)
     if ordered_names:
         refuse_general(user, "ordered indicators")
@@ -113,10 +118,13 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
                  fixed_x=fixed_x, meanstructure=meanstructure)
     ov = observed_names(full)
     frame = check_data(data, ov)
-    mom = moments(frame, missing)
+    mom = moments(frame, missing) if weights is None else \
+        weighted_moments(frame, weights, missing)
     options_used: dict[str, Any] = {"estimator": estimator, "missing": missing,
                                     "std_lv": std_lv, "orthogonal": orthogonal,
                                     "fixed_x": fixed_x, "se": se, "test": test}
+    if sampling_weights is not None:
+        options_used["sampling_weights"] = sampling_weights
     if missing == "fiml":
         refuse_general(full, "missing='fiml'", bounds=True)
         result = fit_fiml_table(full, ov, mom, frame, options_used)

@@ -76,6 +76,10 @@ class Moments:
     resid: np.ndarray    # (k,) sample minus implied moments
     keep: np.ndarray     # (k,) moments modelled (False: moments among fixed covariates)
     gamma_raw: np.ndarray  # (k, k) as gamma, before fixed covariates are partialled out
+    # sampling weights (normalised to sum N) and the cases' deviations from the weighted mean
+    # moments: weighted case scores do not reduce to gamma_raw + r r' (see first_order)
+    case_w: np.ndarray | None = None
+    case_dev: np.ndarray | None = None
 
 
 def resolve(estimator: str, se: str, test: str) -> tuple[str, str, str]:
@@ -119,49 +123,54 @@ def _vech_block(sigma: np.ndarray, means: bool) -> np.ndarray:
 
 
 def moments(model: RAMModel, theta: np.ndarray, imp: Implied, X: np.ndarray,
-            fixed_x: np.ndarray) -> Moments:
+            fixed_x: np.ndarray, weights: np.ndarray | None = None) -> Moments:
     """Build :class:`Moments` from the data rows ``X`` (complete cases, model's column order).
 
     ``fixed_x`` flags the observed variables whose (co)variances are fixed at their sample
     values; their moments are not modelled, so their rows of ``Gamma`` are left out, as lavaan
-    does.
+    does. ``weights`` (sampling weights summing to N) weight the moments by case and the
+    case scores by case, so ``Gamma`` sums ``w_i^2`` times the cross-products (lavaan's
+    weighted scores).
     """
     n, p = X.shape
+    w = np.ones(n) if weights is None else weights
     r, c = cbsem.vech_indices(p)
     means = model.meanstructure
     dsig, dmu = model.jacobian(theta, imp)
     delta = dsig[:, r, c].T
-    xc = X - X.mean(axis=0)
-    S = xc.T @ xc / n
+    xbar = w @ X / n
+    xc = X - xbar
+    S = (xc * w[:, None]).T @ xc / n
     z = xc[:, r] * xc[:, c]
     if means:
         z = np.hstack([X, z])
-    raw = z - z.mean(axis=0)
-    gamma_raw = raw.T @ raw / n
+    raw = z - w @ z / n
+    gamma_raw = (raw * (w * w)[:, None]).T @ raw / n
     if fixed_x.any():
         # Fixed covariates: only the part of each moment not explained by the covariates
         # varies (Gamma of the residual moments, as lavaan computes it for fixed.x).
         xi = np.flatnonzero(fixed_x)
         design = np.column_stack([np.ones(n), X[:, xi]])
-        coef, *_ = np.linalg.lstsq(design, X, rcond=None)
+        sw = np.sqrt(w)[:, None]
+        coef, *_ = np.linalg.lstsq(design * sw, X * sw, rcond=None)
         yhat = design @ coef
         yhat[:, xi] = X[:, xi]
-        hc = yhat - yhat.mean(axis=0)
+        hc = yhat - w @ yhat / n
         zhat = hc[:, r] * hc[:, c]
         z = z - (np.hstack([yhat, zhat]) if means else zhat)
-    dev = z - z.mean(axis=0)
+    dev = z - w @ z / n
     resid = S[r, c] - imp.sigma[r, c]
     if means:
         delta = np.vstack([dmu.T, delta])
-        resid = np.concatenate([X.mean(axis=0) - imp.mu, resid])
-    gamma = dev.T @ dev / n
+        resid = np.concatenate([xbar - imp.mu, resid])
+    gamma = (dev * (w * w)[:, None]).T @ dev / n
     keep = ~(fixed_x[r] & fixed_x[c])
     if means:
         keep = np.concatenate([~fixed_x, keep])
     gamma[~keep, :] = 0.0
     gamma[:, ~keep] = 0.0
     return Moments(delta, _vech_block(imp.sigma, means), _vech_block(S, means), gamma, resid,
-                   keep, gamma_raw)
+                   keep, gamma_raw, weights, None if weights is None else raw)
 
 
 def observed_information(model: RAMModel, theta: np.ndarray, S: np.ndarray,
@@ -202,7 +211,11 @@ def first_order(mom: Moments) -> np.ndarray:
     Case scores of the normal log-likelihood in the moments are ``W (d_i - sigma)``; their
     mean cross-product is ``W (Gamma + r r') W`` with ``r`` the sample-minus-implied moments.
     """
-    g1 = mom.gamma_raw + np.outer(mom.resid, mom.resid)
+    if mom.case_w is None or mom.case_dev is None:
+        g1 = mom.gamma_raw + np.outer(mom.resid, mom.resid)
+    else:  # weighted scores: sum_i w_i^2 (d_i + r)(d_i + r)' / N, d_i about the weighted mean
+        e = mom.case_dev + mom.resid
+        g1 = (e * (mom.case_w ** 2)[:, None]).T @ e / len(e)
     wd = mom.w @ mom.delta
     return wd.T @ g1 @ wd
 
@@ -314,7 +327,7 @@ def baseline_moments(S: np.ndarray, mom: Moments, fixed_x: np.ndarray, x_all: np
     delta = np.array(cols).T
     resid = np.concatenate([np.zeros(off), S[r, c] - sig[r, c]])
     return Moments(delta, _vech_block(sig, means), mom.w_sample, mom.gamma, resid, mom.keep,
-                   mom.gamma_raw)
+                   mom.gamma_raw, mom.case_w, mom.case_dev)
 
 
 # ---- fit measures from the scaled statistics -------------------------------------------------
@@ -395,16 +408,17 @@ def _c_hat(t: ScaledTest, df: float) -> float:
 
 def apply(se: str, test: str, model: RAMModel, theta: np.ndarray, imp: Implied,
           X: np.ndarray, S: np.ndarray, mean: np.ndarray | None, fixed_x: np.ndarray,
-          x_all: np.ndarray, measures: dict[str, float]
+          x_all: np.ndarray, measures: dict[str, float], weights: np.ndarray | None = None
           ) -> tuple[np.ndarray | None, dict[str, float], Moments]:
     """Robust standard errors and scaled tests of a complete-data ML fit.
 
     Returns the sandwich covariance of the estimates (``None`` when ``se`` is not robust), the
     fit measures with the scaled and robust ones added, and the :class:`Moments` they came
-    from (kept on the result for scaled difference tests).
+    from (kept on the result for scaled difference tests). ``weights``: sampling weights
+    (summing to N) of the rows of ``X``.
     """
     n = X.shape[0]
-    mom = moments(model, theta, imp, X, fixed_x)
+    mom = moments(model, theta, imp, X, fixed_x, weights)
     needs_h0 = se == "robust.huber.white" or test == "yuan.bentler.mplus"
     H0 = observed_information(model, theta, S, mean) if needs_h0 else None
     vcov = robust_vcov(se, mom, H0, n) if se in ROBUST_SE else None

@@ -8,6 +8,7 @@
 # constraint Jacobian lavaan used for the SEs and the options lavaan used.
 
 source("tests/golden/golden_helpers.R")
+source("tests/golden/golden_models.R")
 
 CASES14B <- list()
 
@@ -112,5 +113,36 @@ speed =~ x7 + x8 + x9
 c == d^2
 a + b > 1.4", HS_CSV, hs, "cfa", list(estimator = "GLS"),
   "HS 1939 CFA by GLS: a nonlinear equality and an active linear inequality of two labels")
+
+# ---- sampling weights -------------------------------------------------------------------------
+
+# Weights drawn once and written beside the data (the CSV holds the numbers lavaan used).
+set.seed(14)
+hs_w <- hs
+hs_w$w <- round(runif(nrow(hs), 0.5, 3), 3)
+HSW_CSV <- "tests/golden/data/hs_weighted.csv"
+write.csv(hs_w, HSW_CSV, row.names = FALSE)
+hs_w <- read.csv(HSW_CSV)
+poldem_w <- poldem
+poldem_w$wt <- round(rexp(nrow(poldem), 1) + 0.2, 3)
+POLDEMW_CSV <- "tests/golden/data/poldem_weighted.csv"
+write.csv(poldem_w, POLDEMW_CSV, row.names = FALSE)
+poldem_w <- read.csv(POLDEMW_CSV)
+
+case14b("weights_hs_cfa", HS_CFA, HSW_CSV, hs_w, "cfa", list(sampling.weights = "w"),
+  "HS 1939 CFA with sampling weights: lavaan's default robust SEs and Yuan-Bentler test")
+
+case14b("weights_poldem_sem", POLDEM_SEM, POLDEMW_CSV, poldem_w, "sem", list(sampling.weights = "wt"),
+  "Political Democracy SEM with sampling weights")
+
+case14b("weights_hs_covariates", "
+visual =~ x1 + x2 + x3
+textual =~ x4 + x5 + x6
+visual ~ x7 + x8
+textual ~ x7 + visual", HSW_CSV, hs_w, "sem", list(sampling.weights = "w"),
+  "HS 1939 SEM with fixed exogenous covariates (x7, x8) and sampling weights")
+
+case14b("weights_hs_mediation_mlr", HS_MEDIATION, HSW_CSV, hs_w, "sem", list(sampling.weights = "w", estimator = "MLR"),
+  "HS 1939 latent mediation, estimator MLR named, sampling weights, defined parameters")
 
 write_golden(list(cases = CASES14B), "lavaan14b_cases.json")
