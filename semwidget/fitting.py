@@ -108,7 +108,8 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
         bootstrap: int | None = None, seed: int | None = None, n_jobs: int = 1,
         boot_ci: str = "perc", group: str | None = None,
         group_equal: str | Sequence[str] = (), group_partial: str | Sequence[str] = (),
-        sampling_weights: str | None = None, **options: Any) -> Any:
+        sampling_weights: str | None = None, rotation: str = "geomin",
+        rotation_args: dict[str, Any] | None = None, **options: Any) -> Any:
     """Fit a structural equation model.
 
     Parameters
@@ -174,6 +175,13 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
         rescaled to sum to N; the fit uses the weighted moments and, as lavaan, reports
         robust (Huber-White) SEs and the Yuan-Bentler (Mplus) scaled test (``se`` and
         ``test`` other than ``"standard"`` still choose their own).
+    rotation : {"geomin", "oblimin", "quartimin", "varimax", "quartimax", "orthomax"}
+        CB-SEM, for ``efa("block")*f1 + efa("block")*f2 =~ ...`` blocks (exploratory SEM):
+        the rotation of each block's loadings, lavaan's default geomin (oblique, epsilon
+        0.001); varimax and quartimax are orthogonal.
+    rotation_args : dict, optional
+        lavaan's ``rotation.args`` that change the numbers: ``orthogonal`` (bool),
+        ``geomin_epsilon``, ``oblimin_gamma``, ``orthomax_gamma``, ``rstarts``, ``std_ov``.
     **options
         PLS options when ``engine="pls"`` (see :func:`semwidget.pls.fit.fit_pls`).
 
@@ -242,7 +250,8 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
                         label=label, ordered=ordered, parameterization=parameterization,
                         group=group, group_equal=_words(group_equal),
                         group_partial=_entries(group_partial),
-                        sampling_weights=sampling_weights)
+                        sampling_weights=sampling_weights, rotation=rotation,
+                        rotation_args=rotation_args)
     return FitResult.of(finite_result(result))
 
 

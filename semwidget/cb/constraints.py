@@ -236,6 +236,26 @@ def constrained_vcov(information: np.ndarray, jac_active: np.ndarray) -> np.ndar
     return Z @ np.linalg.inv(inner) @ Z.T if inner.size else np.zeros((q, q))
 
 
+def information_matrix(model: RAMModel, theta: np.ndarray, S: np.ndarray, n: int, est: str,
+                       W: np.ndarray | None = None, mean: np.ndarray | None = None
+                       ) -> np.ndarray:
+    """The N-scaled expected information of the free parameters (lavaan's default).
+
+    ML: ``N/2 (Delta' W Delta)`` at the implied moments (with the mean part when the model has
+    a mean structure); GLS/ULS: ``(N - 1) Delta' W Delta`` with their fixed weight ``W``.
+    """
+    imp = model.implied(theta)
+    dsig, dmu = model.jacobian(theta, imp)
+    if est == "ML":
+        inv = np.linalg.inv(imp.sigma)
+        means = mean is not None and model.meanstructure
+        return _ml_information(dsig, dmu, inv, means) * (n / 2.0)
+    assert W is not None
+    r, c = cbsem.vech_indices(S.shape[0])
+    D = dsig[:, r, c].T
+    return (n - 1) * (D.T @ W @ D)  # N - 1, as lavaan for least squares
+
+
 def fit_constrained(model: RAMModel, S: np.ndarray, n: int, theta0: np.ndarray,
                     cons: Constraints, est: str, W: np.ndarray | None = None,
                     mean: np.ndarray | None = None) -> Estimate:
@@ -257,12 +277,6 @@ def fit_constrained(model: RAMModel, S: np.ndarray, n: int, theta0: np.ndarray,
                 return np.zeros(len(t))
             dsig, dmu = model.jacobian(t, imp)
             return _ml_gradient(imp, inv, S, means, dsig, dmu)
-
-        def information(t: np.ndarray) -> np.ndarray:
-            imp = model.implied(t)
-            _, inv = _ml_mean_objective(imp, S, ld, means)
-            dsig, dmu = model.jacobian(t, imp)
-            return _ml_information(dsig, dmu, inv, means is not None) * (n / 2.0)
     else:
         s = S[r, c]
         assert W is not None
@@ -277,13 +291,9 @@ def fit_constrained(model: RAMModel, S: np.ndarray, n: int, theta0: np.ndarray,
             D = dsig[:, r, c].T
             return -(D.T @ W @ (s - imp.sigma[r, c]))
 
-        def information(t: np.ndarray) -> np.ndarray:
-            dsig, _ = model.jacobian(t)
-            D = dsig[:, r, c].T
-            return (n - 1) * (D.T @ W @ D)  # N - 1, as lavaan for least squares
-
     theta, converged = constrained_minimum(fun, grad, theta0, cons)
-    vcov = constrained_vcov(information(theta), cons.active(theta))
+    info = information_matrix(model, theta, S, n, est, W, mean)
+    vcov = constrained_vcov(info, cons.active(theta))
     return Estimate(theta, fun(theta), converged, 0, vcov)
 
 

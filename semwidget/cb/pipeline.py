@@ -18,6 +18,7 @@ from semwidget.cb.categorical import CATEGORICAL_ESTIMATORS
 from semwidget.cb.complete import fit_complete
 from semwidget.cb.constraints import refuse_general
 from semwidget.cb.data import check_data, moments
+from semwidget.cb.esem import rotate_result, rotation_spec
 from semwidget.cb.fiml import fit_fiml_table
 from semwidget.cb.group_bootstrap import bootstrap_groups
 from semwidget.cb.groups import fit_groups
@@ -25,6 +26,7 @@ from semwidget.cb.ordinal import fit_ordinal, ordered_columns
 from semwidget.cb.result import CBResult
 from semwidget.cb.weights import split_weights, weighted_moments
 from semwidget.errors import DataError, ModelSpecError
+from semwidget.model.efa import efa_blocks, unrotated_table
 from semwidget.model.partable import build, observed_names, user_table
 
 
@@ -64,7 +66,8 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
            group: str | None = None, group_equal: Sequence[str] = (),
            group_partial: Sequence[str] = (), test: str = "standard",
            label: str | None = None, ordered: list[str] | None = None,
-           parameterization: str = "delta", sampling_weights: str | None = None) -> CBResult:
+           parameterization: str = "delta", sampling_weights: str | None = None,
+           rotation: str = "geomin", rotation_args: dict[str, Any] | None = None) -> CBResult:
     """Fit a CB-SEM model with checked options (see :func:`semwidget.fit` for their meaning).
 
     Returns
@@ -82,6 +85,8 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
             raise ModelSpecError("se='bootstrap' with group= needs estimator='ML' and "
                                  "missing='listwise'")
         refuse_general(user_table(model), "group=")
+        if efa_blocks(user_table(model)):
+            raise ModelSpecError("efa(...) blocks with group= are not supported yet")
         # lavaan's default fixed.x is FALSE for the least-squares estimators
         result = fit_groups(model, data, group=group, group_equal=list(group_equal),
                             group_partial=list(group_partial), estimator=estimator,
@@ -96,6 +101,14 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
     user = user_table(model)
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"data must be a pandas DataFrame, not {type(data).__name__}")
+    blocks = efa_blocks(user)
+    if blocks:
+        spec = rotation_spec(rotation, rotation_args)
+        if se == "bootstrap" or ordered:
+            raise ModelSpecError("efa(...) blocks with "
+                                 f"{'se=bootstrap' if se == 'bootstrap' else 'ordered='} are "
+                                 "not supported yet", name=blocks[0].name)
+        user = unrotated_table(user, blocks)
     weights = None
     if sampling_weights is not None:
         data, weights = split_weights(data, sampling_weights,
@@ -130,6 +143,11 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
         result = fit_fiml_table(full, ov, mom, frame, options_used)
     else:
         result = fit_complete(full, ov, mom, estimator, options_used, frame)
+    if blocks:
+        # lavaan's bordered SEs for complete-data ML; delta-method SEs otherwise
+        bordered = estimator == "ML" and missing == "listwise" and weights is None and \
+            se == "standard"
+        result = rotate_result(result, blocks, spec, mom, options_used, frame, bordered)
     if label is not None and label != estimator:
         # MLR/MLM/MLMV are ML with robust SEs and tests: report the name the user chose
         result = dataclasses.replace(result, estimator=label)

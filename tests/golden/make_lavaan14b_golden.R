@@ -145,4 +145,33 @@ textual ~ x7 + visual", HSW_CSV, hs_w, "sem", list(sampling.weights = "w"),
 case14b("weights_hs_mediation_mlr", HS_MEDIATION, HSW_CSV, hs_w, "sem", list(sampling.weights = "w", estimator = "MLR"),
   "HS 1939 latent mediation, estimator MLR named, sampling weights, defined parameters")
 
+# ---- exploratory SEM (efa blocks) -------------------------------------------------------------
+
+ESEM_HS3 <- "
+efa(\"efa\")*f1 + efa(\"efa\")*f2 + efa(\"efa\")*f3 =~ x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9"
+
+case14b("esem_hs_geomin", ESEM_HS3, HS_CSV, hs, "cfa", list(),
+  "HS 1939: one 3-factor efa block, lavaan's default rotation (geomin, epsilon 0.001, oblique)")
+
+case14b("esem_hs_oblimin", ESEM_HS3, HS_CSV, hs, "cfa", list(rotation = "oblimin"),
+  "HS 1939: 3-factor efa block, oblimin (gamma 0)")
+
+case14b("esem_hs_varimax", ESEM_HS3, HS_CSV, hs, "cfa", list(rotation = "varimax"),
+  "HS 1939: 3-factor efa block, varimax (orthogonal, Kaiser row weights)")
+
+case14b("esem_hs_geomin_orthogonal", ESEM_HS3, HS_CSV, hs, "cfa",
+  list(rotation.args = list(orthogonal = TRUE)),
+  "HS 1939: 3-factor efa block, orthogonal geomin")
+
+case14b("esem_hs_block_and_cfa", "
+efa(\"efa1\")*visual + efa(\"efa1\")*textual =~ x1 + x2 + x3 + x4 + x5 + x6
+speed =~ x7 + x8 + x9", HS_CSV, hs, "cfa", list(),
+  "HS 1939 (lavaan's ESEM example): a 2-factor efa block next to a CFA factor")
+
+case14b("esem_poldem_sem", "
+efa(\"dem\")*d1 + efa(\"dem\")*d2 =~ y1 + y2 + y3 + y4 + y5 + y6 + y7 + y8
+ind60 =~ x1 + x2 + x3
+d1 + d2 ~ ind60", POLDEM_CSV, poldem, "sem", list(),
+  "Political Democracy: a 2-factor efa block regressed on a CFA factor (ESEM inside a SEM)")
+
 write_golden(list(cases = CASES14B), "lavaan14b_cases.json")
