@@ -42,3 +42,26 @@ def test_block_with_one_factor_is_refused() -> None:
     data = pd.read_csv(ROOT / "semwidget" / "datasets" / "hs1939.csv")
     with pytest.raises(ModelSpecError, match="efa block 'e' has one factor"):
         semwidget.fit("efa('e')*f1 =~ x1 + x2 + x3", data)
+
+
+def test_cli_rotation_options_match_the_api(tmp_path, capsys: pytest.CaptureFixture[str]
+                                            ) -> None:
+    import json
+
+    from semwidget.cli import main
+
+    model = tmp_path / "esem.lav"
+    text = "efa('e')*f1 + efa('e')*f2 =~ x1 + x2 + x3 + x4 + x5 + x6"
+    model.write_text(text)
+    csv = ROOT / "semwidget" / "datasets" / "hs1939.csv"
+    assert main(["fit", str(model), str(csv), "--rotation", "oblimin",
+                 "--rotation-orthogonal", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    api = semwidget.fit(text, pd.read_csv(csv), rotation="oblimin",
+                        rotation_args={"orthogonal": True})
+    assert [r["est"] for r in out["estimates"]] == pytest.approx(
+        api.estimates["est"].tolist(), abs=1e-10)
+    cov = api.estimates[(api.estimates.lhs == "f1") & (api.estimates.rhs == "f2")]
+    assert cov["est"].iloc[0] == 0.0  # orthogonal: the factors stay uncorrelated
+    assert main(["fit", str(model), str(csv), "--rotation", "varimax"]) == 0
+    assert "rotation varimax, orthogonal" in capsys.readouterr().out

@@ -46,3 +46,22 @@ def test_unsupported_combinations_are_named(options: dict, needle: str) -> None:
     data = pd.read_csv(GOLDEN / "data" / "hs_weighted.csv")
     with pytest.raises((DataError, ModelSpecError), match=needle):
         semwidget.fit(HS_CFA, data, **options)
+
+
+def test_cli_sampling_weights_match_the_api(tmp_path, capsys: pytest.CaptureFixture[str]
+                                            ) -> None:
+    import json
+
+    from semwidget.cli import main
+
+    model = tmp_path / "hs.lav"
+    model.write_text(HS_CFA)
+    csv = GOLDEN / "data" / "hs_weighted.csv"
+    assert main(["fit", str(model), str(csv), "--sampling-weights", "w", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    api = semwidget.fit(HS_CFA, pd.read_csv(csv), sampling_weights="w")
+    assert [r["se"] for r in out["estimates"]] == pytest.approx(
+        api.estimates["se"].tolist(), abs=1e-12)
+    assert out["fit"]["chisq_scaled"] == pytest.approx(api.fit_measures["chisq_scaled"])
+    assert main(["fit", str(model), str(csv), "--sampling-weights", "w"]) == 0
+    assert "sampling weights: w" in capsys.readouterr().out

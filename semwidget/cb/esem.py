@@ -226,7 +226,8 @@ def rotate_result(result: CBResult, blocks: list[EfaBlock], spec: RotationSpec,
     moments = Moments(mom.names, result.nobs, result.sample_cov.to_numpy(), mom.mean,
                       mom.data, mom.weights)
     out = assemble(table, model_r, res, imp, moments, result.fit_measures, result.estimator,
-                   {**options, "rotation": spec.method}, frame)
+                   {**options, "rotation": spec.method,
+                    "rotation_orthogonal": spec.is_orthogonal()}, frame)
     return dataclasses.replace(out, robust_moments=result.robust_moments,
                                warnings=result.warnings + [
                                    w for w in out.warnings if w not in result.warnings])
