@@ -65,3 +65,11 @@ def test_cli_rotation_options_match_the_api(tmp_path, capsys: pytest.CaptureFixt
     assert cov["est"].iloc[0] == 0.0  # orthogonal: the factors stay uncorrelated
     assert main(["fit", str(model), str(csv), "--rotation", "varimax"]) == 0
     assert "rotation varimax, orthogonal" in capsys.readouterr().out
+
+
+def test_emit_keeps_the_efa_blocks() -> None:
+    text = "efa('b')*f1 + efa('b')*f2 =~ x1 + x2 + x3 + x4\nspeed =~ x7 + x8 + x9\nf1 ~ speed"
+    table = semwidget.parse(text)
+    again = semwidget.parse(semwidget.emit(table))
+    assert again.equals(table)
+    assert semwidget.emit(table).startswith('efa("b")*f1 =~ x1 + x2 + x3 + x4\n')
