@@ -180,14 +180,16 @@ def rotate(Lam: np.ndarray, ov_var: np.ndarray, spec: RotationSpec,
     best: tuple[float, np.ndarray] | None = None
     starts = [np.eye(m)] + [np.linalg.qr(rng.standard_normal((m, m)))[0]
                             for _ in range(spec.rstarts)]
+    # each start to lavaan's gpa.tol, then the best one on to the tight tolerance
     for T0 in starts:
-        T, f, ok = gpa(A, T0, crit, orthogonal, spec.tol, spec.max_iter)
-        if ok and (best is None or f < best[0] - 1e-12):
+        T, f, ok = gpa(A, T0, crit, orthogonal, max(spec.tol, 1e-5), spec.max_iter)
+        if ok and (best is None or f < best[0] - 1e-10):
             best = (f, T)
-    if best is None:
+    if best is not None:
+        T, f, ok = gpa(A, best[1], crit, orthogonal, spec.tol, spec.max_iter)
+    if best is None or not ok:
         raise ModelSpecError(f"the {spec.method} rotation did not converge from any of "
                              f"{len(starts)} starts")
-    f, T = best
     R = _rmat(T, orthogonal)
     L = Lam @ R
     signs = np.where(L.sum(axis=0) < 0, -1.0, 1.0)
