@@ -1,4 +1,4 @@
-"""Exploratory SEM: rotate the efa blocks of a fitted unrotated model, with delta-method SEs.
+"""Exploratory SEM: rotate the efa blocks of a fitted unrotated model, and their SEs.
 
 The unrotated model (``model.efa``) has been estimated; its fit measures are the rotated
 model's too. Each block's loadings are rotated (``cb.rotation``) and the whole RAM model is
@@ -7,14 +7,14 @@ transformed with them: the block's factors become ``eta_rot = R^-1 eta``, so ``A
 ``R^-1`` on the block. That moves the rotation into the block's factor correlations, their
 regressions and their covariances with other variables, as lavaan reports them.
 
-Standard errors, as lavaan's default ``rotation.se = "bordered"`` for complete-data ML: the
-expected information of the rotated parameters, bordered by the Jacobian of the rotation's
-stationarity conditions written as lavaan writes them (:func:`rotation_conditions`; its std.ov
-variances are ``diag(A A' + Theta)`` of the rotated block), inverted on the constraints' null
-space (``cb.constraints.constrained_vcov``). Otherwise (robust SEs, FIML, least squares) the
-unrotated covariance matrix is carried through the Jacobian of (unrotated estimates ->
-rotated parameters), by central differences with the rotation continued from its optimum
-(lavaan's ``rotation.se = "delta"``).
+Standard errors, as lavaan's default ``rotation.se = "bordered"``: the information of the
+rotated parameters (and the sandwich built on it for robust SEs), bordered by the Jacobian
+of the rotation's stationarity conditions written as lavaan writes them
+(:func:`rotation_conditions`; its std.ov variances are ``diag(A A' + Theta)`` of the rotated
+block), inverted on the constraints' null space (``cb.constraints.constrained_vcov``).
+Under FIML the unrotated covariance matrix is carried through the Jacobian of (unrotated
+estimates -> rotated parameters) instead, by central differences with the rotation continued
+from its optimum (lavaan's ``rotation.se = "delta"``).
 """
 
 from __future__ import annotations
@@ -25,10 +25,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from semwidget.cb import estimate as cbsem
+from semwidget.cb import robust, robust_fiml
 from semwidget.cb.assemble import assemble
 from semwidget.cb.constraints import _jacobian, constrained_vcov, information_matrix
 from semwidget.cb.data import Moments
-from semwidget.cb.estimate import Estimate
+from semwidget.cb.estimate import Estimate, numeric_hessian
+from semwidget.cb.fiml import _objective as fiml_objective
+from semwidget.cb.fiml import patterns as fiml_patterns
 from semwidget.cb.prepare import renumber_free
 from semwidget.cb.ram import RAMModel
 from semwidget.cb.result import CBResult
@@ -142,16 +146,51 @@ def rotation_conditions(model_r: RAMModel, theta_r: np.ndarray,
     return np.concatenate(out)
 
 
-def bordered_vcov(model_r: RAMModel, theta_r: np.ndarray, info: np.ndarray,
-                  idx: list[tuple[list[int], list[int]]], spec: RotationSpec
+def bordered_vcov(model_r: RAMModel, theta_r: np.ndarray, idx: list[tuple[list[int], list[int]]],
+                  spec: RotationSpec, result: CBResult, mom: Moments, se: str
                   ) -> np.ndarray | None:
-    """Covariance of the rotated estimates from the information bordered by the rotation
-    constraints (lavaan's default ``rotation.se = "bordered"``)."""
+    """Covariance of the rotated estimates with the information bordered by the rotation
+    constraints (lavaan's default ``rotation.se = "bordered"``), for complete data.
+
+    ML and GLS/ULS: the inverse expected information on the constraints' null space; robust
+    SEs: that inverse (of the expected, ``robust.sem``, or observed information,
+    ``robust.huber.white``) on both sides of the first-order or Gamma-based middle matrix.
+    FIML: the observed information (Hessian of the casewise log-likelihood), and case scores
+    in the middle for robust SEs. ``None`` if the bordered matrix is singular.
+    """
     def conditions(t: np.ndarray) -> np.ndarray:
         return rotation_conditions(model_r, t, idx, spec)
 
     jac = _jacobian(conditions, theta_r, len(conditions(theta_r)))
-    return constrained_vcov(info, jac)
+    S = result.sample_cov.to_numpy()
+    n = result.nobs
+    if result.missing == "fiml":
+        X = mom.data
+        _, grad = fiml_objective(model_r, fiml_patterns(X), n)
+        H = numeric_hessian(grad, theta_r)
+        if se not in robust.ROBUST_SE:
+            return constrained_vcov(H * n, jac)
+        imp = model_r.implied(theta_r)
+        s0 = robust_fiml.case_scores(X, imp.sigma, imp.mu) @ robust_fiml._jacobian(
+            model_r, theta_r, imp)
+        Hc = constrained_vcov(H, jac)
+        return None if Hc is None else Hc @ (s0.T @ s0 / n) @ Hc / n
+    mean = mom.mean if model_r.meanstructure else None
+    est = "ML" if result.estimator in ("ML", "MLR", "MLM", "MLMV") else result.estimator
+    if se not in robust.ROBUST_SE:
+        W = None if est == "ML" else cbsem.wls_weight(S, est)
+        return constrained_vcov(information_matrix(model_r, theta_r, S, n, est, W, mean), jac)
+    imp = model_r.implied(theta_r)
+    exo = set(result.table.loc[result.table["exo"] == 1, "lhs"])
+    is_x = np.array([v in exo for v in model_r.names[: model_r.n_obs]])
+    rm = robust.moments(model_r, theta_r, imp, mom.data, is_x, mom.weights)
+    wd = rm.w @ rm.delta
+    if se == "robust.sem":
+        A, B = rm.delta.T @ wd, wd.T @ rm.gamma @ wd
+    else:
+        A, B = robust.observed_information(model_r, theta_r, S, mean), robust.first_order(rm)
+    Ac = constrained_vcov(A, jac)
+    return None if Ac is None else Ac @ B @ Ac / n
 
 
 def _read(model: RAMModel, A: np.ndarray, S: np.ndarray, m: np.ndarray) -> np.ndarray:
@@ -184,13 +223,12 @@ def rotated_table(table: pd.DataFrame, blocks: list[EfaBlock], orthogonal: bool
 
 
 def rotate_result(result: CBResult, blocks: list[EfaBlock], spec: RotationSpec,
-                  mom: Moments, options: dict[str, Any], frame: pd.DataFrame | None,
-                  bordered: bool = True) -> CBResult:
+                  mom: Moments, options: dict[str, Any], frame: pd.DataFrame | None
+                  ) -> CBResult:
     """The rotated result of a fitted unrotated ESEM model (estimates, SEs, std.all, R²).
 
-    ``bordered``: SEs from the ML expected information bordered by the rotation constraints
-    (lavaan's default for complete-data ML); otherwise the unrotated covariance matrix
-    (robust, FIML, least squares) is carried through the rotation by the delta method.
+    SEs: lavaan's bordered information on complete data (:func:`bordered_vcov`); under FIML
+    the unrotated covariance matrix is carried through the rotation by the delta method.
     """
     model, theta = result.model, result.theta
     rotator = _Rotator(model, blocks, spec)
@@ -201,11 +239,10 @@ def rotate_result(result: CBResult, blocks: list[EfaBlock], spec: RotationSpec,
     model_r = RAMModel.from_table(table, ov, meanstructure=model.meanstructure)
     theta_r = _read(model_r, *rotator.matrices(theta, rots))
     vcov = None
-    if result.vcov is not None and bordered:
-        info = information_matrix(model_r, theta_r, result.sample_cov.to_numpy(), result.nobs,
-                                  "ML", mean=mom.mean if model.meanstructure else None)
-        vcov = bordered_vcov(model_r, theta_r, info, rotator.idx, spec)
-    elif result.vcov is not None:
+    if result.vcov is not None:
+        vcov = bordered_vcov(model_r, theta_r, rotator.idx, spec, result, mom,
+                             options.get("se", "standard"))
+    if result.vcov is not None and vcov is None:
         J = np.zeros((model_r.n_par, model.n_par))
         for k in range(model.n_par):
             h = 1e-5 * max(1.0, abs(theta[k]))

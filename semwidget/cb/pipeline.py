@@ -144,10 +144,7 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
     else:
         result = fit_complete(full, ov, mom, estimator, options_used, frame)
     if blocks:
-        # lavaan's bordered SEs for complete-data ML; delta-method SEs otherwise
-        bordered = estimator == "ML" and missing == "listwise" and weights is None and \
-            se == "standard"
-        result = rotate_result(result, blocks, spec, mom, options_used, frame, bordered)
+        result = rotate_result(result, blocks, spec, mom, options_used, frame)
     if label is not None and label != estimator:
         # MLR/MLM/MLMV are ML with robust SEs and tests: report the name the user chose
         result = dataclasses.replace(result, estimator=label)

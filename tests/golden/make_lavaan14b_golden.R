@@ -174,4 +174,17 @@ ind60 =~ x1 + x2 + x3
 d1 + d2 ~ ind60", POLDEM_CSV, poldem, "sem", list(),
   "Political Democracy: a 2-factor efa block regressed on a CFA factor (ESEM inside a SEM)")
 
+ESEM_HS2 <- "
+efa(\"e\")*f1 + efa(\"e\")*f2 =~ x1 + x2 + x3 + x4 + x5 + x6"
+HS_MISSING_CSV <- "tests/golden/data/hs_missing10.csv"
+
+case14b("esem_hs_mlr", ESEM_HS2, HS_CSV, hs, "cfa", list(estimator = "MLR"),
+  "HS 1939: 2-factor efa block with MLR (bordered sandwich SEs, Yuan-Bentler test)")
+
+case14b("esem_hs_fiml", ESEM_HS2, HS_MISSING_CSV, read.csv(HS_MISSING_CSV), "cfa",
+  list(missing = "ml"), "HS 1939 with 10% missing: 2-factor efa block by FIML")
+
+case14b("esem_hs_gls", ESEM_HS2, HS_CSV, hs, "cfa", list(estimator = "GLS"),
+  "HS 1939: 2-factor efa block by GLS")
+
 write_golden(list(cases = CASES14B), "lavaan14b_cases.json")
