@@ -40,9 +40,3 @@ def test_paths_without_general_constraints_refuse_them_by_name(options: dict) ->
     data["g"] = ["a", "b"] * 50
     with pytest.raises(ModelSpecError, match=r"'b1 == \(b2\+b3\)\^2' is not supported with"):
         semwidget.fit("y ~ b1*x1 + b2*x2 + b3*x3\nb1 == (b2 + b3)^2", data, **options)
-
-
-def test_robust_se_under_nonlinear_constraints_is_refused() -> None:
-    data = pd.read_csv(GOLDEN / "data" / "constr_tutorial.csv")
-    with pytest.raises(ModelSpecError, match="under nonlinear constraints"):
-        semwidget.fit("y ~ b1*x1 + b2*x2 + b3*x3\nb1 == (b2 + b3)^2", data, estimator="MLR")

@@ -88,15 +88,13 @@ def fit_complete(full: pd.DataFrame, ov: list[str], mom: Moments, est: str,
         if est != "ML":
             raise ModelSpecError(f"robust standard errors and scaled tests need ML (or MLR, "
                                  f"MLM, MLMV), not {est}")
-        if cons is not None:
-            raise ModelSpecError(f"robust standard errors and scaled tests under nonlinear "
-                                 f"constraints ({'; '.join(cons.texts)}) are not supported "
-                                 "yet; use se='standard' or rewrite them as labels")
         is_x = np.array([v in exo_names(full) for v in ov])
         is_ov_x = np.array([v in set(roles(full).ov_x) for v in ov])
         vcov, measures, robust_moments = robust.apply(se, test, model, res.theta, imp,
                                                       mom.data, S, mean, is_x, is_ov_x,
-                                                      measures, weights=mom.weights)
+                                                      measures, weights=mom.weights,
+                                                      con_jac=None if cons is None else
+                                                      cons.active(res.theta))
         if vcov is not None:
             res = dataclasses.replace(res, vcov=vcov)
         result = assemble(full, model, res, imp, mom, measures, est, options, frame)

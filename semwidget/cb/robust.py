@@ -27,6 +27,7 @@ import numpy as np
 from scipy import special, stats
 
 from semwidget.cb import estimate as cbsem
+from semwidget.cb.constraints import constrained_vcov
 from semwidget.cb.ram import Implied, RAMModel
 from semwidget.errors import ModelSpecError
 
@@ -80,6 +81,9 @@ class Moments:
     # moments: weighted case scores do not reduce to gamma_raw + r r' (see first_order)
     case_w: np.ndarray | None = None
     case_dev: np.ndarray | None = None
+    # Jacobian of the active (nonlinear) constraints: information matrices are then inverted
+    # on its null space, as lavaan's augmented information (cb.constraints)
+    con_jac: np.ndarray | None = None
 
 
 def resolve(estimator: str, se: str, test: str) -> tuple[str, str, str]:
@@ -205,6 +209,17 @@ def _inverse(M: np.ndarray, what: str) -> np.ndarray:
                              "cannot be computed (is the model identified?)") from err
 
 
+def _inverse_info(M: np.ndarray, what: str, con_jac: np.ndarray | None) -> np.ndarray:
+    """The inverse of an information matrix, under the constraints when there are any."""
+    if con_jac is None:
+        return _inverse(M, what)
+    out = constrained_vcov(M, con_jac)
+    if out is None:
+        raise ModelSpecError(f"the {what} is singular under the constraints: robust standard "
+                             "errors and tests cannot be computed (is the model identified?)")
+    return out
+
+
 def first_order(mom: Moments) -> np.ndarray:
     """The h0 first-order (cross-product of case scores) information, ``Delta' W G1 W Delta``.
 
@@ -235,7 +250,7 @@ def robust_vcov(se: str, mom: Moments, H0: np.ndarray | None, n: int) -> np.ndar
         assert H0 is not None
         A = H0
         B = first_order(mom)
-    Ai = _inverse(A, "information matrix")
+    Ai = _inverse_info(A, "information matrix", mom.con_jac)
     return Ai @ B @ Ai / n
 
 
@@ -245,7 +260,7 @@ def _u_gamma(mom: Moments) -> np.ndarray:
     D = mom.delta[k]
     G = mom.gamma[np.ix_(k, k)]
     WD = W @ D
-    U = W - WD @ _inverse(D.T @ WD, "information matrix") @ WD.T
+    U = W - WD @ _inverse_info(D.T @ WD, "information matrix", mom.con_jac) @ WD.T
     return U @ G
 
 
@@ -260,7 +275,8 @@ def scaled_test(test: str, T: float, df: float, mom: Moments, H0: np.ndarray | N
         k = mom.keep
         t_h1 = float(np.sum(mom.w_sample[np.ix_(k, k)] * mom.gamma[np.ix_(k, k)]))
         assert H0 is not None
-        t_h0 = float(np.trace(_inverse(H0, "observed information") @ first_order(mom)))
+        t_h0 = float(np.trace(_inverse_info(H0, "observed information", mom.con_jac)
+                              @ first_order(mom)))
         trace = t_h1 - t_h0
         c = trace / df
         return ScaledTest(test, T / c, df, float(stats.chi2.sf(T / c, df)), c, trace_ug=trace)
@@ -408,17 +424,20 @@ def _c_hat(t: ScaledTest, df: float) -> float:
 
 def apply(se: str, test: str, model: RAMModel, theta: np.ndarray, imp: Implied,
           X: np.ndarray, S: np.ndarray, mean: np.ndarray | None, fixed_x: np.ndarray,
-          x_all: np.ndarray, measures: dict[str, float], weights: np.ndarray | None = None
+          x_all: np.ndarray, measures: dict[str, float], weights: np.ndarray | None = None,
+          con_jac: np.ndarray | None = None
           ) -> tuple[np.ndarray | None, dict[str, float], Moments]:
     """Robust standard errors and scaled tests of a complete-data ML fit.
 
     Returns the sandwich covariance of the estimates (``None`` when ``se`` is not robust), the
     fit measures with the scaled and robust ones added, and the :class:`Moments` they came
     from (kept on the result for scaled difference tests). ``weights``: sampling weights
-    (summing to N) of the rows of ``X``.
+    (summing to N) of the rows of ``X``; ``con_jac``: the Jacobian of the active nonlinear
+    constraints at ``theta``.
     """
     n = X.shape[0]
     mom = moments(model, theta, imp, X, fixed_x, weights)
+    mom.con_jac = con_jac
     needs_h0 = se == "robust.huber.white" or test == "yuan.bentler.mplus"
     H0 = observed_information(model, theta, S, mean) if needs_h0 else None
     vcov = robust_vcov(se, mom, H0, n) if se in ROBUST_SE else None

@@ -114,6 +114,18 @@ c == d^2
 a + b > 1.4", HS_CSV, hs, "cfa", list(estimator = "GLS"),
   "HS 1939 CFA by GLS: a nonlinear equality and an active linear inequality of two labels")
 
+case14b("constr_hs_mlr", "
+visual =~ x1 + a*x2 + b*x3
+textual =~ x4 + c*x5 + d*x6
+speed =~ x7 + x8 + x9
+c == d^2
+a > b", HS_CSV, hs, "cfa", list(estimator = "MLR"),
+  "HS 1939 CFA by MLR: robust SEs and the Yuan-Bentler test under a nonlinear equality and an
+   active inequality", control = TIGHT)
+
+case14b("constr_poldem_mlm", paste0(POLDEM_EQUAL, "\nc == a * b"), POLDEM_CSV, poldem, "sem", list(estimator = "MLM"),
+  "Political Democracy by MLM: Satorra-Bentler under a nonlinear equality", control = TIGHT)
+
 # ---- sampling weights -------------------------------------------------------------------------
 
 # Weights drawn once and written beside the data (the CSV holds the numbers lavaan used).
