@@ -199,4 +199,5 @@ case14b("esem_hs_fiml", ESEM_HS2, HS_MISSING_CSV, read.csv(HS_MISSING_CSV), "cfa
 case14b("esem_hs_gls", ESEM_HS2, HS_CSV, hs, "cfa", list(estimator = "GLS"),
   "HS 1939: 2-factor efa block by GLS")
 
-write_golden(list(cases = CASES14B), "lavaan14b_cases.json")
+write_golden(list(lavaan_version = as.character(packageVersion("lavaan")), cases = CASES14B),
+             "lavaan14b_cases.json")
