@@ -283,11 +283,15 @@ def _weighted_options(column: Any, label: str | None, se: str, test: str, missin
                              f"{shorten_value(column)}", name="sampling_weights")
     if label not in (None, "ML", "MLR"):
         raise ModelSpecError(f"sampling_weights with estimator='{label}' is not supported: "
-                             "weighted fits use ML with robust SEs (MLR), as lavaan",
-                             name="sampling_weights")
-    if se == "bootstrap":
-        raise ModelSpecError("sampling_weights with se='bootstrap' is not supported (a "
-                             "weighted bootstrap is not lavaan's); use the robust SEs",
+                             "weighted fits use ML with robust SEs (MLR), as lavaan does by "
+                             "default", name="sampling_weights")
+    # lavaan's Gamma with weights (robust.sem, Satorra-Bentler) is not reproduced yet
+    if se not in ("standard", "robust.huber.white") or \
+            test not in ("standard", "yuan.bentler.mplus"):
+        bad = f"se='{se}'" if se not in ("standard", "robust.huber.white") else \
+            f"test='{test}'"
+        raise ModelSpecError(f"sampling_weights with {bad} is not supported: weighted fits "
+                             "use robust.huber.white SEs and the yuan.bentler.mplus test (MLR)",
                              name="sampling_weights")
     if group is not None or ordered:
         what = "group=" if group is not None else "ordered="

@@ -39,6 +39,9 @@ def test_bad_weight_is_named_by_row(value: object, needle: str) -> None:
     ({"sampling_weights": "nope"}, "'nope' is not a column"),
     ({"sampling_weights": "x1"}, "is a variable of the model"),
     ({"sampling_weights": "w", "estimator": "GLS"}, "estimator='GLS' is not supported"),
+    ({"sampling_weights": "w", "estimator": "MLM"}, "estimator='MLM' is not supported"),
+    ({"sampling_weights": "w", "test": "satorra.bentler"},
+     "test='satorra.bentler' is not supported"),
     ({"sampling_weights": "w", "se": "bootstrap"}, "se='bootstrap' is not supported"),
     ({"sampling_weights": "w", "missing": "fiml"}, "missing='fiml' is not supported"),
 ])
