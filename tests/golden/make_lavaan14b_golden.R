@@ -199,5 +199,8 @@ case14b("esem_hs_fiml", ESEM_HS2, HS_MISSING_CSV, read.csv(HS_MISSING_CSV), "cfa
 case14b("esem_hs_gls", ESEM_HS2, HS_CSV, hs, "cfa", list(estimator = "GLS"),
   "HS 1939: 2-factor efa block by GLS")
 
+case14b("weights_esem_hs", ESEM_HS2, HSW_CSV, hs_w, "cfa", list(sampling.weights = "w"),
+  "HS 1939: a 2-factor efa block with sampling weights (bordered sandwich SEs)")
+
 write_golden(list(lavaan_version = as.character(packageVersion("lavaan")), cases = CASES14B),
              "lavaan14b_cases.json")
