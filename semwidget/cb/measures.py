@@ -63,7 +63,8 @@ def incremental(chisq: float, df: int, b_chisq: float, b_df: int) -> dict[str, f
         t1 = b_chisq / b_df
         t2 = chisq / df
         out["tli"] = (t1 - t2) / (t1 - 1.0) if t1 != 1.0 else np.nan
-        out["rfi"] = (t1 - t2) / t1 if t1 != 0 else np.nan
+        # lavaan: 1 when the model's chi-square per df exceeds the baseline's
+        out["rfi"] = (t1 - t2) / t1 if t1 > t2 else 1.0
     else:  # a saturated model fits perfectly; lavaan reports 1
         out["tli"] = 1.0
         out["rfi"] = 1.0

@@ -50,7 +50,10 @@ def exo_names(full: pd.DataFrame) -> set[str]:
 
 
 def inequality_bounds(full: pd.DataFrame) -> dict[str, tuple[str, float]]:
-    """Simple inequality constraints ``label > number`` / ``label < number`` by label."""
+    """Simple inequality constraints ``label > number`` / ``label < number`` by label.
+
+    Other ``<`` / ``>`` rows are general constraints, estimated under by ``cb.constraints``.
+    """
     out: dict[str, tuple[str, float]] = {}
     if not np.isin(full["op"].to_numpy(), ["<", ">"]).any():
         return out
@@ -67,9 +70,7 @@ def inequality_bounds(full: pd.DataFrame) -> dict[str, tuple[str, float]]:
                 continue
         except ValueError:
             pass
-        raise ModelSpecError(
-            f"constraint '{a} {op} {b}' is not supported: compare one parameter label with a "
-            "number, e.g. 'a > 0'", name=a)
+        # anything else is a general constraint (cb.constraints)
     return out
 
 
