@@ -29,11 +29,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy import stats
 
 from semwidget.cb import estimate as cbsem
 from semwidget.cb.assemble import standardized
 from semwidget.cb.ram import RAMModel
+from semwidget.distributions import norm_cdf, norm_ppf, norm_sf
 from semwidget.errors import DataError, ModelSpecError, SemWidgetError
 from semwidget.model.defined import defined_functions
 from semwidget.progress import progress_bar
@@ -370,7 +370,7 @@ def norm_inter(t: np.ndarray, alpha: np.ndarray) -> np.ndarray:
         elif kk == rr:
             out[m] = t[kk - 1]
         else:
-            z, z1, z2 = stats.norm.ppf([a, kk / (r + 1), (kk + 1) / (r + 1)])
+            z, z1, z2 = norm_ppf([a, kk / (r + 1), (kk + 1) / (r + 1)])
             out[m] = t[kk - 1] + (z - z1) / (z2 - z1) * (t[kk] - t[kk - 1])
     return out
 
@@ -382,7 +382,7 @@ def intervals(draws: np.ndarray, est: np.ndarray, level: float = 0.95,
     Returns a dict of arrays ``perc_lower perc_upper bc_lower bc_upper bca_lower bca_upper``.
     """
     alpha = np.array([(1 - level) / 2, (1 + level) / 2])
-    z_alpha = stats.norm.ppf(alpha)
+    z_alpha = norm_ppf(alpha)
     k = draws.shape[1]
     out = {name: np.array(est, dtype=float) for name in
            ("perc_lower", "perc_upper", "bc_lower", "bc_upper", "bca_lower", "bca_upper")}
@@ -393,18 +393,18 @@ def intervals(draws: np.ndarray, est: np.ndarray, level: float = 0.95,
             continue
         out["perc_lower"][j], out["perc_upper"][j] = norm_inter(t, alpha)
         share = np.mean(t < est[j])
-        w = stats.norm.ppf(share) if 0 < share < 1 else np.nan
+        w = norm_ppf(share) if 0 < share < 1 else np.nan
         if not np.isfinite(w):
             for name in ("bc_lower", "bc_upper", "bca_lower", "bca_upper"):
                 out[name][j] = np.nan
             continue
-        adj = stats.norm.cdf(w + (w + z_alpha))
+        adj = norm_cdf(w + (w + z_alpha))
         out["bc_lower"][j], out["bc_upper"][j] = norm_inter(t, adj)
         a = 0.0 if acceleration is None else float(acceleration[j])
         if acceleration is None or not np.isfinite(a):
             out["bca_lower"][j] = out["bca_upper"][j] = np.nan
             continue
-        adj = stats.norm.cdf(w + (w + z_alpha) / (1 - a * (w + z_alpha)))
+        adj = norm_cdf(w + (w + z_alpha) / (1 - a * (w + z_alpha)))
         out["bca_lower"][j], out["bca_upper"][j] = norm_inter(t, adj)
     return out
 
@@ -516,7 +516,7 @@ def bootstrap_result(result: CBResult, n_boot: int = 1000, seed: int | None = No
         z = np.where(se > 0, est0 / se, np.nan)
     table["se"] = se
     table["z"] = z
-    table["pvalue"] = 2.0 * stats.norm.sf(np.abs(z))
+    table["pvalue"] = 2.0 * norm_sf(np.abs(z))
     for kind in ("perc", "bc", "bca"):
         lo = np.where(free_or_def, iv[f"{kind}_lower"], est0)
         hi = np.where(free_or_def, iv[f"{kind}_upper"], est0)

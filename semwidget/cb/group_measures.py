@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
 from semwidget.cb import estimate as cbsem
 from semwidget.cb.measures import (
@@ -33,6 +33,7 @@ from semwidget.cb.measures import (
 from semwidget.cb.multigroup import GroupData
 from semwidget.cb.prepare import exo_names
 from semwidget.cb.ram import Implied, RAMModel
+from semwidget.distributions import chi2_sf
 
 _WEIGHTED = ("srmr", "srmr_bentler", "srmr_bentler_nomean", "rmr", "rmr_nomean")
 
@@ -81,7 +82,7 @@ def group_fit_measures(models: Sequence[RAMModel], data: Sequence[GroupData],
     chisq = max(n * fmin, 0.0)
     out["chisq"] = chisq
     out["df"] = float(df)
-    out["pvalue"] = float(stats.chi2.sf(chisq, df)) if df > 0 else math.nan
+    out["pvalue"] = float(chi2_sf(chisq, df)) if df > 0 else math.nan
     out["chisq_df"] = chisq / df if df > 0 else math.nan
     b_chisq, b_df = 0.0, 0
     for d, sub in zip(data, subs, strict=True):
@@ -90,7 +91,7 @@ def group_fit_measures(models: Sequence[RAMModel], data: Sequence[GroupData],
         b_df += bd
     out["baseline_chisq"] = b_chisq
     out["baseline_df"] = float(b_df)
-    out["baseline_pvalue"] = float(stats.chi2.sf(b_chisq, b_df)) if b_df > 0 else math.nan
+    out["baseline_pvalue"] = float(chi2_sf(b_chisq, b_df)) if b_df > 0 else math.nan
     out.update(incremental(chisq, df, b_chisq, b_df))
     out.update(rmsea_groups(chisq, df, n, G))
     resid = [residual_measures(d.S, imp.sigma, d.mean, imp.mu)

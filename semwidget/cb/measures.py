@@ -12,10 +12,11 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
 from semwidget.cb import estimate as cbsem
 from semwidget.cb.prepare import exo_names
+from semwidget.distributions import chi2_sf
 from semwidget.model.partable import count_moments, roles
 
 #: The order of :attr:`FitResult.fit_measures`, as lavaan's ``fitMeasures`` prints them.
@@ -154,12 +155,12 @@ def complete_fit_measures(S: np.ndarray, sigma: np.ndarray, n: int, est: str, fm
     chisq = max(chisq, 0.0)
     out["chisq"] = chisq
     out["df"] = float(df)
-    out["pvalue"] = float(stats.chi2.sf(chisq, df)) if df > 0 else math.nan
+    out["pvalue"] = float(chi2_sf(chisq, df)) if df > 0 else math.nan
     out["chisq_df"] = chisq / df if df > 0 else math.nan
     b_chisq, b_df = baseline_complete(S, n, est, full, ov, W, means=mean is not None)
     out["baseline_chisq"] = b_chisq
     out["baseline_df"] = float(b_df)
-    out["baseline_pvalue"] = float(stats.chi2.sf(b_chisq, b_df)) if b_df > 0 else math.nan
+    out["baseline_pvalue"] = float(chi2_sf(b_chisq, b_df)) if b_df > 0 else math.nan
     out.update(incremental(chisq, df, b_chisq, b_df))
     out.update(rmsea_measures(chisq, df, n if est == "ML" else n - 1))
     out.update(residual_measures(S, sigma, mean, mu))

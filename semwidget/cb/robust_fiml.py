@@ -10,11 +10,11 @@ scaling factor is ``[tr(A1^-1 B1) - tr(A0^-1 B0)] / df``, with 1 the unrestricte
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
 
 from semwidget.cb import estimate as cbsem
 from semwidget.cb import robust
 from semwidget.cb.ram import Implied, RAMModel
+from semwidget.distributions import chi2_sf
 from semwidget.errors import ModelSpecError
 
 #: Fit measures lavaan defines differently for MLR with missing data (see :func:`apply`).
@@ -166,5 +166,5 @@ def apply(se: str, test: str, model: RAMModel, theta: np.ndarray, imp: Implied,
 
 def _test(T: float, df: float, trace: float) -> robust.ScaledTest:
     c = trace / df
-    return robust.ScaledTest("yuan.bentler.mplus", T / c, df, float(stats.chi2.sf(T / c, df)),
+    return robust.ScaledTest("yuan.bentler.mplus", T / c, df, float(chi2_sf(T / c, df)),
                              c, trace_ug=trace)
