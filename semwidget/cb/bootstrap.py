@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from semwidget.cb import estimate as cbsem
+from semwidget.cb import ml_derivatives as mld
 from semwidget.cb.assemble import standardized
 from semwidget.cb.ram import RAMModel
 from semwidget.distributions import norm_cdf, norm_ppf, norm_sf
@@ -106,35 +107,6 @@ def _batch_implied(model: RAMModel, theta: np.ndarray
     return C, C[:, :p, :p], B, S
 
 
-def _batch_jacobian(model: RAMModel, B: np.ndarray, C: np.ndarray) -> np.ndarray:
-    """dSigma / dtheta for a batch, shape (b, n_par, p * p)."""
-    p = model.n_obs
-    G = B[:, :p, :]          # (b, p, n)
-    H = C[:, :, :p]          # (b, n, p)
-    free = model.pidx >= 0
-    k = model.kind[free]
-    i = model.row_i[free]
-    j = model.row_j[free]
-    b = len(B)
-    rows = np.zeros((b, len(k), p, p))
-    d = k == 0
-    if d.any():
-        gi = G[:, :, i[d]].transpose(0, 2, 1)    # (b, r, p)
-        hj = H[:, j[d], :]                       # (b, r, p)
-        t = gi[..., :, None] * hj[..., None, :]
-        rows[:, d] = t + t.transpose(0, 1, 3, 2)
-    s = k == 1
-    if s.any():
-        ga = G[:, :, i[s]].transpose(0, 2, 1)
-        gb = G[:, :, j[s]].transpose(0, 2, 1)
-        t = ga[..., :, None] * gb[..., None, :]
-        sym = t + t.transpose(0, 1, 3, 2)
-        sym[:, i[s] == j[s]] *= 0.5
-        rows[:, s] = sym
-    agg = model._aggregator()
-    return np.einsum("qr,brk->bqk", agg, rows.reshape(b, len(k), p * p), optimize=True)
-
-
 def _batch_objective(sigma: np.ndarray, S: np.ndarray, logdet_s: np.ndarray
                      ) -> tuple[np.ndarray, np.ndarray]:
     """F_ML and Sigma^-1 per member; ``inf`` where Sigma is not positive definite."""
@@ -193,15 +165,17 @@ def fit_ml_batch(model: RAMModel, S: np.ndarray, theta0: np.ndarray, *, tol: flo
                 break
         m = len(active)
         inv = state["inv"]
-        dsig = _batch_jacobian(model, state["B"], state["C"])
+        # rank-two factors of dSigma, not the (b, q, p, p) Jacobian (cb/ml_derivatives)
+        U, V, _ = mld.factors(model, state["B"][:, :model.n_obs], state["C"])
         R = inv @ (state["sigma"] - S[active]) @ inv
-        grad = np.einsum("bqk,bk->bq", dsig, R.reshape(m, -1))
+        g_rows = mld.gradient(U, V, R)
+        grad, _ = mld.aggregate(model, g_rows)
         H = state["H"]
         qn = state["quasi"]
         fisher = ~qn
         if fisher.any():
-            V = inv[fisher][:, None] @ dsig[fisher].reshape(-1, q, *inv.shape[1:])
-            H[fisher] = np.einsum("bqij,brji->bqr", V, V, optimize=True)
+            _, H[fisher] = mld.aggregate(model, g_rows[fisher],
+                                         mld.information(U[fisher], V[fisher], inv[fisher]))
         if qn.any():
             # BFGS update of the last Fisher information: superlinear near the optimum, as
             # the serial fitter does (Fisher scoring alone converges only linearly).

@@ -110,10 +110,29 @@ def gfi_measures(wls_obs: np.ndarray, wls_est: np.ndarray, W: np.ndarray, df: in
     covariates' included, even though GFI itself leaves fixed covariates out.
     """
     e = wls_obs - wls_est
-    gfi = 1.0 - float(e @ W @ e) / float(wls_obs @ W @ wls_obs)
     nel = len(wls_obs) if nel is None else nel
+    return gfi_from_quadratics(float(e @ W @ e), float(wls_obs @ W @ wls_obs), df, nel)
+
+
+def gfi_from_quadratics(num: float, den: float, df: int, nel: int) -> dict[str, float]:
+    """GFI = 1 - e'We / s'Ws and AGFI from ``nel`` sample moments and ``df``."""
+    gfi = 1.0 - num / den
     agfi = 1.0 - (nel / df) * (1.0 - gfi) if df > 0 else 1.0
     return {"gfi": gfi, "agfi": agfi}
+
+
+def vech_quadratic(E: np.ndarray, A: np.ndarray | None) -> float:
+    """``vech(E)' W vech(E)`` for lavaan's normal-theory weight, without forming ``W``.
+
+    With ``W = 1/2 D'(A (x) A) D`` (``A`` = Sigma^-1 or S^-1) the quadratic form is
+    ``1/2 tr((A E)^2)``: O(p^3) time and O(p^2) memory instead of a (p*)^2 matrix with
+    p* = p(p+1)/2 (9 GB at p = 200). ``A=None`` is the identity weight of ULS: the sum of
+    squares of the lower triangle.
+    """
+    if A is None:
+        return 0.5 * float(np.sum(E * E) + np.sum(np.diag(E) ** 2))
+    AE = A @ E
+    return 0.5 * float(np.sum(AE * AE.T))
 
 
 def information_criteria(logl: float, npar: int, n: int) -> dict[str, float]:
@@ -166,22 +185,22 @@ def complete_fit_measures(S: np.ndarray, sigma: np.ndarray, n: int, est: str, fm
     out.update(residual_measures(S, sigma, mean, mu))
     xs = exo_names(full)
     is_x = np.array([v in xs for v in ov])
-    r, c = cbsem.vech_indices(S.shape[0])
+    p = S.shape[0]
+    # GFI's weight is the estimator's: Sigma^-1 (ML), S^-1 (GLS) or the identity (ULS).
+    A = None if est == "ULS" else np.linalg.inv(sigma if est == "ML" else S)
     # lavaan leaves the moments among fixed covariates out of the fit (they are not modelled).
-    keep = ~(is_x[r] & is_x[c])
-    Wg = W if W is not None else cbsem.wls_weight(sigma, "GLS")
-    Wg = Wg[np.ix_(keep, keep)]
-    obs, imp_m = S[r, c][keep], sigma[r, c][keep]
-    nel = len(r)
+    xi = np.flatnonzero(is_x)
+    resid, moments = S - sigma, S.copy()
+    resid[np.ix_(xi, xi)] = 0.0
+    moments[np.ix_(xi, xi)] = 0.0
+    num, den = vech_quadratic(resid, A), vech_quadratic(moments, A)
+    nel = p * (p + 1) // 2
     if mean is not None and mu is not None:
         # the mean block is weighted by Sigma^-1, as lavaan's WLS.V for ML with means
-        p = len(mean)
-        block = np.zeros((p + len(obs), p + len(obs)))
-        block[:p, :p] = np.linalg.inv(sigma)
-        block[p:, p:] = Wg
-        Wg, obs, imp_m, nel = block, np.concatenate([mean, obs]), np.concatenate([mu, imp_m]), \
-            nel + p
-    out.update(gfi_measures(obs, imp_m, Wg, df, nel=nel))
+        inv = A if est == "ML" else np.linalg.inv(sigma)
+        d = mean - mu
+        num, den, nel = num + float(d @ inv @ d), den + float(mean @ inv @ mean), nel + p
+    out.update(gfi_from_quadratics(num, den, df, nel))
     if est == "ML":
         # With fixed.x the likelihood is conditional on the covariates: drop their marginal part.
         xi = np.flatnonzero(is_x)
