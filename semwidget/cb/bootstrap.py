@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from semwidget.cb.result import CBResult
 
 BATCH = 250
+_MOVED = ("C", "sigma", "B", "f", "inv")
 MIN_OK_SHARE = 0.5
 
 
@@ -101,23 +102,49 @@ def _batch_implied(model: RAMModel, theta: np.ndarray
     s = model.kind == 1
     S[:, model.row_i[s], model.row_j[s]] = vals[:, s]
     S[:, model.row_j[s], model.row_i[s]] = vals[:, s]
-    B = np.linalg.inv(np.eye(n) - A)
+    # with no path into a variable that itself has paths in (a CFA: A^2 = 0) the inverse of
+    # (I - A) is I + A; otherwise a batched inverse
+    B = np.eye(n) + A if _paths_one_deep(model) else np.linalg.inv(np.eye(n) - A)
     C = B @ S @ B.transpose(0, 2, 1)
     p = model.n_obs
     return C, C[:, :p, :p], B, S
+
+
+def _paths_one_deep(model: RAMModel) -> bool:
+    """Whether the directed paths never chain (A @ A == 0 for every parameter value)."""
+    got = model.__dict__.get("_one_deep")
+    if got is None:
+        d = model.kind == 0
+        heads, tails = set(model.row_i[d].tolist()), set(model.row_j[d].tolist())
+        got = not (heads & tails)
+        model.__dict__["_one_deep"] = got
+    return bool(got)
 
 
 def _batch_objective(sigma: np.ndarray, S: np.ndarray, logdet_s: np.ndarray
                      ) -> tuple[np.ndarray, np.ndarray]:
     """F_ML and Sigma^-1 per member; ``inf`` where Sigma is not positive definite."""
     p = sigma.shape[-1]
-    pd_ok = np.linalg.eigvalsh(sigma)[:, 0] > 0
+    # one batched Cholesky tells positive definiteness and gives log|Sigma| (an eigenvalue
+    # decomposition and a separate determinant cost several times more); member by member
+    # only when some member fails it
+    try:
+        L = np.linalg.cholesky(sigma)
+        pd_ok = np.ones(len(sigma), dtype=bool)
+    except np.linalg.LinAlgError:
+        L = np.zeros_like(sigma)
+        pd_ok = np.zeros(len(sigma), dtype=bool)
+        for k, sg in enumerate(sigma):
+            try:
+                L[k] = np.linalg.cholesky(sg)
+                pd_ok[k] = True
+            except np.linalg.LinAlgError:
+                pass
     inv = np.full_like(sigma, np.nan)
     f = np.full(len(sigma), np.inf)
     if pd_ok.any():
-        sg = sigma[pd_ok]
-        inv[pd_ok] = np.linalg.inv(sg)
-        _, logdet = np.linalg.slogdet(sg)
+        inv[pd_ok] = np.linalg.inv(sigma[pd_ok])
+        logdet = 2.0 * np.log(np.diagonal(L[pd_ok], axis1=1, axis2=2)).sum(axis=1)
         f[pd_ok] = logdet + np.einsum("bij,bij->b", S[pd_ok], inv[pd_ok]) - logdet_s[pd_ok] - p
     return f, inv
 
@@ -199,7 +226,8 @@ def fit_ml_batch(model: RAMModel, S: np.ndarray, theta0: np.ndarray, *, tol: flo
             step = np.stack([np.linalg.lstsq(h + 1e-8 * np.eye(q), g, rcond=None)[0]
                              for h, g in zip(H, grad, strict=True)])
         t = np.ones(m)
-        new = {k: v.copy() for k, v in state.items()}
+        # the line search replaces the moments of the members it moves; H, pt, pg stay
+        new = {k: (v.copy() if k in _MOVED else v) for k, v in state.items()}
         cand = theta[active].copy()
         todo = np.arange(m)
         for _half in range(30):
