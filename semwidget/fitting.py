@@ -21,7 +21,6 @@ from semwidget.errors import DataError, ModelSpecError
 from semwidget.model import parse, variables
 from semwidget.model.columns import check_collinear
 from semwidget.model.numeric import finite_result, numeric_guard
-from semwidget.pls.fit import fit_pls
 from semwidget.tables.fit_result import FitResult
 
 MISSING = ("listwise", "fiml", "fiml.x")
@@ -244,6 +243,9 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame | None = None, *, engine: 
             options.setdefault("bootstrap", 1000)
         if seed is not None:
             options.setdefault("seed", seed)
+        # the PLS engine loads on first use: a CB fit never needs it
+        from semwidget.pls.fit import fit_pls
+
         with numeric_guard("the PLS algorithm", lambda: _collinear_indicators(model, data)):
             return finite_result(fit_pls(model, data, **options))
     if engine != "sem":

@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from semwidget.cb import estimate as cbsem
 from semwidget.cb import robust
@@ -37,6 +36,7 @@ from semwidget.cb.prepare import (
 from semwidget.cb.ram import Implied, RAMModel
 from semwidget.cb.result import ESTIMATE_COLUMNS, Z975, CBResult
 from semwidget.cb.sample_stats import SummaryData
+from semwidget.distributions import norm_sf
 from semwidget.errors import DataError, ModelSpecError
 from semwidget.model.defined import compile_expression
 from semwidget.model.partable import build, count_moments, observed_names, user_table
@@ -268,7 +268,7 @@ def _assemble(full: pd.DataFrame, rows: list[np.ndarray], models: list[RAMModel]
     ops = full["op"].to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(se_col > 0, est_col / se_col, np.nan)
-    pval = 2.0 * stats.norm.sf(np.abs(z))
+    pval = 2.0 * norm_sf(np.abs(z))
     is_fixed = (full["free"].to_numpy() == 0) & (ops != ":=")
     cols = {c: full[c].to_numpy() for c in full.columns}
     cols.update(est=est_col, se=np.where(is_fixed, 0.0, se_col), z=z, pvalue=pval,

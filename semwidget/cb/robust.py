@@ -25,11 +25,12 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 from semwidget.cb import estimate as cbsem
 from semwidget.cb.constraints import constrained_vcov
 from semwidget.cb.ram import Implied, RAMModel
+from semwidget.distributions import chi2_sf
 from semwidget.errors import ModelSpecError
 
 #: lavaan's robust estimators as (se, test).
@@ -319,7 +320,7 @@ def scaled_test(test: str, T: float, df: float, mom: Moments, H0: np.ndarray | N
                               @ first_order(mom)))
         trace = t_h1 - t_h0
         c = trace / df
-        return ScaledTest(test, T / c, df, float(stats.chi2.sf(T / c, df)), c, trace_ug=trace)
+        return ScaledTest(test, T / c, df, float(chi2_sf(T / c, df)), c, trace_ug=trace)
     # Yuan-Bentler (Yuan & Bentler, 2000, as lavaan computes it): tr(U Gamma) with U from the
     # h1 information at the implied moments, expected or observed; with the expected one it
     # is the Satorra-Bentler trace
@@ -330,18 +331,18 @@ def scaled_test(test: str, T: float, df: float, mom: Moments, H0: np.ndarray | N
         if test == "yuan.bentler" and c < 0:
             # the observed information need not be positive definite: lavaan gives NA
             c = math.nan
-        return ScaledTest(test, T / c, df, float(stats.chi2.sf(T / c, df)), c, trace_ug=trace)
+        return ScaledTest(test, T / c, df, float(chi2_sf(T / c, df)), c, trace_ug=trace)
     trace2 = float(np.sum(UG * UG.T))
     if test == "scaled.shifted":
         a = math.sqrt(df / trace2)
         b = df - a * trace
         stat = a * T + b
-        return ScaledTest(test, stat, df, float(stats.chi2.sf(stat, df)), 1.0 / a, b,
+        return ScaledTest(test, stat, df, float(chi2_sf(stat, df)), 1.0 / a, b,
                           trace, trace2)
     # mean.var.adjusted (Satterthwaite): df estimated as tr(UG)^2 / tr((UG)^2)
     df_mv = trace * trace / trace2
     stat = T * df_mv / trace
-    return ScaledTest(test, stat, df_mv, float(stats.chi2.sf(stat, df_mv)), trace / df_mv,
+    return ScaledTest(test, stat, df_mv, float(chi2_sf(stat, df_mv)), trace / df_mv,
                       trace_ug=trace, trace_ug2=trace2)
 
 
