@@ -232,9 +232,11 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame | None = None, *, engine: 
                              "options (engine='sem')", name="sampling_weights"
                              if sampling_weights is not None else "rotation")
     if engine == "pls":
-        if group is not None or group_equal or group_partial:
-            raise ModelSpecError("group= is fitted by the CB-SEM engine (engine='sem'); "
-                                 "multigroup PLS is not supported")
+        if group_equal or group_partial:
+            raise ModelSpecError("group_equal and group_partial are CB-SEM constraints; a "
+                                 "multigroup PLS fit (group=) estimates each group freely")
+        if group is not None:
+            options.setdefault("group", group)
         if missing is not None:
             options.setdefault("missing", missing)
         if bootstrap is not None:
