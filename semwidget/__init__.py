@@ -14,6 +14,7 @@ from semwidget.model import emit, parse
 from semwidget.tables.compare import compare
 from semwidget.tables.fit_result import FitResult
 from semwidget.tables.invariance import invariance
+from semwidget.tables.nesting import compare_models, nesting
 
 __version__ = "0.1.0"
 
@@ -26,11 +27,13 @@ __all__ = [
     "SemWidgetError",
     "__version__",
     "compare",
+    "compare_models",
     "datasets",
     "emit",
     "explore",
     "fit",
     "invariance",
+    "nesting",
     "parse",
     "simulate",
 ]
