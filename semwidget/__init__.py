@@ -15,6 +15,7 @@ from semwidget.tables.compare import compare
 from semwidget.tables.fit_result import FitResult
 from semwidget.tables.invariance import invariance
 from semwidget.tables.nesting import compare_models, nesting
+from semwidget.tables.power import power
 
 __version__ = "0.1.0"
 
@@ -35,6 +36,7 @@ __all__ = [
     "invariance",
     "nesting",
     "parse",
+    "power",
     "simulate",
 ]
 

@@ -85,7 +85,7 @@ class BootstrapDraws:
 
 # ---- batched ML ------------------------------------------------------------------------------
 
-def _batch_implied(model: RAMModel, theta: np.ndarray
+def batch_implied(model: RAMModel, theta: np.ndarray
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Implied covariance of all variables C, Sigma, B = (I - A)^-1 and S for a batch."""
     b = len(theta)
@@ -106,7 +106,7 @@ def _batch_implied(model: RAMModel, theta: np.ndarray
     return C, C[:, :p, :p], B, S
 
 
-def _batch_jacobian(model: RAMModel, B: np.ndarray, C: np.ndarray) -> np.ndarray:
+def batch_jacobian(model: RAMModel, B: np.ndarray, C: np.ndarray) -> np.ndarray:
     """dSigma / dtheta for a batch, shape (b, n_par, p * p)."""
     p = model.n_obs
     G = B[:, :p, :]          # (b, p, n)
@@ -176,7 +176,7 @@ def fit_ml_batch(model: RAMModel, S: np.ndarray, theta0: np.ndarray, *, tol: flo
     usable = sign > 0
     converged = np.zeros(b, dtype=bool)
     active = np.flatnonzero(usable)
-    C, sigma, Bm, _ = _batch_implied(model, theta[active])
+    C, sigma, Bm, _ = batch_implied(model, theta[active])
     f, inv = _batch_objective(sigma, S[active], logdet_s[active])
     m = len(active)
     state = {"C": C, "sigma": sigma, "B": Bm, "f": f, "inv": inv, "H": np.zeros((m, q, q)),
@@ -193,7 +193,7 @@ def fit_ml_batch(model: RAMModel, S: np.ndarray, theta0: np.ndarray, *, tol: flo
                 break
         m = len(active)
         inv = state["inv"]
-        dsig = _batch_jacobian(model, state["B"], state["C"])
+        dsig = batch_jacobian(model, state["B"], state["C"])
         R = inv @ (state["sigma"] - S[active]) @ inv
         grad = np.einsum("bqk,bk->bq", dsig, R.reshape(m, -1))
         H = state["H"]
@@ -230,7 +230,7 @@ def fit_ml_batch(model: RAMModel, S: np.ndarray, theta0: np.ndarray, *, tol: flo
         todo = np.arange(m)
         for _half in range(30):
             th = theta[active[todo]] - t[todo, None] * step[todo]
-            Cc, sc, Bc, _ = _batch_implied(model, th)
+            Cc, sc, Bc, _ = batch_implied(model, th)
             fc, ic = _batch_objective(sc, S[active[todo]], logdet_s[active[todo]])
             good = np.isfinite(fc) & (fc <= state["f"][todo] + 1e-13)
             gi = todo[good]
