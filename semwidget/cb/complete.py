@@ -19,7 +19,7 @@ from semwidget.cb.prepare import (
     fill_exogenous,
     inequality_bounds,
     renumber_free,
-    unidentified_message,
+    unidentified_error,
     user_starts,
     violated_bounds,
 )
@@ -41,7 +41,8 @@ def fit_complete(full: pd.DataFrame, ov: list[str], mom: Moments, est: str,
     nx = len(exo_names(full))
     n_mom = count_moments(len(ov), nx, ms)
     mean = mom.mean if ms else None
-    check_identified(full, model.n_par, n_mom)
+    check_identified(full, model.n_par, n_mom, model,
+                     cbsem.start_values(model, mom.cov, user_starts(full, model)))
     # lavaan's least-squares estimators (GLS, ULS) fit the unbiased (N - 1) covariance matrix.
     S = mom.cov if est == "ML" else mom.cov * mom.n / (mom.n - 1.0)
     theta0 = cbsem.start_values(model, S, user_starts(full, model))
@@ -54,7 +55,7 @@ def fit_complete(full: pd.DataFrame, ov: list[str], mom: Moments, est: str,
         else:
             res = cbsem.fit_wls(model, S, mom.n, theta0, W)
         if res.vcov is None:
-            raise ModelSpecError(unidentified_message(full, model, res.theta, S, est, W))
+            raise unidentified_error(full, model, res.theta, S, est, W)
         active = violated_bounds(full, model, res.theta, bounds)
         if not active:
             break

@@ -26,12 +26,11 @@ from semwidget.cb.measures import FIT_ORDER
 from semwidget.cb.prepare import (
     check_identified,
     fill_exogenous,
-    unidentified_message,
+    unidentified_error,
     user_starts,
 )
 from semwidget.cb.ram import RAMModel
 from semwidget.cb.result import CBResult
-from semwidget.errors import ModelSpecError
 from semwidget.model.partable import count_moments
 
 LOG2PI = math.log(2.0 * math.pi)
@@ -225,7 +224,7 @@ def fit_fiml_table(full: pd.DataFrame, ov: list[str], mom: Moments, frame: pd.Da
     # moments: FIML's numerical Hessian is noisy enough to look invertible for a model that
     # is not identified (and then gives SEs in the thousands).
     if cres.vcov is None:
-        raise ModelSpecError(unidentified_message(full, cov_model, cres.theta, sig1, "ML", None))
+        raise unidentified_error(full, cov_model, cres.theta, sig1, "ML", None)
     theta0 = np.zeros(model.n_par)
     cv = dict(zip(cov_model.table_index, cov_model.values(cres.theta), strict=True))
     pos_of = {v: k for k, v in enumerate(ov)}
@@ -255,7 +254,7 @@ def fit_fiml_table(full: pd.DataFrame, ov: list[str], mom: Moments, frame: pd.Da
     converged = bool(opt.success or np.max(np.abs(gobj(theta))) < 1e-6)
     res = cbsem.Estimate(theta, fobj(theta), converged, int(opt.nit), vcov)
     if vcov is None:
-        raise ModelSpecError(unidentified_message(full, model, theta, sig1, "ML", None))
+        raise unidentified_error(full, model, theta, sig1, "ML", None)
     imp = model.implied(theta)
     ll0 = -fobj(theta) * n
     df = n_mom - model.n_par

@@ -382,7 +382,7 @@ class SEMWidget(anywidget.AnyWidget):
         try:
             result = self._compute_fit()
         except SemWidgetError as err:
-            self.error = str(err)
+            self._fit_failed(err)
             raise
         with self._refit.lock:
             self._publish_fit(result)
@@ -429,6 +429,7 @@ class SEMWidget(anywidget.AnyWidget):
 
     def _fit_failed(self, err: BaseException) -> None:
         if isinstance(err, SemWidgetError):
+            self.results = checks.with_unidentified(self.results, err)
             self.error = str(err)
         else:  # a bug: show it rather than lose it in the worker thread
             _log.error("semwidget: fitting failed", exc_info=err)
