@@ -22,6 +22,7 @@ import traitlets
 from semwidget.errors import DataError, SemWidgetError
 from semwidget.model import emit, parse
 from semwidget.model.partable import model_counts
+from semwidget.tables.local_fit import local_fit_payload
 from semwidget.widget import checks, diagram_file
 from semwidget.widget import render as svg_export
 from semwidget.widget import state as widget_state
@@ -404,6 +405,7 @@ class SEMWidget(anywidget.AnyWidget):
     def _publish_fit(self, result: Any) -> None:
         self.result = result
         payload = widget_state.results_payload(result)
+        payload["local_fit"] = local_fit_payload(result)  # the residual-correlation overlay
         nodes = widget_state.node_names(self.table, self.latents)
         self._fit_warnings = checks.fit_warnings(payload, nodes)
         self._history.record(result, self.syntax, {"engine": self.engine, **self._fit_options},
