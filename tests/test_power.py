@@ -162,8 +162,19 @@ def test_bad_options_are_named(hs, kwargs: dict, match: str) -> None:
 
 
 def test_models_it_cannot_simulate_are_named(hs) -> None:
-    with pytest.raises(ModelSpecError, match="needs population values"):
-        semwidget.power(HS, n=50, reps=10)
+    with pytest.raises(ModelSpecError, match="has no value"):
+        semwidget.power(HS, n=50, reps=10)  # syntax needs a value on every loading
     grouped = semwidget.fit(HS, semwidget.datasets.load("hs1939_school"), group="school")
     with pytest.raises(ModelSpecError, match="single-group"):
         semwidget.power(grouped, n=50, reps=10)
+
+
+def test_values_written_in_the_syntax() -> None:
+    model = "F1 =~ .8*a1 + .7*a2 + .6*a3\nF2 =~ .7*b1 + .7*b2 + .7*b3\nF2 ~ .3*F1"
+    out = semwidget.power(model, n=[80], reps=200, seed=1)
+    pop = out.table.set_index("effect")["population"]
+    # std_lv scaling: F1's loadings as written; F2's residual variance is 1 - .3² = .91
+    assert pop["F1 =~ a2"] == pytest.approx(0.7, abs=1e-4)
+    assert pop["F2 =~ b1"] == pytest.approx(0.7 * math.sqrt(0.91), abs=1e-4)
+    assert pop["F2 ~ F1"] == pytest.approx(0.3 / math.sqrt(0.91), abs=1e-4)
+    assert out.table["coverage"].between(0.85, 1).all()

@@ -59,10 +59,7 @@ def _base_fit(model: Any) -> Any:
                                  "estimates can serve as population values")
         model = model.result
     if isinstance(model, (str, pd.DataFrame)):
-        raise ModelSpecError("power() needs population values: pass a fitted model "
-                             "(semwidget.fit(...)) or a fitted widget; to start from values "
-                             "you write, fit the syntax to simulate(syntax, 100000, "
-                             "empirical=True)")
+        model = _fit_written_values(model)
     if getattr(model, "engine", None) != "sem" or not hasattr(model, "theta"):
         raise ModelSpecError(f"power() needs a CB-SEM fit or widget, not "
                              f"{type(model).__name__}")
@@ -72,6 +69,34 @@ def _base_fit(model: Any) -> Any:
                              "data without a mean structure (no group=, missing='fiml', "
                              "'~ 1' or ordered=)")
     return model
+
+
+#: Rows of the exact data that give population values from syntax (ML's N/(N-1) is 1e-5 off).
+_EXACT_N = 100_000
+
+
+def _fit_written_values(model: str | pd.DataFrame) -> Any:
+    """The fit that turns values written in the syntax into population values.
+
+    The syntax is read as :func:`semwidget.simulate` reads it (standardized values); data with
+    exactly its moments are fitted by the same model with every written number freed and
+    latent variances fixed to 1 (``std_lv``), so the estimates are the written population in
+    that scaling (paths into a latent are rescaled by its residual variance).
+    """
+    from semwidget.cb.simulate import simulate
+    from semwidget.fitting import fit
+    from semwidget.model import emit, parse
+
+    table = (parse(model) if isinstance(model, str) else model).copy()
+    if table.empty or not table["op"].isin(_EDGE_OPS).any():
+        raise ModelSpecError("power() got a model without loadings, paths or covariances")
+    data = simulate(table, _EXACT_N, seed=0, empirical=True)
+    written = (table["user"] == 1) & table["op"].isin(_EDGE_OPS) & table["ustart"].notna()
+    top = int(table["free"].max())
+    for k, row in enumerate(np.flatnonzero(written.to_numpy())):
+        table.iat[row, table.columns.get_loc("ustart")] = math.nan
+        table.iat[row, table.columns.get_loc("free")] = top + 1 + k
+    return fit(emit(table), data, std_lv=True)
 
 
 def _analysis_model(base: Any) -> tuple[pd.DataFrame, RAMModel, np.ndarray]:
@@ -331,8 +356,11 @@ def power(model: Any, n: int | Sequence[int] = (100, 200, 400, 800), *, reps: in
 
     Parameters
     ----------
-    model : FitResult or SEMWidget
+    model : FitResult, SEMWidget or str
         A CB-SEM fit, or a widget (its last fit): its estimates are the population values.
+        Or lavaan syntax with a value on every loading and path, read as
+        :func:`semwidget.simulate` reads it (standardized); the analysis model is the same
+        model with those values freed and ``std_lv=True``.
     n : int or sequence of int
         Sample sizes to simulate.
     reps : int
