@@ -84,6 +84,6 @@ def test_widget_results_carry_the_overlay() -> None:
     overlay = w.results["local_fit"]
     table = w.result.local_fit()
     assert overlay["threshold"] == 0.1
-    assert [(p["lhs"], p["rhs"]) for p in overlay["pairs"]] == list(zip(table["lhs"],
-                                                                        table["rhs"]))
+    pairs = list(zip(table["lhs"], table["rhs"], strict=True))
+    assert [(p["lhs"], p["rhs"]) for p in overlay["pairs"]] == pairs
     assert overlay["pairs"][0]["z"] == pytest.approx(table["z"].iloc[0])
