@@ -15,7 +15,6 @@ from semwidget.tables.compare import compare
 from semwidget.tables.fit_result import FitResult
 from semwidget.tables.invariance import invariance
 from semwidget.tables.nesting import compare_models, nesting
-from semwidget.tables.power import power
 
 __version__ = "0.1.0"
 
@@ -42,6 +41,12 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
+    if name == "power":
+        # the Monte Carlo machinery (joblib) loads on first use
+        from semwidget.tables.power import power as func
+
+        globals()["power"] = func
+        return func
     if name == "explore":
         # factor_analyzer (scikit-learn) is slow to import: load on first use.
         from semwidget.tables.explore import explore as func
