@@ -11,6 +11,7 @@ from semwidget.errors import DataError, ModelSpecError, ModelSyntaxError, SemWid
 from semwidget.fitting import fit, growth
 from semwidget.model import emit, parse
 from semwidget.tables.fit_result import FitResult
+from semwidget.tables.nesting import compare_models, nesting
 
 __version__ = "0.1.0"
 
@@ -23,6 +24,7 @@ __all__ = [
     "SemWidgetError",
     "__version__",
     "compare",
+    "compare_models",
     "cov_matrix",
     "datasets",
     "emit",
@@ -30,7 +32,9 @@ __all__ = [
     "fit",
     "growth",
     "invariance",
+    "nesting",
     "parse",
+    "power",
     "simulate",
 ]
 
@@ -42,6 +46,8 @@ _LAZY = {
     "cov_matrix": ("semwidget.cb.sample_stats", "cov_frame"),
     "compare": ("semwidget.tables.compare", "compare"),
     "invariance": ("semwidget.tables.invariance", "invariance"),
+    # the Monte Carlo machinery (joblib) loads on first use
+    "power": ("semwidget.tables.power", "power"),
 }
 
 

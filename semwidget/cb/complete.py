@@ -21,7 +21,7 @@ from semwidget.cb.prepare import (
     fill_exogenous,
     inequality_bounds,
     renumber_free,
-    unidentified_message,
+    unidentified_error,
     user_starts,
     violated_bounds,
 )
@@ -63,7 +63,8 @@ def fit_complete(full: pd.DataFrame, ov: list[str], mom: Moments, est: str,
     mean = mom.mean if ms else None
     cons = read_constraints(full, model)
     n_eq = cons.n_eq if cons is not None else 0
-    check_identified(full, model.n_par - n_eq, n_mom)
+    check_identified(full, model.n_par - n_eq, n_mom, model,
+                     cbsem.start_values(model, mom.cov, user_starts(full, model)))
     # lavaan's least-squares estimators (GLS, ULS) fit the unbiased (N - 1) covariance matrix.
     S = mom.cov if est == "ML" else mom.cov * mom.n / (mom.n - 1.0)
     theta0 = cbsem.start_values(model, S, user_starts(full, model))
@@ -80,7 +81,7 @@ def fit_complete(full: pd.DataFrame, ov: list[str], mom: Moments, est: str,
         else:
             res = cbsem.fit_wls(model, S, mom.n, theta0, W)
         if res.vcov is None:
-            raise ModelSpecError(unidentified_message(full, model, res.theta, S, est, W))
+            raise unidentified_error(full, model, res.theta, S, est, W)
         active = violated_bounds(full, model, res.theta, bounds)
         if not active:
             break
@@ -114,7 +115,7 @@ def fit_complete(full: pd.DataFrame, ov: list[str], mom: Moments, est: str,
                                  "information", name="information")
         vcov = ml_observed_vcov(model, res.theta, S, mom.n, mean)
         if vcov is None:
-            raise ModelSpecError(unidentified_message(full, model, res.theta, S, est, W))
+            raise unidentified_error(full, model, res.theta, S, est, W)
         res = dataclasses.replace(res, vcov=vcov)
     if se in robust.ROBUST_SE or test in robust.SCALED_TESTS:
         if est != "ML":

@@ -28,13 +28,12 @@ from semwidget.cb.prepare import (
     check_identified,
     exo_names,
     fill_exogenous,
-    unidentified_message,
+    unidentified_error,
     user_starts,
 )
 from semwidget.cb.ram import RAMModel
 from semwidget.cb.result import CBResult
 from semwidget.distributions import chi2_sf
-from semwidget.errors import ModelSpecError
 from semwidget.model.partable import count_moments, roles
 
 LOG2PI = math.log(2.0 * math.pi)
@@ -228,7 +227,7 @@ def fit_fiml_table(full: pd.DataFrame, ov: list[str], mom: Moments, frame: pd.Da
     # moments: FIML's numerical Hessian is noisy enough to look invertible for a model that
     # is not identified (and then gives SEs in the thousands).
     if cres.vcov is None:
-        raise ModelSpecError(unidentified_message(full, cov_model, cres.theta, sig1, "ML", None))
+        raise unidentified_error(full, cov_model, cres.theta, sig1, "ML", None)
     theta0 = np.zeros(model.n_par)
     cv = dict(zip(cov_model.table_index, cov_model.values(cres.theta), strict=True))
     pos_of = {v: k for k, v in enumerate(ov)}
@@ -261,7 +260,7 @@ def fit_fiml_table(full: pd.DataFrame, ov: list[str], mom: Moments, frame: pd.Da
     converged = bool(opt.success or np.max(np.abs(gobj(theta))) < 1e-6)
     res = cbsem.Estimate(theta, fobj(theta), converged, int(opt.nit), vcov)
     if vcov is None:
-        raise ModelSpecError(unidentified_message(full, model, theta, sig1, "ML", None))
+        raise unidentified_error(full, model, theta, sig1, "ML", None)
     imp = model.implied(theta)
     ll0 = -fobj(theta) * n
     df = n_mom - model.n_par
@@ -275,7 +274,7 @@ def fit_fiml_table(full: pd.DataFrame, ov: list[str], mom: Moments, frame: pd.Da
     if options.get("information") == "expected":
         vcov_e = fiml_expected_vcov(model, theta, h1_information(pats, imp.sigma, n), n)
         if vcov_e is None:
-            raise ModelSpecError(unidentified_message(full, model, theta, sig1, "ML", None))
+            raise unidentified_error(full, model, theta, sig1, "ML", None)
         res = cbsem.Estimate(theta, res.fmin, res.converged, res.iterations, vcov_e)
     if se in robust.ROBUST_SE or test in robust.SCALED_TESTS:
         vcov_r, measures = robust_fiml.apply(se, test, model, theta, imp, X, H, sig1, mu1,

@@ -135,3 +135,11 @@ def duplicate_effect(old: Sequence[Mapping[str, Any]], new: Sequence[Mapping[str
             if existing is not None:
                 return existing
     return None
+
+
+def with_unidentified(results: dict[str, Any], err: BaseException) -> dict[str, Any]:
+    """``results`` with ``"unidentified"``: the rows an IdentificationError names (to mark on
+    the diagram), or without that key for any other error."""
+    out = {k: v for k, v in results.items() if k != "unidentified"}
+    parameters = list(getattr(err, "parameters", None) or [])
+    return {**out, "unidentified": parameters} if parameters else out

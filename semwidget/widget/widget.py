@@ -22,9 +22,11 @@ import traitlets
 from semwidget.errors import DataError, SemWidgetError
 from semwidget.model import emit, parse
 from semwidget.model.partable import model_counts
+from semwidget.tables.local_fit import local_fit_payload
 from semwidget.widget import checks, diagram_file
 from semwidget.widget import render as svg_export
 from semwidget.widget import state as widget_state
+from semwidget.widget.history import History, HistoryComparison
 from semwidget.widget.placement import auto_layout, place_nodes
 from semwidget.widget.refit import Refitter
 
@@ -129,6 +131,8 @@ class SEMWidget(anywidget.AnyWidget):
     engine = widget_state.EngineTrait().tag(sync=True)
     #: ``[{"message", "variables", "source"}]``: the model check's and the last fit's warnings.
     warnings = traitlets.List(traitlets.Dict()).tag(sync=True)
+    #: Every fit as a version, for the history panel (see :mod:`semwidget.widget.history`).
+    versions = traitlets.List(traitlets.Dict()).tag(sync=True)
 
     def __init__(
         self,
@@ -151,6 +155,7 @@ class SEMWidget(anywidget.AnyWidget):
         self._dropped_positions: dict[str, dict[str, float]] = {}
         self._incoming_positions: dict[str, dict[str, float]] = {}
         self._refit = Refitter(self._compute_fit, self._publish_fit, self._fit_failed)
+        self._history = History()
         super().__init__(engine=engine)
         self.on_msg(self._on_custom_msg)
         svg_export.warm_up()
@@ -378,7 +383,7 @@ class SEMWidget(anywidget.AnyWidget):
         try:
             result = self._compute_fit()
         except SemWidgetError as err:
-            self.error = str(err)
+            self._fit_failed(err)
             raise
         with self._refit.lock:
             self._publish_fit(result)
@@ -400,16 +405,33 @@ class SEMWidget(anywidget.AnyWidget):
     def _publish_fit(self, result: Any) -> None:
         self.result = result
         payload = widget_state.results_payload(result)
+        payload["local_fit"] = local_fit_payload(result)  # the residual-correlation overlay
         nodes = widget_state.node_names(self.table, self.latents)
         self._fit_warnings = checks.fit_warnings(payload, nodes)
+        self._history.record(result, self.syntax, {"engine": self.engine, **self._fit_options},
+                             self.positions)
         with self.hold_sync():
             self.results = payload
+            self.versions = self._history.payload()
             self.warnings = [*self._model_warnings, *self._fit_warnings]
             self.error = ""
         self.send({"type": "fitted"})
 
+    @property
+    def history(self) -> pd.DataFrame:
+        """Every fit so far, one row per version: time, engine, syntax and fit measures."""
+        return self._history.frame()
+
+    def compare(self, i: int, j: int) -> HistoryComparison:
+        """Versions ``i`` and ``j`` compared (see :meth:`History.compare`); the diff also goes
+        to ``results["diff"]`` for the diagram to highlight."""
+        out = self._history.compare(i, j, self._data)
+        self.results = {**self.results, "diff": out.payload()}
+        return out
+
     def _fit_failed(self, err: BaseException) -> None:
         if isinstance(err, SemWidgetError):
+            self.results = checks.with_unidentified(self.results, err)
             self.error = str(err)
         else:  # a bug: show it rather than lose it in the worker thread
             _log.error("semwidget: fitting failed", exc_info=err)
@@ -594,6 +616,7 @@ class SEMWidget(anywidget.AnyWidget):
                 latents=list(self.latents),
                 options=dict(self.options),
                 engine=self.engine,
+                history=self._history.versions,
             ),
         )
 
@@ -644,6 +667,8 @@ class SEMWidget(anywidget.AnyWidget):
         # Assigning syntax after the model is built fires the observer again; it finds the same
         # table, so nothing moves.
         widget.syntax = diagram.syntax
+        widget._history.load(diagram.history)
+        widget.versions = widget._history.payload()
         return widget
 
     def to_svg(self) -> str:
