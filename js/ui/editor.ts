@@ -193,6 +193,7 @@ export class Editor implements EditorHost {
     this.sendSyntax.flush();
     this.saveLayout.flush();
     this.pointer.destroy();
+    this.canvas.destroy();
     this.doc.removeEventListener("fullscreenchange", this.onFullscreen);
     this.doc.defaultView?.removeEventListener("keydown", this.markKey, true);
     this.root.remove();
@@ -237,7 +238,8 @@ export class Editor implements EditorHost {
         break;
       case "columns":
         this.columns = Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
-        this.renderPalette();
+        // At mount the first render draws the palette too.
+        if (redraw) this.renderPalette();
         return;
       case "counts":
         this.toolbar.showCounts((v ?? null) as Partial<Counts> | null);
