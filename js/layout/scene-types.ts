@@ -17,7 +17,7 @@ export interface SceneNode {
   r2: string;
   /** An AMOS-style residual error circle of the variable `of` (not a node of the model). */
   errorOf?: string;
-  /** Text drawn instead of the name (the error's "e1"). */
+  /** Text drawn instead of the name: the display label, or the error's "e1". */
   text?: string;
 }
 

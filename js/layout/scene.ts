@@ -7,7 +7,7 @@ import { fmt, stars } from "../model/format";
 import { ghostLabel } from "../model/ghosts";
 import { nodesOf } from "../model/graph";
 import type { DiagramState, EdgeResult, GhostSuggestion, Layout, TableRow } from "../model/state";
-import { EDGE_OPS, edgeKey } from "../model/state";
+import { EDGE_OPS, edgeKey, shownName } from "../model/state";
 import { type LoopInfo, chooseArcSides, loopTilt, planArcs } from "./arcs";
 import { FONT_LABEL, angleDiff, nodeSize, textWidth } from "./geometry";
 import { avoidNodes, spreadCovEnds } from "./routing";
@@ -72,10 +72,14 @@ export function buildScene(st: DiagramState, layout: Layout): Scene {
   for (const n of infos) {
     const p = layout[n.name];
     if (!p) continue;
-    const s = nodeSize(n.name, n.kind);
+    const shown = shownName(n.name, st.labels);
+    const s = nodeSize(shown, n.kind);
     const rv = r2[n.name];
     const showR2 = fitted && st.options.r2 && typeof rv === "number" && Number.isFinite(rv);
-    nodes.push({ name: n.name, kind: n.kind, x: p.x, y: p.y, w: s.w, h: s.h, r2: showR2 ? `R\u00b2 = ${fmt(rv, st.options.digits)}` : "" });
+    nodes.push({
+      name: n.name, kind: n.kind, x: p.x, y: p.y, w: s.w, h: s.h, r2: showR2 ? `R\u00b2 = ${fmt(rv, st.options.digits)}` : "",
+      ...(shown !== n.name ? { text: shown } : {}),
+    });
   }
   const byName = new Map(nodes.map((n) => [n.name, n] as const));
   const cx = nodes.reduce((a, n) => a + n.x, 0) / (nodes.length || 1);

@@ -56,7 +56,8 @@ export function renderNode(n: SceneNode, o: RenderOptions): VNode {
       "data-node": n.name,
       "data-kind": n.kind,
       transform: `translate(${r(n.x)},${r(n.y)})`,
-      "aria-label": `${kindWord} ${n.name}${n.r2 ? `, ${n.r2}` : ""}${o.flagged?.has(n.name) ? ", has a warning" : ""}`,
+      ...(n.text ? { "data-label": n.text } : {}),
+      "aria-label": `${kindWord} ${n.name}${n.text ? ` (${n.text})` : ""}${n.r2 ? `, ${n.r2}` : ""}${o.flagged?.has(n.name) ? ", has a warning" : ""}`,
       // In the browser each node is a Tab stop (focus selects it; F2, Delete, arrows act on it).
       ...(o.interactive ? { tabindex: 0, role: "button" } : { role: "img" }),
     },
@@ -64,7 +65,7 @@ export function renderNode(n: SceneNode, o: RenderOptions): VNode {
     h(
       "text",
       { ...paint("name", o.standalone), x: 0, y: n.r2 ? -6 : 0, dy: NAME_DY, "text-anchor": "middle" },
-      n.name,
+      n.text ?? n.name,
     ),
     n.r2
       ? h(

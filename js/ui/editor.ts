@@ -12,10 +12,12 @@ import {
   DEFAULT_OPTIONS,
   type DiagramState,
   type Engine,
+  type Labels,
   type Layout,
   type Options,
   type Results,
   normalizeState,
+  toLabels,
 } from "../model/state";
 import { type Snapshot, UndoStack } from "../model/undo";
 import { autoLayout } from "../layout/auto";
@@ -49,6 +51,7 @@ export class Editor implements EditorHost {
   readonly undoStack = new UndoStack<Snapshot>();
   model: Model = { table: [], latents: [], extras: [] };
   layout: Layout = {};
+  labels: Labels = {};
   selected = new Set<string>();
   mode: Mode = "select";
   engine: Engine = "sem";
@@ -133,7 +136,7 @@ export class Editor implements EditorHost {
       "copy-syntax": () => this.copySyntax(),
       save: () => saveDiagram(this.doc, {
         syntax: emit(this.model.table), positions: pythonLayout(this.model, this.layout),
-        latents: [...this.model.latents], options: { ...this.options }, engine: this.engine,
+        latents: [...this.model.latents], options: { ...this.options }, engine: this.engine, labels: { ...this.labels },
       }),
       load: () => this.fileInput.click(),
     }, [this.tools.modindicesButton, this.tools.indirectButton]);
@@ -257,6 +260,9 @@ export class Editor implements EditorHost {
       case "warnings":
         this.warningsPanel.show(toWarnings(v));
         break;
+      case "labels":
+        this.labels = toLabels(v);
+        break;
     }
     if (redraw) this.queueRender();
   }
@@ -272,6 +278,7 @@ export class Editor implements EditorHost {
       engine: this.engine,
       ghosts: this.tools.ghosts(),
       flagged: this.warningsPanel.flagged(),
+      labels: this.labels,
     };
   }
 
@@ -282,6 +289,7 @@ export class Editor implements EditorHost {
       latents: [...this.model.latents],
       extras: [...this.model.extras],
       table: this.model.table,
+      labels: { ...this.labels },
     };
   }
 
@@ -312,6 +320,7 @@ export class Editor implements EditorHost {
     this.port.set("syntax", syntax);
     this.sendLatents();
     this.port.set("positions", pythonLayout(this.model, this.layout));
+    this.port.set("labels", { ...this.labels });
     this.port.save();
     this.updateButtons();
     this.renderNow();
@@ -336,11 +345,31 @@ export class Editor implements EditorHost {
     if (s.syntax !== emit(this.model.table)) this.markStale();
     this.model = { table: s.table ?? this.model.table, latents: [...s.latents], extras: [...(s.extras ?? [])] };
     this.layout = { ...s.layout };
+    this.labels = { ...(s.labels ?? this.labels) };
     this.syntax.setText(s.syntax);
     this.selected.clear();
     this.port.set("syntax", s.syntax);
     this.sendLatents();
     this.port.set("positions", pythonLayout(this.model, this.layout));
+    this.port.set("labels", { ...this.labels });
+    this.port.save();
+    this.updateButtons();
+    this.renderNow();
+  }
+
+  /**
+   * Show `label` in node `name` instead of its name ("" shows the name again): one undo step;
+   * the syntax is unchanged.
+   */
+  setLabel(name: string, label: string, before: Snapshot = this.snapshot()): void {
+    const next = { ...this.labels };
+    const text = label.trim();
+    if (text && text !== name) next[name] = text;
+    else delete next[name];
+    if (JSON.stringify(next) === JSON.stringify(this.labels)) return;
+    this.undoStack.push(before);
+    this.labels = next;
+    this.port.set("labels", { ...next });
     this.port.save();
     this.updateButtons();
     this.renderNow();
@@ -429,7 +458,7 @@ export class Editor implements EditorHost {
   private relayout(): void {
     const before = this.snapshot();
     this.undoStack.push(before);
-    this.layout = autoLayout(this.model);
+    this.layout = autoLayout({ ...this.model, labels: this.labels });
     this.pushLayout();
     this.renderNow();
     this.canvas.fitView();
@@ -471,6 +500,7 @@ export class Editor implements EditorHost {
       this.port.set("syntax", dia.syntax);
       this.port.set("latents", dia.latents);
       this.port.set("positions", dia.positions);
+      this.port.set("labels", dia.labels);
       if (dia.options) this.port.set("options", { ...this.options, ...dia.options });
       if (dia.engine === "sem" || dia.engine === "pls") this.port.set("engine", dia.engine);
       this.port.save();

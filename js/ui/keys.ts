@@ -1,7 +1,7 @@
 /**
  * Keyboard shortcuts of the editor: Enter/Space on a focused suggestion adds it, Enter ends an
  * indirect-effect chain, Ctrl/Cmd+Z / Shift+Z / Y undo and redo, Delete/Backspace deletes the
- * selection, F2 renames the selected node, arrows nudge the selected nodes (Shift: further),
+ * selection, F2 renames the selected node (Shift+F2: its display label), arrows nudge the selected nodes (Shift: further),
  * Escape leaves the current tool. Keys typed into text fields are left alone.
  */
 import { deleteSelection } from "./actions";
@@ -41,7 +41,7 @@ export function onKey(ed: EditorHost, e: KeyboardEvent): void {
     const nodes = [...ed.selected].filter((k) => !k.includes(" "));
     if (nodes.length === 1) {
       e.preventDefault();
-      startRename(ed, nodes[0]!);
+      startRename(ed, nodes[0]!, e.shiftKey ? "label" : "name");
     }
   } else if (ARROWS[e.key] && !mod) {
     const nodes = [...ed.selected].filter((k) => !k.includes(" ") && ed.layout[k]);

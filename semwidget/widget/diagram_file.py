@@ -4,7 +4,10 @@ Format (version 1)::
 
     {"format": "semwidget-diagram", "version": 1, "syntax": "...",
      "positions": {"name": {"x": 0.0, "y": 0.0}}, "latents": ["..."],
-     "options": {...display options...}, "engine": "sem"}
+     "options": {...display options...}, "engine": "sem",
+     "labels": {"name": "display label"}}
+
+``labels`` is optional (files written before labels existed have none).
 
 Files written before the widget's trait was renamed call the positions ``"layout"``; they load.
 
@@ -21,11 +24,13 @@ from pathlib import Path
 from typing import Any
 
 from semwidget.errors import SemWidgetError
+from semwidget.widget import labels as node_labels
 from semwidget.widget import state as widget_state
 
 FORMAT_NAME = "semwidget-diagram"
 FORMAT_VERSION = 1
-_KEYS = ("format", "version", "syntax", "positions", "layout", "latents", "options", "engine")
+_KEYS = ("format", "version", "syntax", "positions", "layout", "latents", "options", "engine",
+         "labels")
 
 
 class DiagramFileError(SemWidgetError):
@@ -49,6 +54,7 @@ class Diagram:
         default_factory=lambda: dict(widget_state.DEFAULT_OPTIONS)
     )
     engine: str = "sem"
+    labels: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object written to disk."""
@@ -60,6 +66,7 @@ class Diagram:
             "latents": self.latents,
             "options": self.options,
             "engine": self.engine,
+            "labels": self.labels,
         }
 
 
@@ -133,6 +140,7 @@ def from_json(data: object, path: str | os.PathLike[str] = "<diagram>") -> Diagr
             latents=widget_state.validate_latents(data.get("latents", [])),
             options=widget_state.validate_options(data.get("options", {})),
             engine=widget_state.validate_engine(data.get("engine", "sem")),
+            labels=node_labels.validate_labels(data.get("labels", {})),
         )
     except widget_state.WidgetStateError as err:
         raise DiagramFileError(path, str(err)) from None

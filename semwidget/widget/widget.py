@@ -23,6 +23,7 @@ from semwidget.errors import DataError, SemWidgetError
 from semwidget.model import emit, parse
 from semwidget.model.partable import model_counts
 from semwidget.widget import checks, diagram_file
+from semwidget.widget import labels as node_labels
 from semwidget.widget import render as svg_export
 from semwidget.widget import state as widget_state
 from semwidget.widget.placement import auto_layout, place_nodes
@@ -42,7 +43,7 @@ _DERIVED_TRAITS = ("table", "counts", "results", "columns", "warnings")
 # The front end may send several keys at once (a new node: its syntax and its position); apply
 # them in this order so the layout is checked against the model the same message defines.
 # ``error`` first: the view may clear it, but an error the same update causes must stay.
-_STATE_ORDER = ("error", "engine", "syntax", "latents", "positions", "options")
+_STATE_ORDER = ("error", "engine", "syntax", "latents", "positions", "labels", "options")
 
 _NO_BUNDLE_ESM = """
 export default {
@@ -129,6 +130,8 @@ class SEMWidget(anywidget.AnyWidget):
     engine = widget_state.EngineTrait().tag(sync=True)
     #: ``[{"message", "variables", "source"}]``: the model check's and the last fit's warnings.
     warnings = traitlets.List(traitlets.Dict()).tag(sync=True)
+    #: ``{name: label}``: text drawn in a node instead of its variable name (see set_label).
+    labels = node_labels.LabelsTrait().tag(sync=True)
 
     def __init__(
         self,
@@ -224,7 +227,23 @@ class SEMWidget(anywidget.AnyWidget):
             "counts": dict(self.counts),
             "error": self.error,
             "engine": self.engine,
+            "labels": dict(self.labels),
         }
+
+    def set_label(self, name: str, label: str | None) -> None:
+        """Draw ``label`` in the node ``name`` instead of its name (``None`` shows the name).
+
+        The label may hold spaces and accents ("Visual perception"); the syntax keeps ``name``.
+        Labels are saved in diagram files and drawn in SVG/PNG exports.
+
+        Raises
+        ------
+        semwidget.widget.state.WidgetStateError
+            If ``name`` is not a variable of the model (or a data column), or the label is empty,
+            longer than 80 characters or more than one line.
+        """
+        rest = {k: v for k, v in self.labels.items() if k != name}
+        self.labels = rest if label is None else {**rest, name: label}
 
     def _apply_syntax(
         self,
@@ -263,6 +282,7 @@ class SEMWidget(anywidget.AnyWidget):
                 self.table = records
                 self.latents = latents
                 self.positions = layout
+                self.labels = node_labels.prune(self.labels, self._known_nodes())
                 self.counts = self._counts(table, latents)
                 if changed and self.results:
                     # Keep the numbers (drawn dimmed) until the refit replaces them.
@@ -594,6 +614,7 @@ class SEMWidget(anywidget.AnyWidget):
                 latents=list(self.latents),
                 options=dict(self.options),
                 engine=self.engine,
+                labels=dict(self.labels),
             ),
         )
 
@@ -641,6 +662,10 @@ class SEMWidget(anywidget.AnyWidget):
         widget = cls(data=data, engine=diagram.engine, **kwargs)
         widget.options = diagram.options
         widget._apply_syntax(diagram.syntax, diagram.positions, diagram.latents)
+        try:
+            widget.labels = diagram.labels
+        except traitlets.TraitError as err:
+            raise diagram_file.DiagramFileError(path, str(err)) from None
         # Assigning syntax after the model is built fires the observer again; it finds the same
         # table, so nothing moves.
         widget.syntax = diagram.syntax

@@ -1,0 +1,104 @@
+"""The widget's last conventions, in JupyterLab and Notebook 7, real mouse and keyboard only:
+display labels, edges drawn from the keyboard, warnings that point at the model or an edge, the
+residual variance beside an error circle, ordinal indicators and the estimator control."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lab_server import NotebookPage, open_notebook
+from model_texts import HS
+
+pytestmark = pytest.mark.browser
+
+HEYWOOD = "visual =~ x1 + x2\ntextual =~ x4 + x5 + x6\nvisual ~~ 5*visual\n"
+SETUP = (
+    "from semwidget import datasets\nfrom semwidget.widget import SEMWidget\n"
+    "hs = datasets.load('hs1939')\n"
+)
+CELLS = [
+    SETUP + f"lw = SEMWidget(hs, {HS!r}, auto_fit=False)\nlw",  # 0
+    "print('LABELS<<' + repr(sorted(lw.labels.items())) + '>>', 'SYNTAX<<' + lw.syntax + '>>')",
+    "lw.set_label('x1', 'Élan vital')",  # 2
+    "kw = SEMWidget(hs, 'visual =~ x1 + x2 + x3\\n', auto_fit=False)\nkw",  # 3
+    "print('SYNTAX<<' + kw.syntax + '>>')",  # 4
+]
+APPS = ["jupyterlab"]
+if importlib.util.find_spec("notebook") is not None:
+    APPS.append("notebook")
+
+
+@pytest.fixture(scope="module", params=APPS)
+def notebook(request: pytest.FixtureRequest, chromium: Any) -> Iterator[NotebookPage]:
+    with open_notebook(chromium, "Extras.ipynb", CELLS, app=request.param) as nb:
+        nb.run(0)
+        nb.cell(0).locator(".semw-root").wait_for(timeout=60_000)
+        yield nb
+
+
+def _widget(notebook: NotebookPage, index: int) -> Any:
+    if notebook.cell(index).locator(".semw-root").count() == 0:
+        notebook.run(index)
+    root = notebook.cell(index).locator(".semw-root")
+    root.wait_for(timeout=60_000)
+    root.scroll_into_view_if_needed()
+    return root
+
+
+def _name_text(root: Any, name: str) -> str:
+    return root.locator(f'[data-node="{name}"] text').first.text_content() or ""
+
+
+def _wait_text(page: Any, node: Any, text: str) -> None:
+    """Wait until the node shows ``text`` (its first text: the name or the label)."""
+    page.wait_for_function("([el, t]) => el.querySelector('text').textContent === t",
+                           arg=[node.element_handle(), text])
+
+
+def test_display_labels(notebook: NotebookPage, tmp_path: Path) -> None:
+    page = notebook.page
+    root = _widget(notebook, 0)
+    root.locator('[data-node="visual"] ellipse').click()
+    page.keyboard.press("Shift+F2")  # the node editor, at its label field
+    field = root.locator("input.semw-label-input")
+    field.wait_for()
+    assert field.evaluate("el => el === document.activeElement")
+    page.keyboard.type("Visual perception")
+    page.keyboard.press("Enter")
+    node = root.locator('[data-node="visual"]')
+    _wait_text(page, node, "Visual perception")
+    assert node.get_attribute("data-label") == "Visual perception"
+    assert "(Visual perception)" in (node.get_attribute("aria-label") or "")
+    text = notebook.run_until(1, "LABELS<<", ["Visual perception"])
+    assert "('visual', 'Visual perception')" in text
+    assert "visual =~ x1 + x2 + x3" in text  # the syntax keeps the name
+
+    # the Python API; the view follows
+    notebook.run(2)
+    _wait_text(page, root.locator('[data-node="x1"]'), "Élan vital")
+
+    # the exported SVG and the saved diagram file carry the labels
+    with page.expect_download() as svg:
+        root.locator("[data-action=export-svg]").click()
+    svg_text = Path(svg.value.path()).read_text(encoding="utf-8")
+    assert ">Visual perception</text>" in svg_text and ">Élan vital</text>" in svg_text
+    with page.expect_download() as saved:
+        root.locator("[data-action=save]").click()
+    diagram = json.loads(Path(saved.value.path()).read_text(encoding="utf-8"))
+    assert diagram["labels"] == {"visual": "Visual perception", "x1": "Élan vital"}
+
+    # undo removes the label; loading the file brings both back
+    root.locator("[data-action=undo]").click()
+    _wait_text(page, node, "visual")
+    path = tmp_path / "labels.semwidget.json"
+    path.write_text(json.dumps(diagram), encoding="utf-8")
+    with page.expect_file_chooser() as chooser:
+        root.locator("[data-action=load]").click()
+    chooser.value.set_files(str(path))
+    _wait_text(page, node, "Visual perception")
+    assert _name_text(root, "x1") == "Élan vital"
