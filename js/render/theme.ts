@@ -95,6 +95,9 @@ export function themeCSS(): string {
     ".semw-svg .semw-name,.semw-svg .semw-r2,.semw-svg .semw-label,.semw-svg .semw-ghost-label" +
       "{pointer-events:none;user-select:none}",
     ".semw-svg [data-ghost]{cursor:pointer;outline:none}",
+    // The other end of an edge being drawn from the keyboard.
+    ".semw-svg .semw-target>.semw-latent,.semw-svg .semw-target>.semw-observed," +
+      ".semw-svg .semw-target>.semw-composite{stroke:var(--jp-brand-color1, #1976d2);stroke-width:3;stroke-dasharray:3 2}",
     // Estimates of the model before the last edit, until the refit replaces them.
     ".semw-svg .semw-stale [data-role=coef],.semw-svg .semw-stale [data-role=coef-detail]," +
       ".semw-svg .semw-stale [data-role=r2]{opacity:0.4}",

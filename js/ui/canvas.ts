@@ -34,6 +34,8 @@ export class Canvas {
   scene: Scene | null = null;
   view: Box = { x: 0, y: 0, w: 800, h: 480 };
   private fitted = false;
+  /** The node an edge drawn from the keyboard would go to (outlined). */
+  private target: string | null = null;
   /** The first fit-to-view waits for the canvas's first size (see `watchSize`). */
   private fitPending = false;
   private size: { width: number; height: number } | null = null;
@@ -44,6 +46,9 @@ export class Canvas {
     this.svg.setAttribute("class", "semw-svg");
     this.svg.setAttribute("role", "application");
     this.svg.setAttribute("aria-label", "Path diagram editor");
+    // The canvas around it is the Tab stop; Tab from there goes straight to the first node.
+    this.svg.setAttribute("tabindex", "-1");
+    this.svg.setAttribute("aria-description", "Tab moves between nodes; F2 renames, Shift+F2 labels, P or C draws a path or covariance from the selected node (arrows or Tab choose the other node, Enter draws), Delete removes, arrows nudge.");
     this.overlay = doc.createElementNS(SVG_NS, "g") as SVGGElement;
     this.overlay.setAttribute("class", "semw-overlay");
     this.svg.append(this.overlay);
@@ -98,6 +103,7 @@ export class Canvas {
       this.nodeEls.set(errorName(n.getAttribute("data-error-node")!), n);
     }
     if (focused) this.nodeEls.get(focused)?.focus({ preventScroll: true });
+    if (this.target) this.setTarget(this.target);
     // Suggested (ghost) edges move with their nodes too.
     for (const e of Array.from(g.querySelectorAll<SVGGElement>("[data-edge], [data-ghost], [data-error]"))) {
       const err = e.getAttribute("data-error");
@@ -121,6 +127,19 @@ export class Canvas {
       if (this.resizeObserver && !this.size) this.fitPending = true;
       else this.fitView(this.size ?? undefined);
     }
+  }
+
+  /** Outline `name` as the target of an edge drawn from the keyboard (null: none). */
+  setTarget(name: string | null): void {
+    if (this.target && this.target !== name) {
+      const old = this.nodeEls.get(this.target);
+      old?.classList.remove("semw-target");
+      old?.removeAttribute("aria-current");
+    }
+    this.target = name;
+    const g = name ? this.nodeEls.get(name) : undefined;
+    g?.classList.add("semw-target");
+    g?.setAttribute("aria-current", "true");
   }
 
   /** Toggle selection classes without re-rendering. */

@@ -34,6 +34,7 @@ import { PointerInput } from "./pointer";
 import { type ModelPort, TRAITS, pythonLayout } from "./port";
 import { Popup } from "./popup";
 import { startRename } from "./rename";
+import type { EdgeDraft } from "./keyedges";
 import { pruneSelection } from "./selection";
 import { GroupSelector } from "./groups";
 import { Toolbar } from "./toolbar";
@@ -52,6 +53,7 @@ export class Editor implements EditorHost {
   model: Model = { table: [], latents: [], extras: [] };
   layout: Layout = {};
   labels: Labels = {};
+  draft: EdgeDraft | null = null;
   selected = new Set<string>();
   mode: Mode = "select";
   engine: Engine = "sem";
@@ -424,6 +426,10 @@ export class Editor implements EditorHost {
 
   private setStatus(msg: string): void {
     this.toolbar.setStatus(msg);
+  }
+
+  announce(msg: string): void {
+    this.setStatus(msg);
   }
 
   // ---- actions --------------------------------------------------------------------------

@@ -102,3 +102,62 @@ def test_display_labels(notebook: NotebookPage, tmp_path: Path) -> None:
     chooser.value.set_files(str(path))
     _wait_text(page, node, "Visual perception")
     assert _name_text(root, "x1") == "Élan vital"
+
+
+def _status(root: Any) -> str:
+    return root.locator(".semw-status").text_content() or ""
+
+
+def test_edges_drawn_from_the_keyboard(notebook: NotebookPage) -> None:
+    page = notebook.page
+    root = _widget(notebook, 3)
+    # Reach the first node without the mouse: Tab from the focused canvas.
+    root.locator(".semw-canvas").focus()
+    page.keyboard.press("Tab")
+    first = page.evaluate("() => document.activeElement.getAttribute('data-node')")
+    assert first == "visual", page.evaluate("() => document.activeElement.outerHTML.slice(0, 300)")
+    for _ in range(1):
+        page.keyboard.press("Tab")  # to x1
+    assert page.evaluate("() => document.activeElement.getAttribute('data-node')") == "x1"
+    page.keyboard.press("c")  # a covariance from x1
+    assert "Covariance from x1" in _status(root)
+    page.keyboard.press("ArrowRight")
+    assert root.locator(".semw-target").get_attribute("data-node") == "x2"
+    assert root.locator(".semw-rubber").count() == 1
+    page.keyboard.press("ArrowRight")
+    assert root.locator(".semw-target").get_attribute("data-node") == "x3"
+    assert "to x3: Enter draws it" in _status(root)
+    page.keyboard.press("Enter")
+    root.locator('[data-edge="x1 ~~ x3"]').wait_for()
+    assert root.locator(".semw-target").count() == 0 and root.locator(".semw-rubber").count() == 0
+    assert "x1 ~~ x3" in notebook.run_until(4, "SYNTAX<<", ["x1 ~~ x3"])
+
+    # Escape cancels a draft; nothing is drawn
+    root.locator(".semw-canvas").focus()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # x2
+    assert page.evaluate("() => document.activeElement.getAttribute('data-node')") == "x2"
+    edges = root.locator("[data-edge]").count()
+    page.keyboard.press("p")
+    page.keyboard.press("Tab")  # the next node after x2 as the target, focus stays on x2
+    assert root.locator(".semw-target").get_attribute("data-node") == "x3"
+    assert page.evaluate("() => document.activeElement.getAttribute('data-node')") == "x2"
+    page.keyboard.press("Escape")
+    assert root.locator(".semw-target").count() == 0
+    assert "cancelled" in _status(root)
+    assert root.locator("[data-edge]").count() == edges
+
+    # A path with the Path tool on: Enter starts it from the selected node
+    root.locator("[data-action=path]").focus()
+    page.keyboard.press("Enter")  # the toolbar button, pressed from the keyboard
+    assert root.locator("[data-action=path]").get_attribute("aria-pressed") == "true"
+    root.locator(".semw-canvas").focus()
+    for _ in range(3):
+        page.keyboard.press("Tab")  # x2
+    page.keyboard.press("Enter")
+    assert "Path from x2" in _status(root)
+    page.keyboard.press("ArrowRight")  # x3
+    page.keyboard.press("Enter")
+    root.locator('[data-edge="x3 ~ x2"]').wait_for()
+    assert "x3 ~ x2" in notebook.run_until(4, "SYNTAX<<", ["x3 ~ x2"])
