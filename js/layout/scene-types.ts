@@ -19,6 +19,8 @@ export interface SceneNode {
   errorOf?: string;
   /** Text drawn instead of the name: the display label, or the error's "e1". */
   text?: string;
+  /** An error circle whose variance a warning points at. */
+  flagged?: boolean;
 }
 
 /** Scene name of the error circle of `name` (":" cannot occur in a variable name). */
@@ -64,6 +66,8 @@ export interface SceneEdge {
   implied?: boolean;
   /** The fitted numbers of this edge, for its tooltip. */
   result?: EdgeResult;
+  /** A warning points at this parameter (drawn in the warning colour). */
+  flagged?: boolean;
   /** With `options.signs` after a fit: sign and size of the shown estimate. */
   tone?: { positive: boolean; size: number };
 }

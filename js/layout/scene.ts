@@ -89,6 +89,9 @@ export function buildScene(st: DiagramState, layout: Layout): Scene {
   const seen = new Set<string>();
   const errorsOn = st.options.errors && st.engine === "sem";
   const endogenous = endogenousSet(st.table);
+  const warned = new Set(st.flaggedEdges ?? []);
+  const isWarned = (lhs: string, op: string, rhs: string): boolean =>
+    warned.has(`${lhs} ${op} ${rhs}`) || (op === "~~" && warned.has(`${rhs} ~~ ${lhs}`));
   const addEdge = (lhs: string, op: string, rhs: string, row: TableRow | null, ghost?: GhostSuggestion, implied = false): void => {
     const key = edgeKey({ lhs, op: op as TableRow["op"], rhs });
     if (seen.has(key) || !byName.has(lhs) || !byName.has(rhs)) return;
@@ -115,6 +118,7 @@ export function buildScene(st: DiagramState, layout: Layout): Scene {
       ...(fixed && !ghost ? { fixed } : {}),
       ...(implied || (!row && !ghost) ? { implied: true } : {}),
       ...(r ? { result: r } : {}),
+      ...(!ghost && isWarned(lhs, op, rhs) ? { flagged: true } : {}),
       ...(st.options.signs && r && !ghost && resultValue(r, st.options.standardized) !== null
         ? { tone: { positive: resultValue(r, st.options.standardized)! >= 0, size: Math.abs(resultValue(r, st.options.standardized)!) } }
         : {}),
@@ -130,8 +134,10 @@ export function buildScene(st: DiagramState, layout: Layout): Scene {
     for (const key of Object.keys(res!.edges!)) {
       const [lhs, op, rhs] = key.split(" ");
       if (op !== "~~" || lhs === undefined || rhs === undefined) continue;
-      // With error circles the residual variance belongs to the circle (its tooltip), not a loop.
-      if (lhs !== rhs || (st.options.residuals && !(errorsOn && endogenous.has(lhs)))) addEdge(lhs, op, rhs, null);
+      // With error circles the residual variance belongs to the circle, not a loop. A variance
+      // a warning points at (a Heywood case) is drawn even with "Residuals" off.
+      const loop = st.options.residuals || isWarned(lhs, op, rhs);
+      if (lhs !== rhs || (loop && !(errorsOn && endogenous.has(lhs)))) addEdge(lhs, op, rhs, null);
     }
   }
   if (!fitted && st.engine === "sem" && st.options.defaults) {
@@ -173,7 +179,7 @@ export function buildScene(st: DiagramState, layout: Layout): Scene {
       arcLabelH = Math.max(arcLabelH, e.label.h);
     }
   }
-  if (errorsOn) addErrorCircles(st, nodes, byName, edges, ownerOf, arcSides, endogenous, res);
+  if (errorsOn) addErrorCircles(st, nodes, byName, edges, ownerOf, arcSides, endogenous, res, warned);
   planArcs(edges, nodes, byName, loops, arcLabelH);
   avoidNodes(edges, byName);
   spreadCovEnds(edges, byName);
@@ -206,6 +212,7 @@ function addErrorCircles(
   arcSides: Map<string, number[]>,
   endogenous: Set<string>,
   res: DiagramState["results"],
+  warned: ReadonlySet<string>,
 ): void {
   let k = 0;
   for (const n of [...nodes]) {
@@ -217,6 +224,7 @@ function addErrorCircles(
     const e: SceneNode = {
       name: errorName(n.name), kind: "latent", x: n.x + dir.x * reach, y: n.y + dir.y * reach,
       w: 26, h: 26, r2: "", errorOf: n.name, text: `e${k}`,
+      ...(warned.has(`${n.name} ~~ ${n.name}`) ? { flagged: true } : {}),
     };
     nodes.push(e);
     byName.set(e.name, e);

@@ -127,6 +127,8 @@ export interface DiagramState {
   ghosts?: GhostSuggestion[];
   /** Front-end only: variables a warning points at, drawn flagged (browser view). */
   flagged?: string[];
+  /** Front-end only: parameters (edge keys) a warning points at, drawn flagged (browser view). */
+  flaggedEdges?: string[];
   /** Display labels (`labels` trait): text drawn in a node instead of its variable name. */
   labels?: Labels;
 }

@@ -42,7 +42,7 @@ export function renderNode(n: SceneNode, o: RenderOptions): VNode {
   if (n.errorOf) {
     return h(
       "g",
-      { class: "semw-error-node", "data-error-node": n.errorOf, transform: `translate(${r(n.x)},${r(n.y)})`, "aria-label": `residual error ${n.text} of ${n.errorOf}`, role: "img" },
+      { class: `semw-error-node${n.flagged ? " semw-flagged" : ""}`, "data-error-node": n.errorOf, ...(n.flagged ? { "data-flagged": "true" } : {}), transform: `translate(${r(n.x)},${r(n.y)})`, "aria-label": `residual error ${n.text} of ${n.errorOf}`, role: "img" },
       h("ellipse", { ...paint("observed", o.standalone), cx: 0, cy: 0, rx: n.w / 2, ry: n.h / 2 }),
       h("text", { ...paint("label", o.standalone), x: 0, y: 0, dy: NAME_DY, "text-anchor": "middle", "font-style": "italic" }, n.text ?? ""),
     );
@@ -114,7 +114,7 @@ export function renderEdge(e: SceneEdge, scene: Scene, o: RenderOptions): VNode 
   if (!a || !b) return null;
   const g = edgeGeometry(e, a, b);
   if (e.ghost) return renderGhost(e, g.d, g.heads, o);
-  const sel = o.selected?.has(e.key) ? " semw-selected" : "";
+  const sel = (o.selected?.has(e.key) ? " semw-selected" : "") + (e.flagged ? " semw-flagged" : "");
   const lineRole = e.shape === "arrow" ? "edge" : "cov";
   // Before a fit, what the fit adds by default is drawn lighter; fixed parameters are dashed.
   const implied = e.implied && !scene.fitted;
@@ -124,6 +124,7 @@ export function renderEdge(e: SceneEdge, scene: Scene, o: RenderOptions): VNode 
       class: `semw-edge-g${sel}`, ...(e.op === "->" ? { "data-error": e.rhs } : { "data-edge": e.key }), "data-shape": e.shape,
       ...(implied ? { "data-implied": "true", opacity: 0.45 } : {}),
       ...(e.fixed ? { "data-fixed": "true" } : {}),
+      ...(e.flagged ? { "data-flagged": "true" } : {}),
     },
     o.interactive ? h("title", {}, edgeTooltip(e)) : null,
     o.interactive ? h("path", { ...paint("hit", o.standalone), d: g.d }) : null,
@@ -154,7 +155,7 @@ export function edgeTooltip(e: SceneEdge): string {
   const r = e.result;
   const head = e.op === "->"
     ? `residual error of ${e.rhs} (path fixed to 1); its variance:`
-    : `${e.key}${e.fixed ? " (fixed)" : ""}${e.implied ? " (added by the defaults)" : ""}`;
+    : `${e.key}${e.fixed ? " (fixed)" : ""}${e.implied ? " (added by the defaults)" : ""}${e.flagged ? " \u2014 has a warning" : ""}`;
   if (!r) return head;
   const z = r.est != null && r.se ? r.est / r.se : null;
   const p = r.pvalue == null ? "\u2013" : r.pvalue < 0.001 ? "< .001" : r.pvalue.toFixed(3).replace(/^0/, "");

@@ -103,6 +103,10 @@ export function themeCSS(): string {
       ".semw-svg .semw-stale [data-role=r2]{opacity:0.4}",
     ".semw-svg .semw-flagged>.semw-latent,.semw-svg .semw-flagged>.semw-observed," +
       ".semw-svg .semw-flagged>.semw-composite{stroke:var(--jp-warn-color0, #b45309);stroke-width:3;stroke-dasharray:6 3}",
+    ".semw-svg .semw-flagged>.semw-edge,.semw-svg .semw-flagged>.semw-cov" +
+      "{stroke:var(--jp-warn-color0, #b45309);stroke-width:2.6}",
+    ".semw-svg .semw-flagged>.semw-head{fill:var(--jp-warn-color0, #b45309)}",
+    ".semw-svg .semw-error-node.semw-flagged>ellipse{stroke:var(--jp-warn-color0, #b45309);stroke-width:3;stroke-dasharray:6 3}",
     ".semw-svg [data-ghost]:hover>.semw-ghost,.semw-svg [data-ghost]:focus-visible>.semw-ghost" +
       "{stroke:var(--jp-brand-color1, #1976d2);stroke-width:2.2}",
     ".semw-svg [data-ghost]:hover>.semw-ghost-head,.semw-svg [data-ghost]:focus-visible>.semw-ghost-head" +

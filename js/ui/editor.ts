@@ -159,13 +159,21 @@ export class Editor implements EditorHost {
       },
     });
     const main = el(d, "div", { className: "semw-main" }, this.palette.el, this.canvasHost, this.syntax.el);
-    this.fitEl = el(d, "div", { className: "semw-fitbar", attrs: { "aria-label": "Fit measures" } });
+    this.fitEl = el(d, "div", { className: "semw-fitbar", attrs: { "aria-label": "Fit measures", tabindex: "-1" } });
+    this.fitEl.addEventListener("blur", () => this.fitEl.classList.remove("semw-fit-pointed"));
     this.optionsBar = new OptionsBar(d, (k, on) => this.setOption(k, on));
     const bottom = el(d, "div", { className: "semw-bottom" }, this.tools.noteEl, this.fitEl, this.optionsBar.el);
-    this.warningsPanel = new WarningsPanel(d, (name) => {
-      this.selected = new Set([name]);
-      this.canvas.setSelected(this.selected);
-      this.updateButtons();
+    this.warningsPanel = new WarningsPanel(d, {
+      pick: (name) => {
+        this.selected = new Set([name]);
+        this.canvas.setSelected(this.selected);
+        this.updateButtons();
+      },
+      model: () => {
+        this.fitEl.classList.add("semw-fit-pointed");
+        this.fitEl.scrollIntoView({ block: "nearest" });
+        this.fitEl.focus({ preventScroll: true });
+      },
     });
     this.fileInput = el(d, "input", { attrs: { type: "file", accept: ".json,application/json", hidden: "", "aria-label": "Diagram file to load" } });
     this.fileInput.addEventListener("change", () => this.loadFile());
@@ -280,6 +288,7 @@ export class Editor implements EditorHost {
       engine: this.engine,
       ghosts: this.tools.ghosts(),
       flagged: this.warningsPanel.flagged(),
+      flaggedEdges: this.warningsPanel.flaggedEdges(),
       labels: this.labels,
     };
   }
@@ -404,7 +413,7 @@ export class Editor implements EditorHost {
     this.layout = layout;
     pruneSelection(this.selected, scene);
     this.canvas.show(scene, this.selected);
-    renderFitBar(this.fitEl, this.results, this.engine);
+    renderFitBar(this.fitEl, this.results, this.engine, this.warningsPanel.hasGeneral());
     this.tools.update(this.model.table, this.engine, scene.edges.filter((e) => e.ghost).length);
     this.renderPalette();
     this.updateButtons();
@@ -472,7 +481,7 @@ export class Editor implements EditorHost {
 
   /** The standalone picture: the current drawing without the browser-only suggestions. */
   private exportState(): DiagramState {
-    return { ...this.diagramState(), ghosts: [], flagged: [] };
+    return { ...this.diagramState(), ghosts: [], flagged: [], flaggedEdges: [] };
   }
 
   private copySyntax(): void {

@@ -17,6 +17,9 @@ from model_texts import HS
 pytestmark = pytest.mark.browser
 
 HEYWOOD = "visual =~ x1 + x2\ntextual =~ x4 + x5 + x6\nvisual ~~ 5*visual\n"
+#: Latent variances fixed to 1 and their covariance to 1.3: a warning that names no variable.
+NOT_PD = ("visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nvisual ~~ 1*visual\n"
+          "textual ~~ 1*textual\nvisual ~~ 1.3*textual\n")
 SETUP = (
     "from semwidget import datasets\nfrom semwidget.widget import SEMWidget\n"
     "hs = datasets.load('hs1939')\n"
@@ -27,6 +30,8 @@ CELLS = [
     "lw.set_label('x1', 'Élan vital')",  # 2
     "kw = SEMWidget(hs, 'visual =~ x1 + x2 + x3\\n', auto_fit=False)\nkw",  # 3
     "print('SYNTAX<<' + kw.syntax + '>>')",  # 4
+    f"hey = SEMWidget(hs, {HEYWOOD!r})\nhey",  # 5
+    f"npd = SEMWidget(hs, {NOT_PD!r})\nnpd",  # 6
 ]
 APPS = ["jupyterlab"]
 if importlib.util.find_spec("notebook") is not None:
@@ -161,3 +166,33 @@ def test_edges_drawn_from_the_keyboard(notebook: NotebookPage) -> None:
     page.keyboard.press("Enter")
     root.locator('[data-edge="x3 ~ x2"]').wait_for()
     assert "x3 ~ x2" in notebook.run_until(4, "SYNTAX<<", ["x3 ~ x2"])
+
+
+def test_warnings_point_at_edges_and_at_the_whole_model(notebook: NotebookPage) -> None:
+    page = notebook.page
+    root = _widget(notebook, 5)
+    button = root.locator('[data-warning-edge="x1 ~~ x1"]').first
+    button.wait_for(timeout=30_000)
+    # the negative residual variance is drawn (Residuals is off) and flagged
+    loop = root.locator('[data-edge="x1 ~~ x1"]')
+    assert loop.get_attribute("data-flagged") == "true"
+    assert "has a warning" in (loop.locator("title").text_content() or "")
+    assert root.locator('[data-edge="visual =~ x1"]').get_attribute("data-flagged") == "true"
+    button.click()
+    assert "semw-selected" in (loop.get_attribute("class") or "")
+    root.locator('[data-warning-edge="visual =~ x1"]').first.click()
+    assert "semw-selected" in (root.locator('[data-edge="visual =~ x1"]').get_attribute("class")
+                               or "")
+    assert root.locator("[data-scope=model]").count() == 0
+
+    root = _widget(notebook, 6)
+    row = root.locator("[data-role=warning][data-scope=model]")
+    row.wait_for(timeout=30_000)
+    assert "Whole model:" in (row.text_content() or "")
+    assert "not positive definite" in (row.text_content() or "")
+    bar = root.locator(".semw-fitbar")
+    assert bar.locator("[data-role=model-warning]").is_visible()
+    row.locator("[data-warning-model]").focus()
+    page.keyboard.press("Enter")  # the button, from the keyboard
+    assert "semw-fit-pointed" in (bar.get_attribute("class") or "")
+    assert bar.evaluate("el => el === document.activeElement")
