@@ -21,6 +21,8 @@ export interface SceneNode {
   text?: string;
   /** An error circle whose variance a warning points at. */
   flagged?: boolean;
+  /** An error circle's residual variance, drawn beside it (AMOS): text, offset from the centre. */
+  note?: { text: string; dx: number; dy: number; anchor: "start" | "middle"; w: number; h: number };
 }
 
 /** Scene name of the error circle of `name` (":" cannot occur in a variable name). */

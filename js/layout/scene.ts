@@ -9,7 +9,7 @@ import { nodesOf } from "../model/graph";
 import type { DiagramState, EdgeResult, GhostSuggestion, Layout, TableRow } from "../model/state";
 import { EDGE_OPS, edgeKey, shownName } from "../model/state";
 import { type LoopInfo, chooseArcSides, loopTilt, planArcs } from "./arcs";
-import { FONT_LABEL, angleDiff, nodeSize, textWidth } from "./geometry";
+import { FONT_LABEL, FONT_SMALL, angleDiff, nodeSize, textWidth } from "./geometry";
 import { avoidNodes, spreadCovEnds } from "./routing";
 import { type EdgeLabel, type EdgeShape, type Scene, type SceneEdge, type SceneNode, errorName } from "./scene-types";
 
@@ -229,12 +229,26 @@ function addErrorCircles(
     nodes.push(e);
     byName.set(e.name, e);
     const variance = res?.edges?.[`${n.name} ~~ ${n.name}`];
+    const value = variance ? resultValue(variance, st.options.standardized) : null;
+    if (value !== null) e.note = varianceNote(fmt(value, st.options.digits), dir, e.w / 2);
     edges.push({
       key: `${e.name} -> ${n.name}`, lhs: e.name, op: "->", rhs: n.name, shape: "arrow",
       from: e.name, to: n.name, bend: 0, label: labelBox(["1"], "modifier"), fixed: true,
       ...(variance ? { result: variance } : {}),
     });
   }
+}
+
+/**
+ * Where an error circle's variance goes, as AMOS draws it: beside the circle on the side away
+ * from its variable; to the right of a circle above or below its variable, over a circle to its
+ * left or right (beside it there, the text would run into the variable or off its row).
+ */
+function varianceNote(text: string, dir: { x: number; y: number }, r: number): NonNullable<SceneNode["note"]> {
+  const w = textWidth(text, FONT_SMALL);
+  const h = 12;
+  if (Math.abs(dir.y) >= Math.abs(dir.x)) return { text, dx: r + 3, dy: dir.y > 0 ? r - 2 : -r + 2, anchor: "start", w, h };
+  return { text, dx: 0, dy: -r - 7, anchor: "middle", w, h };
 }
 
 /** Pairs of exogenous latents (measured, not regressed on anything, not indicators). */

@@ -45,6 +45,9 @@ export function renderNode(n: SceneNode, o: RenderOptions): VNode {
       { class: `semw-error-node${n.flagged ? " semw-flagged" : ""}`, "data-error-node": n.errorOf, ...(n.flagged ? { "data-flagged": "true" } : {}), transform: `translate(${r(n.x)},${r(n.y)})`, "aria-label": `residual error ${n.text} of ${n.errorOf}`, role: "img" },
       h("ellipse", { ...paint("observed", o.standalone), cx: 0, cy: 0, rx: n.w / 2, ry: n.h / 2 }),
       h("text", { ...paint("label", o.standalone), x: 0, y: 0, dy: NAME_DY, "text-anchor": "middle", "font-style": "italic" }, n.text ?? ""),
+      n.note
+        ? h("text", { ...paint("r2", o.standalone), "data-role": "error-var", x: r(n.note.dx), y: r(n.note.dy), dy: NAME_DY, "text-anchor": n.note.anchor }, n.note.text)
+        : null,
     );
   }
   const sel = (o.selected?.has(n.name) ? " semw-selected" : "") + (o.flagged?.has(n.name) ? " semw-flagged" : "");

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { labelRect, noteBox } from "../layout/edges";
+import { boxAround, boxesOverlap } from "../layout/geometry";
 import { buildScene } from "../layout/scene";
 import { layoutScene, renderSVG } from "../render/svg";
 import { isGeneral, toWarnings } from "../ui/warnings";
@@ -48,5 +50,33 @@ describe("warnings on the diagram", () => {
     const svg = renderSVG(heywood({ flaggedEdges: ["visual =~ x2"] }));
     expect(svg).toMatch(/data-edge="visual =~ x2"[^>]*data-flagged="true"/);
     expect(svg.match(/data-flagged="true"/g)!.length).toBe(1);
+  });
+});
+
+describe("AMOS-style error circles", () => {
+  const st = heywood();
+  st.results!.edges!["x2 ~~ x2"] = { est: 1.13, std: 0.81, se: 0.1, pvalue: 0.001 };
+  st.options = { ...st.options, errors: true };
+
+  it("draw the residual variance beside the circle (standardized or not)", () => {
+    const { scene } = layoutScene(st);
+    const e2 = scene.nodes.find((n) => n.errorOf === "x2")!;
+    expect(e2.note?.text).toBe("0.81");
+    const raw = layoutScene({ ...st, options: { ...st.options, standardized: false } }).scene;
+    expect(raw.nodes.find((n) => n.errorOf === "x2")!.note?.text).toBe("1.13");
+    // no fitted variance, no text
+    expect(scene.nodes.find((n) => n.errorOf === "x3")!.note).toBeUndefined();
+    expect(renderSVG(st)).toMatch(/data-error-node="x2"[^]*?data-role="error-var"[^>]*>0.81</);
+  });
+
+  it("keep the variance text clear of every edge label and node", () => {
+    const { scene } = layoutScene(st);
+    const notes = scene.nodes.filter((n) => n.note);
+    expect(notes.length).toBe(2);
+    for (const n of notes) {
+      const t = noteBox(n);
+      for (const e of scene.edges) if (e.label) expect(boxesOverlap(t, labelRect(e.label))).toBe(false);
+      for (const m of scene.nodes) if (m !== n) expect(boxesOverlap(t, boxAround(m, m.w, m.h))).toBe(false);
+    }
   });
 });

@@ -32,6 +32,9 @@ CELLS = [
     "print('SYNTAX<<' + kw.syntax + '>>')",  # 4
     f"hey = SEMWidget(hs, {HEYWOOD!r})\nhey",  # 5
     f"npd = SEMWidget(hs, {NOT_PD!r})\nnpd",  # 6
+    f"ew = SEMWidget(hs, {HS!r})\new",  # 7
+    "ew.wait_for_auto_fit(30)\nv = ew.results['edges']['x1 ~~ x1']\n"
+    "print('VAR<<%.2f|%.2f>>' % (v['std'], v['est']))",  # 8
 ]
 APPS = ["jupyterlab"]
 if importlib.util.find_spec("notebook") is not None:
@@ -196,3 +199,24 @@ def test_warnings_point_at_edges_and_at_the_whole_model(notebook: NotebookPage) 
     page.keyboard.press("Enter")  # the button, from the keyboard
     assert "semw-fit-pointed" in (bar.get_attribute("class") or "")
     assert bar.evaluate("el => el === document.activeElement")
+
+
+def test_error_circles_show_the_residual_variance(notebook: NotebookPage) -> None:
+    root = _widget(notebook, 7)
+    root.locator('[data-edge="visual =~ x2"] [data-role=coef]').wait_for(timeout=30_000)
+    text = notebook.run_until(8, "VAR<<", ["|"])
+    std, est = text.split("VAR<<")[1].split(">>")[0].split("|")
+    root.locator("input[data-option=errors]").click()
+    note = root.locator('[data-error-node="x1"] [data-role=error-var]')
+    note.wait_for()
+    assert note.text_content() == std
+    assert root.locator("[data-role=error-var]").count() == 9
+    # beside the circle, not on it
+    circle = root.locator('[data-error-node="x1"] ellipse').bounding_box()
+    box = note.bounding_box()
+    assert circle and box and box["x"] >= circle["x"] + circle["width"] - 1
+    root.locator("input[data-option=standardized]").click()
+    root.page.wait_for_function("([el, t]) => el.textContent === t", arg=[note.element_handle(), est])
+    root.locator("input[data-option=standardized]").click()
+    root.locator("input[data-option=errors]").click()
+    assert root.locator("[data-role=error-var]").count() == 0
