@@ -216,7 +216,8 @@ def test_error_circles_show_the_residual_variance(notebook: NotebookPage) -> Non
     box = note.bounding_box()
     assert circle and box and box["x"] >= circle["x"] + circle["width"] - 1
     root.locator("input[data-option=standardized]").click()
-    root.page.wait_for_function("([el, t]) => el.textContent === t", arg=[note.element_handle(), est])
+    root.page.wait_for_function("([el, t]) => el.textContent === t",
+                                arg=[note.element_handle(), est])
     root.locator("input[data-option=standardized]").click()
     root.locator("input[data-option=errors]").click()
     assert root.locator("[data-role=error-var]").count() == 0
