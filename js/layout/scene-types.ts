@@ -19,6 +19,8 @@ export interface SceneNode {
   errorOf?: string;
   /** Text drawn instead of the name: the display label, or the error's "e1". */
   text?: string;
+  /** An ordinal indicator: its number of thresholds (0 before a fit tells it). */
+  ordinal?: number;
   /** An error circle whose variance a warning points at. */
   flagged?: boolean;
   /** An error circle's residual variance, drawn beside it (AMOS): text, offset from the centre. */

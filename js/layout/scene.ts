@@ -69,6 +69,12 @@ export function buildScene(st: DiagramState, layout: Layout): Scene {
   const fitted = res !== null && Object.keys(res.edges ?? {}).length > 0;
   const r2 = st.results?.r2 ?? {};
   const nodes: SceneNode[] = [];
+  // Ordinal: listed in `ordered`, or fitted with thresholds (e.g. a pandas ordered categorical)
+  // by a fit of the current model (after an edit, e.g. a variable taken out of `ordered`, the
+  // older fit's thresholds no longer say what the model is).
+  const thresholds = st.results?.thresholds ?? {};
+  const fresh = st.results?.stale !== true;
+  const ordinal = new Set([...(st.ordered ?? []), ...(fresh ? Object.keys(thresholds) : [])]);
   for (const n of infos) {
     const p = layout[n.name];
     if (!p) continue;
@@ -79,6 +85,7 @@ export function buildScene(st: DiagramState, layout: Layout): Scene {
     nodes.push({
       name: n.name, kind: n.kind, x: p.x, y: p.y, w: s.w, h: s.h, r2: showR2 ? `R\u00b2 = ${fmt(rv, st.options.digits)}` : "",
       ...(shown !== n.name ? { text: shown } : {}),
+      ...(n.kind === "observed" && ordinal.has(n.name) ? { ordinal: thresholds[n.name] ?? 0 } : {}),
     });
   }
   const byName = new Map(nodes.map((n) => [n.name, n] as const));

@@ -83,6 +83,10 @@ export interface Results {
   groups?: string[];
   group?: string;
   equal?: string[];
+  /** The estimator used ("ML", "MLR", "WLSMV", ...). */
+  estimator?: string;
+  /** Ordinal indicators: number of thresholds of each. */
+  thresholds?: Record<string, number>;
 }
 
 /** `options` trait. */
@@ -131,6 +135,8 @@ export interface DiagramState {
   flaggedEdges?: string[];
   /** Display labels (`labels` trait): text drawn in a node instead of its variable name. */
   labels?: Labels;
+  /** Observed variables treated as ordinal (`ordered` trait). */
+  ordered?: string[];
 }
 
 /** Variable name -> display label (spaces and accents allowed; the syntax keeps the name). */
@@ -222,5 +228,6 @@ export function normalizeState(raw: unknown): DiagramState {
   const engine: Engine = s.engine === "pls" ? "pls" : "sem";
   // `positions` is the trait (`layout` would shadow ipywidgets' own); `layout` is still read from
   // older callers of the headless renderer.
-  return { table, latents, layout: toLayout(s.positions ?? s.layout), results, options, engine, extras, labels: toLabels(s.labels) };
+  const ordered = Array.isArray(s.ordered) ? s.ordered.filter((x): x is string => typeof x === "string") : [];
+  return { table, latents, layout: toLayout(s.positions ?? s.layout), results, options, engine, extras, labels: toLabels(s.labels), ordered };
 }

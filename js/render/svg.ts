@@ -52,6 +52,7 @@ export function renderNode(n: SceneNode, o: RenderOptions): VNode {
   }
   const sel = (o.selected?.has(n.name) ? " semw-selected" : "") + (o.flagged?.has(n.name) ? " semw-flagged" : "");
   const kindWord = n.kind === "observed" ? "observed variable" : n.kind === "latent" ? "latent variable" : "composite";
+  const ord = n.ordinal === undefined ? "" : `, ${ordinalText(n.ordinal)}`;
   return h(
     "g",
     {
@@ -60,11 +61,14 @@ export function renderNode(n: SceneNode, o: RenderOptions): VNode {
       "data-kind": n.kind,
       transform: `translate(${r(n.x)},${r(n.y)})`,
       ...(n.text ? { "data-label": n.text } : {}),
-      "aria-label": `${kindWord} ${n.name}${n.text ? ` (${n.text})` : ""}${n.r2 ? `, ${n.r2}` : ""}${o.flagged?.has(n.name) ? ", has a warning" : ""}`,
+      ...(n.ordinal !== undefined ? { "data-ordinal": n.ordinal } : {}),
+      "aria-label": `${kindWord} ${n.name}${n.text ? ` (${n.text})` : ""}${ord}${n.r2 ? `, ${n.r2}` : ""}${o.flagged?.has(n.name) ? ", has a warning" : ""}`,
       // In the browser each node is a Tab stop (focus selects it; F2, Delete, arrows act on it).
       ...(o.interactive ? { tabindex: 0, role: "button" } : { role: "img" }),
     },
+    n.ordinal !== undefined && o.interactive ? h("title", {}, `${n.name}: ${ordinalText(n.ordinal)}`) : null,
     shapeOf(n, o.standalone),
+    n.ordinal !== undefined ? ordinalMark(n, o.standalone) : null,
     h(
       "text",
       { ...paint("name", o.standalone), x: 0, y: n.r2 ? -6 : 0, dy: NAME_DY, "text-anchor": "middle" },
@@ -78,6 +82,29 @@ export function renderNode(n: SceneNode, o: RenderOptions): VNode {
         )
       : null,
   );
+}
+
+/** "ordinal, 3 thresholds" (or just "ordinal" before a fit tells how many). */
+export function ordinalText(k: number): string {
+  return k > 0 ? `ordinal, ${k} threshold${k === 1 ? "" : "s"}` : "ordinal";
+}
+
+/**
+ * The mark of an ordinal indicator: a thin stacked bar along the rectangle's left side, one
+ * segment per category (k thresholds cut it into k + 1); a plain bar before the fit.
+ */
+function ordinalMark(n: SceneNode, standalone: boolean): VNode {
+  const k = n.ordinal ?? 0;
+  const top = -n.h / 2 + 4;
+  const len = n.h - 8;
+  const cats = Math.max(1, k + 1);
+  const gap = cats > 1 ? 1.5 : 0;
+  const seg = (len - gap * (cats - 1)) / cats;
+  const parts: VNode[] = [];
+  for (let i = 0; i < cats; i++) {
+    parts.push(h("rect", { ...paint("head", standalone), x: -n.w / 2 + 3, y: r(top + i * (seg + gap)), width: 3, height: r(seg), opacity: 0.35 + (0.5 * i) / cats }));
+  }
+  return h("g", { "data-role": "ordinal-mark", "data-categories": k > 0 ? cats : undefined }, ...parts);
 }
 
 function r(v: number): number {

@@ -37,6 +37,7 @@ import { startRename } from "./rename";
 import type { EdgeDraft } from "./keyedges";
 import { pruneSelection } from "./selection";
 import { GroupSelector } from "./groups";
+import { EstimatorControl, toggleOrdered } from "./estimator";
 import { Toolbar } from "./toolbar";
 import { exportPNG, exportSVG, readDiagram, saveDiagram } from "./files";
 import { ModelTools } from "./tools";
@@ -53,6 +54,8 @@ export class Editor implements EditorHost {
   model: Model = { table: [], latents: [], extras: [] };
   layout: Layout = {};
   labels: Labels = {};
+  private estimator = "";
+  private ordered: string[] = [];
   draft: EdgeDraft | null = null;
   selected = new Set<string>();
   mode: Mode = "select";
@@ -64,6 +67,7 @@ export class Editor implements EditorHost {
   private sendingLatents = false;
   private readonly toolbar: Toolbar;
   private readonly groups: GroupSelector;
+  private readonly estimation: EstimatorControl;
   private readonly palette: Palette;
   private readonly syntax: SyntaxPanel;
   private readonly optionsBar: OptionsBar;
@@ -143,7 +147,13 @@ export class Editor implements EditorHost {
       load: () => this.fileInput.click(),
     }, [this.tools.modindicesButton, this.tools.indirectButton]);
     this.groups = new GroupSelector(d, (g) => this.port.send({ type: "group", group: g }));
-    this.toolbar.el.append(this.groups.el);
+    this.estimation = new EstimatorControl(d, (est) => {
+      this.estimator = est;
+      this.port.set("estimator", est);
+      this.port.save();
+      this.setStatus(`Estimator: ${est || "default"}`);
+    }, () => this.guard(() => this.toggleOrdinal()));
+    this.toolbar.el.append(this.groups.el, this.estimation.el);
 
     this.palette = new Palette(d, (c) => this.guard(() => dropColumn(this, c, null, null)));
     this.canvasHost = el(d, "div", { className: "semw-canvas", attrs: { tabindex: "0" } });
@@ -273,6 +283,13 @@ export class Editor implements EditorHost {
       case "labels":
         this.labels = toLabels(v);
         break;
+      case "estimator":
+        this.estimator = typeof v === "string" ? v : "";
+        this.updateButtons();
+        return;
+      case "ordered":
+        this.ordered = normalizeState({ ordered: v }).ordered ?? [];
+        break;
     }
     if (redraw) this.queueRender();
   }
@@ -290,6 +307,7 @@ export class Editor implements EditorHost {
       flagged: this.warningsPanel.flagged(),
       flaggedEdges: this.warningsPanel.flaggedEdges(),
       labels: this.labels,
+      ordered: this.ordered,
     };
   }
 
@@ -427,6 +445,24 @@ export class Editor implements EditorHost {
 
   updateButtons(): void {
     this.toolbar.update(this.undoStack.canUndo, this.undoStack.canRedo, this.selected.size > 0);
+    this.estimation.show(this.estimator, this.ordered, this.selectedObserved(), this.engine);
+  }
+
+  /** Selected nodes that are observed variables of the model (the ones that can be ordinal). */
+  private selectedObserved(): string[] {
+    const kinds = new Map(nodesOf(this.model).map((n) => [n.name, n.kind] as const));
+    return [...this.selected].filter((k) => kinds.get(k) === "observed");
+  }
+
+  /** The Ordinal button: the selected observed variables become ordinal, or stop being so. */
+  private toggleOrdinal(): void {
+    const names = this.selectedObserved();
+    if (names.length === 0) return;
+    this.ordered = toggleOrdered(this.ordered, names);
+    this.port.set("ordered", [...this.ordered]);
+    this.port.save();
+    this.updateButtons();
+    this.renderNow();
   }
 
   showError(msg: string): void {

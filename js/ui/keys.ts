@@ -24,7 +24,7 @@ export function widgetOwnsKey(e: KeyboardEvent): boolean {
 
 export function onKey(ed: EditorHost, e: KeyboardEvent): void {
   const t = e.target as HTMLElement | null;
-  if (t && (t.tagName === "TEXTAREA" || t.tagName === "INPUT")) return;
+  if (t && (t.tagName === "TEXTAREA" || t.tagName === "INPUT" || t.tagName === "SELECT")) return;
   const mod = e.ctrlKey || e.metaKey;
   if (ed.draft) {
     // Drawing an edge from the keyboard: arrows and Tab choose the target, Enter draws.

@@ -23,6 +23,7 @@ from semwidget.errors import DataError, SemWidgetError
 from semwidget.model import emit, parse
 from semwidget.model.partable import model_counts
 from semwidget.widget import checks, diagram_file
+from semwidget.widget import estimation as fit_choice
 from semwidget.widget import labels as node_labels
 from semwidget.widget import render as svg_export
 from semwidget.widget import state as widget_state
@@ -31,12 +32,7 @@ from semwidget.widget.refit import Refitter
 
 _log = logging.getLogger(__name__)
 
-_SEM_OPTIONS = ("estimator", "missing", "std_lv", "orthogonal", "fixed_x", "se", "n_jobs",
-                "boot_ci", "group", "group_equal", "group_partial", "test", "ordered",
-                "parameterization")
-_SHARED_OPTIONS = ("bootstrap", "seed")  # CB-SEM with se="bootstrap", and PLS
-_PLS_OPTIONS = ("scheme", "consistent")
-FIT_OPTIONS = _SEM_OPTIONS + _SHARED_OPTIONS + _PLS_OPTIONS
+FIT_OPTIONS = fit_choice.FIT_OPTIONS
 
 # Keys the kernel derives; the front end may read them but never set them.
 _DERIVED_TRAITS = ("table", "counts", "results", "columns", "warnings")
@@ -58,29 +54,6 @@ export default {
 def _static_asset(name: str, fallback: str) -> Path | str:
     path = svg_export.STATIC_DIR / name
     return path if path.is_file() else fallback
-
-
-def _check_fit_options(engine: str, options: dict[str, Any]) -> dict[str, Any]:
-    unknown = [name for name in options if name not in FIT_OPTIONS]
-    if unknown:
-        raise TypeError(
-            f"SEMWidget() got unexpected keyword argument(s) {', '.join(map(repr, unknown))}; "
-            f"fit options are {', '.join(FIT_OPTIONS)}"
-        )
-    if engine == "sem":
-        pls_only = [name for name in options if name in _PLS_OPTIONS]
-        if pls_only:
-            raise TypeError(
-                f"SEMWidget(): {', '.join(map(repr, pls_only))} only apply to engine='pls'"
-            )
-    return dict(options)
-
-
-def _split_words(value: Any) -> list[str]:
-    """``"loadings, intercepts"`` or a list → a list (as :func:`semwidget.fit` reads them)."""
-    if isinstance(value, str):
-        return [w.strip() for w in value.split(",") if w.strip()]
-    return [str(w) for w in value]
 
 
 class SEMWidget(anywidget.AnyWidget):
@@ -132,6 +105,10 @@ class SEMWidget(anywidget.AnyWidget):
     warnings = traitlets.List(traitlets.Dict()).tag(sync=True)
     #: ``{name: label}``: text drawn in a node instead of its variable name (see set_label).
     labels = node_labels.LabelsTrait().tag(sync=True)
+    #: The CB-SEM estimator ("" = lavaan's default) and the ordinal variables; set from the
+    #: toolbar or from Python, each change refits (the ``estimator``/``ordered`` fit options).
+    estimator = fit_choice.EstimatorTrait().tag(sync=True)
+    ordered = fit_choice.OrderedTrait().tag(sync=True)
 
     def __init__(
         self,
@@ -142,7 +119,7 @@ class SEMWidget(anywidget.AnyWidget):
         **fit_options: Any,
     ) -> None:
         engine = widget_state.validate_engine(engine)
-        self._fit_options = _check_fit_options(engine, fit_options)
+        self._fit_options = fit_choice.check_fit_options(engine, fit_options)
         self.auto_fit = bool(auto_fit)
         self.result: Any = None
         self._data: pd.DataFrame | None = None
@@ -154,7 +131,11 @@ class SEMWidget(anywidget.AnyWidget):
         self._dropped_positions: dict[str, dict[str, float]] = {}
         self._incoming_positions: dict[str, dict[str, float]] = {}
         self._refit = Refitter(self._compute_fit, self._publish_fit, self._fit_failed)
-        super().__init__(engine=engine)
+        super().__init__(
+            engine=engine,
+            estimator=fit_choice.validate_estimator(self._fit_options.get("estimator")),
+            ordered=fit_choice.validate_ordered(self._fit_options.get("ordered")),
+        )
         self.on_msg(self._on_custom_msg)
         svg_export.warm_up()
         self.data = data
@@ -211,8 +192,8 @@ class SEMWidget(anywidget.AnyWidget):
         if column is None or self._data is None or column not in self._data.columns:
             return {}
         return {"groups": int(self._data[column].nunique()),
-                "group_equal": _split_words(self._fit_options.get("group_equal", ())),
-                "group_partial": _split_words(self._fit_options.get("group_partial", ()))}
+                "group_equal": fit_choice.split_words(self._fit_options.get("group_equal", ())),
+                "group_partial": fit_choice.split_words(self._fit_options.get("group_partial", ()))}
 
     def diagram_state(self) -> dict[str, Any]:
         """The synced state the renderer draws (a JSON-ready copy)."""
@@ -320,6 +301,20 @@ class SEMWidget(anywidget.AnyWidget):
         self._fit_warnings = []
         self._check_model()
         self._schedule_auto_fit()
+
+    @traitlets.observe("estimator", "ordered")
+    def _on_fit_choice(self, change: dict[str, Any]) -> None:
+        name, value = change["name"], change["new"]
+        if value:
+            self._fit_options[name] = value
+        else:
+            self._fit_options.pop(name, None)
+        if self.results:
+            self.results = {**self.results, "stale": True}
+        self._schedule_auto_fit()
+
+    def _latent_names(self) -> list[str]:
+        return [*self.latents, *self._measured_latents()]
 
     def _check_model(self) -> None:
         columns = None if self._data is None else self.columns

@@ -14,6 +14,9 @@ import pytest
 from lab_server import NotebookPage, open_notebook
 from model_texts import HS
 
+ROOT = Path(__file__).resolve().parents[2]
+HS4 = json.loads((ROOT / "tests" / "golden" / "ordinal_hs4_wlsmv.json").read_text("utf-8"))
+
 pytestmark = pytest.mark.browser
 
 HEYWOOD = "visual =~ x1 + x2\ntextual =~ x4 + x5 + x6\nvisual ~~ 5*visual\n"
@@ -35,6 +38,12 @@ CELLS = [
     f"ew = SEMWidget(hs, {HS!r})\new",  # 7
     "ew.wait_for_auto_fit(30)\nv = ew.results['edges']['x1 ~~ x1']\n"
     "print('VAR<<%.2f|%.2f>>' % (v['std'], v['est']))",  # 8
+    f"rw = SEMWidget(hs, {HS!r})\nrw",  # 9
+    "print('EST<<' + rw.estimator + '>>')",  # 10
+    "import pandas as pd\n"
+    f"od = pd.read_csv({str(ROOT / HS4['data'])!r})\n"
+    f"ow = SEMWidget(od, {HS4['model']!r}, ordered={HS4['ordered']!r})\now",  # 11
+    "print('ORD<<' + ' '.join(ow.ordered) + '>>', 'ERROR<<' + ow.error + '>>')",  # 12
 ]
 APPS = ["jupyterlab"]
 if importlib.util.find_spec("notebook") is not None:
@@ -221,3 +230,57 @@ def test_error_circles_show_the_residual_variance(notebook: NotebookPage) -> Non
     root.locator("input[data-option=standardized]").click()
     root.locator("input[data-option=errors]").click()
     assert root.locator("[data-role=error-var]").count() == 0
+
+
+def _fit_text(root: Any, key: str) -> str:
+    return root.locator(f".semw-fitbar [data-fit={key}]").text_content() or ""
+
+
+def test_estimator_control_and_ordinal_indicators(notebook: NotebookPage) -> None:
+    page = notebook.page
+    root = _widget(notebook, 9)
+    root.locator('[data-edge="visual =~ x2"] [data-role=coef]').wait_for(timeout=30_000)
+    assert _fit_text(root, "chisq").startswith("χ²(24) = 85.31")  # ML, lavaan's HS numbers
+    select = root.locator("select[data-control=estimator]")
+    assert select.input_value() == ""
+    select.focus()
+    page.keyboard.press("ArrowDown")  # ML
+    page.keyboard.press("ArrowDown")  # MLR
+    root.locator(".semw-fitbar [data-fit=chisq]").filter(has_text="scaled").wait_for(
+        timeout=60_000)
+    # lavaan 0.6.14, HS with MLR (tests/golden/robust_hs_mlr.json)
+    assert _fit_text(root, "chisq").startswith("χ²(24) scaled = 87.13")
+    assert _fit_text(root, "cfi") == "CFI (robust) = .930"
+    assert _fit_text(root, "rmsea").startswith("RMSEA (robust) = .092")
+    assert _fit_text(root, "estimator") == "Estimator = MLR"
+    assert "EST<<MLR>>" in notebook.run_until(10, "EST<<", ["MLR"])
+
+    root = _widget(notebook, 11)
+    node = root.locator('[data-node="x1c4"]')
+    page.wait_for_function("el => el.dataset.ordinal === '3'", arg=node.element_handle(),
+                           timeout=60_000)
+    assert "ordinal, 3 thresholds" in (node.get_attribute("aria-label") or "")
+    assert node.locator("title").text_content() == "x1c4: ordinal, 3 thresholds"
+    assert node.locator("[data-role=ordinal-mark] rect").count() == 4
+    assert root.locator("[data-ordinal]").count() == 9
+    assert _fit_text(root, "estimator") == "Estimator = WLSMV"
+    # lavaan 0.6.14, tests/golden/ordinal_hs4_wlsmv.json
+    assert _fit_text(root, "chisq").startswith(f"χ²(24) scaled = {HS4['fit']['chisq.scaled']:.2f}")
+    assert _fit_text(root, "cfi") == "CFI (robust) = " + f"{HS4['fit']['cfi.robust']:.3f}"[1:]
+
+    # the Ordinal toggle on the selected node: x1c4 stops being ordinal (a mixed model, which is
+    # refused with the variables named), then is ordinal again
+    node.locator("rect").first.click()
+    button = root.locator("[data-action=ordinal]")
+    assert button.get_attribute("aria-pressed") == "true"
+    button.click()
+    text = notebook.run_until(12, "ORD<<", ["not ordered"], timeout=30)
+    assert "x1c4" in text.split("ERROR<<")[1]  # the refusal names the variable
+    assert "x1c4" not in text.split("ORD<<")[1].split(">>")[0]
+    assert node.get_attribute("data-ordinal") is None
+    button.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("el => el.dataset.ordinal === '3'", arg=node.element_handle(),
+                           timeout=60_000)
+    text = notebook.run_until(12, "ORD<<", ["x9c4 x1c4", "ERROR<<>>"], timeout=30)
+    assert "ERROR<<>>" in text
