@@ -8,14 +8,14 @@
 # joblib; inside a `joblib.parallel_backend("dask")` block they go to a Dask cluster instead.
 
 # %%
-import json
-from pathlib import Path
+
+import golden
 
 import semwidget
 from semwidget import datasets
 
 hs = datasets.load("hs1939")
-lavaan = json.loads(Path("../../tests/golden/hs_mediation_boot.json").read_text())
+lavaan = golden.load("tests/golden/hs_mediation_boot.json")
 print(lavaan["call"])
 result = semwidget.fit(lavaan["model"], hs, se="bootstrap", bootstrap=1000, seed=1,
                        boot_ci="perc")

@@ -6,8 +6,7 @@
 # information. The result holds lavaan's tables under lavaan's names.
 
 # %%
-import json
-from pathlib import Path
+import golden
 
 import semwidget
 from semwidget import datasets
@@ -25,29 +24,18 @@ print(result.summary())
 # ## Checked against lavaan
 #
 # `tests/golden/hs_cfa.json` is lavaan 0.6.14's `cfa(model, data)` for this model, written by
-# `tests/golden/make_lavaan_golden.R`. Every fit measure lavaan reports for it is compared here
-# (lavaan's `.` is `_` in our names), with the tolerances of the test suite: 0.002, relative
+# `tests/golden/make_lavaan_golden.R`. Every fit measure lavaan reports for it is compared
+# (lavaan's `.` is `_` in our names) by the pages' small helper
+# [`docs/guide/golden.py`](../golden.py), with the tolerances of the test suite: 0.002, relative
 # 0.2 % for χ², log-likelihoods and information criteria.
 
 # %%
-lavaan = json.loads(Path("../../tests/golden/hs_cfa.json").read_text())
-RELATIVE = {"chisq", "baseline.chisq", "logl", "unrestricted.logl", "aic", "bic", "bic2"}
-compared = 0
-for name, ref in lavaan["fit"].items():
-    ours = result.fit_measures.get(name.replace(".", "_"))
-    if ref is None or ours is None:
-        continue
-    tol = 0.002 * abs(ref) if name in RELATIVE else 0.002
-    assert abs(ours - ref) <= tol, (name, ours, ref)
-    compared += 1
-print(f"{compared} fit measures match lavaan")
+lavaan = golden.load("tests/golden/hs_cfa.json")
+print(golden.check_fit(result, lavaan), "fit measures match lavaan")
 
 # %%
+print(golden.check_estimates(result, lavaan), "estimates, SEs and std.all match lavaan")
 est = result.estimates
-for ref in lavaan["estimates"]:
-    row = est[(est.lhs == ref["lhs"]) & (est.op == ref["op"]) & (est.rhs == ref["rhs"])]
-    assert abs(row["est"].iloc[0] - ref["est"]) < 0.002, ref
-    assert abs(row["std_all"].iloc[0] - ref["std.all"]) < 0.003, ref
 est[est.op == "=~"][["lhs", "op", "rhs", "est", "se", "z", "pvalue", "std_all"]].round(3)
 
 # %% [markdown]

@@ -12,6 +12,8 @@
 # from syntax.
 
 # %%
+import golden
+
 import semwidget
 from semwidget import datasets
 
@@ -40,10 +42,8 @@ w
 # `tests/golden/hs_cfa.json` (made by `tests/golden/make_lavaan_golden.R`).
 
 # %%
-import json
-from pathlib import Path
 
-lavaan = json.loads(Path("../../tests/golden/hs_cfa.json").read_text())
+lavaan = golden.load("tests/golden/hs_cfa.json")
 for ref in lavaan["estimates"]:
     if ref["op"] == "=~":
         edge = w.results["edges"][f"{ref['lhs']} =~ {ref['rhs']}"]

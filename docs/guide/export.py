@@ -6,17 +6,17 @@
 # (booktabs) or HTML, formatted by APA rules (no leading zero for bounded numbers, *p* < .001).
 
 # %%
-import json
 import tempfile
 from pathlib import Path
 
+import golden
 from IPython.display import SVG, Image
 
 import semwidget
 from semwidget import datasets
 
 poldem = datasets.load("poldem")
-lavaan = json.loads(Path("../../tests/golden/poldem_sem.json").read_text())
+lavaan = golden.load("tests/golden/poldem_sem.json")
 w = semwidget.SEMWidget(data=poldem, syntax=lavaan["model"])
 result = w.fit()
 out = Path(tempfile.mkdtemp())

@@ -8,16 +8,14 @@
 # attributes of the result.
 
 # %%
-import json
-from pathlib import Path
 
+import golden
 import pandas as pd
 
 import semwidget
 
-GOLDEN = Path("../../tests/golden_pls")
-seminr = json.loads((GOLDEN / "mobi_path.json").read_text())
-mobi = pd.read_csv(GOLDEN / "data" / "mobi.csv")
+seminr = golden.load("tests/golden_pls/mobi_path.json")
+mobi = pd.read_csv(golden.ROOT / "tests/golden_pls/data/mobi.csv")
 print(seminr["syntax"])
 pls = semwidget.fit(seminr["syntax"], mobi, engine="pls")
 pls.estimates[pls.estimates.op == "~"][["lhs", "op", "rhs", "est"]].round(3)

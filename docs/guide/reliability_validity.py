@@ -6,16 +6,15 @@
 # the Fornell–Larcker criterion, HTMT and cross-loadings.
 
 # %%
-import json
-from pathlib import Path
 
+import golden
 import numpy as np
 
 import semwidget
 from semwidget import datasets
 
 hs = datasets.load("hs1939")
-semtools = json.loads(Path("../../tests/golden/semtools_hs_cfa.json").read_text())
+semtools = golden.load("tests/golden/semtools_hs_cfa.json")
 result = semwidget.fit(semtools["model"], hs)
 rel = result.reliability()
 rel.round(3)

@@ -8,9 +8,8 @@
 # simulation](../../examples/06_teaching_simulation/)) go further; this page is the short tour.
 
 # %%
-import json
-from pathlib import Path
 
+import golden
 import numpy as np
 from scipy import stats
 
@@ -51,7 +50,7 @@ assert (marker.estimates["std_all"] - stdlv.estimates["std_all"]).abs().max() < 
 # %%
 one = semwidget.fit("g =~ x1 + x2 + x3 + x4 + x5 + x6 + x7 + x8 + x9", hs)
 lrt = semwidget.compare(one, marker, names=["1 factor", "3 factors"])
-lavaan = json.loads(Path("../../tests/golden/hs_cfa.json").read_text())
+lavaan = golden.load("tests/golden/hs_cfa.json")
 assert abs(marker.fit_measures["chisq"] - lavaan["fit"]["chisq"]) < 0.002 * lavaan["fit"]["chisq"]
 d = lrt.table.loc["1 factor", "chisq"] - lrt.table.loc["3 factors", "chisq"]
 assert abs(lrt.table["chisq_diff"].dropna().iloc[0] - d) < 1e-9
