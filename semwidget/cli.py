@@ -205,6 +205,11 @@ def run_lab(args: argparse.Namespace, extra: Sequence[str]) -> int:
     if importlib.util.find_spec("jupyterlab") is None:
         raise SemWidgetError("JupyterLab is not installed for this Python: "
                              'pip install "semwidget[lab]" (or pip install jupyterlab)')
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
+        # JupyterLab refuses to start as root (containers, CI) unless told; the user asked
+        # for it by running this command, so say so rather than fail.
+        print("semwidget: running as root, so passing --allow-root to JupyterLab")
+        extra = [*extra, "--allow-root"]
     command = lab_command(folder, extra)
     print("semwidget: starting " + " ".join(command[2:]), flush=True)
     os.chdir(folder)

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from html.parser import HTMLParser
@@ -50,6 +51,15 @@ def on_files(files, config, **kwargs):
 
 
 _CWD: list[str] = []
+#: A Sphinx role left in a numpy docstring (``:func:`x` ``), as Markdown renders it.
+_ROLE = re.compile(
+    r":(?:func|class|meth|mod|attr|data|obj|exc):(<code>)~?(?:[\w.]+\.)?([^<]*)</code>")
+
+
+def on_page_content(html, page, config, files, **kwargs):
+    """Show ``:func:`semwidget.parse` `` from the docstrings as code, without the role."""
+    return _ROLE.sub(lambda m: f"{m.group(1)}{m.group(2)}</code>"
+                     if "~" in m.group(0) else m.group(0).split(":", 2)[2], html)
 
 
 def on_pre_page(page, config, files, **kwargs):
