@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import stats as sps
 
+from semwidget.distributions import norm_cdf, norm_ppf, t_sf
 from semwidget.pls.estimate import derive, fit_weights
 from semwidget.pls.model import BlockIndex
 from semwidget.pls.quality import effects, htmt
@@ -318,7 +318,7 @@ def summarize(
     se = boot.std(axis=0, ddof=1) if boot.shape[0] > 1 else np.full(est.shape, np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
         t = np.where(se > 0, est / se, np.nan)
-    pvalue = 2.0 * sps.t.sf(np.abs(t), df=nobs - 1)
+    pvalue = 2.0 * t_sf(np.abs(t), nobs - 1)
     alpha = (1.0 - level) / 2.0
     if boot.shape[0] == 0:
         lo = hi = np.full(est.shape, np.nan)
@@ -340,15 +340,15 @@ def _bca(
         raise ValueError("BCa intervals need jackknife values")
     below = (boot < est).mean(axis=0) + 0.5 * (boot == est).mean(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        z0 = sps.norm.ppf(below)
+        z0 = norm_ppf(below)
         # leave-one-out fits that broke down (NaN) are left out of the acceleration
         dev = np.nanmean(jack, axis=0) - jack
         accel = np.nansum(dev**3, axis=0) / (6.0 * np.nansum(dev**2, axis=0) ** 1.5)
         accel = np.where(np.isfinite(accel), accel, 0.0)
         bounds = []
         for q in (alpha, 1.0 - alpha):
-            zq = sps.norm.ppf(q)
-            adj = sps.norm.cdf(z0 + (z0 + zq) / (1.0 - accel * (z0 + zq)))
+            zq = norm_ppf(q)
+            adj = norm_cdf(z0 + (z0 + zq) / (1.0 - accel * (z0 + zq)))
             bounds.append(adj)
     lo = np.full(est.shape, np.nan)
     hi = np.full(est.shape, np.nan)
