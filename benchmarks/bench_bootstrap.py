@@ -34,10 +34,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import argparse  # noqa: E402
 import json  # noqa: E402
-import shutil  # noqa: E402
-import subprocess  # noqa: E402
 import sys  # noqa: E402
-import tempfile  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -48,6 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from benchmarks.rscript import run_rscript  # noqa: E402
 from semwidget.cb.bootstrap import bootstrap_result  # noqa: E402
 from semwidget.fitting import fit  # noqa: E402
 
@@ -76,22 +74,9 @@ cat(jsonlite::toJSON(list(seconds = unname(secs), lhs = pe$lhs, op = pe$op, rhs 
 
 def run_lavaan(data_path: Path, resamples: int, seed: int) -> dict | None:
     """lavaan's bootstrap timing and SEs, or None when R/lavaan are not available."""
-    if shutil.which("Rscript") is None:
-        print("Rscript not found: skipping the lavaan comparison")
-        return None
-    with tempfile.TemporaryDirectory() as tmp:
-        script = Path(tmp) / "boot.R"
-        script.write_text(R_SCRIPT)
-        model = Path(tmp) / "model.lav"
-        model.write_text(MODEL)
-        env = dict(os.environ)
-        proc = subprocess.run(["Rscript", str(script), str(data_path), str(model),
-                               str(resamples), str(seed)], capture_output=True, text=True,
-                              env=env, check=False)
-    if proc.returncode != 0:
-        print("lavaan run failed, skipping the comparison:\n" + proc.stderr.strip())
-        return None
-    return json.loads(proc.stdout)
+    out = run_rscript(R_SCRIPT, [str(data_path), "{dir}/model.lav", str(resamples), str(seed)],
+                      {"model.lav": MODEL})
+    return None if out is None else json.loads(out)
 
 
 BIG_PY = """

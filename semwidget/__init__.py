@@ -8,9 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from semwidget.errors import DataError, ModelSpecError, ModelSyntaxError, SemWidgetError
-from semwidget.fitting import fit
+from semwidget.fitting import fit, growth
 from semwidget.model import emit, parse
 from semwidget.tables.fit_result import FitResult
+from semwidget.tables.nesting import compare_models, nesting
 
 __version__ = "0.1.0"
 
@@ -23,12 +24,17 @@ __all__ = [
     "SemWidgetError",
     "__version__",
     "compare",
+    "compare_models",
+    "cov_matrix",
     "datasets",
     "emit",
     "explore",
     "fit",
+    "growth",
     "invariance",
+    "nesting",
     "parse",
+    "power",
     "simulate",
 ]
 
@@ -37,8 +43,11 @@ __all__ = [
 #: ``import semwidget`` stays quick while ``semwidget.simulate`` etc. work as before.
 _LAZY = {
     "simulate": ("semwidget.cb.simulate", "simulate"),
+    "cov_matrix": ("semwidget.cb.sample_stats", "cov_frame"),
     "compare": ("semwidget.tables.compare", "compare"),
     "invariance": ("semwidget.tables.invariance", "invariance"),
+    # the Monte Carlo machinery (joblib) loads on first use
+    "power": ("semwidget.tables.power", "power"),
 }
 
 

@@ -88,7 +88,7 @@ class BootstrapDraws:
 
 # ---- batched ML ------------------------------------------------------------------------------
 
-def _batch_implied(model: RAMModel, theta: np.ndarray
+def batch_implied(model: RAMModel, theta: np.ndarray
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Implied covariance of all variables C, Sigma, B = (I - A)^-1 and S for a batch."""
     b = len(theta)
@@ -176,7 +176,7 @@ def fit_ml_batch(model: RAMModel, S: np.ndarray, theta0: np.ndarray, *, tol: flo
     usable = sign > 0
     converged = np.zeros(b, dtype=bool)
     active = np.flatnonzero(usable)
-    C, sigma, Bm, _ = _batch_implied(model, theta[active])
+    C, sigma, Bm, _ = batch_implied(model, theta[active])
     f, inv = _batch_objective(sigma, S[active], logdet_s[active])
     m = len(active)
     state = {"C": C, "sigma": sigma, "B": Bm, "f": f, "inv": inv, "H": np.zeros((m, q, q)),
@@ -233,7 +233,7 @@ def fit_ml_batch(model: RAMModel, S: np.ndarray, theta0: np.ndarray, *, tol: flo
         todo = np.arange(m)
         for _half in range(30):
             th = theta[active[todo]] - t[todo, None] * step[todo]
-            Cc, sc, Bc, _ = _batch_implied(model, th)
+            Cc, sc, Bc, _ = batch_implied(model, th)
             fc, ic = _batch_objective(sc, S[active[todo]], logdet_s[active[todo]])
             good = np.isfinite(fc) & (fc <= state["f"][todo] + 1e-13)
             gi = todo[good]

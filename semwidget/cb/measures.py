@@ -64,13 +64,17 @@ def incremental(chisq: float, df: int, b_chisq: float, b_df: int) -> dict[str, f
         t1 = b_chisq / b_df
         t2 = chisq / df
         out["tli"] = (t1 - t2) / (t1 - 1.0) if t1 != 1.0 else np.nan
-        out["rfi"] = (t1 - t2) / t1 if t1 != 0 else np.nan
+        # lavaan: 1 when the model's chi-square per df exceeds the baseline's
+        out["rfi"] = (t1 - t2) / t1 if t1 > t2 else 1.0
     else:  # a saturated model fits perfectly; lavaan reports 1
         out["tli"] = 1.0
         out["rfi"] = 1.0
     out["nfi"] = (b_chisq - chisq) / b_chisq if b_chisq > 0 else np.nan
     out["ifi"] = (b_chisq - chisq) / (b_chisq - df) if b_chisq != df else np.nan
     out["nnfi"] = out["tli"]
+    if df > b_df:
+        # a model with more df than its baseline has no NFI/RFI (lavaan reports NA)
+        out["nfi"] = out["rfi"] = np.nan
     return out
 
 
@@ -198,8 +202,11 @@ def complete_fit_measures(S: np.ndarray, sigma: np.ndarray, n: int, est: str, fm
     if mean is not None and mu is not None:
         # the mean block is weighted by Sigma^-1, as lavaan's WLS.V for ML with means
         inv = A if est == "ML" else np.linalg.inv(sigma)
-        d = mean - mu
-        num, den, nel = num + float(d @ inv @ d), den + float(mean @ inv @ mean), nel + p
+        # the fixed covariates' means are not modelled either (lavaan's weight is 0 there)
+        k = ~is_x
+        d, m, inv_k = (mean - mu)[k], mean[k], inv[np.ix_(k, k)]
+        num, den = num + float(d @ inv_k @ d), den + float(m @ inv_k @ m)
+        nel += p
     out.update(gfi_from_quadratics(num, den, df, nel))
     if est == "ML":
         # With fixed.x the likelihood is conditional on the covariates: drop their marginal part.

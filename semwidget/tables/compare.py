@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -32,6 +32,7 @@ METHOD_NAMES = {"satorra.bentler.2001": "Satorra & Bentler, 2001",
 #: lavTestLRT's scaled difference method for each scaled test.
 DIFF_METHOD = {"satorra.bentler": "satorra.bentler.2001",
                "yuan.bentler.mplus": "satorra.bentler.2001",
+               "yuan.bentler": "satorra.bentler.2001",
                "scaled.shifted": "satorra.2000"}
 
 
@@ -146,6 +147,8 @@ class Comparison(OneTable):
 
     table: pd.DataFrame
     method: str = "standard"
+    #: With :func:`semwidget.tables.nesting.compare_models`: each pair's nesting check.
+    nesting: list[Any] = field(default_factory=list)
 
     def section(self, title: str = "Model comparison") -> Section:
         """The formatted table as a report section."""
@@ -163,6 +166,9 @@ class Comparison(OneTable):
         out = []
         for k in range(1, len(t)):
             r = t.iloc[k]
+            if self.nesting and not self.nesting[k - 1].nested:
+                out.append(self.nesting[k - 1].sentence())
+                continue
             out.append(
                 f"{t.index[k]} vs. {t.index[k - 1]}: Δχ²({int(r['df_diff'])}) = "
                 f"{apa(r['chisq_diff'])}, p {_p_text(r['pvalue'])}, ΔCFI = "
