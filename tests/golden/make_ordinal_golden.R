@@ -133,11 +133,15 @@ write_golden(list(lavaan_version = as.character(packageVersion("lavaan")), cases
              "ordinal_cases.json")
 
 # semTools' reliability of ordinal items (Green & Yang's omega for the sum score, alpha of
-# the item scores, AVE) for the WLSMV fits of the 4- and 2-category HS items.
+# the item scores, AVE) for the WLSMV fits of the 4- and 2-category HS items
 suppressPackageStartupMessages(library(semTools))
-for (case in c("hs4_wlsmv", "hs2_wlsmv")) {
-  model <- if (case == "hs4_wlsmv") HS4 else HS2
-  ordered <- if (case == "hs4_wlsmv") ORD4 else ORD2
+# (and of the mixed models: NA for a construct with ordinal and numeric items)
+ST_CASES <- list(hs4_wlsmv = list(HS4, ORD4), hs2_wlsmv = list(HS2, ORD2),
+                 hs_mixed_wlsmv = list(HS_MIXED, ORD_MIXED),
+                 hs_mixed_binary = list(HS_MIXED_BINARY, c("x1c2", "x9c2")))
+for (case in names(ST_CASES)) {
+  model <- ST_CASES[[case]][[1]]
+  ordered <- ST_CASES[[case]][[2]]
   fit <- cfa(model, ord, ordered = ordered)
   write_golden(list(
     name = case, model = model, data = ORD_CSV, ordered = ordered,
