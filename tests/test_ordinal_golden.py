@@ -173,3 +173,16 @@ def test_scaling_factors_fixed_at_one_are_accepted_and_free_ones_refused() -> No
     assert fixed.fit_measures["chisq"] == pytest.approx(g["fit"]["chisq"], abs=1e-3)
     with pytest.raises(ModelSpecError, match="scaling factors are fixed"):
         semwidget.fit(g["model"] + "\nx1c4 ~*~ x1c4", data, ordered=g["ordered"])
+
+
+def test_scaled_difference_of_mixed_models_as_lavtestlrt() -> None:
+    ref = json.loads((GOLDEN / "lrt" / "ordinal_mixed.json").read_text())
+    data = pd.read_csv(ROOT / ref["data"])
+    free = semwidget.fit(ref["free"], data, ordered=ref["ordered"])
+    equal = semwidget.fit(ref["equal"], data, ordered=ref["ordered"])
+    comparison = semwidget.compare(free, equal)
+    row = comparison.table.iloc[1]
+    assert comparison.method == "satorra.2000"
+    assert row["chisq_diff"] == pytest.approx(ref["chisq_diff"], abs=1e-4)
+    assert row["df_diff"] == ref["df_diff"]
+    assert row["pvalue"] == pytest.approx(ref["pvalue"], abs=1e-5)

@@ -153,3 +153,15 @@ for (case in names(ST_CASES)) {
     lavaan_version = as.character(packageVersion("lavaan"))
   ), paste0("semtools_ordinal_", case, ".json"))
 }
+
+# lavTestLRT (Satorra 2000, scaled and shifted) of the mixed model against two equal loadings
+LRT_EQUAL <- sub("x5 \\+ x6", "a*x5 + a*x6", HS_MIXED)
+f_free <- cfa(HS_MIXED, ord, ordered = ORD_MIXED)
+f_equal <- cfa(LRT_EQUAL, ord, ordered = ORD_MIXED)
+tab <- lavTestLRT(f_free, f_equal)
+dir.create("tests/golden/lrt", showWarnings = FALSE)
+write_golden(list(free = HS_MIXED, equal = LRT_EQUAL, data = ORD_CSV, ordered = ORD_MIXED,
+                  chisq_diff = tab[["Chisq diff"]][2], df_diff = tab[["Df diff"]][2],
+                  pvalue = tab[["Pr(>Chisq)"]][2],
+                  lavaan_version = as.character(packageVersion("lavaan"))),
+             file.path("lrt", "ordinal_mixed.json"))
