@@ -125,5 +125,7 @@ def test_robust_groups_refusals_name_the_option() -> None:
     with pytest.raises(ModelSpecError, match="yuan.bentler' with group="):
         semwidget.fit(model, data, group="school", se="robust.huber.white",
                       test="yuan.bentler")
-    with pytest.raises(ModelSpecError, match="with group= is not supported yet"):
+    with pytest.raises(ModelSpecError, match="need ML .MLR, MLM, MLMV., not GLS"):
         semwidget.fit(model, data, group="school", estimator="GLS", se="robust.sem")
+    with pytest.raises(ModelSpecError, match="ordinal indicators .* with group="):
+        semwidget.fit(model, data, group="school", ordered=["x1"])
