@@ -81,9 +81,6 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
             raise ModelSpecError(
                 f"robust SEs and scaled tests with group= need ML (MLR, MLM, MLMV), not "
                 f"{estimator}; they are not defined for GLS or ULS")
-        if robust_ml and missing == "fiml":
-            raise ModelSpecError("robust SEs and tests with group= and missing='fiml' are "
-                                 "not supported yet; use missing='listwise' or estimator='ML'")
         if se == "bootstrap" and (missing != "listwise" or estimator != "ML"):
             raise ModelSpecError("se='bootstrap' with group= needs estimator='ML' and "
                                  "missing='listwise'")
