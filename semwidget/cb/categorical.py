@@ -24,13 +24,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from semwidget.cb import estimate as cbsem
 from semwidget.cb import measures as fm
 from semwidget.cb import robust
 from semwidget.cb.polychoric import OrdinalMoments, below_diagonal
 from semwidget.cb.ram import RAMModel
+from semwidget.distributions import chi2_sf
 from semwidget.errors import ModelSpecError
 
 CATEGORICAL_ESTIMATORS = {
@@ -270,7 +270,7 @@ def fit_measures(model: CategoricalModel, om: OrdinalMoments, how: str, test: st
     chisq = max((n - 1) * fmin, 0.0)
     out: dict[str, float] = {"npar": float(npar), "ntotal": float(n), "chisq": chisq,
                              "df": float(df)}
-    out["pvalue"] = float(stats.chi2.sf(chisq, df)) if df > 0 else math.nan
+    out["pvalue"] = float(chi2_sf(chisq, df)) if df > 0 else math.nan
     out["chisq_df"] = chisq / df if df > 0 else math.nan
     # baseline: thresholds (and numeric means and variances) free, correlations zero
     n_th = om.n_first
@@ -286,7 +286,7 @@ def fit_measures(model: CategoricalModel, om: OrdinalMoments, how: str, test: st
     b_df = k - n_th
     out["baseline_chisq"] = b_chisq
     out["baseline_df"] = float(b_df)
-    out["baseline_pvalue"] = float(stats.chi2.sf(b_chisq, b_df)) if b_df > 0 else math.nan
+    out["baseline_pvalue"] = float(chi2_sf(b_chisq, b_df)) if b_df > 0 else math.nan
     if how == "ULS":
         # an unweighted statistic has no chi-square reference distribution: lavaan gives NA
         out["pvalue"] = out["baseline_pvalue"] = math.nan

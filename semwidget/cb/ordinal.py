@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from semwidget.cb import categorical as cat
 from semwidget.cb.assemble import assemble
@@ -24,6 +23,7 @@ from semwidget.cb.polyserial import mixed_moments
 from semwidget.cb.prepare import renumber_free, user_starts
 from semwidget.cb.ram import RAMModel
 from semwidget.cb.result import Z975, CBResult
+from semwidget.distributions import norm_sf
 from semwidget.errors import DataError, ModelSpecError
 from semwidget.model.partable import build, observed_names
 
@@ -177,7 +177,7 @@ def _with_thresholds(result: CBResult, th: cat.Thresholds, ov: list[str], tau: n
     rows = pd.DataFrame({
         "lhs": [ov[v] for v in th.var], "op": "|", "rhs": [f"t{k + 1}" for k in th.k],
         "label": th.label, "est": tau, "se": se, "z": z,
-        "pvalue": 2.0 * stats.norm.sf(np.abs(z)),
+        "pvalue": 2.0 * norm_sf(np.abs(z)),
         "ci_lower": tau - Z975 * se, "ci_upper": tau + Z975 * se,
         "std_lv": tau, "std_all": tau / sd[var],
     })

@@ -25,10 +25,12 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 from semwidget.cb import estimate as cbsem
+from semwidget.cb.constraints import constrained_vcov
 from semwidget.cb.ram import Implied, RAMModel
+from semwidget.distributions import chi2_sf
 from semwidget.errors import ModelSpecError
 
 #: lavaan's robust estimators as (se, test).
@@ -78,6 +80,13 @@ class Moments:
     keep: np.ndarray     # (k,) moments modelled (False: moments among fixed covariates)
     gamma_raw: np.ndarray  # (k, k) as gamma, before fixed covariates are partialled out
     h1_observed: np.ndarray | None = None  # (k, k) observed h1 information at the implied
+    # sampling weights (normalised to sum N) and the cases' deviations from the weighted mean
+    # moments: weighted case scores do not reduce to gamma_raw + r r' (see first_order)
+    case_w: np.ndarray | None = None
+    case_dev: np.ndarray | None = None
+    # Jacobian of the active (nonlinear) constraints: information matrices are then inverted
+    # on its null space, as lavaan's augmented information (cb.constraints)
+    con_jac: np.ndarray | None = None
 
 
 def resolve(estimator: str, se: str, test: str) -> tuple[str, str, str]:
@@ -151,49 +160,54 @@ def h1_observed_information(sigma: np.ndarray, S: np.ndarray, d: np.ndarray | No
 
 
 def moments(model: RAMModel, theta: np.ndarray, imp: Implied, X: np.ndarray,
-            fixed_x: np.ndarray) -> Moments:
+            fixed_x: np.ndarray, weights: np.ndarray | None = None) -> Moments:
     """Build :class:`Moments` from the data rows ``X`` (complete cases, model's column order).
 
     ``fixed_x`` flags the observed variables whose (co)variances are fixed at their sample
     values; their moments are not modelled, so their rows of ``Gamma`` are left out, as lavaan
-    does.
+    does. ``weights`` (sampling weights summing to N) weight the moments by case and the
+    case scores by case, so ``Gamma`` sums ``w_i^2`` times the cross-products (lavaan's
+    weighted scores).
     """
     n, p = X.shape
+    w = np.ones(n) if weights is None else weights
     r, c = cbsem.vech_indices(p)
     means = model.meanstructure
     dsig, dmu = model.jacobian(theta, imp)
     delta = dsig[:, r, c].T
-    xc = X - X.mean(axis=0)
-    S = xc.T @ xc / n
+    xbar = w @ X / n
+    xc = X - xbar
+    S = (xc * w[:, None]).T @ xc / n
     z = xc[:, r] * xc[:, c]
     if means:
         z = np.hstack([X, z])
-    raw = z - z.mean(axis=0)
-    gamma_raw = raw.T @ raw / n
+    raw = z - w @ z / n
+    gamma_raw = (raw * (w * w)[:, None]).T @ raw / n
     if fixed_x.any():
         # Fixed covariates: only the part of each moment not explained by the covariates
         # varies (Gamma of the residual moments, as lavaan computes it for fixed.x).
         xi = np.flatnonzero(fixed_x)
         design = np.column_stack([np.ones(n), X[:, xi]])
-        coef, *_ = np.linalg.lstsq(design, X, rcond=None)
+        sw = np.sqrt(w)[:, None]
+        coef, *_ = np.linalg.lstsq(design * sw, X * sw, rcond=None)
         yhat = design @ coef
         yhat[:, xi] = X[:, xi]
-        hc = yhat - yhat.mean(axis=0)
+        hc = yhat - w @ yhat / n
         zhat = hc[:, r] * hc[:, c]
         z = z - (np.hstack([yhat, zhat]) if means else zhat)
-    dev = z - z.mean(axis=0)
+    dev = z - w @ z / n
     resid = S[r, c] - imp.sigma[r, c]
     if means:
         delta = np.vstack([dmu.T, delta])
-        resid = np.concatenate([X.mean(axis=0) - imp.mu, resid])
-    gamma = dev.T @ dev / n
+        resid = np.concatenate([xbar - imp.mu, resid])
+    gamma = (dev * (w * w)[:, None]).T @ dev / n
     keep = ~(fixed_x[r] & fixed_x[c])
     if means:
         keep = np.concatenate([~fixed_x, keep])
     gamma[~keep, :] = 0.0
     gamma[:, ~keep] = 0.0
     return Moments(delta, _vech_block(imp.sigma, means), _vech_block(S, means), gamma, resid,
-                   keep, gamma_raw)
+                   keep, gamma_raw, case_w=weights, case_dev=None if weights is None else raw)
 
 
 def observed_information(model: RAMModel, theta: np.ndarray, S: np.ndarray,
@@ -228,13 +242,28 @@ def _inverse(M: np.ndarray, what: str) -> np.ndarray:
                              "cannot be computed (is the model identified?)") from err
 
 
+def _inverse_info(M: np.ndarray, what: str, con_jac: np.ndarray | None) -> np.ndarray:
+    """The inverse of an information matrix, under the constraints when there are any."""
+    if con_jac is None:
+        return _inverse(M, what)
+    out = constrained_vcov(M, con_jac)
+    if out is None:
+        raise ModelSpecError(f"the {what} is singular under the constraints: robust standard "
+                             "errors and tests cannot be computed (is the model identified?)")
+    return out
+
+
 def first_order(mom: Moments) -> np.ndarray:
     """The h0 first-order (cross-product of case scores) information, ``Delta' W G1 W Delta``.
 
     Case scores of the normal log-likelihood in the moments are ``W (d_i - sigma)``; their
     mean cross-product is ``W (Gamma + r r') W`` with ``r`` the sample-minus-implied moments.
     """
-    g1 = mom.gamma_raw + np.outer(mom.resid, mom.resid)
+    if mom.case_w is None or mom.case_dev is None:
+        g1 = mom.gamma_raw + np.outer(mom.resid, mom.resid)
+    else:  # weighted scores: sum_i w_i^2 (d_i + r)(d_i + r)' / N, d_i about the weighted mean
+        e = mom.case_dev + mom.resid
+        g1 = (e * (mom.case_w ** 2)[:, None]).T @ e / len(e)
     wd = mom.w @ mom.delta
     return wd.T @ g1 @ wd
 
@@ -254,7 +283,7 @@ def robust_vcov(se: str, mom: Moments, H0: np.ndarray | None, n: int) -> np.ndar
         assert H0 is not None
         A = H0
         B = first_order(mom)
-    Ai = _inverse(A, "information matrix")
+    Ai = _inverse_info(A, "information matrix", mom.con_jac)
     return Ai @ B @ Ai / n
 
 
@@ -268,7 +297,7 @@ def _u_gamma(mom: Moments, observed: bool = False) -> np.ndarray:
     D = mom.delta[k]
     G = mom.gamma[np.ix_(k, k)]
     WD = W @ D
-    U = W - WD @ _inverse(D.T @ WD, "information matrix") @ WD.T
+    U = W - WD @ _inverse_info(D.T @ WD, "information matrix", mom.con_jac) @ WD.T
     return U @ G
 
 
@@ -287,10 +316,11 @@ def scaled_test(test: str, T: float, df: float, mom: Moments, H0: np.ndarray | N
         k = mom.keep
         t_h1 = float(np.sum(mom.w_sample[np.ix_(k, k)] * mom.gamma[np.ix_(k, k)]))
         assert H0 is not None
-        t_h0 = float(np.trace(_inverse(H0, "observed information") @ first_order(mom)))
+        t_h0 = float(np.trace(_inverse_info(H0, "observed information", mom.con_jac)
+                              @ first_order(mom)))
         trace = t_h1 - t_h0
         c = trace / df
-        return ScaledTest(test, T / c, df, float(stats.chi2.sf(T / c, df)), c, trace_ug=trace)
+        return ScaledTest(test, T / c, df, float(chi2_sf(T / c, df)), c, trace_ug=trace)
     # Yuan-Bentler (Yuan & Bentler, 2000, as lavaan computes it): tr(U Gamma) with U from the
     # h1 information at the implied moments, expected or observed; with the expected one it
     # is the Satorra-Bentler trace
@@ -301,18 +331,18 @@ def scaled_test(test: str, T: float, df: float, mom: Moments, H0: np.ndarray | N
         if test == "yuan.bentler" and c < 0:
             # the observed information need not be positive definite: lavaan gives NA
             c = math.nan
-        return ScaledTest(test, T / c, df, float(stats.chi2.sf(T / c, df)), c, trace_ug=trace)
+        return ScaledTest(test, T / c, df, float(chi2_sf(T / c, df)), c, trace_ug=trace)
     trace2 = float(np.sum(UG * UG.T))
     if test == "scaled.shifted":
         a = math.sqrt(df / trace2)
         b = df - a * trace
         stat = a * T + b
-        return ScaledTest(test, stat, df, float(stats.chi2.sf(stat, df)), 1.0 / a, b,
+        return ScaledTest(test, stat, df, float(chi2_sf(stat, df)), 1.0 / a, b,
                           trace, trace2)
     # mean.var.adjusted (Satterthwaite): df estimated as tr(UG)^2 / tr((UG)^2)
     df_mv = trace * trace / trace2
     stat = T * df_mv / trace
-    return ScaledTest(test, stat, df_mv, float(stats.chi2.sf(stat, df_mv)), trace / df_mv,
+    return ScaledTest(test, stat, df_mv, float(chi2_sf(stat, df_mv)), trace / df_mv,
                       trace_ug=trace, trace_ug2=trace2)
 
 
@@ -359,7 +389,7 @@ def baseline_moments(S: np.ndarray, mom: Moments, fixed_x: np.ndarray, x_all: np
     h1 = h1_observed_information(sig, S, np.zeros(p) if means else None) \
         if mom.h1_observed is not None else None
     return Moments(delta, _vech_block(sig, means), mom.w_sample, mom.gamma, resid, mom.keep,
-                   mom.gamma_raw, h1)
+                   mom.gamma_raw, h1_observed=h1, case_w=mom.case_w, case_dev=mom.case_dev)
 
 
 # ---- fit measures from the scaled statistics -------------------------------------------------
@@ -445,16 +475,20 @@ def _c_hat(t: ScaledTest, df: float) -> float:
 
 def apply(se: str, test: str, model: RAMModel, theta: np.ndarray, imp: Implied,
           X: np.ndarray, S: np.ndarray, mean: np.ndarray | None, fixed_x: np.ndarray,
-          x_all: np.ndarray, measures: dict[str, float]
+          x_all: np.ndarray, measures: dict[str, float], weights: np.ndarray | None = None,
+          con_jac: np.ndarray | None = None
           ) -> tuple[np.ndarray | None, dict[str, float], Moments]:
     """Robust standard errors and scaled tests of a complete-data ML fit.
 
     Returns the sandwich covariance of the estimates (``None`` when ``se`` is not robust), the
     fit measures with the scaled and robust ones added, and the :class:`Moments` they came
-    from (kept on the result for scaled difference tests).
+    from (kept on the result for scaled difference tests). ``weights``: sampling weights
+    (summing to N) of the rows of ``X``; ``con_jac``: the Jacobian of the active nonlinear
+    constraints at ``theta``.
     """
     n = X.shape[0]
-    mom = moments(model, theta, imp, X, fixed_x)
+    mom = moments(model, theta, imp, X, fixed_x, weights)
+    mom.con_jac = con_jac
     needs_h0 = se == "robust.huber.white" or test == "yuan.bentler.mplus"
     H0 = observed_information(model, theta, S, mean) if needs_h0 else None
     vcov = robust_vcov(se, mom, H0, n) if se in ROBUST_SE else None

@@ -11,11 +11,12 @@ CFI/TLI/RMSEA are the FIML-corrected ones (Zhang & Savalei), see :func:`correcte
 from __future__ import annotations
 
 import numpy as np
-from scipy import linalg, stats
+from scipy import linalg
 
 from semwidget.cb import estimate as cbsem
 from semwidget.cb import robust
 from semwidget.cb.ram import Implied, RAMModel
+from semwidget.distributions import chi2_sf
 from semwidget.errors import ModelSpecError
 
 #: Fit measures lavaan defines differently for MLR with missing data (see :func:`apply`).
@@ -253,5 +254,5 @@ def apply_groups(se: str, test: str, models: list[RAMModel], theta: np.ndarray,
 
 def _test(T: float, df: float, trace: float) -> robust.ScaledTest:
     c = trace / df
-    return robust.ScaledTest("yuan.bentler.mplus", T / c, df, float(stats.chi2.sf(T / c, df)),
+    return robust.ScaledTest("yuan.bentler.mplus", T / c, df, float(chi2_sf(T / c, df)),
                              c, trace_ug=trace)

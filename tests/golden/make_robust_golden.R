@@ -105,7 +105,7 @@ for (case in YB_CASES) do.call(robust_case, case)
 
 # MLR with FIML: robust CFI/TLI/RMSEA are lavaan's FIML-corrected ones (Zhang & Savalei, V3).
 # PolDem with ~10% of its values missing completely at random (written and read back).
-PD_MISSING_CSV <- "tests/golden/data/poldem_missing10.csv"
+PD_MISSING_CSV <- "tests/golden/data/poldem_mlr_missing10.csv"
 set.seed(1313)
 pm <- as.matrix(poldem[, c(paste0("y", 1:8), paste0("x", 1:3))])
 pm[sample.int(length(pm), size = round(0.10 * length(pm)))] <- NA
