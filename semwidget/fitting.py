@@ -150,12 +150,14 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame | None = None, *, engine: 
         case scores), or ``bootstrap`` resamples (percentile, bias-corrected and BCa intervals).
     ordered : list of str, optional
         Observed variables to treat as ordinal (thresholds and polychoric correlations);
-        pandas ordered-categorical columns are ordinal without being listed.
+        pandas ordered-categorical columns are ordinal without being listed. The model's other
+        observed variables stay numeric (polyserial and Pearson correlations, their means and
+        variances), as lavaan mixes them.
     parameterization : {"delta", "theta"}
         With ordinal indicators: unit variances of the latent responses (delta, lavaan's
         default) or unit residual variances (theta).
-    test : {"standard", "satorra.bentler", "yuan.bentler.mplus", "scaled.shifted", \
-"mean.var.adjusted"}
+    test : {"standard", "satorra.bentler", "yuan.bentler", "yuan.bentler.mplus", \
+"scaled.shifted", "mean.var.adjusted"}
         A scaled test statistic besides the standard chi-square; its ``*_scaled`` and
         ``*_robust`` fit measures join ``fit_measures``.
     bootstrap : int, optional

@@ -148,15 +148,22 @@ def test_refusals_name_what_is_wrong() -> None:
         semwidget.fit("f =~ x4 + x5 + x6", data, estimator="WLSMV")
 
 
-@pytest.mark.parametrize("name", ["hs4_wlsmv", "hs2_wlsmv"])
+@pytest.mark.parametrize("name", ["hs4_wlsmv", "hs2_wlsmv", "hs_mixed_wlsmv",
+                                  "hs_mixed_binary"])
 def test_reliability_of_ordinal_items_as_semtools(name: str) -> None:
+    # mixed models: ordinal constructs by Green & Yang, numeric ones as usual, and NA where
+    # a construct has ordinal and numeric items (semTools' compRelSEM)
     ref = json.loads((GOLDEN / f"semtools_ordinal_{name}.json").read_text())
     _, r = _fit(name)
     rel = r.reliability()
     for ours, theirs in [("omega", "omega"), ("omega_implied", "omega_implied"),
                          ("alpha", "alpha"), ("ave_semtools", "AVE")]:
         for construct, value in ref[theirs].items():
-            assert rel.loc[construct, ours] == pytest.approx(value, abs=1e-6), (ours, construct)
+            mine = rel.loc[construct, ours]
+            if value is None:
+                assert math.isnan(mine), (ours, construct)
+                continue
+            assert mine == pytest.approx(value, abs=1e-6), (ours, construct)
 
 
 def test_scaling_factors_fixed_at_one_are_accepted_and_free_ones_refused() -> None:
@@ -166,3 +173,16 @@ def test_scaling_factors_fixed_at_one_are_accepted_and_free_ones_refused() -> No
     assert fixed.fit_measures["chisq"] == pytest.approx(g["fit"]["chisq"], abs=1e-3)
     with pytest.raises(ModelSpecError, match="scaling factors are fixed"):
         semwidget.fit(g["model"] + "\nx1c4 ~*~ x1c4", data, ordered=g["ordered"])
+
+
+def test_scaled_difference_of_mixed_models_as_lavtestlrt() -> None:
+    ref = json.loads((GOLDEN / "lrt" / "ordinal_mixed.json").read_text())
+    data = pd.read_csv(ROOT / ref["data"])
+    free = semwidget.fit(ref["free"], data, ordered=ref["ordered"])
+    equal = semwidget.fit(ref["equal"], data, ordered=ref["ordered"])
+    comparison = semwidget.compare(free, equal)
+    row = comparison.table.iloc[1]
+    assert comparison.method == "satorra.2000"
+    assert row["chisq_diff"] == pytest.approx(ref["chisq_diff"], abs=1e-4)
+    assert row["df_diff"] == ref["df_diff"]
+    assert row["pvalue"] == pytest.approx(ref["pvalue"], abs=1e-5)

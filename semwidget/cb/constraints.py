@@ -26,7 +26,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
 
 from semwidget.cb import estimate as cbsem
 from semwidget.cb.estimate import Estimate, _ml_gradient, _ml_information, _ml_mean_objective
@@ -159,6 +158,9 @@ def constrained_minimum(fun: Callable[[np.ndarray], float],
         spec.append({"type": "eq", "fun": cons.equal})
     if cons.n_ineq:
         spec.append({"type": "ineq", "fun": cons.inequal})
+    # scipy.optimize costs ~0.25 s to import; only constrained fits need it
+    from scipy import optimize
+
     opt = optimize.minimize(fun, theta0, jac=grad, method="SLSQP", constraints=spec,
                             options={"maxiter": 2000, "ftol": 1e-14})
     theta = np.asarray(opt.x, dtype=float)

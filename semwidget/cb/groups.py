@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from semwidget.cb import estimate as cbsem
-from semwidget.cb import robust
+from semwidget.cb import robust, robust_fiml
 from semwidget.cb.assemble import model_warnings, r_squared, standardized
 from semwidget.cb.data import Moments, check_data, moments
 from semwidget.cb.group_fiml import fiml_groups
@@ -114,6 +114,14 @@ def fit_groups(model: str | pd.DataFrame, data: pd.DataFrame, *, group: str,
             raise ModelSpecError(unidentified_message(
                 full.iloc[rows[0]].reset_index(drop=True), models[0], res.theta,
                 moms[0].cov, "ML", None))
+        if se in robust.ROBUST_SE or test in robust.SCALED_TESTS:
+            # MLR: the observed information per case is the inverse of N times vcov
+            H = np.linalg.inv(res.vcov) / sum(m.n for m in moms)
+            vcov_r, measures = robust_fiml.apply_groups(
+                se, test, models, res.theta, imps, [m.data for m in moms], H,
+                [(m.cov, m.mean) for m in moms], measures)
+            if vcov_r is not None:
+                res = dataclasses.replace(res, vcov=vcov_r)
         return _assemble(full, rows, models, imps, res, moms, frames, measures, labels,
                          options)
     full = _fill_exogenous(full, ov, moms)

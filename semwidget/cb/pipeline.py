@@ -104,15 +104,14 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
                              name="information")
     if group is not None:
         robust_ml = estimator == "ML" and (se in ROBUST_SE or test in SCALED_TESTS)
-        if ordered or (label in CATEGORICAL_ESTIMATORS and label != "ULS") or (
-                (se not in ("standard", "bootstrap") or test != "standard") and not robust_ml):
+        if ordered or (label in CATEGORICAL_ESTIMATORS and label != "ULS"):
             raise ModelSpecError(
-                f"estimator='{label}' (ordinal estimation, or robust SEs and tests with "
-                f"{estimator}) with group= is not supported yet; fit the groups with ML, MLR, "
-                "MLM, MLMV, GLS or ULS")
-        if robust_ml and missing == "fiml":
-            raise ModelSpecError("robust SEs and tests with group= and missing='fiml' are "
-                                 "not supported yet; use missing='listwise' or estimator='ML'")
+                "ordinal indicators (ordered=, estimator='WLSMV' & co) with group= are not "
+                "supported yet; fit each group on its own, or the groups with ML/MLR")
+        if (se not in ("standard", "bootstrap") or test != "standard") and not robust_ml:
+            raise ModelSpecError(
+                f"robust SEs and scaled tests with group= need ML (MLR, MLM, MLMV), not "
+                f"{estimator}; they are not defined for GLS or ULS")
         if se == "bootstrap" and (missing != "listwise" or estimator != "ML"):
             raise ModelSpecError("se='bootstrap' with group= needs estimator='ML' and "
                                  "missing='listwise'")

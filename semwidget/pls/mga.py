@@ -25,8 +25,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
+from semwidget.distributions import t_sf
 from semwidget.errors import DataError, ModelSpecError
 from semwidget.pls.bootstrap import chunk_size, plain_resample_stats
 from semwidget.pls.core import fit_plain, stat_layout
@@ -200,8 +200,8 @@ def t_tests(
     va, vb = (n_a - 1) / n_a * se_a**2, (n_b - 1) / n_b * se_b**2
     t_w = diff / np.sqrt(va + vb)
     df_w = (va + vb) ** 2 / ((n_a - 1) / n_a**2 * se_a**4 + (n_b - 1) / n_b**2 * se_b**4) - 2
-    p_p = 2.0 * sps.t.sf(abs(t_p), df_p)
-    p_w = 2.0 * sps.t.sf(abs(t_w), df_w)
+    p_p = 2.0 * t_sf(abs(t_p), df_p)
+    p_w = 2.0 * t_sf(abs(t_w), df_w)
     return float(t_p), float(df_p), float(p_p), float(t_w), float(df_w), float(p_w)
 
 

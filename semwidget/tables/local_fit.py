@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from semwidget.distributions import norm_sf
 from semwidget.errors import ModelSpecError
 from semwidget.tables.plots import residual_correlations
 
@@ -103,8 +104,6 @@ def local_fit(result: CBResult, threshold: float = THRESHOLD) -> pd.DataFrame:
         ``lhs rhs residual_cor z pvalue``, largest ``|residual_cor|`` first; ``z`` is the
         standardized covariance residual and ``pvalue`` its two-sided normal p-value.
     """
-    from scipy import stats
-
     if not isinstance(threshold, (int, float)) or isinstance(threshold, bool) or \
             not 0 <= threshold < 2:
         raise ModelSpecError(f"threshold must be a number between 0 and 2, not {threshold!r}")
@@ -119,7 +118,7 @@ def local_fit(result: CBResult, threshold: float = THRESHOLD) -> pd.DataFrame:
             if abs(v) > threshold:
                 zv = float(z.iat[i, j])
                 rows.append({"lhs": names[j], "rhs": names[i], "residual_cor": v, "z": zv,
-                             "pvalue": float(2 * stats.norm.sf(abs(zv)))})
+                             "pvalue": float(2 * norm_sf(abs(zv)))})
     out = pd.DataFrame(rows, columns=["lhs", "rhs", "residual_cor", "z", "pvalue"])
     return out.reindex(out["residual_cor"].abs().sort_values(ascending=False).index
                        ).reset_index(drop=True)

@@ -25,10 +25,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from semwidget.cb.montecarlo import Replications, replicate
 from semwidget.cb.ram import RAMModel
+from semwidget.distributions import norm_cdf, norm_ppf
 from semwidget.errors import DataError, ModelSpecError
 from semwidget.model.defined import compile_expression
 
@@ -38,7 +38,7 @@ _TABLE_COLUMNS = ["id", "lhs", "op", "rhs", "user", "free", "ustart", "label", "
 #: numpy versions of the functions ``:=`` expressions may use, to evaluate all replications
 #: at once.
 _ARRAY_FUNCS = {"sqrt": np.sqrt, "exp": np.exp, "log": np.log, "abs": np.abs, "sin": np.sin,
-                "cos": np.cos, "tan": np.tan, "pnorm": stats.norm.cdf}
+                "cos": np.cos, "tan": np.tan, "pnorm": norm_cdf}
 _EDGE_OPS = ("=~", "~", "~~")
 
 
@@ -289,8 +289,8 @@ class Power:
             n_int = math.nan
             if hit.size and hit[0] > 0:
                 k = hit[0]
-                lo, hi = (stats.norm.ppf(np.clip(p[k - 1:k + 1], 1e-4, 1 - 1e-4)))
-                z = stats.norm.ppf(target)
+                lo, hi = (norm_ppf(np.clip(p[k - 1:k + 1], 1e-4, 1 - 1e-4)))
+                z = norm_ppf(target)
                 n_int = float(ns[k - 1] + (z - lo) / (hi - lo) * (ns[k] - ns[k - 1])) \
                     if hi > lo else n_grid
             elif hit.size:
@@ -314,8 +314,8 @@ class Power:
 def _summaries(rep: Replications, targets: list[_Target], theta_pop: np.ndarray,
                labels: dict[str, int], defined: dict[str, Any], alpha: float, level: float
                ) -> list[dict[str, Any]]:
-    crit_test = stats.norm.ppf(1 - alpha / 2)
-    crit_ci = stats.norm.ppf(0.5 + level / 2)
+    crit_test = norm_ppf(1 - alpha / 2)
+    crit_ci = norm_ppf(0.5 + level / 2)
     rows = []
     for t in targets:
         pop = float(_values(t, theta_pop[None, :], labels, defined)[0])

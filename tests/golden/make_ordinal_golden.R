@@ -133,11 +133,15 @@ write_golden(list(lavaan_version = as.character(packageVersion("lavaan")), cases
              "ordinal_cases.json")
 
 # semTools' reliability of ordinal items (Green & Yang's omega for the sum score, alpha of
-# the item scores, AVE) for the WLSMV fits of the 4- and 2-category HS items.
+# the item scores, AVE) for the WLSMV fits of the 4- and 2-category HS items
 suppressPackageStartupMessages(library(semTools))
-for (case in c("hs4_wlsmv", "hs2_wlsmv")) {
-  model <- if (case == "hs4_wlsmv") HS4 else HS2
-  ordered <- if (case == "hs4_wlsmv") ORD4 else ORD2
+# (and of the mixed models: NA for a construct with ordinal and numeric items)
+ST_CASES <- list(hs4_wlsmv = list(HS4, ORD4), hs2_wlsmv = list(HS2, ORD2),
+                 hs_mixed_wlsmv = list(HS_MIXED, ORD_MIXED),
+                 hs_mixed_binary = list(HS_MIXED_BINARY, c("x1c2", "x9c2")))
+for (case in names(ST_CASES)) {
+  model <- ST_CASES[[case]][[1]]
+  ordered <- ST_CASES[[case]][[2]]
   fit <- cfa(model, ord, ordered = ordered)
   write_golden(list(
     name = case, model = model, data = ORD_CSV, ordered = ordered,
@@ -149,3 +153,15 @@ for (case in c("hs4_wlsmv", "hs2_wlsmv")) {
     lavaan_version = as.character(packageVersion("lavaan"))
   ), paste0("semtools_ordinal_", case, ".json"))
 }
+
+# lavTestLRT (Satorra 2000, scaled and shifted) of the mixed model against two equal loadings
+LRT_EQUAL <- sub("x5 \\+ x6", "a*x5 + a*x6", HS_MIXED)
+f_free <- cfa(HS_MIXED, ord, ordered = ORD_MIXED)
+f_equal <- cfa(LRT_EQUAL, ord, ordered = ORD_MIXED)
+tab <- lavTestLRT(f_free, f_equal)
+dir.create("tests/golden/lrt", showWarnings = FALSE)
+write_golden(list(free = HS_MIXED, equal = LRT_EQUAL, data = ORD_CSV, ordered = ORD_MIXED,
+                  chisq_diff = tab[["Chisq diff"]][2], df_diff = tab[["Df diff"]][2],
+                  pvalue = tab[["Pr(>Chisq)"]][2],
+                  lavaan_version = as.character(packageVersion("lavaan"))),
+             file.path("lrt", "ordinal_mixed.json"))

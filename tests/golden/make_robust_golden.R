@@ -129,6 +129,17 @@ GROUP_CASES <- list(
   list("hs_groups_metric_mlr", list(estimator = "MLR", group.equal = "loadings"), "metric"),
   list("hs_groups_scalar_mlm", list(estimator = "MLM",
                                     group.equal = c("loadings", "intercepts")), "scalar"))
+# MLR with FIML by school, on the multigroup golden's HS data with missing values
+# (written by make_multigroup_golden.R)
+HS_SCHOOL_MISSING_CSV <- "tests/golden/data/hs_school_missing10.csv"
+hs_school_missing <- read.csv(HS_SCHOOL_MISSING_CSV)
+robust_case("hs_groups_fiml_mlr", HS_CFA, HS_SCHOOL_MISSING_CSV, hs_school_missing, "cfa",
+            list(group = "school", estimator = "MLR", missing = "ml"),
+            notes = "HS by school, MLR with FIML, 10% MCAR missing values")
+robust_case("hs_groups_metric_fiml_mlr", HS_CFA, HS_SCHOOL_MISSING_CSV, hs_school_missing,
+            "cfa", list(group = "school", estimator = "MLR", missing = "ml",
+                        group.equal = "loadings"),
+            notes = "HS by school, metric invariance, MLR with FIML")
 for (case in GROUP_CASES) {
   robust_case(case[[1]], HS_CFA, HS_SCHOOL_CSV, hs_school, "cfa",
               c(list(group = "school"), case[[2]]),
