@@ -20,7 +20,7 @@ from semwidget.cb.prepare import fill_exogenous, user_starts
 from semwidget.cb.ram import RAMModel
 from semwidget.errors import ModelSpecError
 
-__all__ = ["NET_CRITERION", "net_chisq"]
+__all__ = ["NET_CRITERION", "NestingNotChecked", "net_chisq"]
 
 #: χ² below which the general model is taken to reproduce the restricted model's moments
 #: (semTools' ``net()`` uses the same default).
@@ -29,14 +29,19 @@ NET_CRITERION = 1e-4
 _TABLE_COLUMNS = ["id", "lhs", "op", "rhs", "user", "free", "ustart", "label", "freed", "exo"]
 
 
+class NestingNotChecked(ModelSpecError):
+    """The nesting test does not handle this kind of fit (multigroup, FIML, ordinal)."""
+
+
 def _check_fit(result: Any, name: str) -> None:
     if getattr(result, "engine", None) != "sem" or not hasattr(result, "fit_measures"):
         raise ModelSpecError(f"{name} is not a CB-SEM fit; nesting is checked between "
                              "covariance-based models", name=name)
     if getattr(result, "multigroup", False) or result.missing == "fiml" or \
             result.options.get("ordered"):
-        raise ModelSpecError(f"{name}: the nesting check handles single-group fits of complete "
-                             "continuous data (no group=, missing='fiml' or ordered=)", name=name)
+        raise NestingNotChecked(f"{name}: the nesting check handles single-group fits of "
+                                "complete continuous data (no group=, missing='fiml' or "
+                                "ordered=)", name=name)
 
 
 def net_chisq(restricted: Any, general: Any, names: tuple[str, str] = ("restricted",
