@@ -58,8 +58,9 @@ def net_chisq(restricted: Any, general: Any, names: tuple[str, str] = ("restrict
     Returns
     -------
     float
-        ``N · F_ML`` at the minimum; ``NaN`` when ``general`` cannot be fitted to those
-        moments (not identified or not converged there), as semTools' ``net()`` gives ``NA``.
+        ``N · F_ML`` at the lowest minimum found from two starts (the start values and
+        ``general``'s own estimates); ``NaN`` when ``general`` cannot be fitted to those
+        moments at all, as semTools' ``net()`` gives ``NA``.
 
     Raises
     ------
@@ -86,10 +87,18 @@ def net_chisq(restricted: Any, general: Any, names: tuple[str, str] = ("restrict
     full = fill_exogenous(general.table[_TABLE_COLUMNS].copy(), ov, cov, mean)
     ms = bool((full["op"] == "~1").any())
     model = RAMModel.from_table(full, ov, meanstructure=ms)
-    theta0 = start_values(model, cov, user_starts(full, model))
-    # Only the minimum matters: a general model that is empirically under-identified at these
-    # moments (a singular information, no standard errors) still gives a valid χ².
-    res = fit_ml(model, cov, int(general.nobs), theta0, mean=mean if ms else None)
-    if not res.converged or not np.isfinite(res.fmin):
-        return math.nan
-    return float(general.nobs) * max(float(res.fmin), 0.0)
+    starts = [start_values(model, cov, user_starts(full, model))]
+    if len(general.theta) == model.n_par:
+        starts.append(np.asarray(general.theta, dtype=float))  # its own estimates: a second start
+    # Only the minimum matters, so a refit that stops without the convergence flag — typical
+    # when the general model is empirically under-identified at these moments — still counts
+    # at its lowest value; the smallest over both starts is kept.
+    values = []
+    for theta0 in starts:
+        try:
+            res = fit_ml(model, cov, int(general.nobs), theta0, mean=mean if ms else None)
+        except (np.linalg.LinAlgError, FloatingPointError):
+            continue
+        if np.isfinite(res.fmin):
+            values.append(float(general.nobs) * max(float(res.fmin), 0.0))
+    return min(values) if values else math.nan

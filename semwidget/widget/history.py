@@ -259,9 +259,10 @@ class History:
         """The versions for the front end's history panel (no results; the edges included)."""
         return [v.to_json() for v in self.versions]
 
-    def load(self, versions: list[Version]) -> None:
-        """Replace the versions by those read from a file."""
+    def load(self, versions: list[Version]) -> list[dict[str, Any]]:
+        """Replace the versions by those read from a file; returns the new :meth:`payload`."""
         self.versions = list(versions)
+        return self.payload()
 
 
 def _field(entry: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where: str

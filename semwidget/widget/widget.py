@@ -131,8 +131,7 @@ class SEMWidget(anywidget.AnyWidget):
     engine = widget_state.EngineTrait().tag(sync=True)
     #: ``[{"message", "variables", "source"}]``: the model check's and the last fit's warnings.
     warnings = traitlets.List(traitlets.Dict()).tag(sync=True)
-    #: Every fit as a version, for the history panel (see :mod:`semwidget.widget.history`).
-    versions = traitlets.List(traitlets.Dict()).tag(sync=True)
+    versions = traitlets.List(traitlets.Dict()).tag(sync=True)  # every fit: widget.history
 
     def __init__(
         self,
@@ -411,8 +410,7 @@ class SEMWidget(anywidget.AnyWidget):
         self._history.record(result, self.syntax, {"engine": self.engine, **self._fit_options},
                              self.positions)
         with self.hold_sync():
-            self.results = payload
-            self.versions = self._history.payload()
+            self.results, self.versions = payload, self._history.payload()
             self.warnings = [*self._model_warnings, *self._fit_warnings]
             self.error = ""
         self.send({"type": "fitted"})
@@ -423,10 +421,9 @@ class SEMWidget(anywidget.AnyWidget):
         return self._history.frame()
 
     def compare(self, i: int, j: int) -> HistoryComparison:
-        """Versions ``i`` and ``j`` compared (see :meth:`History.compare`); the diff also goes
-        to ``results["diff"]`` for the diagram to highlight."""
-        out = self._history.compare(i, j, self._data)
-        self.results = {**self.results, "diff": out.payload()}
+        """Versions ``i`` and ``j`` compared (:meth:`History.compare`), also ``results["diff"]``."""
+        self.results = {**self.results, "diff": (out := self._history.compare(i, j, self._data))
+                        .payload()}
         return out
 
     def _fit_failed(self, err: BaseException) -> None:
@@ -667,8 +664,7 @@ class SEMWidget(anywidget.AnyWidget):
         # Assigning syntax after the model is built fires the observer again; it finds the same
         # table, so nothing moves.
         widget.syntax = diagram.syntax
-        widget._history.load(diagram.history)
-        widget.versions = widget._history.payload()
+        widget.versions = widget._history.load(diagram.history)
         return widget
 
     def to_svg(self) -> str:
