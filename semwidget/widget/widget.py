@@ -131,7 +131,8 @@ class SEMWidget(anywidget.AnyWidget):
     engine = widget_state.EngineTrait().tag(sync=True)
     #: ``[{"message", "variables", "source"}]``: the model check's and the last fit's warnings.
     warnings = traitlets.List(traitlets.Dict()).tag(sync=True)
-    versions = traitlets.List(traitlets.Dict()).tag(sync=True)  # every fit: widget.history
+    #: Every fit as a version, for the history panel (see :mod:`semwidget.widget.history`).
+    versions = traitlets.List(traitlets.Dict()).tag(sync=True)
 
     def __init__(
         self,
