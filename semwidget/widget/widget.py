@@ -408,8 +408,7 @@ class SEMWidget(anywidget.AnyWidget):
         payload["local_fit"] = local_fit_payload(result)  # the residual-correlation overlay
         nodes = widget_state.node_names(self.table, self.latents)
         self._fit_warnings = checks.fit_warnings(payload, nodes)
-        self._history.record(result, self.syntax, {"engine": self.engine, **self._fit_options},
-                             self.positions)
+        self._history.record(result, self.syntax, self.fit_options, self.positions)
         with self.hold_sync():
             self.results, self.versions = payload, self._history.payload()
             self.warnings = [*self._model_warnings, *self._fit_warnings]
@@ -423,8 +422,7 @@ class SEMWidget(anywidget.AnyWidget):
 
     def compare(self, i: int, j: int) -> HistoryComparison:
         """Versions ``i`` and ``j`` compared (:meth:`History.compare`), also ``results["diff"]``."""
-        self.results = {**self.results, "diff": (out := self._history.compare(i, j, self._data))
-                        .payload()}
+        self.results, out = self._history.compare_into(self.results, i, j, self._data)
         return out
 
     def _fit_failed(self, err: BaseException) -> None:
