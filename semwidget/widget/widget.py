@@ -101,6 +101,23 @@ class SEMWidget(anywidget.AnyWidget):
         the diagram draws the chosen group, the fit bar the whole model); for
         ``engine="pls"`` also ``scheme``, ``bootstrap``, ``seed``, ``consistent``.
 
+    Attributes
+    ----------
+    syntax : str
+        The model as lavaan syntax; setting it redraws the diagram (and refits).
+    table, latents, columns : list
+        Its parameter table (rows as dicts), latent variables, and the data's columns.
+    positions : dict
+        Node centres ``{name: {"x": ..., "y": ...}}`` in diagram units.
+    counts : dict
+        The live counter: ``npar``, ``moments``, ``df``, ``identified``, ``message``.
+    results, result
+        What the diagram draws of the last fit (per edge ``est se z pvalue std``, R², the
+        fit bar), and the last :meth:`fit`'s FitResult or PLSResult.
+    options, error, warnings, engine, auto_fit
+        View options; the last error as one sentence; the model's and fit's warnings
+        (``message``, ``variables``, ``source``); ``"sem"``/``"pls"``; refit on every edit.
+
     Raises
     ------
     TypeError
@@ -108,8 +125,8 @@ class SEMWidget(anywidget.AnyWidget):
 
     Examples
     --------
-    >>> from semwidget import SEMWidget, load_dataset   # doctest: +SKIP
-    >>> w = SEMWidget(load_dataset("hs1939"), "visual =~ x1 + x2 + x3")  # doctest: +SKIP
+    >>> from semwidget import SEMWidget, datasets   # doctest: +SKIP
+    >>> w = SEMWidget(datasets.load("hs1939"), "visual =~ x1 + x2 + x3")  # doctest: +SKIP
     >>> w.fit()  # doctest: +SKIP
     """
 
