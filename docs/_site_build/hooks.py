@@ -28,9 +28,13 @@ ROOT = HERE.parent.parent
 EXAMPLES = ROOT / "examples"
 
 
+_IPYTHON_DIRS: list[Path] = []
+
+
 def on_config(config, **kwargs):
     """Give the notebook kernels the start-up file (in a fresh IPython folder, outside git)."""
     ipython_dir = Path(tempfile.mkdtemp(prefix="semwidget-docs-ipython-"))
+    _IPYTHON_DIRS.append(ipython_dir)
     startup = ipython_dir / "profile_default" / "startup"
     startup.mkdir(parents=True)
     shutil.copy(HERE / "static_widget.py", startup / "00_static_widget.py")
@@ -114,3 +118,9 @@ def on_post_build(config, **kwargs):
     if broken:
         shown = "\n  ".join(broken[:40])
         raise PluginError(f"{len(broken)} broken local link(s) in the built site:\n  {shown}")
+
+
+def on_shutdown(**kwargs):
+    """Remove the IPython folders the build made."""
+    while _IPYTHON_DIRS:
+        shutil.rmtree(_IPYTHON_DIRS.pop(), ignore_errors=True)
