@@ -101,23 +101,6 @@ class SEMWidget(anywidget.AnyWidget):
         the diagram draws the chosen group, the fit bar the whole model); for
         ``engine="pls"`` also ``scheme``, ``bootstrap``, ``seed``, ``consistent``.
 
-    Attributes
-    ----------
-    syntax : str
-        The model as lavaan syntax; setting it redraws the diagram (and refits).
-    table, latents, columns : list
-        Its parameter table (rows as dicts), latent variables, and the data's columns.
-    positions : dict
-        Node centres ``{name: {"x": ..., "y": ...}}`` in diagram units.
-    counts : dict
-        The live counter: ``npar``, ``moments``, ``df``, ``identified``, ``message``.
-    results, result
-        What the diagram draws of the last fit (per edge ``est se z pvalue std``, R², the
-        fit bar), and the last :meth:`fit`'s FitResult or PLSResult.
-    options, error, warnings, engine, auto_fit
-        View options; the last error as one sentence; the model's and fit's warnings
-        (``message``, ``variables``, ``source``); ``"sem"``/``"pls"``; refit on every edit.
-
     Raises
     ------
     TypeError
