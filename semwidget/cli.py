@@ -120,6 +120,18 @@ def _parser() -> argparse.ArgumentParser:
                    help="with --group: lavaan's group.equal words, e.g. loadings,intercepts")
     f.add_argument("--group-partial", metavar="PARAMS", default="",
                    help='with --group: parameters left free, e.g. "visual=~x2,x3~1"')
+    # issue 14 part B: sampling weights and exploratory SEM blocks
+    f.add_argument("--sampling-weights", metavar="COLUMN", default=None,
+                   help="CB-SEM: column of sampling weights (lavaan's sampling.weights): "
+                   "weighted moments, robust Huber-White SEs and the Yuan-Bentler test")
+    f.add_argument("--rotation", default=None, type=str.lower,
+                   choices=["geomin", "oblimin", "quartimin", "varimax", "quartimax",
+                            "orthomax"],
+                   help='CB-SEM: rotation of efa("block")*f1 + efa("block")*f2 =~ ... blocks '
+                   "(default geomin, oblique; varimax and quartimax are orthogonal)")
+    f.add_argument("--rotation-orthogonal", action="store_true",
+                   help="with efa blocks: an orthogonal rotation of geomin/oblimin "
+                   "(lavaan's rotation.args = list(orthogonal = TRUE))")
     f.add_argument("--json", action="store_true", help="print one JSON object")
     f.add_argument("--svg", metavar="PATH", help="also write the fitted diagram as SVG")
     f.add_argument("--png", metavar="PATH", help="also write the fitted diagram as PNG")
@@ -282,7 +294,12 @@ def _check_engine_options(args: argparse.Namespace) -> None:
         sem_only = [flag for flag, given in (("--estimator", args.estimator is not None),
                                              ("--std-lv", args.std_lv),
                                              ("--ordered", args.ordered is not None),
-                                             ("--orthogonal", args.orthogonal)) if given]
+                                             ("--orthogonal", args.orthogonal),
+                                             ("--sampling-weights",
+                                              args.sampling_weights is not None),
+                                             ("--rotation", args.rotation is not None),
+                                             ("--rotation-orthogonal",
+                                              args.rotation_orthogonal)) if given]
         if sem_only:
             verb = "applies" if len(sem_only) == 1 else "apply"
             raise SemWidgetError(f"{', '.join(sem_only)} only {verb} to --engine sem")
@@ -312,7 +329,10 @@ def run_fit(args: argparse.Namespace) -> int:
         result = fit(syntax, data, estimator=args.estimator,
                      missing=args.missing or "listwise", ordered=ordered,
                      std_lv=args.std_lv, orthogonal=args.orthogonal, group=args.group,
-                     group_equal=args.group_equal, group_partial=args.group_partial)
+                     group_equal=args.group_equal, group_partial=args.group_partial,
+                     sampling_weights=args.sampling_weights,
+                     rotation=args.rotation or "geomin",
+                     rotation_args={"orthogonal": True} if args.rotation_orthogonal else None)
     if args.svg or args.png:
         from semwidget.widget.export import fitted_svg
         from semwidget.widget.render import svg_to_png
