@@ -31,10 +31,20 @@ def test_every_page_and_notebook_is_in_the_nav() -> None:
     for target in targets:
         base = ROOT if target.startswith("examples/") else DOCS
         assert (base / target).is_file(), target
-    notebooks = {f"examples/{p.name}" for p in (ROOT / "examples").glob("*.ipynb")}
     guides = {f"guide/{p.name}" for p in (DOCS / "guide").glob("*.py") if p.name != "golden.py"}
-    assert notebooks | guides <= set(targets), sorted((notebooks | guides) - set(targets))
+    assert guides <= set(targets), sorted(guides - set(targets))
     assert len(guides) == 10
+
+
+def test_a_notebook_missing_from_the_nav_is_added_with_its_title() -> None:
+    hooks = _hooks()
+    nav = [{"Home": "index.md"}, {"Notebooks": [{"Quickstart": "examples/01_quickstart.ipynb"}]}]
+    hooks.add_unlisted_notebooks(nav)
+    section = nav[1]["Notebooks"]
+    paths = [path for entry in section for path in entry.values()]
+    notebooks = sorted(f"examples/{p.name}" for p in (ROOT / "examples").glob("*.ipynb"))
+    assert sorted(paths) == notebooks and paths[0] == "examples/01_quickstart.ipynb"
+    assert all(title and not title.startswith("#") for entry in section for title in entry)
 
 
 def test_link_check_fails_on_a_missing_local_target(tmp_path: Path) -> None:
