@@ -98,3 +98,15 @@ def test_grouped_fits_are_refused() -> None:
     grouped = semwidget.fit(GOLDEN["models"]["hs_cfa"], hs, group="school")
     with pytest.raises(ModelSpecError, match="single-group"):
         nesting(grouped, grouped)
+
+
+def test_grouped_fits_are_compared_unchecked() -> None:
+    hs = semwidget.datasets.load("hs1939_school")
+    free = semwidget.fit(GOLDEN["models"]["hs_cfa"], hs, group="school")
+    equal = semwidget.fit(GOLDEN["models"]["hs_cfa"], hs, group="school",
+                          group_equal="loadings")
+    out = compare_models(free, equal, names=["configural", "metric"])
+    plain = semwidget.compare(free, equal, names=["configural", "metric"]).table
+    assert out.table.loc["metric", "nested"] == "not checked"
+    assert out.table.loc["metric", "chisq_diff"] == plain.loc["metric", "chisq_diff"]
+    assert out.nesting == []

@@ -20,7 +20,7 @@ from semwidget.cb.prepare import fill_exogenous, user_starts
 from semwidget.cb.ram import RAMModel
 from semwidget.errors import ModelSpecError
 
-__all__ = ["NET_CRITERION", "net_chisq"]
+__all__ = ["NET_CRITERION", "NestingNotChecked", "net_chisq"]
 
 #: χ² below which the general model is taken to reproduce the restricted model's moments
 #: (semTools' ``net()`` uses the same default).
@@ -29,14 +29,19 @@ NET_CRITERION = 1e-4
 _TABLE_COLUMNS = ["id", "lhs", "op", "rhs", "user", "free", "ustart", "label", "freed", "exo"]
 
 
+class NestingNotChecked(ModelSpecError):
+    """The nesting test does not handle this kind of fit (multigroup, FIML, ordinal)."""
+
+
 def _check_fit(result: Any, name: str) -> None:
     if getattr(result, "engine", None) != "sem" or not hasattr(result, "fit_measures"):
         raise ModelSpecError(f"{name} is not a CB-SEM fit; nesting is checked between "
                              "covariance-based models", name=name)
     if getattr(result, "multigroup", False) or result.missing == "fiml" or \
             result.options.get("ordered"):
-        raise ModelSpecError(f"{name}: the nesting check handles single-group fits of complete "
-                             "continuous data (no group=, missing='fiml' or ordered=)", name=name)
+        raise NestingNotChecked(f"{name}: the nesting check handles single-group fits of "
+                                "complete continuous data (no group=, missing='fiml' or "
+                                "ordered=)", name=name)
 
 
 def net_chisq(restricted: Any, general: Any, names: tuple[str, str] = ("restricted",
@@ -53,8 +58,9 @@ def net_chisq(restricted: Any, general: Any, names: tuple[str, str] = ("restrict
     Returns
     -------
     float
-        ``N · F_ML`` at the minimum; ``NaN`` when ``general`` cannot be fitted to those
-        moments (not identified or not converged there), as semTools' ``net()`` gives ``NA``.
+        ``N · F_ML`` at the lowest minimum found from two starts (the start values and
+        ``general``'s own estimates); ``NaN`` when ``general`` cannot be fitted to those
+        moments at all, as semTools' ``net()`` gives ``NA``.
 
     Raises
     ------
@@ -81,10 +87,18 @@ def net_chisq(restricted: Any, general: Any, names: tuple[str, str] = ("restrict
     full = fill_exogenous(general.table[_TABLE_COLUMNS].copy(), ov, cov, mean)
     ms = bool((full["op"] == "~1").any())
     model = RAMModel.from_table(full, ov, meanstructure=ms)
-    theta0 = start_values(model, cov, user_starts(full, model))
-    # Only the minimum matters: a general model that is empirically under-identified at these
-    # moments (a singular information, no standard errors) still gives a valid χ².
-    res = fit_ml(model, cov, int(general.nobs), theta0, mean=mean if ms else None)
-    if not res.converged or not np.isfinite(res.fmin):
-        return math.nan
-    return float(general.nobs) * max(float(res.fmin), 0.0)
+    starts = [start_values(model, cov, user_starts(full, model))]
+    if len(general.theta) == model.n_par:
+        starts.append(np.asarray(general.theta, dtype=float))  # its own estimates: a second start
+    # Only the minimum matters, so a refit that stops without the convergence flag — typical
+    # when the general model is empirically under-identified at these moments — still counts
+    # at its lowest value; the smallest over both starts is kept.
+    values = []
+    for theta0 in starts:
+        try:
+            res = fit_ml(model, cov, int(general.nobs), theta0, mean=mean if ms else None)
+        except (np.linalg.LinAlgError, FloatingPointError):
+            continue
+        if np.isfinite(res.fmin):
+            values.append(float(general.nobs) * max(float(res.fmin), 0.0))
+    return min(values) if values else math.nan

@@ -166,8 +166,10 @@ class Comparison(OneTable):
         out = []
         for k in range(1, len(t)):
             r = t.iloc[k]
-            if self.nesting and not self.nesting[k - 1].nested:
-                out.append(self.nesting[k - 1].sentence())
+            check = next((c for c in self.nesting if c.restricted == t.index[k]
+                          or c.general == t.index[k]), None) if self.nesting else None
+            if check is not None and not check.nested:
+                out.append(check.sentence())
                 continue
             out.append(
                 f"{t.index[k]} vs. {t.index[k - 1]}: Δχ²({int(r['df_diff'])}) = "

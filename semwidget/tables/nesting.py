@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from semwidget.cb.nesting import NET_CRITERION, net_chisq
+from semwidget.cb.nesting import NET_CRITERION, NestingNotChecked, net_chisq
 from semwidget.errors import ModelSpecError
 from semwidget.tables.compare import Comparison, compare
 
@@ -120,8 +120,10 @@ def compare_models(*fits: Any, names: Sequence[str] | None = None,
     Comparison
         ``.table`` as :func:`compare` (ordered by df) plus ``nested`` (the relation to the
         row above: ``nested``, ``equivalent``, ``not nested``, ``unknown``; ``""`` in the
-        first row); where a pair is not nested ``chisq_diff`` and ``pvalue`` are NaN.
-        ``.nesting`` holds the :class:`Nesting` of each pair.
+        first row; ``not checked`` for multigroup, FIML or ordinal fits, where the test
+        does not apply and the row is :func:`compare`'s); where a pair is not nested
+        ``chisq_diff`` and ``pvalue`` are NaN. ``.nesting`` holds the :class:`Nesting` of
+        each pair checked.
     """
     names = [f"model {k}" for k in range(1, len(fits) + 1)] if names is None else list(names)
     if len(names) != len(fits):
@@ -135,7 +137,12 @@ def compare_models(*fits: Any, names: Sequence[str] | None = None,
     checks: list[Nesting] = []
     rows = list(table.index)
     for above, below in zip(rows[:-1], rows[1:], strict=True):
-        check = nesting(by_name[above], by_name[below], (above, below), crit=crit)
+        try:
+            check = nesting(by_name[above], by_name[below], (above, below), crit=crit)
+        except NestingNotChecked:
+            # multigroup/FIML/ordinal: the test as compare() gives it, marked unchecked
+            table.loc[below, "nested"] = "not checked"
+            continue
         checks.append(check)
         table.loc[below, "nested"] = check.relation
         if not check.nested:

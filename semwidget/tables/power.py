@@ -83,8 +83,8 @@ def _fit_written_values(model: str | pd.DataFrame) -> Any:
     latent variances fixed to 1 (``std_lv``), so the estimates are the written population in
     that scaling (paths into a latent are rescaled by its residual variance).
     """
+    from semwidget.cb.pipeline import fit_cb
     from semwidget.cb.simulate import simulate
-    from semwidget.fitting import fit
     from semwidget.model import emit, parse
 
     table = (parse(model) if isinstance(model, str) else model).copy()
@@ -96,7 +96,7 @@ def _fit_written_values(model: str | pd.DataFrame) -> Any:
     for k, row in enumerate(np.flatnonzero(written.to_numpy())):
         table.iat[row, table.columns.get_loc("ustart")] = math.nan
         table.iat[row, table.columns.get_loc("free")] = top + 1 + k
-    return fit(emit(table), data, std_lv=True)
+    return fit_cb(emit(table), data, std_lv=True)
 
 
 def _analysis_model(base: Any) -> tuple[pd.DataFrame, RAMModel, np.ndarray]:

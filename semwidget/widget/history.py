@@ -178,7 +178,11 @@ class History:
 
     def record(self, result: Any, syntax: str, options: Mapping[str, Any],
                positions: Mapping[str, Mapping[str, float]]) -> Version:
-        """Keep a fit as a new version, or update the last one when nothing changed."""
+        """Keep a fit as a new version, or update the last one when nothing changed.
+
+        ``options`` are :func:`semwidget.fit`'s keywords; the engine is read from ``result``.
+        """
+        options = {"engine": getattr(result, "engine", "sem"), **options}
         fm = getattr(result, "fit_measures", None) or {}
         fit = {k: _number(fm.get(k)) for k in MEASURES}
         if getattr(result, "engine", "sem") == "pls" and "srmr" in dir(result):
@@ -255,13 +259,20 @@ class History:
         table = compare_models(a.result, b.result, names=[f"version {i}", f"version {j}"])
         return HistoryComparison(i, j, table, diff)
 
+    def compare_into(self, results: dict[str, Any], i: int, j: int, data: pd.DataFrame | None
+                     ) -> tuple[dict[str, Any], HistoryComparison]:
+        """:meth:`compare`, and ``results`` with the comparison's payload as ``"diff"``."""
+        out = self.compare(i, j, data)
+        return {**results, "diff": out.payload()}, out
+
     def payload(self) -> list[dict[str, Any]]:
         """The versions for the front end's history panel (no results; the edges included)."""
         return [v.to_json() for v in self.versions]
 
-    def load(self, versions: list[Version]) -> None:
-        """Replace the versions by those read from a file."""
+    def load(self, versions: list[Version]) -> list[dict[str, Any]]:
+        """Replace the versions by those read from a file; returns the new :meth:`payload`."""
         self.versions = list(versions)
+        return self.payload()
 
 
 def _field(entry: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where: str

@@ -84,8 +84,8 @@ class SEMWidget(anywidget.AnyWidget):
 
     Examples
     --------
-    >>> from semwidget import SEMWidget, load_dataset   # doctest: +SKIP
-    >>> w = SEMWidget(load_dataset("hs1939"), "visual =~ x1 + x2 + x3")  # doctest: +SKIP
+    >>> from semwidget import SEMWidget, datasets   # doctest: +SKIP
+    >>> w = SEMWidget(datasets.load("hs1939"), "visual =~ x1 + x2 + x3")  # doctest: +SKIP
     >>> w.fit()  # doctest: +SKIP
     """
 
@@ -423,11 +423,9 @@ class SEMWidget(anywidget.AnyWidget):
         payload["local_fit"] = local_fit_payload(result)  # the residual-correlation overlay
         nodes = widget_state.node_names(self.table, self.latents)
         self._fit_warnings = checks.fit_warnings(payload, nodes)
-        self._history.record(result, self.syntax, {"engine": self.engine, **self._fit_options},
-                             self.positions)
+        self._history.record(result, self.syntax, self.fit_options, self.positions)
         with self.hold_sync():
-            self.results = payload
-            self.versions = self._history.payload()
+            self.results, self.versions = payload, self._history.payload()
             self.warnings = [*self._model_warnings, *self._fit_warnings]
             self.error = ""
         self.send({"type": "fitted"})
@@ -438,10 +436,8 @@ class SEMWidget(anywidget.AnyWidget):
         return self._history.frame()
 
     def compare(self, i: int, j: int) -> HistoryComparison:
-        """Versions ``i`` and ``j`` compared (see :meth:`History.compare`); the diff also goes
-        to ``results["diff"]`` for the diagram to highlight."""
-        out = self._history.compare(i, j, self._data)
-        self.results = {**self.results, "diff": out.payload()}
+        """Versions ``i`` and ``j`` compared (:meth:`History.compare`), also ``results["diff"]``."""
+        self.results, out = self._history.compare_into(self.results, i, j, self._data)
         return out
 
     def _fit_failed(self, err: BaseException) -> None:
@@ -687,8 +683,7 @@ class SEMWidget(anywidget.AnyWidget):
         # Assigning syntax after the model is built fires the observer again; it finds the same
         # table, so nothing moves.
         widget.syntax = diagram.syntax
-        widget._history.load(diagram.history)
-        widget.versions = widget._history.payload()
+        widget.versions = widget._history.load(diagram.history)
         return widget
 
     def to_svg(self) -> str:
