@@ -240,8 +240,7 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
         raise ModelSpecError("group_equal and group_partial need group=<column>")
     # ---- sampling weights (issue 14 part B) -----------------------------------------------
     if sampling_weights is not None:
-        se, test = _weighted_options(sampling_weights, label, se, test, missing, group,
-                                     ordered)
+        se, test = _weighted_options(sampling_weights, label, se, test, group, ordered)
     # ---- end of sampling weights ----------------------------------------------------------
     with numeric_guard("the estimation"):
         result = fit_cb(model, data, estimator=est, missing=missing, std_lv=std_lv,
@@ -269,7 +268,7 @@ def _entries(value: str | Sequence[str]) -> list[str]:
     return [str(e) for e in value]
 
 
-def _weighted_options(column: Any, label: str | None, se: str, test: str, missing: str,
+def _weighted_options(column: Any, label: str | None, se: str, test: str,
                       group: str | None, ordered: list[str] | None) -> tuple[str, str]:
     """The se and test of a weighted fit (lavaan: robust Huber-White SEs, Yuan-Bentler test).
 
@@ -296,10 +295,6 @@ def _weighted_options(column: Any, label: str | None, se: str, test: str, missin
     if group is not None or ordered:
         what = "group=" if group is not None else "ordered="
         raise ModelSpecError(f"sampling_weights with {what} is not supported yet",
-                             name="sampling_weights")
-    if missing == "fiml":
-        raise ModelSpecError("sampling_weights with missing='fiml' is not supported yet; "
-                             "weighted fits use the complete cases (missing='listwise')",
                              name="sampling_weights")
     return ("robust.huber.white" if se == "standard" else se,
             "yuan.bentler.mplus" if test == "standard" else test)

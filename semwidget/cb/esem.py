@@ -166,13 +166,13 @@ def bordered_vcov(model_r: RAMModel, theta_r: np.ndarray, idx: list[tuple[list[i
     n = result.nobs
     if result.missing == "fiml":
         X = mom.data
-        _, grad = fiml_objective(model_r, fiml_patterns(X), n)
+        _, grad = fiml_objective(model_r, fiml_patterns(X, mom.weights), n)
         H = numeric_hessian(grad, theta_r)
         if se not in robust.ROBUST_SE:
             return constrained_vcov(H * n, jac)
         imp = model_r.implied(theta_r)
-        s0 = robust_fiml.case_scores(X, imp.sigma, imp.mu) @ robust_fiml._jacobian(
-            model_r, theta_r, imp)
+        s0 = robust_fiml.weighted_scores(X, imp.sigma, imp.mu, mom.weights) @ \
+            robust_fiml._jacobian(model_r, theta_r, imp)
         Hc = constrained_vcov(H, jac)
         return None if Hc is None else Hc @ (s0.T @ s0 / n) @ Hc / n
     mean = mom.mean if model_r.meanstructure else None

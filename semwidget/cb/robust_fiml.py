@@ -53,6 +53,13 @@ def case_scores(X: np.ndarray, sigma: np.ndarray, mu: np.ndarray) -> np.ndarray:
     return out
 
 
+def weighted_scores(X: np.ndarray, sigma: np.ndarray, mu: np.ndarray,
+                    weights: np.ndarray | None) -> np.ndarray:
+    """:func:`case_scores`, each case's row times its sampling weight (if any)."""
+    s = case_scores(X, sigma, mu)
+    return s if weights is None else s * weights[:, None]
+
+
 def _vech_moments(v: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray]:
     r, c = cbsem.vech_indices(p)
     mu = v[:p]
@@ -62,10 +69,11 @@ def _vech_moments(v: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray]:
     return mu, sig
 
 
-def moment_information(X: np.ndarray, sigma: np.ndarray, mu: np.ndarray) -> np.ndarray:
+def moment_information(X: np.ndarray, sigma: np.ndarray, mu: np.ndarray,
+                       weights: np.ndarray | None = None) -> np.ndarray:
     """Observed information of the unrestricted model in ``(mu; vech Sigma)`` per case.
 
-    Central differences of the mean case score, which is analytic.
+    Central differences of the mean (weighted: sum of weighted / N) case score, analytic.
     """
     n, p = X.shape
     r, c = cbsem.vech_indices(p)
@@ -79,8 +87,8 @@ def moment_information(X: np.ndarray, sigma: np.ndarray, mu: np.ndarray) -> np.n
         vm[j] -= h
         mp, sp = _vech_moments(vp, p)
         mm, sm = _vech_moments(vm, p)
-        A[:, j] = -(case_scores(X, sp, mp).mean(axis=0) - case_scores(X, sm, mm).mean(axis=0)) \
-            / (2.0 * h)
+        A[:, j] = -(weighted_scores(X, sp, mp, weights).mean(axis=0)
+                    - weighted_scores(X, sm, mm, weights).mean(axis=0)) / (2.0 * h)
     return 0.5 * (A + A.T)
 
 
@@ -100,23 +108,27 @@ def _inv(M: np.ndarray) -> np.ndarray:
 
 
 def _yb_trace(X: np.ndarray, sig1: np.ndarray, mu1: np.ndarray, J: np.ndarray,
-              sig0: np.ndarray, mu0: np.ndarray, H0: np.ndarray) -> float:
-    s1 = case_scores(X, sig1, mu1)
-    A1 = moment_information(X, sig1, mu1)
+              sig0: np.ndarray, mu0: np.ndarray, H0: np.ndarray,
+              weights: np.ndarray | None = None) -> float:
+    s1 = weighted_scores(X, sig1, mu1, weights)
+    A1 = moment_information(X, sig1, mu1, weights)
     t_h1 = float(np.trace(_inv(A1) @ (s1.T @ s1 / len(X))))
-    s0 = case_scores(X, sig0, mu0) @ J
+    s0 = weighted_scores(X, sig0, mu0, weights) @ J
     t_h0 = float(np.trace(_inv(H0) @ (s0.T @ s0 / len(X))))
     return t_h1 - t_h0
 
 
 def apply(se: str, test: str, model: RAMModel, theta: np.ndarray, imp: Implied,
           X: np.ndarray, H0: np.ndarray, sig1: np.ndarray, mu1: np.ndarray,
-          measures: dict[str, float]) -> tuple[np.ndarray | None, dict[str, float]]:
+          measures: dict[str, float], weights: np.ndarray | None = None
+          ) -> tuple[np.ndarray | None, dict[str, float]]:
     """Robust SEs and the Yuan-Bentler (Mplus) test of a FIML fit.
 
     ``H0`` is the per-case observed information of the fitted model, ``(sig1, mu1)`` the EM
-    estimates of the unrestricted model. Returns the sandwich covariance (``None`` unless
-    ``se="robust.huber.white"``) and the measures with the scaled ones added.
+    estimates of the unrestricted model; ``weights`` the sampling weights (summing to N)
+    of the rows of ``X``, which weight the case scores. Returns the sandwich covariance
+    (``None`` unless ``se="robust.huber.white"``) and the measures with the scaled ones
+    added.
 
     Raises
     ------
@@ -134,26 +146,33 @@ def apply(se: str, test: str, model: RAMModel, theta: np.ndarray, imp: Implied,
     J = _jacobian(model, theta, imp)
     vcov = None
     if se == "robust.huber.white":
-        s0 = case_scores(X, imp.sigma, imp.mu) @ J
+        s0 = weighted_scores(X, imp.sigma, imp.mu, weights) @ J
         Hi = _inv(H0)
         vcov = Hi @ (s0.T @ s0 / n) @ Hi / n
     if test != "yuan.bentler.mplus":
         return vcov, measures
     T, df = measures["chisq"], measures["df"]
-    trace = _yb_trace(X, sig1, mu1, J, imp.sigma, imp.mu, H0)
+    trace = _yb_trace(X, sig1, mu1, J, imp.sigma, imp.mu, H0, weights)
     model_test = _test(T, df, trace)
     # the baseline: free means and variances, at their FIML estimates (per variable)
     p = X.shape[1]
-    mu_b = np.nanmean(X, axis=0)
-    sig_b = np.diag(np.nanvar(X, axis=0))
+    if weights is None:
+        mu_b = np.nanmean(X, axis=0)
+        sig_b = np.diag(np.nanvar(X, axis=0))
+    else:  # weighted mean and variance of each column's observed values
+        seen = ~np.isnan(X)
+        ww = np.where(seen, weights[:, None], 0.0)
+        Xz = np.where(seen, X, 0.0)
+        mu_b = (ww * Xz).sum(axis=0) / ww.sum(axis=0)
+        sig_b = np.diag((ww * (Xz - mu_b) ** 2).sum(axis=0) / ww.sum(axis=0))
     r, c = cbsem.vech_indices(p)
     Jb = np.zeros((p + len(r), 2 * p))
     Jb[np.arange(p), np.arange(p)] = 1.0
     for j in range(p):
         Jb[p + np.flatnonzero((r == j) & (c == j))[0], p + j] = 1.0
-    Hb = Jb.T @ moment_information(X, sig_b, mu_b) @ Jb
+    Hb = Jb.T @ moment_information(X, sig_b, mu_b, weights) @ Jb
     Tb, b_df = measures["baseline_chisq"], measures["baseline_df"]
-    base_test = _test(Tb, b_df, _yb_trace(X, sig1, mu1, Jb, sig_b, mu_b, Hb))
+    base_test = _test(Tb, b_df, _yb_trace(X, sig1, mu1, Jb, sig_b, mu_b, Hb, weights))
     scaled = robust.scaled_measures(model_test, base_test, T, df, Tb, b_df, n)
     # lavaan's robust CFI/TLI/RMSEA under FIML are Zhang & Savalei's (2023) corrected
     # versions, and its GFI for MLR uses another weight: not computed here, so left out

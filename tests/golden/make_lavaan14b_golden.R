@@ -199,6 +199,18 @@ case14b("esem_hs_fiml", ESEM_HS2, HS_MISSING_CSV, read.csv(HS_MISSING_CSV), "cfa
 case14b("esem_hs_gls", ESEM_HS2, HS_CSV, hs, "cfa", list(estimator = "GLS"),
   "HS 1939: 2-factor efa block by GLS")
 
+hsm_w <- read.csv(HS_MISSING_CSV)
+set.seed(7)
+hsm_w$w <- round(runif(nrow(hsm_w), 0.5, 3), 3)
+HSMW_CSV <- "tests/golden/data/hs_missing10_weighted.csv"
+write.csv(hsm_w, HSMW_CSV, row.names = FALSE)
+hsm_w <- read.csv(HSMW_CSV)
+
+case14b("weights_hs_fiml", HS_CFA, HSMW_CSV, hsm_w, "cfa",
+  list(sampling.weights = "w", missing = "ml"),
+  "HS 1939 with 10% missing cells: FIML with sampling weights (weighted casewise likelihood,
+   weighted EM for h1, weighted case scores for the robust SEs and Yuan-Bentler test)")
+
 case14b("weights_esem_hs", ESEM_HS2, HSW_CSV, hs_w, "cfa", list(sampling.weights = "w"),
   "HS 1939: a 2-factor efa block with sampling weights (bordered sandwich SEs)")
 
