@@ -72,6 +72,13 @@ b1 == (b2 + b3)^2
 b1 > exp(b2 + b3)", TUTORIAL_CSV, tutorial, "sem", list(),
   "lavaan tutorial: nonlinear equality and an active nonlinear inequality")
 
+for (extra in list(c("log", "b1 == log(b2)"), c("ratio", "b1 == b2/b3"),
+                  c("circle", "b1^2 + b2^2 == 1"))) {
+  case14b(paste0("constr_tutorial_", extra[1]),
+          paste0("\ny ~ b1*x1 + b2*x2 + b3*x3\n", extra[2]), TUTORIAL_CSV, tutorial, "sem",
+          list(), paste("lavaan tutorial data: the nonlinear equality", extra[2]))
+}
+
 case14b("constr_hs_mixed", "
 visual =~ x1 + a*x2 + b*x3
 textual =~ x4 + c*x5 + d*x6
