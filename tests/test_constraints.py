@@ -44,3 +44,11 @@ def test_paths_without_general_constraints_refuse_them_by_name(options: dict) ->
     data["g"] = ["a", "b"] * 50
     with pytest.raises(ModelSpecError, match=r"'b1 == \(b2\+b3\)\^2' is not supported with"):
         semwidget.fit("y ~ b1*x1 + b2*x2 + b3*x3\nb1 == (b2 + b3)^2", data, **options)
+
+
+def test_summary_lists_the_constraints_with_their_slack() -> None:
+    _, r = load_case("constr_tutorial")
+    text = r.summary()
+    assert "Constraints:" in text and "|Slack|" in text
+    line = next(x for x in text.splitlines() if "b1 - ((b2+b3)^2)" in x)
+    assert float(line.split()[-1]) == 0.0
