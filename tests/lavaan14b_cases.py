@@ -46,13 +46,21 @@ def load_case(name: str) -> tuple[dict, semwidget.FitResult]:
 def check_estimates(g: dict, r: semwidget.FitResult) -> None:
     """Estimates, SEs, std.all of every row lavaan reports, and R²."""
     gold = pd.DataFrame([e for e in g["estimates"] if e["op"] not in ("==", "<", ">")])
-    merged = r.estimates.merge(gold, on=["lhs", "op", "rhs"], suffixes=("", "_lav"))
+    keys = ["lhs", "op", "rhs"] + (["group"] if "group" in gold.columns else [])
+    if "group" in gold.columns:  # lavaan numbers := rows group 0, as we do
+        gold["group"] = gold["group"].astype(int)
+        gold["rhs"] = gold["rhs"].fillna("")
+    merged = r.estimates.merge(gold, on=keys, suffixes=("", "_lav"))
     assert len(merged) == len(gold)
     for ours, theirs in [("est", "est_lav"), ("se", "se_lav"), ("std_all", "std.all")]:
         diff = (merged[ours] - merged[theirs].astype(float)).abs()
         assert diff.max() < 1e-4, merged.loc[diff.idxmax(), ["lhs", "op", "rhs", ours, theirs]]
     for var, value in g["r2"].items():
-        assert r.r2[var] == pytest.approx(value, abs=1e-4), var
+        if isinstance(value, dict):  # by group
+            for name, v in value.items():
+                assert r.r2[var][name] == pytest.approx(v, abs=1e-4), (var, name)
+        else:
+            assert r.r2[var] == pytest.approx(value, abs=1e-4), var
 
 
 def check_fit_measures(g: dict, r: semwidget.FitResult, minimum: int = 20) -> None:
@@ -80,9 +88,12 @@ def check_fit_measures(g: dict, r: semwidget.FitResult, minimum: int = 20) -> No
 
 
 def check_implied(g: dict, r: semwidget.FitResult) -> None:
-    """The model-implied covariance matrix of the observed variables."""
-    names = g["implied_cov"]["names"]
-    for i, a in enumerate(names):
-        for j, b in enumerate(names):
-            assert r.implied_cov.loc[a, b] == pytest.approx(
-                g["implied_cov"]["matrix"][i][j], abs=1e-4), (a, b)
+    """The model-implied covariance matrix of the observed variables (of each group)."""
+    ref = g["implied_cov"]
+    pairs = [(r.implied_cov, ref)] if "names" in ref else \
+        [(r.implied_cov[label], m) for label, m in ref.items()]
+    for ours, theirs in pairs:
+        names = theirs["names"]
+        for i, a in enumerate(names):
+            for j, b in enumerate(names):
+                assert ours.loc[a, b] == pytest.approx(theirs["matrix"][i][j], abs=1e-4), (a, b)

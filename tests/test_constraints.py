@@ -38,7 +38,7 @@ def test_bad_constraints_are_named(text: str, needle: str) -> None:
     assert needle in str(err.value)
 
 
-@pytest.mark.parametrize("options", [{"missing": "fiml"}, {"group": "g"}])
+@pytest.mark.parametrize("options", [{"missing": "fiml"}, {"group": "g", "missing": "fiml"}])
 def test_paths_without_general_constraints_refuse_them_by_name(options: dict) -> None:
     data = pd.read_csv(GOLDEN / "data" / "constr_tutorial.csv")
     data["g"] = ["a", "b"] * 50

@@ -322,6 +322,31 @@ def fit_constrained(model: RAMModel, S: np.ndarray, n: int, theta0: np.ndarray,
     return Estimate(theta, fun(theta), converged, 0, vcov)
 
 
+def fit_groups_constrained(models: list[RAMModel], data: list, theta0: np.ndarray,
+                           cons: Constraints) -> Estimate:
+    """Multigroup ML (``cb.multigroup``'s objective) under general constraints."""
+    from semwidget.cb.multigroup import derivatives, objective
+
+    n = np.array([d.n for d in data], dtype=float)
+    w = n / n.sum()
+
+    def fun(t: np.ndarray) -> float:
+        f, _, _ = objective(models, data, w, t)
+        return f if math.isfinite(f) else 1e10
+
+    def grad(t: np.ndarray) -> np.ndarray:
+        f, imps, invs = objective(models, data, w, t)
+        if not math.isfinite(f):
+            return np.zeros(len(t))
+        return derivatives(models, data, w, t, imps, invs)[0]
+
+    theta, converged = constrained_minimum(fun, grad, theta0, cons)
+    _, imps, invs = objective(models, data, w, theta)
+    _, info = derivatives(models, data, w, theta, imps, invs)
+    vcov = constrained_vcov(info * (n.sum() / 2.0), cons.active(theta))
+    return Estimate(theta, fun(theta), converged, 0, vcov)
+
+
 def refuse_general(table: pd.DataFrame, where: str, bounds: bool = False) -> None:
     """Raise, naming the constraint, when a fit path cannot estimate under it.
 

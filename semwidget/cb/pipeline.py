@@ -84,7 +84,8 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
         if se == "bootstrap" and (missing != "listwise" or estimator != "ML"):
             raise ModelSpecError("se='bootstrap' with group= needs estimator='ML' and "
                                  "missing='listwise'")
-        refuse_general(user_table(model), "group=")
+        if missing != "listwise":
+            refuse_general(user_table(model), "group= and missing='fiml'")
         if efa_blocks(user_table(model)):
             raise ModelSpecError("efa(...) blocks with group= are not supported yet")
         # lavaan's default fixed.x is FALSE for the least-squares estimators

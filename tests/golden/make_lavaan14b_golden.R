@@ -23,9 +23,14 @@ case14b <- function(name, model, data_path, data, fun, call_args, notes, control
   fit <- run$fit
   pe <- parameterEstimates(fit, standardized = TRUE)
   if (!"label" %in% names(pe)) pe$label <- ""
-  pe <- pe[, intersect(c("lhs", "op", "rhs", "label", "est", "se", "z", "pvalue", "ci.lower",
+  pe <- pe[, intersect(c("lhs", "op", "rhs", "group", "label", "est", "se", "z", "pvalue", "ci.lower",
                          "ci.upper", "std.lv", "std.all"), names(pe))]
   jac <- fit@Model@con.jac
+  # with groups: R² and implied covariances by group label
+  by_group <- function(x, f) {
+    if (lavInspect(fit, "ngroups") == 1) return(f(x))
+    setNames(lapply(x, f), lavInspect(fit, "group.label"))
+  }
   out <- list(
     name = name,
     model = model,
@@ -40,8 +45,8 @@ case14b <- function(name, model, data_path, data, fun, call_args, notes, control
     converged = lavInspect(fit, "converged"),
     estimates = rows_of(pe),
     fit = named_dict(fitMeasures(fit)),
-    r2 = named_dict(lavInspect(fit, "r2")),
-    implied_cov = matrix_dict(lavInspect(fit, "cov.ov")),
+    r2 = by_group(lavInspect(fit, "r2"), named_dict),
+    implied_cov = by_group(lavInspect(fit, "cov.ov"), matrix_dict),
     inactive_constraints = as.list(as.integer(attr(jac, "inactive.idx"))),
     lavaan_version = as.character(packageVersion("lavaan")),
     lavaan_seconds = run$seconds,
@@ -132,6 +137,14 @@ a > b", HS_CSV, hs, "cfa", list(estimator = "MLR"),
 
 case14b("constr_poldem_mlm", paste0(POLDEM_EQUAL, "\nc == a * b"), POLDEM_CSV, poldem, "sem", list(estimator = "MLM"),
   "Political Democracy by MLM: Satorra-Bentler under a nonlinear equality", control = TIGHT)
+
+HS_SCHOOL_CSV <- "semwidget/datasets/hs1939_school.csv"
+case14b("constr_hs_groups", "
+visual =~ x1 + c(a1, a2)*x2 + x3
+textual =~ x4 + x5 + x6
+speed =~ x7 + x8 + x9
+a2 == a1^2", HS_SCHOOL_CSV, read.csv(HS_SCHOOL_CSV), "cfa", list(group = "school"),
+  "HS 1939 by school: a nonlinear equality between the groups' loadings", control = TIGHT)
 
 # ---- sampling weights -------------------------------------------------------------------------
 
