@@ -11,17 +11,19 @@ import pandas as pd
 
 from semwidget.cb.categorical import CATEGORICAL_ESTIMATORS
 from semwidget.cb.estimate import ESTIMATORS
+from semwidget.cb.growth import KINDS
+from semwidget.cb.information import check_information
 from semwidget.cb.pipeline import fit_cb
 from semwidget.cb.robust import ROBUST_ESTIMATORS
 from semwidget.cb.robust import resolve as resolve_robust
-from semwidget.errors import ModelSpecError
+from semwidget.cb.sample_stats import SummaryData, summary_data
+from semwidget.errors import DataError, ModelSpecError
 from semwidget.model import parse, variables
 from semwidget.model.columns import check_collinear
 from semwidget.model.numeric import finite_result, numeric_guard
-from semwidget.pls.fit import fit_pls
 from semwidget.tables.fit_result import FitResult
 
-MISSING = ("listwise", "fiml")
+MISSING = ("listwise", "fiml", "fiml.x")
 
 
 #: The most resamples a bootstrap may draw (memory and time grow with them).
@@ -100,7 +102,7 @@ def _collinear_indicators(model: str | pd.DataFrame, data: pd.DataFrame) -> None
         check_collinear(names, np.cov(frame.to_numpy(dtype=float), rowvar=False))
 
 
-def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
+def fit(model: str | pd.DataFrame, data: pd.DataFrame | None = None, *, engine: str = "sem",
         estimator: str | None = None, missing: str | None = None, std_lv: bool = False,
         orthogonal: bool = False, fixed_x: bool | None = None, se: str = "standard",
         test: str = "standard", ordered: list[str] | None = None,
@@ -108,6 +110,11 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
         bootstrap: int | None = None, seed: int | None = None, n_jobs: int = 1,
         boot_ci: str = "perc", group: str | None = None,
         group_equal: str | Sequence[str] = (), group_partial: str | Sequence[str] = (),
+        # issue 14a: lavaan's information / meanstructure / summary-statistics options
+        information: str | None = None, meanstructure: bool | None = None,
+        sample_cov: Any = None, sample_mean: Any = None, sample_nobs: Any = None,
+        kind: str = "sem",
+        # issue 14b: sampling weights and exploratory SEM rotations
         sampling_weights: str | None = None, rotation: str = "geomin",
         rotation_args: dict[str, Any] | None = None, **options: Any) -> Any:
     """Fit a structural equation model.
@@ -116,8 +123,8 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
     ----------
     model : str or DataFrame
         lavaan model syntax, or a parameter table (from :func:`semwidget.parse`).
-    data : DataFrame
-        One column per observed variable.
+    data : DataFrame, optional
+        One column per observed variable (not needed with ``sample_cov``).
     engine : {"sem", "pls"}
         Covariance-based SEM (matches lavaan) or PLS-SEM (matches seminr/SmartPLS).
     estimator : {"ML", "GLS", "ULS", "MLR", "MLM", "MLMV", "WLSMV", "DWLS", "WLS", "ULSMV"}
@@ -170,6 +177,27 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
         separated by commas.
     group_partial : str or sequence of str
         Parameters exempt from ``group_equal``, written ``"visual =~ x2"`` or ``"x3 ~ 1"``.
+    information : {"expected", "observed"}, optional
+        CB-SEM: the information matrix behind the standard errors; lavaan's default is the
+        expected information for complete data and the observed information under FIML.
+    meanstructure : bool, optional
+        CB-SEM: add a mean structure (free intercepts, latent means 0) even without ``~ 1``
+        rows and complete data, as lavaan's ``meanstructure = TRUE``.
+    sample_cov : DataFrame, str or list, optional
+        CB-SEM from summary statistics instead of data (lavaan's ``sample.cov``): a covariance
+        matrix as a named DataFrame, or as text the way textbooks print it (a lower triangle
+        or full matrix, names as a header or row labels; see :func:`semwidget.cov_matrix` for
+        an array with names). Read as unbiased and rescaled by (N - 1)/N for ML, as lavaan.
+        A list (or a dict by group label) of matrices fits several groups.
+    sample_mean : Series, dict, sequence, str or list, optional
+        The means behind ``sample_cov`` (one per group for a list); given, the model has a
+        mean structure, as in lavaan.
+    sample_nobs : int or list of int
+        The number of observations behind ``sample_cov`` (one per group for a list).
+    kind : {"sem", "cfa", "growth"}
+        CB-SEM: lavaan's ``sem()``/``cfa()`` defaults (the same), or ``growth()``'s: a mean
+        structure with observed intercepts fixed to 0 and latent means free (see
+        :func:`growth`).
     sampling_weights : str, optional
         CB-SEM: the column of sampling weights (lavaan's ``sampling.weights``). They are
         rescaled to sum to N; the fit uses the weighted moments and, as lavaan, reports
@@ -196,10 +224,19 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
                            "bootstrap": bootstrap, "seed": seed, "n_jobs": n_jobs,
                            "boot_ci": boot_ci, "test": test,
                            "parameterization": parameterization, **options})
+    summary = _summary_options(engine, data, group, sample_cov, sample_mean, sample_nobs,
+                               information, meanstructure)
+    if engine == "pls" and (sampling_weights is not None or rotation != "geomin"
+                            or rotation_args is not None):
+        raise ModelSpecError("sampling_weights=, rotation= and rotation_args= are CB-SEM "
+                             "options (engine='sem')", name="sampling_weights"
+                             if sampling_weights is not None else "rotation")
     if engine == "pls":
-        if group is not None or group_equal or group_partial:
-            raise ModelSpecError("group= is fitted by the CB-SEM engine (engine='sem'); "
-                                 "multigroup PLS is not supported")
+        if group_equal or group_partial:
+            raise ModelSpecError("group_equal and group_partial are CB-SEM constraints; a "
+                                 "multigroup PLS fit (group=) estimates each group freely")
+        if group is not None:
+            options.setdefault("group", group)
         if missing is not None:
             options.setdefault("missing", missing)
         if bootstrap is not None:
@@ -208,6 +245,9 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
             options.setdefault("bootstrap", 1000)
         if seed is not None:
             options.setdefault("seed", seed)
+        # the PLS engine loads on first use: a CB fit never needs it
+        from semwidget.pls.fit import fit_pls
+
         with numeric_guard("the PLS algorithm", lambda: _collinear_indicators(model, data)):
             return finite_result(fit_pls(model, data, **options))
     if engine != "sem":
@@ -226,21 +266,27 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
         est = "ML"
     elif label in CATEGORICAL_ESTIMATORS:
         est = label
-    missing = "listwise" if missing is None else missing
-    if missing not in MISSING:
-        raise ModelSpecError(f"unknown missing-data option {missing!r}: use 'listwise' or "
-                             "'fiml'")
-    if missing == "fiml" and est not in ("ML",):
-        raise ModelSpecError("missing='fiml' needs estimator='ML' (or MLR)")
+    missing = _missing(missing)
+    if missing != "listwise" and est not in ("ML",):
+        raise ModelSpecError(f"missing='{missing}' needs estimator='ML' (or MLR)")
     if label == "MLM" or label == "MLMV":
-        if missing == "fiml":
+        if missing != "listwise":
             raise ModelSpecError(f"estimator='{label}' needs complete data; with "
                                  "missing='fiml' use estimator='MLR'")
     if group is None and (group_equal or group_partial):
         raise ModelSpecError("group_equal and group_partial need group=<column>")
+    information, meanstructure = _information_options(information, meanstructure)
+    if kind not in KINDS:
+        raise ModelSpecError(f"unknown kind {shorten_value(kind)}: use 'sem', 'cfa' or "
+                             "'growth'", name="kind")
     # ---- sampling weights (issue 14 part B) -----------------------------------------------
     if sampling_weights is not None:
-        se, test = _weighted_options(sampling_weights, label, se, test, group, ordered)
+        if summary is not None:
+            raise ModelSpecError("sampling_weights= needs the raw data (rows); sample_cov= "
+                                 "gives only the moments: pass data= instead",
+                                 name="sampling_weights")
+        se, test = _weighted_options(sampling_weights, label, se, test, missing, group,
+                                     ordered)
     # ---- end of sampling weights ----------------------------------------------------------
     with numeric_guard("the estimation"):
         result = fit_cb(model, data, estimator=est, missing=missing, std_lv=std_lv,
@@ -248,7 +294,8 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame, *, engine: str = "sem",
                         bootstrap=bootstrap, seed=seed, n_jobs=n_jobs, boot_ci=boot_ci,
                         label=label, ordered=ordered, parameterization=parameterization,
                         group=group, group_equal=_words(group_equal),
-                        group_partial=_entries(group_partial),
+                        group_partial=_entries(group_partial), information=information,
+                        meanstructure=meanstructure, summary=summary, kind=kind,
                         sampling_weights=sampling_weights, rotation=rotation,
                         rotation_args=rotation_args)
     return FitResult.of(finite_result(result))
@@ -268,7 +315,89 @@ def _entries(value: str | Sequence[str]) -> list[str]:
     return [str(e) for e in value]
 
 
-def _weighted_options(column: Any, label: str | None, se: str, test: str,
+# ---- issue 14a: lavaan's option words (missing aliases) ------------------------------------
+
+#: lavaan's words for the missing-data options → ours. ``"ml"`` drops rows with missing fixed
+#: covariates (lavaan's default FIML); ``"ml.x"`` keeps them and models the covariates too.
+MISSING_WORDS = {"listwise": "listwise", "fiml": "fiml", "ml": "fiml", "direct": "fiml",
+                 "fiml.x": "fiml.x", "ml.x": "fiml.x"}
+
+
+def _missing(value: str | None) -> str:
+    """The missing-data option in our words, or a ModelSpecError listing lavaan's."""
+    if value is None:
+        return "listwise"
+    word = MISSING_WORDS.get(str(value).lower())
+    if word is None:
+        raise ModelSpecError(f"unknown missing-data option {value!r}: use 'listwise', 'fiml' "
+                             "(alias 'ml': rows with missing fixed covariates are dropped) or "
+                             "'fiml.x' (alias 'ml.x': the covariates are modelled too)",
+                             name="missing")
+    return word
+
+
+def _information_options(information: Any, meanstructure: Any) -> tuple[str | None, bool | None]:
+    """``information=`` in lavaan's words and ``meanstructure=`` as True/False/None."""
+    if information is not None and not isinstance(information, str):
+        raise ModelSpecError(f"information must be text, got {shorten_value(information)}",
+                             name="information")
+    if meanstructure is not None and not isinstance(meanstructure, (bool, np.bool_)):
+        raise ModelSpecError(f"meanstructure must be True or False, got "
+                             f"{shorten_value(meanstructure)}", name="meanstructure")
+    return check_information(information), None if meanstructure is None else \
+        bool(meanstructure)
+
+
+def _summary_options(engine: str, data: Any, group: str | None, sample_cov: Any,
+                     sample_mean: Any, sample_nobs: Any, information: Any,
+                     meanstructure: Any) -> SummaryData | None:
+    """The summary statistics (sample_cov=) in checked form, or None for a fit to data."""
+    if engine == "pls" and (information is not None or meanstructure is not None
+                            or sample_cov is not None):
+        raise ModelSpecError("information=, meanstructure= and sample_cov= are CB-SEM options "
+                             "(engine='sem'); PLS-SEM fits the data")
+    if sample_cov is None:
+        if sample_mean is not None or sample_nobs is not None:
+            raise DataError("sample_mean= and sample_nobs= go with sample_cov=")
+        if data is None:
+            raise DataError("fit() needs data= (a DataFrame) or summary statistics "
+                            "(sample_cov= and sample_nobs=)")
+        return None
+    if data is not None:
+        raise DataError("give either data= or sample_cov=, not both")
+    if group is not None:
+        raise ModelSpecError("group= splits rows of data; with sample_cov= give a list of "
+                             "matrices (one per group) and lists for sample_nobs/sample_mean")
+    return summary_data(sample_cov, sample_mean, sample_nobs)
+
+
+def growth(model: str | pd.DataFrame, data: pd.DataFrame | None = None, **options: Any
+           ) -> FitResult:
+    """Fit a latent growth curve model with lavaan's ``growth()`` defaults.
+
+    The same as ``fit(model, data, kind="growth", ...)``: a mean structure with the observed
+    intercepts fixed to 0 and the latent means (intercepts) free, so a linear growth model is
+    ``i =~ 1*t1 + 1*t2 + 1*t3`` and ``s =~ 0*t1 + 1*t2 + 2*t3`` alone.
+
+    Parameters
+    ----------
+    model : str or DataFrame
+        lavaan model syntax, or a parameter table.
+    data : DataFrame, optional
+        The repeated measures (or ``sample_cov=``/``sample_mean=``/``sample_nobs=``).
+    **options
+        Any option of :func:`fit` for the CB-SEM engine.
+
+    Returns
+    -------
+    FitResult
+    """
+    if options.get("engine", "sem") != "sem":
+        raise ModelSpecError("growth() is a CB-SEM model (engine='sem')", name="engine")
+    return fit(model, data, kind="growth", **options)
+
+
+def _weighted_options(column: Any, label: str | None, se: str, test: str, missing: str,
                       group: str | None, ordered: list[str] | None) -> tuple[str, str]:
     """The se and test of a weighted fit (lavaan: robust Huber-White SEs, Yuan-Bentler test).
 
@@ -295,6 +424,10 @@ def _weighted_options(column: Any, label: str | None, se: str, test: str,
     if group is not None or ordered:
         what = "group=" if group is not None else "ordered="
         raise ModelSpecError(f"sampling_weights with {what} is not supported yet",
+                             name="sampling_weights")
+    if missing == "fiml.x":
+        raise ModelSpecError("sampling_weights with missing='fiml.x' is not supported yet; "
+                             "use missing='fiml' (lavaan's 'ml') or 'listwise'",
                              name="sampling_weights")
     return ("robust.huber.white" if se == "standard" else se,
             "yuan.bentler.mplus" if test == "standard" else test)

@@ -13,6 +13,7 @@ from semwidget.cb import robust
 from semwidget.cb.assemble import assemble
 from semwidget.cb.constraints import fit_constrained, read_constraints
 from semwidget.cb.data import Moments
+from semwidget.cb.information import ml_observed_vcov, refuse_with_robust
 from semwidget.cb.measures import complete_fit_measures
 from semwidget.cb.prepare import (
     check_identified,
@@ -20,7 +21,7 @@ from semwidget.cb.prepare import (
     fill_exogenous,
     inequality_bounds,
     renumber_free,
-    unidentified_message,
+    unidentified_error,
     user_starts,
     violated_bounds,
 )
@@ -28,6 +29,24 @@ from semwidget.cb.ram import RAMModel
 from semwidget.cb.result import CBResult
 from semwidget.errors import ModelSpecError
 from semwidget.model.partable import MODEL_OPS, count_moments, roles
+
+
+def mean_starts(model: RAMModel, theta: np.ndarray, mean: np.ndarray,
+                user: np.ndarray | None) -> np.ndarray:
+    """Start free observed intercepts where the implied means meet the sample means.
+
+    Intercepts left at 0 while covariates with non-zero means feed the latents (or the
+    outcomes) start the scoring far from the optimum, and it can settle in a wrong local one.
+    """
+    theta = theta.copy()
+    p = model.n_obs
+    rows = [(f, i) for k, i, f in zip(model.kind, model.row_i, model.pidx, strict=True)
+            if k == 2 and f >= 0 and i < p and (user is None or np.isnan(user[f]))]
+    for _ in range(3):  # outcomes of outcomes: a few passes settle the chain
+        mu = model.implied(theta).mu
+        for f, i in rows:
+            theta[f] += mean[i] - mu[i]
+    return theta
 
 
 def fit_complete(full: pd.DataFrame, ov: list[str], mom: Moments, est: str,
@@ -44,10 +63,13 @@ def fit_complete(full: pd.DataFrame, ov: list[str], mom: Moments, est: str,
     mean = mom.mean if ms else None
     cons = read_constraints(full, model)
     n_eq = cons.n_eq if cons is not None else 0
-    check_identified(full, model.n_par - n_eq, n_mom)
+    check_identified(full, model.n_par - n_eq, n_mom, model,
+                     cbsem.start_values(model, mom.cov, user_starts(full, model)))
     # lavaan's least-squares estimators (GLS, ULS) fit the unbiased (N - 1) covariance matrix.
     S = mom.cov if est == "ML" else mom.cov * mom.n / (mom.n - 1.0)
     theta0 = cbsem.start_values(model, S, user_starts(full, model))
+    if ms:
+        theta0 = mean_starts(model, theta0, mom.mean, user_starts(full, model))
     W = None if est == "ML" else cbsem.wls_weight(S, est)
     n_par = model.n_par
     bounds = inequality_bounds(full)
@@ -59,7 +81,7 @@ def fit_complete(full: pd.DataFrame, ov: list[str], mom: Moments, est: str,
         else:
             res = cbsem.fit_wls(model, S, mom.n, theta0, W)
         if res.vcov is None:
-            raise ModelSpecError(unidentified_message(full, model, res.theta, S, est, W))
+            raise unidentified_error(full, model, res.theta, S, est, W)
         active = violated_bounds(full, model, res.theta, bounds)
         if not active:
             break
@@ -84,6 +106,17 @@ def fit_complete(full: pd.DataFrame, ov: list[str], mom: Moments, est: str,
     measures = complete_fit_measures(S, imp.sigma, mom.n, est, res.fmin, n_par - n_eq, df,
                                      full, ov, W, mean=mean, mu=imp.mu if ms else None)
     se, test = options.get("se", "standard"), options.get("test", "standard")
+    information = options.get("information")
+    refuse_with_robust(information, se, test, "expected", robust.ROBUST_SE,
+                       robust.SCALED_TESTS)
+    if information == "observed":
+        if est != "ML":
+            raise ModelSpecError(f"information='observed' is for ML; {est} uses the expected "
+                                 "information", name="information")
+        vcov = ml_observed_vcov(model, res.theta, S, mom.n, mean)
+        if vcov is None:
+            raise unidentified_error(full, model, res.theta, S, est, W)
+        res = dataclasses.replace(res, vcov=vcov)
     if se in robust.ROBUST_SE or test in robust.SCALED_TESTS:
         if est != "ML":
             raise ModelSpecError(f"robust standard errors and scaled tests need ML (or MLR, "

@@ -9,12 +9,12 @@ log-likelihood), lavaan's default for this case.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
 
 from semwidget.cb import estimate as cbsem
 from semwidget.cb import measures as fm
@@ -22,17 +22,19 @@ from semwidget.cb import robust, robust_fiml
 from semwidget.cb.assemble import assemble
 from semwidget.cb.data import Moments
 from semwidget.cb.estimate import numeric_hessian
+from semwidget.cb.information import fiml_expected_vcov, refuse_with_robust
 from semwidget.cb.measures import FIT_ORDER
 from semwidget.cb.prepare import (
     check_identified,
+    exo_names,
     fill_exogenous,
-    unidentified_message,
+    unidentified_error,
     user_starts,
 )
 from semwidget.cb.ram import RAMModel
 from semwidget.cb.result import CBResult
-from semwidget.errors import ModelSpecError
-from semwidget.model.partable import count_moments
+from semwidget.distributions import chi2_sf
+from semwidget.model.partable import count_moments, roles
 
 LOG2PI = math.log(2.0 * math.pi)
 
@@ -232,7 +234,7 @@ def fit_fiml_table(full: pd.DataFrame, ov: list[str], mom: Moments, frame: pd.Da
     # moments: FIML's numerical Hessian is noisy enough to look invertible for a model that
     # is not identified (and then gives SEs in the thousands).
     if cres.vcov is None:
-        raise ModelSpecError(unidentified_message(full, cov_model, cres.theta, sig1, "ML", None))
+        raise unidentified_error(full, cov_model, cres.theta, sig1, "ML", None)
     theta0 = np.zeros(model.n_par)
     cv = dict(zip(cov_model.table_index, cov_model.values(cres.theta), strict=True))
     pos_of = {v: k for k, v in enumerate(ov)}
@@ -245,6 +247,9 @@ def fit_fiml_table(full: pd.DataFrame, ov: list[str], mom: Moments, frame: pd.Da
         else:
             theta0[f] = cv.get(tix, 0.0)
     fobj, gobj = _objective(model, pats, n)
+    # scipy.optimize costs ~0.25 s to import and only FIML needs it
+    from scipy import optimize
+
     opt = optimize.minimize(fobj, theta0, jac=gobj, method="BFGS",
                             options={"gtol": 1e-9, "maxiter": 2000})
     theta = opt.x
@@ -262,12 +267,22 @@ def fit_fiml_table(full: pd.DataFrame, ov: list[str], mom: Moments, frame: pd.Da
     converged = bool(opt.success or np.max(np.abs(gobj(theta))) < 1e-6)
     res = cbsem.Estimate(theta, fobj(theta), converged, int(opt.nit), vcov)
     if vcov is None:
-        raise ModelSpecError(unidentified_message(full, model, theta, sig1, "ML", None))
+        raise unidentified_error(full, model, theta, sig1, "ML", None)
     imp = model.implied(theta)
     ll0 = -fobj(theta) * n
     df = n_mom - model.n_par
-    measures = fiml_fit_measures(pats, n, p, ll0, ll1, model.n_par, df, sig1, mu1, imp, nx)
+    xi = [k for k, v in enumerate(ov) if v in exo_names(full)]
+    free_x = [k for k, v in enumerate(ov) if v in set(roles(full).ov_x) and k not in xi]
+    measures = fiml_fit_measures(pats, n, p, ll0, ll1, model.n_par, df, sig1, mu1, imp, nx,
+                                 X=X, xi=xi, free_x=free_x)
     se, test = options.get("se", "standard"), options.get("test", "standard")
+    refuse_with_robust(options.get("information"), se, test, "observed", robust.ROBUST_SE,
+                       robust.SCALED_TESTS)
+    if options.get("information") == "expected":
+        vcov_e = fiml_expected_vcov(model, theta, h1_information(pats, imp.sigma, n), n)
+        if vcov_e is None:
+            raise unidentified_error(full, model, theta, sig1, "ML", None)
+        res = cbsem.Estimate(theta, res.fmin, res.converged, res.iterations, vcov_e)
     if se in robust.ROBUST_SE or test in robust.SCALED_TESTS:
         vcov_r, measures = robust_fiml.apply(se, test, model, theta, imp, X, H, sig1, mu1,
                                              measures, weights=mom.weights)
@@ -306,22 +321,89 @@ def coverage_warnings(X: np.ndarray, names: list[str]) -> list[str]:
     return out
 
 
+def drop_missing_covariates(frame: pd.DataFrame, covariates: set[str]
+                            ) -> tuple[pd.DataFrame, list[str]]:
+    """lavaan's ``missing="ml"`` under fixed.x: drop the rows whose fixed covariates are missing.
+
+    The likelihood is conditional on fixed covariates, so a row without them has nothing to
+    condition on; ``missing="fiml.x"`` keeps such rows and models the covariates instead.
+    """
+    names = [c for c in frame.columns if c in covariates]
+    if not names:
+        return frame, []
+    gone = frame[names].isna().any(axis=1).to_numpy()
+    if not gone.any():
+        return frame, []
+    count = int(gone.sum())
+    return frame.loc[~gone], [
+        f"{count} case(s) were deleted due to missing values in the exogenous covariate(s) "
+        f"{', '.join(repr(c) for c in names)}, while fixed_x=True (lavaan's missing='ml'); "
+        "use missing='fiml.x' to keep them"]
+
+
+def h1_information(pats: list[Pattern], sigma: np.ndarray, n: int) -> np.ndarray:
+    """Expected information of the unrestricted model's (means, vech(Sigma)) under FIML.
+
+    Each pattern contributes the complete-data information of its observed part, weighted by
+    its share of the rows; lavaan weighs GFI with this matrix (at the implied moments).
+    """
+    p = sigma.shape[0]
+    r, c = cbsem.vech_indices(p)
+    half = np.where(r == c, 0.5, 1.0)
+    scale = np.outer(half, half)
+    W = np.zeros((p + len(r), p + len(r)))
+    for pt in pats:
+        A = np.zeros((p, p))
+        A[pt.ioo] = np.linalg.inv(sigma[pt.ioo])
+        w = pt.n / n
+        W[:p, :p] += w * A
+        W[p:, p:] += w * (A[np.ix_(r, r)] * A[np.ix_(c, c)] + A[np.ix_(r, c)] * A[np.ix_(c, r)]
+                          ) * scale
+    return W
+
+
 def fiml_fit_measures(pats: list[Pattern], n: int, p: int, ll0: float, ll1: float, npar: int,
-                      df: int, sig1: np.ndarray, mu1: np.ndarray, imp: Any, nx: int
-                      ) -> dict[str, float]:
-    """Fit measures of a FIML fit against the EM (h1) and independence (baseline) models."""
+                      df: int, sig1: np.ndarray, mu1: np.ndarray, imp: Any, nx: int, *,
+                      X: np.ndarray | None = None, xi: Sequence[int] = (),
+                      free_x: Sequence[int] = ()) -> dict[str, float]:
+    """Fit measures of a FIML fit against the EM (h1) and independence (baseline) models.
+
+    ``X`` (rows, NaN for missing) and ``xi`` (the positions of fixed covariates) give lavaan's
+    definitions with fixed.x: the log-likelihoods are conditional on the covariates (their
+    marginal part, at the implied and at the pairwise sample moments, is taken off), and the
+    baseline keeps the covariates' block fixed at the pairwise sample moments. Covariates
+    that are not fixed (``free_x``, fixed.x=False) keep a saturated block in the baseline.
+    """
     out: dict[str, float] = {"npar": float(npar), "ntotal": float(n)}
     chisq = max(2.0 * (ll1 - ll0), 0.0)
     out["chisq"] = chisq
     out["df"] = float(df)
-    out["pvalue"] = float(stats.chi2.sf(chisq, df)) if df > 0 else math.nan
+    out["pvalue"] = float(chi2_sf(chisq, df)) if df > 0 else math.nan
     out["chisq_df"] = chisq / df if df > 0 else math.nan
+    xi = list(xi)
+    lx0 = lx1 = llb_x = 0.0
+    if xi and X is not None:
+        # lavaan's covariate moments: pairwise-present covariances rescaled to divisor N
+        xs = pd.DataFrame(X[:, xi])
+        s_x = xs.cov().to_numpy() * (n - 1) / n
+        m_x = xs.mean().to_numpy()
+        lx0 = fm.normal_loglik(imp.sigma[np.ix_(xi, xi)], imp.sigma[np.ix_(xi, xi)], n)
+        lx1 = fm.normal_loglik(s_x, s_x, n)
+        llb_x = loglik(patterns(X[:, xi]), s_x, m_x)
+    free_x = list(free_x) if X is not None else []
+    if free_x:
+        xs = X[:, free_x]
+        llb_x += em_saturated(patterns(xs), len(free_x), np.nanmean(xs, axis=0),
+                              np.diag(np.nanvar(xs, axis=0)))[2]
+    block = xi + free_x
     # baseline: independent variables with free means and variances; the likelihood then
     # separates by variable, so each uses its own observed values.
-    llb = 0.0
+    llb = llb_x
     col_sums: dict[int, list[float]] = {}
     for pt in pats:
         for k, j in enumerate(pt.obs):
+            if int(j) in block:
+                continue
             s = col_sums.setdefault(int(j), [0.0, 0.0, 0.0])
             s[0] += pt.n
             s[1] += pt.n * pt.mean[k]
@@ -331,22 +413,35 @@ def fiml_fit_measures(pats: list[Pattern], n: int, p: int, ll0: float, ll1: floa
         v = s2 / cnt - m * m
         llb += -0.5 * cnt * (LOG2PI + math.log(v) + 1.0)
     b_chisq = 2.0 * (ll1 - llb)
-    b_df = p * (p + 1) // 2 + p - 2 * p
+    nf = len(free_x)
+    b_df = count_moments(p, len(xi), meanstructure=True) - 2 * (p - len(block)) \
+        - nf * (nf + 1) // 2 - nf
     out["baseline_chisq"] = b_chisq
     out["baseline_df"] = float(b_df)
-    out["baseline_pvalue"] = float(stats.chi2.sf(b_chisq, b_df))
+    out["baseline_pvalue"] = float(chi2_sf(b_chisq, b_df))
     out.update(fm.incremental(chisq, df, b_chisq, b_df))
     out.update(fm.rmsea_measures(chisq, df, n))
     out.update(fm.residual_measures(sig1, imp.sigma, mu1, imp.mu))
     r, c = cbsem.vech_indices(p)
-    inv = np.linalg.inv(imp.sigma)
-    W = np.zeros((p + len(r), p + len(r)))
-    W[:p, :p] = inv
-    W[p:, p:] = cbsem.wls_weight(imp.sigma, "GLS")
-    obs = np.concatenate([mu1, sig1[r, c]])
+    if X is not None:
+        # lavaan's GFI under FIML: available-case means and pairwise covariances (divisor N)
+        # against the implied moments, weighted by the FIML information of the h1 model
+        W = h1_information(pats, imp.sigma, n)
+        m_obs = np.nanmean(X, axis=0)
+        s_obs = pd.DataFrame(X).cov().to_numpy() * (n - 1) / n
+    else:
+        W = np.zeros((p + len(r), p + len(r)))
+        W[:p, :p] = np.linalg.inv(imp.sigma)
+        W[p:, p:] = cbsem.wls_weight(imp.sigma, "GLS")
+        m_obs, s_obs = mu1, sig1
+    obs = np.concatenate([m_obs, s_obs[r, c]])
     est = np.concatenate([imp.mu, imp.sigma[r, c]])
-    out.update(fm.gfi_measures(obs, est, W, df))
-    out["logl"] = ll0
-    out["unrestricted_logl"] = ll1
-    out.update(fm.information_criteria(ll0, npar, n))
+    # the means and moments among fixed covariates are not modelled: left out of GFI (their
+    # rows of lavaan's weight are zero), though AGFI still counts every moment
+    is_x = np.isin(np.arange(p), xi)
+    keep = ~np.concatenate([is_x, is_x[r] & is_x[c]])
+    out.update(fm.gfi_measures(obs[keep], est[keep], W[np.ix_(keep, keep)], df, nel=len(obs)))
+    out["logl"] = float(ll0 - lx0)
+    out["unrestricted_logl"] = float(ll1 - lx1)
+    out.update(fm.information_criteria(out["logl"], npar, n))
     return {k: out[k] for k in FIT_ORDER if k in out}

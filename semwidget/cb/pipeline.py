@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from semwidget.cb.bootstrap import bootstrap_result
@@ -18,14 +19,19 @@ from semwidget.cb.categorical import CATEGORICAL_ESTIMATORS
 from semwidget.cb.complete import fit_complete
 from semwidget.cb.constraints import refuse_general
 from semwidget.cb.data import check_data, moments
-from semwidget.cb.esem import rotate_result, rotation_spec
-from semwidget.cb.fiml import fit_fiml_table
+from semwidget.cb.esem import efa_starts, rotate_result, rotation_spec
+from semwidget.cb.fiml import drop_missing_covariates, fit_fiml_table
 from semwidget.cb.group_bootstrap import bootstrap_groups
 from semwidget.cb.groups import fit_groups
+from semwidget.cb.growth import growth_table
 from semwidget.cb.ordinal import fit_ordinal, ordered_columns
+from semwidget.cb.prepare import exo_names
 from semwidget.cb.result import CBResult
+from semwidget.cb.robust import ROBUST_SE, SCALED_TESTS
+from semwidget.cb.sample_stats import SummaryData
 from semwidget.cb.weights import split_weights, weighted_moments
 from semwidget.errors import DataError, ModelSpecError
+from semwidget.model import variables
 from semwidget.model.efa import efa_blocks, unrotated_table
 from semwidget.model.partable import build, observed_names, user_table
 
@@ -66,7 +72,9 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
            group: str | None = None, group_equal: Sequence[str] = (),
            group_partial: Sequence[str] = (), test: str = "standard",
            label: str | None = None, ordered: list[str] | None = None,
-           parameterization: str = "delta", sampling_weights: str | None = None,
+           parameterization: str = "delta", information: str | None = None,
+           meanstructure: bool | None = None, summary: SummaryData | None = None,
+           kind: str = "sem", sampling_weights: str | None = None,
            rotation: str = "geomin", rotation_args: dict[str, Any] | None = None) -> CBResult:
     """Fit a CB-SEM model with checked options (see :func:`semwidget.fit` for their meaning).
 
@@ -75,12 +83,36 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
     CBResult
         The estimates, fit measures, R² and warnings (bootstrapped when ``se="bootstrap"``).
     """
+    if kind == "growth":
+        if group is not None or ordered or (summary is not None and len(summary.covs) > 1):
+            raise ModelSpecError("kind='growth' (lavaan's growth()) with several groups or "
+                                 "ordinal indicators is not supported yet; write the "
+                                 "intercepts and use sem()")
+        meanstructure = True
+    if summary is not None:
+        blocks = efa_blocks(user_table(model))
+        if blocks:
+            raise ModelSpecError("efa(...) blocks with sample_cov= are not supported yet: "
+                                 "pass data= instead", name=blocks[0].name)
+        return _fit_summary(model, summary, estimator=estimator, label=label, missing=missing,
+                            se=se, test=test, ordered=ordered, std_lv=std_lv,
+                            orthogonal=orthogonal, fixed_x=fixed_x, information=information,
+                            meanstructure=meanstructure, kind=kind)
+    if information is not None and (group is not None or ordered):
+        raise ModelSpecError(f"information='{information}' is supported for single-group "
+                             "continuous data; with group= or ordered= the default is used",
+                             name="information")
     if group is not None:
-        if se not in ("standard", "bootstrap") or test != "standard" or ordered or \
-                label not in (None, "ML", "GLS", "ULS"):
+        robust_ml = estimator == "ML" and (se in ROBUST_SE or test in SCALED_TESTS)
+        if ordered or (label in CATEGORICAL_ESTIMATORS and label != "ULS") or (
+                (se not in ("standard", "bootstrap") or test != "standard") and not robust_ml):
             raise ModelSpecError(
-                f"estimator='{label}' (robust or ordinal estimation) with group= is not "
-                "supported yet; fit the groups with ML, GLS or ULS")
+                f"estimator='{label}' (ordinal estimation, or robust SEs and tests with "
+                f"{estimator}) with group= is not supported yet; fit the groups with ML, MLR, "
+                "MLM, MLMV, GLS or ULS")
+        if robust_ml and missing == "fiml":
+            raise ModelSpecError("robust SEs and tests with group= and missing='fiml' are "
+                                 "not supported yet; use missing='listwise' or estimator='ML'")
         if se == "bootstrap" and (missing != "listwise" or estimator != "ML"):
             raise ModelSpecError("se='bootstrap' with group= needs estimator='ML' and "
                                  "missing='listwise'")
@@ -91,14 +123,20 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
         # lavaan's default fixed.x is FALSE for the least-squares estimators
         result = fit_groups(model, data, group=group, group_equal=list(group_equal),
                             group_partial=list(group_partial), estimator=estimator,
-                            missing=missing, std_lv=std_lv, orthogonal=orthogonal,
-                            fixed_x=(estimator == "ML") if fixed_x is None else fixed_x)
+                            missing="fiml" if missing == "fiml.x" else missing,
+                            std_lv=std_lv, orthogonal=orthogonal,
+                            fixed_x=(estimator == "ML") if fixed_x is None else fixed_x,
+                            se=se, test=test)
+        if label is not None and label != estimator:
+            result = dataclasses.replace(result, estimator=label)
         if se == "bootstrap":
             # rows resampled within each group, as lavaan does (serially: n_jobs is ignored)
             result = bootstrap_groups(result, 1000 if bootstrap is None else bootstrap,
                                       seed=seed, ci=boot_ci)
         return result
     fixed_x = True if fixed_x is None else fixed_x
+    # "fiml.x" (lavaan's "ml.x") keeps rows with missing covariates; "fiml" drops them
+    keep_x, missing = missing == "fiml.x", "fiml" if missing == "fiml.x" else missing
     user = user_table(model)
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"data must be a pandas DataFrame, not {type(data).__name__}")
@@ -116,6 +154,10 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
                                       {*user["lhs"].astype(str), *user["rhs"].astype(str)})
     data, ordered_names = ordered_columns(data, ordered)
     if ordered_names:
+        if information is not None:
+            raise ModelSpecError(f"information='{information}' is supported for continuous "
+                                 f"data; ordinal indicators ({', '.join(ordered_names)}) use "
+                                 "the default", name="information")
         refuse_general(user, "ordered indicators")
         return _fit_ordinal(user, data, ordered_names, label, se, test, parameterization,
                             missing, std_lv, orthogonal)
@@ -127,21 +169,35 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
         raise ModelSpecError(f"thresholds ('{bad} | t1') belong to ordered variables: list "
                              f"'{bad}' in ordered=", name=str(bad))
     # As lavaan: a model with intercepts (~1), or FIML, gets a mean structure.
-    meanstructure = missing == "fiml" or bool((user["op"] == "~1").any())
+    meanstructure = missing == "fiml" or bool((user["op"] == "~1").any()) or bool(meanstructure)
     full = build(user, [str(c) for c in data.columns], std_lv=std_lv, orthogonal=orthogonal,
                  fixed_x=fixed_x, meanstructure=meanstructure)
+    if kind == "growth":
+        full = growth_table(full)
     ov = observed_names(full)
     frame = check_data(data, ov)
+    dropped: list[str] = []
+    if missing == "fiml" and not keep_x:
+        frame, dropped = drop_missing_covariates(frame, exo_names(full))
+    if weights is not None and len(frame) != len(weights):
+        # rows dropped for missing covariates take their weights with them
+        weights = pd.Series(weights, index=data.index).loc[frame.index].to_numpy()
     mom = moments(frame, missing) if weights is None else \
         weighted_moments(frame, weights, missing)
-    options_used: dict[str, Any] = {"estimator": estimator, "missing": missing,
+    options_used: dict[str, Any] = {"estimator": estimator,
+                                    "missing": "fiml.x" if keep_x else missing,
                                     "std_lv": std_lv, "orthogonal": orthogonal,
                                     "fixed_x": fixed_x, "se": se, "test": test}
+    if information is not None:
+        options_used["information"] = information
     if sampling_weights is not None:
         options_used["sampling_weights"] = sampling_weights
+    if blocks:
+        full = efa_starts(full, blocks, ov, mom.cov)
     if missing == "fiml":
         refuse_general(full, "missing='fiml'", bounds=True)
         result = fit_fiml_table(full, ov, mom, frame, options_used)
+        result.warnings[:0] = dropped
     else:
         result = fit_complete(full, ov, mom, estimator, options_used, frame)
     if blocks:
@@ -152,4 +208,62 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
     if se == "bootstrap":
         result = bootstrap_result(result, 1000 if bootstrap is None else bootstrap, seed=seed,
                                   n_jobs=n_jobs, ci=boot_ci)
+    return result
+
+
+def _fit_summary(model: str | pd.DataFrame, summary: SummaryData, *, estimator: str,
+                 label: str | None, missing: str, se: str, test: str,
+                 ordered: list[str] | None, std_lv: bool, orthogonal: bool,
+                 fixed_x: bool | None, information: str | None,
+                 meanstructure: bool | None, kind: str) -> CBResult:
+    """A fit from summary statistics (sample_cov=): the moments stand in for the data."""
+    needs_rows = [(missing != "listwise", f"missing='{missing}'"),
+                  (se == "bootstrap", "se='bootstrap'"),
+                  (se != "standard" and se != "bootstrap", f"se='{se}'"),
+                  (test != "standard", f"test='{test}'"),
+                  (bool(ordered), "ordered="),
+                  (label in ("MLR", "MLM", "MLMV"), f"estimator='{label}'")]
+    for hit, what in needs_rows:
+        if hit:
+            raise ModelSpecError(f"{what} needs the raw data (rows); sample_cov= gives only "
+                                 "the moments: pass data= instead")
+    user = user_table(model)
+    ms = bool((user["op"] == "~1").any()) or bool(meanstructure) or \
+        (summary.has_means and meanstructure is not False)
+    if len(summary.covs) > 1 and not summary.has_means:
+        raise DataError("a multigroup fit has a mean structure in every group: give "
+                        "sample_mean= with one entry per group")
+    if ms and not summary.has_means:
+        raise DataError("the model has a mean structure ('~ 1' rows or meanstructure=True) "
+                        "but no sample_mean= was given")
+    if len(summary.covs) > 1:
+        if information is not None:
+            raise ModelSpecError(f"information='{information}' with several groups is not "
+                                 "supported; the default is used", name="information")
+        return fit_groups(model, None, group="group", group_equal=[], group_partial=[],
+                          estimator=estimator, std_lv=std_lv, orthogonal=orthogonal,
+                          fixed_x=(estimator == "ML") if fixed_x is None else fixed_x,
+                          summary=summary)
+    absent = [v for v in variables(user)["observed"] if v not in summary.names]
+    if absent:
+        raise DataError(f"variable '{absent[0]}' of the model is not in sample_cov (it has "
+                        f"{', '.join(summary.names)})", column=absent[0])
+    fixed_x = True if fixed_x is None else fixed_x
+    full = build(user, summary.names, std_lv=std_lv, orthogonal=orthogonal, fixed_x=fixed_x,
+                 meanstructure=ms)
+    if kind == "growth":
+        full = growth_table(full)
+    ov = observed_names(full)
+    mom = summary.moments(ov)[0]
+    if not ms:
+        mom = dataclasses.replace(mom, mean=np.zeros(len(ov)))
+    options_used: dict[str, Any] = {"estimator": estimator, "missing": "listwise",
+                                    "std_lv": std_lv, "orthogonal": orthogonal,
+                                    "fixed_x": fixed_x, "se": se, "test": test,
+                                    "sample_stats": True}
+    if information is not None:
+        options_used["information"] = information
+    result = fit_complete(full, ov, mom, estimator, options_used, None)
+    if label is not None and label != estimator:
+        result = dataclasses.replace(result, estimator=label)
     return result

@@ -4,23 +4,22 @@ Under FIML the sandwich is built from case scores of the observed-data log-likel
 contributes through the moments of its observed variables. ``B = mean(s_i s_i')`` is the
 first-order information, ``A`` the observed information (Hessian). The Yuan-Bentler (Mplus)
 scaling factor is ``[tr(A1^-1 B1) - tr(A0^-1 B0)] / df``, with 1 the unrestricted (EM) model and
-0 the fitted one, as lavaan computes it for ``estimator = "MLR", missing = "ml"``.
+0 the fitted one, as lavaan computes it for ``estimator = "MLR", missing = "ml"``. The robust
+CFI/TLI/RMSEA are the FIML-corrected ones (Zhang & Savalei), see :func:`corrected_robust`.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
 
 from semwidget.cb import estimate as cbsem
 from semwidget.cb import robust
 from semwidget.cb.ram import Implied, RAMModel
+from semwidget.distributions import chi2_sf
 from semwidget.errors import ModelSpecError
 
 #: Fit measures lavaan defines differently for MLR with missing data (see :func:`apply`).
-FIML_NOT_COMPUTED = ("cfi_robust", "tli_robust", "nnfi_robust", "rni_robust", "rmsea_robust",
-                     "rmsea_ci_lower_robust", "rmsea_ci_upper_robust", "rmsea_pvalue_robust",
-                     "gfi", "agfi")
+FIML_NOT_COMPUTED = ("gfi", "agfi")
 
 
 def case_scores(X: np.ndarray, sigma: np.ndarray, mu: np.ndarray) -> np.ndarray:
@@ -174,16 +173,64 @@ def apply(se: str, test: str, model: RAMModel, theta: np.ndarray, imp: Implied,
     Tb, b_df = measures["baseline_chisq"], measures["baseline_df"]
     base_test = _test(Tb, b_df, _yb_trace(X, sig1, mu1, Jb, sig_b, mu_b, Hb, weights))
     scaled = robust.scaled_measures(model_test, base_test, T, df, Tb, b_df, n)
-    # lavaan's robust CFI/TLI/RMSEA under FIML are Zhang & Savalei's (2023) corrected
-    # versions, and its GFI for MLR uses another weight: not computed here, so left out
-    # rather than reported with the complete-data formulas.
+    scaled.update(corrected_robust(X, sig1, mu1, (imp.sigma, imp.mu, J, df),
+                                   (sig_b, mu_b, Jb, b_df), weights))
+    # lavaan's GFI for MLR uses another weight: not computed here, so left out rather than
+    # reported with the complete-data formula
     for key in FIML_NOT_COMPUTED:
         scaled.pop(key, None)
         measures.pop(key, None)
     return vcov, {**measures, **scaled}
 
 
+def _complete_chisq(n: int, sig: np.ndarray, mu: np.ndarray, S: np.ndarray, m: np.ndarray
+                    ) -> float:
+    """The complete-data ML statistic of implied ``(sig, mu)`` against moments ``(S, m)``."""
+    d = m - mu
+    inv = np.linalg.inv(sig)
+    _, ld_sig = np.linalg.slogdet(sig)
+    _, ld_s = np.linalg.slogdet(S)
+    return float(n * (ld_sig - ld_s + np.trace(inv @ S) + d @ inv @ d - len(S)))
+
+
+def corrected_robust(X: np.ndarray, sig1: np.ndarray, mu1: np.ndarray,
+                     model: tuple[np.ndarray, np.ndarray, np.ndarray, float],
+                     base: tuple[np.ndarray, np.ndarray, np.ndarray, float],
+                     weights: np.ndarray | None = None) -> dict[str, float]:
+    """Robust CFI, TLI, RNI and RMSEA under FIML: Zhang & Savalei's FIML-corrected version
+    ("V3"), as lavaan 0.6.14 computes them for a scaled test.
+
+    The model (and the baseline), at its FIML estimate, is tested as if the EM moments
+    ``(sig1, mu1)`` were complete-data moments (``T3``); its expected value ``c3 df`` comes
+    from ``tr(U Wm^-1 Wc Wm^-1 U Gamma)`` with ``Wm`` the observed-data and ``Wc`` the
+    complete-data h1 information at the EM moments, ``Gamma = Wm^-1 Jm Wm^-1`` (``Jm`` the
+    first-order information) and ``U = Wm - Wm Delta (Delta' Wm Delta)^-1 Delta' Wm``.
+    Each tuple is ``(implied sigma, implied mu, Delta, df)``; ``weights``: sampling weights.
+    """
+    n = len(X)
+    Wm = moment_information(X, sig1, mu1, weights)
+    s1 = weighted_scores(X, sig1, mu1, weights)
+    Wmi = _inv(Wm)
+    G = Wmi @ (s1.T @ s1 / n) @ Wmi
+    Wc = robust._vech_block(sig1, True)
+    M = Wmi @ Wc @ Wmi
+    out = []
+    for sig, mu, D, dof in (model, base):
+        WD = Wm @ D
+        U = Wm - WD @ _inv(D.T @ WD) @ WD.T
+        k = float(np.trace(U @ M @ U @ G))
+        out.append((_complete_chisq(n, sig, mu, sig1, mu1), dof, k / dof if dof > 0 else
+                    np.nan))
+    (t3, df3, c3), (t3b, df3b, c3b) = out
+    cfi, tli, rni = robust.incremental_indices(t3, df3, t3b, df3b, c3, c3b)
+    point = robust.rmsea_block(t3, df3, n, c3)[0]
+    _, lo, hi, pclose = robust.rmsea_block(t3 / c3, df3, n, c3)
+    return {"cfi_robust": cfi, "tli_robust": tli, "nnfi_robust": tli, "rni_robust": rni,
+            "rmsea_robust": point, "rmsea_ci_lower_robust": lo, "rmsea_ci_upper_robust": hi,
+            "rmsea_pvalue_robust": pclose}
+
+
 def _test(T: float, df: float, trace: float) -> robust.ScaledTest:
     c = trace / df
-    return robust.ScaledTest("yuan.bentler.mplus", T / c, df, float(stats.chi2.sf(T / c, df)),
+    return robust.ScaledTest("yuan.bentler.mplus", T / c, df, float(chi2_sf(T / c, df)),
                              c, trace_ug=trace)

@@ -38,6 +38,7 @@ def _num(v: float, width: int = 9, digits: int = 3) -> str:
 TEST_NAMES = {
     "satorra.bentler": "Satorra-Bentler",
     "yuan.bentler.mplus": "Yuan-Bentler (Mplus variant)",
+    "yuan.bentler": "Yuan-Bentler",
     "scaled.shifted": "scaled and shifted",
     "mean.var.adjusted": "mean and variance adjusted (Satterthwaite)",
 }
