@@ -26,7 +26,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
 
 from semwidget.cb import estimate as cbsem
 from semwidget.cb.estimate import Estimate, _ml_gradient, _ml_information, _ml_mean_objective
@@ -154,6 +153,8 @@ def constrained_minimum(fun: Callable[[np.ndarray], float],
     set; Newton steps on the KKT equations of that active set then make the estimate precise
     (SLSQP's own stopping rule leaves about 1e-6 of the parameters' size).
     """
+    from scipy import optimize  # only constrained fits need it (import time of the package)
+
     theta0 = _defined_start(theta0, cons)
     # an expression undefined along the way (log of a negative value) counts as far off
     spec = []
