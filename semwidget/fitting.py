@@ -412,6 +412,8 @@ def growth(model: str | pd.DataFrame, data: pd.DataFrame | None = None, **option
     if options.get("engine", "sem") != "sem":
         raise ModelSpecError("growth() is a CB-SEM model (engine='sem')", name="engine")
     return fit(model, data, kind="growth", **options)
+
+
 def _weighted_options(column: Any, label: str | None, se: str, test: str, missing: str,
                       group: str | None, ordered: list[str] | None) -> tuple[str, str]:
     """The se and test of a weighted fit (lavaan: robust Huber-White SEs, Yuan-Bentler test).
@@ -440,9 +442,9 @@ def _weighted_options(column: Any, label: str | None, se: str, test: str, missin
         what = "group=" if group is not None else "ordered="
         raise ModelSpecError(f"sampling_weights with {what} is not supported yet",
                              name="sampling_weights")
-    if missing in ("fiml", "fiml.x"):
-        raise ModelSpecError(f"sampling_weights with missing='{missing}' is not supported yet; "
-                             "weighted fits use the complete cases (missing='listwise')",
+    if missing == "fiml.x":
+        raise ModelSpecError("sampling_weights with missing='fiml.x' is not supported yet; "
+                             "use missing='fiml' (lavaan's 'ml') or 'listwise'",
                              name="sampling_weights")
     return ("robust.huber.white" if se == "standard" else se,
             "yuan.bentler.mplus" if test == "standard" else test)
