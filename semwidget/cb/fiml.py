@@ -285,7 +285,7 @@ def fit_fiml_table(full: pd.DataFrame, ov: list[str], mom: Moments, frame: pd.Da
         res = cbsem.Estimate(theta, res.fmin, res.converged, res.iterations, vcov_e)
     if se in robust.ROBUST_SE or test in robust.SCALED_TESTS:
         vcov_r, measures = robust_fiml.apply(se, test, model, theta, imp, X, H, sig1, mu1,
-                                             measures, weights=mom.weights)
+                                             measures, weights=mom.weights, xi=xi)
         if vcov_r is not None:
             res = cbsem.Estimate(theta, res.fmin, res.converged, res.iterations, vcov_r)
     mom_h1 = Moments(mom.names, n, sig1, mu1, X, mom.weights)

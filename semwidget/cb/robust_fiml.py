@@ -10,6 +10,8 @@ CFI/TLI/RMSEA are the FIML-corrected ones (Zhang & Savalei), see :func:`correcte
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from scipy import linalg
 
@@ -118,9 +120,11 @@ def _check_options(se: str, test: str) -> None:
 
 def _yb_trace(X: np.ndarray, sig1: np.ndarray, mu1: np.ndarray, J: np.ndarray,
               sig0: np.ndarray, mu0: np.ndarray, H0: np.ndarray,
-              weights: np.ndarray | None = None) -> float:
+              weights: np.ndarray | None = None, keep: np.ndarray | None = None) -> float:
     s1 = weighted_scores(X, sig1, mu1, weights)
     A1 = moment_information(X, sig1, mu1, weights)
+    if keep is not None:
+        s1, A1 = s1[:, keep], A1[np.ix_(keep, keep)]
     t_h1 = float(np.trace(_inv(A1) @ (s1.T @ s1 / len(X))))
     s0 = weighted_scores(X, sig0, mu0, weights) @ J
     t_h0 = float(np.trace(_inv(H0) @ (s0.T @ s0 / len(X))))
@@ -129,8 +133,8 @@ def _yb_trace(X: np.ndarray, sig1: np.ndarray, mu1: np.ndarray, J: np.ndarray,
 
 def apply(se: str, test: str, model: RAMModel, theta: np.ndarray, imp: Implied,
           X: np.ndarray, H0: np.ndarray, sig1: np.ndarray, mu1: np.ndarray,
-          measures: dict[str, float], weights: np.ndarray | None = None
-          ) -> tuple[np.ndarray | None, dict[str, float]]:
+          measures: dict[str, float], weights: np.ndarray | None = None,
+          xi: Sequence[int] = ()) -> tuple[np.ndarray | None, dict[str, float]]:
     """Robust SEs and the Yuan-Bentler (Mplus) test of a FIML fit.
 
     ``H0`` is the per-case observed information of the fitted model, ``(sig1, mu1)`` the EM
@@ -146,7 +150,7 @@ def apply(se: str, test: str, model: RAMModel, theta: np.ndarray, imp: Implied,
         scaled-shifted test), naming the option.
     """
     return apply_groups(se, test, [model], theta, [imp], [X], H0, [(sig1, mu1)], measures,
-                        [weights])
+                        [weights], xi)
 
 
 def _complete_chisq(n: int, sig: np.ndarray, mu: np.ndarray, S: np.ndarray, m: np.ndarray
@@ -163,7 +167,8 @@ def corrected_robust(
         Xs: list[np.ndarray], h1: list[tuple[np.ndarray, np.ndarray]],
         model: tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray, float],
         base: tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray, float],
-        weights: list[np.ndarray | None] | None = None) -> dict[str, float]:
+        weights: list[np.ndarray | None] | None = None, keep: np.ndarray | None = None
+        ) -> dict[str, float]:
     """Robust CFI, TLI, RNI and RMSEA under FIML: Zhang & Savalei's FIML-corrected version
     ("V3"), as lavaan 0.6.14 computes them for a scaled test.
 
@@ -175,7 +180,8 @@ def corrected_robust(
     groups the blocks are weighted by ``f_g = n_g / N`` (``Wm``, ``Wc`` times ``f_g``,
     ``Gamma`` over it) and the RMSEA is times ``sqrt(G)``. Each tuple is ``(the groups'
     implied (sigma, mu), Delta stacked over the groups' moments, df)``; ``weights``: each
-    group's sampling weights (or None).
+    group's sampling weights (or None); ``keep``: the moments modelled (not those among
+    fixed covariates), the same in every group.
     """
     ws = weights if weights is not None else [None] * len(Xs)
     ns = np.array([len(X) for X in Xs], dtype=float)
@@ -183,12 +189,13 @@ def corrected_robust(
     f = ns / n
     Wm, Wmi, Wc, G = [], [], [], []
     for X, (sig1, mu1), fg, w in zip(Xs, h1, f, ws, strict=True):
-        A = moment_information(X, sig1, mu1, w)
-        s1 = weighted_scores(X, sig1, mu1, w)
+        k = np.ones(X.shape[1] * (X.shape[1] + 3) // 2, bool) if keep is None else keep
+        A = moment_information(X, sig1, mu1, w)[np.ix_(k, k)]
+        s1 = weighted_scores(X, sig1, mu1, w)[:, k]
         Ai = _inv(A)
         Wm.append(fg * A)
         Wmi.append(Ai / fg)
-        Wc.append(fg * robust._vech_block(sig1, True))
+        Wc.append(fg * robust._vech_block(sig1, True)[np.ix_(k, k)])
         G.append(Ai @ (s1.T @ s1 / len(X)) @ Ai / fg)
     Wm_all, Wmi_all = linalg.block_diag(*Wm), linalg.block_diag(*Wmi)
     M = Wmi_all @ linalg.block_diag(*Wc) @ Wmi_all
@@ -211,11 +218,20 @@ def corrected_robust(
             "rmsea_pvalue_robust": pclose}
 
 
-def _baseline(X: np.ndarray, weights: np.ndarray | None = None
+def _modelled(p: int, xi: Sequence[int]) -> np.ndarray:
+    """Which of ``(mu; vech Sigma)`` are modelled: not the means and (co)variances among the
+    fixed covariates ``xi``."""
+    r, c = cbsem.vech_indices(p)
+    is_x = np.isin(np.arange(p), list(xi))
+    return np.concatenate([~is_x, ~(is_x[r] & is_x[c])])
+
+
+def _baseline(X: np.ndarray, weights: np.ndarray | None = None, xi: Sequence[int] = ()
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The baseline's FIML estimate (each variable's (weighted) mean and variance of its
-    observed values), its Jacobian over ``(mu; vech Sigma)`` and its per-case observed
-    information."""
+    observed values; the fixed covariates ``xi`` keep their sample covariances), its
+    Jacobian over ``(mu; vech Sigma)`` (free: the other variables' means and variances) and
+    its per-case observed information."""
     p = X.shape[1]
     if weights is None:
         mu_b = np.nanmean(X, axis=0)
@@ -226,18 +242,26 @@ def _baseline(X: np.ndarray, weights: np.ndarray | None = None
         Xz = np.where(seen, X, 0.0)
         mu_b = (ww * Xz).sum(axis=0) / ww.sum(axis=0)
         sig_b = np.diag((ww * (Xz - mu_b) ** 2).sum(axis=0) / ww.sum(axis=0))
+    if len(xi) > 1:
+        # fixed covariates are complete (rows missing one were dropped): their sample block
+        x = list(xi)
+        w = np.ones(len(X)) if weights is None else weights
+        dx = X[:, x] - mu_b[x]
+        sig_b[np.ix_(x, x)] = (dx * w[:, None]).T @ dx / w.sum()
     r, c = cbsem.vech_indices(p)
     Jb = np.zeros((p + len(r), 2 * p))
     Jb[np.arange(p), np.arange(p)] = 1.0
     for j in range(p):
         Jb[p + np.flatnonzero((r == j) & (c == j))[0], p + j] = 1.0
+    free = ~np.isin(np.arange(2 * p) % p, list(xi))
+    Jb = Jb[:, free]
     return mu_b, sig_b, Jb, Jb.T @ moment_information(X, sig_b, mu_b, weights) @ Jb
 
 
 def apply_groups(se: str, test: str, models: list[RAMModel], theta: np.ndarray,
                  imps: list[Implied], Xs: list[np.ndarray], H: np.ndarray,
                  h1: list[tuple[np.ndarray, np.ndarray]], measures: dict[str, float],
-                 weights: list[np.ndarray | None] | None = None
+                 weights: list[np.ndarray | None] | None = None, xi: Sequence[int] = ()
                  ) -> tuple[np.ndarray | None, dict[str, float]]:
     """:func:`apply` over groups (MLR with FIML and ``group=``).
 
@@ -245,7 +269,8 @@ def apply_groups(se: str, test: str, models: list[RAMModel], theta: np.ndarray,
     N), ``h1`` each group's EM ``(sigma, mu)``. The first-order information is the groups'
     case scores over N; the Yuan-Bentler h1 trace adds up over the groups, and so does the
     baseline's (its parameters are each group's own). ``weights``: each group's sampling
-    weights (or None), which weight the case scores.
+    weights (or None), which weight the case scores; ``xi``: the fixed covariates
+    (fixed.x), whose moments are not modelled and leave the h1 and baseline traces, as lavaan.
     """
     _check_options(se, test)
     ws = weights if weights is not None else [None] * len(Xs)
@@ -260,22 +285,24 @@ def apply_groups(se: str, test: str, models: list[RAMModel], theta: np.ndarray,
         return vcov, measures
     T, df = measures["chisq"], measures["df"]
     t_h1 = 0.0
+    keep = _modelled(Xs[0].shape[1], xi)
+    kk = np.ix_(keep, keep)
     for X, (sig1, mu1), w in zip(Xs, h1, ws, strict=True):
-        s1 = weighted_scores(X, sig1, mu1, w)
-        t_h1 += float(np.trace(_inv(moment_information(X, sig1, mu1, w))
+        s1 = weighted_scores(X, sig1, mu1, w)[:, keep]
+        t_h1 += float(np.trace(_inv(moment_information(X, sig1, mu1, w)[kk])
                                @ (s1.T @ s1 / len(X))))
     model_test = _test(T, df, t_h1 - float(np.trace(Hi @ B0)))
-    bases = [_baseline(X, w) for X, w in zip(Xs, ws, strict=True)]
-    b_trace = sum(_yb_trace(X, sig1, mu1, Jb, sig_b, mu_b, Hb, w)
+    bases = [_baseline(X, w, xi) for X, w in zip(Xs, ws, strict=True)]
+    b_trace = sum(_yb_trace(X, sig1, mu1, Jb, sig_b, mu_b, Hb, w, keep)
                   for X, (sig1, mu1), (mu_b, sig_b, Jb, Hb), w
                   in zip(Xs, h1, bases, ws, strict=True))
     Tb, b_df = measures["baseline_chisq"], measures["baseline_df"]
     base_test = _test(Tb, b_df, b_trace)
     scaled = robust.scaled_measures(model_test, base_test, T, df, Tb, b_df, n, len(Xs))
     scaled.update(corrected_robust(
-        Xs, h1, ([(imp.sigma, imp.mu) for imp in imps], np.vstack(Js), df),
-        ([(b[1], b[0]) for b in bases], linalg.block_diag(*[b[2] for b in bases]), b_df),
-        ws))
+        Xs, h1, ([(imp.sigma, imp.mu) for imp in imps], np.vstack([J[keep] for J in Js]), df),
+        ([(b[1], b[0]) for b in bases], linalg.block_diag(*[b[2][keep] for b in bases]),
+         b_df), ws, keep))
     for key in FIML_NOT_COMPUTED:
         scaled.pop(key, None)
         measures.pop(key, None)

@@ -59,6 +59,13 @@ textual =~ x4 + x5 + x6
 visual ~ x7
 textual ~ x7 + x8"
 
+POLDEM_COVARIATES <- "
+dem60 =~ y1 + y2 + y3 + y4
+dem65 =~ y5 + y6 + y7 + y8
+dem60 ~ x1 + x2
+dem65 ~ dem60 + x1
+y1 ~~ y5"
+
 POLDEM_SINGLE <- "
 ind60 =~ x1 + x2 + x3
 dem60 =~ y1

@@ -119,6 +119,16 @@ robust_case("hs_mediation_fiml_mlr", HS_MEDIATION, "tests/golden/data/hs_missing
             hs_missing, "sem", list(estimator = "MLR", missing = "ml"),
             notes = "latent mediation with defined effects, MLR with FIML")
 
+# MLR with FIML and fixed.x covariates: the rows missing a covariate are dropped (lavaan's
+# missing = "ml"); the covariates' moments leave the Yuan-Bentler traces and the corrected
+# robust indices.
+robust_case("poldem_fiml_covariates_mlr", POLDEM_COVARIATES, PD_MISSING_CSV, poldem_missing,
+            "sem", list(estimator = "MLR", missing = "ml"),
+            notes = "PolDem with observed covariates x1, x2, MLR with FIML (rows missing x dropped)")
+robust_case("hs_fiml_covariate_mlr", HS_COVARIATE, "tests/golden/data/hs_missing10.csv",
+            hs_missing, "sem", list(estimator = "MLR", missing = "ml"),
+            notes = "HS two factors on covariates x7, x8, MLR with FIML")
+
 # group = "school": robust ML over groups (each group's Gamma, lavaan's n_g / N weights)
 HS_SCHOOL_CSV <- "semwidget/datasets/hs1939_school.csv"
 hs_school <- read.csv(HS_SCHOOL_CSV)
