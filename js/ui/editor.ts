@@ -191,6 +191,10 @@ export class Editor implements EditorHost {
     host.append(this.root);
 
     this.pointer = new PointerInput(this);
+    // The first thing the user does to the widget ends the view's following of the canvas size.
+    for (const ev of ["pointerdown", "keydown", "dragstart", "wheel"]) {
+      this.root.addEventListener(ev, () => this.canvas.stopFollowing(), { capture: true, passive: true });
+    }
     this.doc.addEventListener("fullscreenchange", this.onFullscreen);
     this.root.addEventListener("keydown", (e) => {
       onKey(this, e);
