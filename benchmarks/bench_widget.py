@@ -19,7 +19,9 @@ Five measures, each a median:
 
 (1) and (2) load the built bundle (``semwidget/static/widget.js``) in a page with a stub anywidget
 model; nothing else runs on that page. Run ``python benchmarks/bench_widget.py`` (Debian's
-Chromium at /usr/bin/chromium; BLAS pinned to one thread).
+Chromium at /usr/bin/chromium; BLAS pinned to one thread). ``--mount-against OTHER.js`` measures
+(1) for this build and for another build of ``widget.js`` (say, main's), interleaved in the same
+run, and prints the ratio: on a loaded machine the absolute numbers drift, the ratio does not.
 """
 
 from __future__ import annotations
@@ -201,6 +203,29 @@ def bench_page(browser: Any, state: dict[str, Any], node: str = "f10") -> dict[s
     return {"mount": mount, "update": update, "drag": drag}
 
 
+def bench_mount_against(browser: Any, state: dict[str, Any], other: Path,
+                        rounds: int = 3) -> dict[str, list[float]]:
+    """Measure (1)'s mount with this bundle and with ``other`` (e.g. main's build), interleaved
+    in rounds so both see the same machine load; the ratio is what a change gained."""
+    global BUNDLE
+    ours = BUNDLE
+    out: dict[str, list[float]] = {"this build": [], f"{other.name}": []}
+    try:
+        for _ in range(rounds):
+            for label, bundle in (("this build", ours), (f"{other.name}", other)):
+                BUNDLE = bundle
+                page = browser.new_page(viewport={"width": 1500, "height": 1000})
+                page.route(f"{ORIGIN}/**", _serve)
+                page.goto(f"{ORIGIN}/index.html")
+                page.wait_for_function("() => window.benchReady === true")
+                out[label] += [page.evaluate("(s) => window.mountWidget(s)", state)
+                               for _ in range(REPEATS)]
+                page.close()
+    finally:
+        BUNDLE = ours
+    return out
+
+
 def bench_kernel_edit(browser: Any, edits: int = 20) -> list[float]:
     """In JupyterLab: click a palette column (adds an indicator) or Undo; time to the kernel."""
     cells = [
@@ -305,8 +330,25 @@ def bench_edit_to_coefficients(browser: Any, edits: int = 20) -> dict[str, list[
 
 
 def main() -> None:
-    """Run every measure; ``--only refit`` runs measure 4 alone, ``--only cfa30`` measure 5."""
+    """Run every measure; ``--only refit`` runs measure 4 alone, ``--only cfa30`` measure 5;
+    ``--mount-against OTHER.js`` compares the mount (1) with another build of the bundle."""
     from playwright.sync_api import sync_playwright
+
+    if sys.argv[1:2] == ["--mount-against"] and len(sys.argv) == 3:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                                 args=CHROMIUM_ARGS)
+            try:
+                times = bench_mount_against(browser, fitted_state(), Path(sys.argv[2]))
+            finally:
+                browser.close()
+        medians = {label: statistics.median(v) for label, v in times.items()}
+        for label, value in medians.items():
+            print(f"mount 100-node fitted model, {label:20s} median {value:7.1f} ms  "
+                  f"min {min(times[label]):6.1f} ms  n {len(times[label])}")
+        ours, theirs = medians.values()
+        print(f"ratio this build / {Path(sys.argv[2]).name}: {ours / theirs:.2f}")
+        return
 
     only_refit = sys.argv[1:] in (["--only", "refit"], ["--only", "cfa30"])
     if not BUNDLE.is_file():

@@ -39,6 +39,8 @@ export class Canvas {
   /** The first fit-to-view waits for the canvas's first size (see `watchSize`). */
   private fitPending = false;
   private size: { width: number; height: number } | null = null;
+  /** Until the user first touches the widget, the view follows the canvas's size. */
+  private following = true;
   private readonly resizeObserver: ResizeObserver | null;
 
   constructor(private readonly doc: Document, host: HTMLElement) {
@@ -68,10 +70,13 @@ export class Canvas {
     const ro = new RO((entries) => {
       const r = entries[entries.length - 1]?.contentRect;
       if (!r || r.width <= 0 || r.height <= 0) return;
+      const grew = !this.size || this.size.width !== r.width || this.size.height !== r.height;
       this.size = { width: r.width, height: r.height };
-      if (this.fitPending) {
+      // The canvas reaches its final size only as the page settles (panels, the notebook's
+      // own layout): keep the diagram fitted to it until the user first acts on the widget.
+      if (this.fitPending || (grew && this.following && this.fitted)) {
         this.fitPending = false;
-        this.fitView(this.size);
+        this.fitView(this.size, true);
       }
     });
     ro.observe(this.svg);
@@ -124,8 +129,14 @@ export class Canvas {
     }
     if (!this.fitted && scene.nodes.length > 0) {
       this.fitted = true;
-      if (this.resizeObserver && !this.size) this.fitPending = true;
-      else this.fitView(this.size ?? undefined);
+      if (this.resizeObserver && !this.size) {
+        // Size unknown yet: the whole diagram at the default aspect ratio, refitted (without a
+        // forced layout) when the observer reports the canvas's size.
+        this.fitPending = true;
+        this.fitView({ width: 0, height: 0 }, true);
+      } else {
+        this.fitView(this.size ?? undefined);
+      }
     }
   }
 
@@ -222,8 +233,17 @@ export class Canvas {
     this.svg.setAttribute("viewBox", `${round(v.x)} ${round(v.y)} ${round(v.w)} ${round(v.h)}`);
   }
 
-  /** Show the whole diagram (in a canvas of `size`; measured when not given). */
-  fitView(size?: { width: number; height: number }): void {
+  /** The user acted on the widget: the view no longer follows the canvas's size by itself. */
+  stopFollowing(): void {
+    this.following = false;
+  }
+
+  /**
+   * Show the whole diagram (in a canvas of `size`; measured when not given; a zero size fits it
+   * at the default aspect ratio). `auto`: the observer's fit, not the user's.
+   */
+  fitView(size?: { width: number; height: number }, auto = false): void {
+    if (!auto) this.following = false;
     if (!this.scene || this.scene.nodes.length === 0) return;
     const b = sceneBounds(this.scene);
     const rect = size ?? this.svg.getBoundingClientRect();
@@ -258,6 +278,7 @@ export class Canvas {
   /** Zoom by `factor` (>1 zooms in) keeping the diagram point `at` under the pointer. */
   zoomAt(at: Point, factor: number): void {
     const v = this.view;
+    this.following = false;
     const w = Math.min(20000, Math.max(60, v.w / factor));
     const k = w / v.w;
     this.view = { x: at.x - (at.x - v.x) * k, y: at.y - (at.y - v.y) * k, w, h: v.h * k };
@@ -265,6 +286,7 @@ export class Canvas {
   }
 
   panBy(dx: number, dy: number): void {
+    this.following = false;
     this.view = { ...this.view, x: this.view.x - dx, y: this.view.y - dy };
     this.applyView();
   }

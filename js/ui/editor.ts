@@ -27,14 +27,13 @@ import { addNode, deleteSelection, dropColumn } from "./actions";
 import { Canvas } from "./canvas";
 import { debounce, el } from "./dom";
 import { renderFitBar } from "./fitbar";
-import type { EditorHost, Mode } from "./host";
+import type { EdgeDraft, EditorHost, Mode } from "./host";
 import { onKey, widgetOwnsKey } from "./keys";
 import { OptionsBar, Palette, SyntaxPanel } from "./panels";
 import { PointerInput } from "./pointer";
 import { type ModelPort, TRAITS, pythonLayout } from "./port";
 import { Popup } from "./popup";
 import { startRename } from "./rename";
-import type { EdgeDraft } from "./keyedges";
 import { pruneSelection } from "./selection";
 import { GroupSelector } from "./groups";
 import { EstimatorControl, toggleOrdered } from "./estimator";
@@ -191,6 +190,10 @@ export class Editor implements EditorHost {
     host.append(this.root);
 
     this.pointer = new PointerInput(this);
+    // The first thing the user does to the widget ends the view's following of the canvas size.
+    for (const ev of ["pointerdown", "keydown", "dragstart", "wheel"]) {
+      this.root.addEventListener(ev, () => this.canvas.stopFollowing(), { capture: true, passive: true });
+    }
     this.doc.addEventListener("fullscreenchange", this.onFullscreen);
     this.root.addEventListener("keydown", (e) => {
       onKey(this, e);

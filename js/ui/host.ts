@@ -7,11 +7,17 @@ import type { Engine, Labels, Layout } from "../model/state";
 import type { Snapshot, UndoStack } from "../model/undo";
 import type { Canvas } from "./canvas";
 import type { Debounced } from "./dom";
-import type { EdgeDraft } from "./keyedges";
 import type { Popup } from "./popup";
 import type { ModelTools } from "./tools";
 
 export type Mode = "select" | "path" | "covariance" | "indirect";
+
+/** An edge being drawn from the keyboard (keyedges.ts): its kind, source and chosen target. */
+export interface EdgeDraft {
+  mode: "path" | "covariance";
+  from: string;
+  to: string | null;
+}
 
 export interface EditorHost {
   readonly doc: Document;

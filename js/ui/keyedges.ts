@@ -6,13 +6,9 @@
  */
 import { type EdgeMode, addEdge } from "../model/graph";
 import type { Point } from "../model/state";
-import type { EditorHost } from "./host";
+import type { EdgeDraft, EditorHost } from "./host";
 
-export interface EdgeDraft {
-  mode: EdgeMode;
-  from: string;
-  to: string | null;
-}
+export type { EdgeDraft };
 
 const DIRS: Record<string, Point> = {
   ArrowLeft: { x: -1, y: 0 }, ArrowRight: { x: 1, y: 0 }, ArrowUp: { x: 0, y: -1 }, ArrowDown: { x: 0, y: 1 },

@@ -140,6 +140,19 @@ def test_poldem_screenshot(notebook: NotebookPage) -> None:
     root.locator('[data-edge="dem65 ~ dem60"] [data-role=coef]').wait_for()
     assert root.locator("[data-role=r2]").count() >= 11
     root.scroll_into_view_if_needed()
+    # the first fit-to-view follows the canvas to its settled size: the whole diagram, unless
+    # that would shrink text below a readable size (then it is shown at the smallest zoom that
+    # keeps it readable, and the user pans)
+    canvas = root.locator(".semw-canvas").bounding_box()
+    assert canvas is not None
+    inside = True
+    for node in root.locator("[data-node]").all():
+        b = node.bounding_box()
+        assert b is not None
+        inside &= canvas["x"] <= b["x"] and b["x"] + b["width"] <= canvas["x"] + canvas["width"]
+        inside &= canvas["y"] <= b["y"] and b["y"] + b["height"] <= canvas["y"] + canvas["height"]
+    heights = [t.bounding_box()["height"] for t in root.locator("[data-role=coef]").all()[:10]]
+    assert inside or min(heights) >= 9.0, heights
     _shot(root, "poldem_sem.png")
 
 

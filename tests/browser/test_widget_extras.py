@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from lab_server import NotebookPage, open_notebook
 from model_texts import HS
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 HS4 = json.loads((ROOT / "tests" / "golden" / "ordinal_hs4_wlsmv.json").read_text("utf-8"))
@@ -72,9 +73,9 @@ def _name_text(root: Any, name: str) -> str:
 
 
 def _wait_text(page: Any, node: Any, text: str) -> None:
-    """Wait until the node shows ``text`` (its first text: the name or the label)."""
-    page.wait_for_function("([el, t]) => el.querySelector('text').textContent === t",
-                           arg=[node.element_handle(), text])
+    """Wait until the node shows ``text`` (its first text: the name or the label); the node's
+    element is replaced by each redraw, so the locator is queried afresh."""
+    expect(node.locator("text").first).to_have_text(text)
 
 
 def test_display_labels(notebook: NotebookPage, tmp_path: Path) -> None:
@@ -225,8 +226,7 @@ def test_error_circles_show_the_residual_variance(notebook: NotebookPage) -> Non
     box = note.bounding_box()
     assert circle and box and box["x"] >= circle["x"] + circle["width"] - 1
     root.locator("input[data-option=standardized]").click()
-    root.page.wait_for_function("([el, t]) => el.textContent === t",
-                                arg=[note.element_handle(), est])
+    expect(note).to_have_text(est)
     root.locator("input[data-option=standardized]").click()
     root.locator("input[data-option=errors]").click()
     assert root.locator("[data-role=error-var]").count() == 0
@@ -257,8 +257,7 @@ def test_estimator_control_and_ordinal_indicators(notebook: NotebookPage) -> Non
 
     root = _widget(notebook, 11)
     node = root.locator('[data-node="x1c4"]')
-    page.wait_for_function("el => el.dataset.ordinal === '3'", arg=node.element_handle(),
-                           timeout=60_000)
+    expect(node).to_have_attribute("data-ordinal", "3", timeout=60_000)
     assert "ordinal, 3 thresholds" in (node.get_attribute("aria-label") or "")
     assert node.locator("title").text_content() == "x1c4: ordinal, 3 thresholds"
     assert node.locator("[data-role=ordinal-mark] rect").count() == 4
@@ -280,7 +279,6 @@ def test_estimator_control_and_ordinal_indicators(notebook: NotebookPage) -> Non
     assert node.get_attribute("data-ordinal") is None
     button.focus()
     page.keyboard.press("Enter")
-    page.wait_for_function("el => el.dataset.ordinal === '3'", arg=node.element_handle(),
-                           timeout=60_000)
+    expect(node).to_have_attribute("data-ordinal", "3", timeout=60_000)
     text = notebook.run_until(12, "ORD<<", ["x9c4 x1c4", "ERROR<<>>"], timeout=30)
     assert "ERROR<<>>" in text
