@@ -19,6 +19,7 @@ import anywidget
 import pandas as pd
 import traitlets
 
+from semwidget.cb.sample_stats import summary_data
 from semwidget.errors import DataError, SemWidgetError
 from semwidget.model import emit, parse
 from semwidget.model.partable import model_counts
@@ -32,7 +33,10 @@ _log = logging.getLogger(__name__)
 
 _SEM_OPTIONS = ("estimator", "missing", "std_lv", "orthogonal", "fixed_x", "se", "n_jobs",
                 "boot_ci", "group", "group_equal", "group_partial", "test", "ordered",
-                "parameterization")
+                "parameterization",
+                # issue 14a: summary statistics instead of data, information, means, growth
+                "sample_cov", "sample_mean", "sample_nobs", "information", "meanstructure",
+                "kind")
 _SHARED_OPTIONS = ("bootstrap", "seed")  # CB-SEM with se="bootstrap", and PLS
 _PLS_OPTIONS = ("scheme", "consistent")
 FIT_OPTIONS = _SEM_OPTIONS + _SHARED_OPTIONS + _PLS_OPTIONS
@@ -140,6 +144,10 @@ class SEMWidget(anywidget.AnyWidget):
     ) -> None:
         engine = widget_state.validate_engine(engine)
         self._fit_options = _check_fit_options(engine, fit_options)
+        # sample_cov= stands in for the data: its variables are the palette
+        self._summary_columns = [] if fit_options.get("sample_cov") is None else \
+            summary_data(fit_options["sample_cov"], fit_options.get("sample_mean"),
+                         fit_options.get("sample_nobs")).names
         self.auto_fit = bool(auto_fit)
         self.result: Any = None
         self._data: pd.DataFrame | None = None
@@ -170,7 +178,8 @@ class SEMWidget(anywidget.AnyWidget):
         if value is not None and not isinstance(value, pd.DataFrame):
             raise DataError(f"data must be a pandas DataFrame, got {type(value).__name__}")
         self._data = value
-        self.columns = [] if value is None else [str(name) for name in value.columns]
+        self.columns = list(self._summary_columns) if value is None else \
+            [str(name) for name in value.columns]
         self.results = {}
         self._fit_warnings = []
         self._check_model()
@@ -196,7 +205,8 @@ class SEMWidget(anywidget.AnyWidget):
             table,
             std_lv=bool(self._fit_options.get("std_lv", False)),
             orthogonal=bool(self._fit_options.get("orthogonal", False)),
-            meanstructure=self._fit_options.get("missing") == "fiml",
+            meanstructure=self._fit_options.get("missing") in ("fiml", "fiml.x", "ml", "ml.x")
+            or bool(self._fit_options.get("meanstructure")),
             latents=latents,
             **self._group_counts(),
         )
@@ -302,7 +312,7 @@ class SEMWidget(anywidget.AnyWidget):
         self._schedule_auto_fit()
 
     def _check_model(self) -> None:
-        columns = None if self._data is None else self.columns
+        columns = None if self._data is None and not self._summary_columns else self.columns
         self._model_warnings = checks.model_warnings(self.table, self.latents, columns)
         self.warnings = [*self._model_warnings, *self._fit_warnings]
 
@@ -388,7 +398,7 @@ class SEMWidget(anywidget.AnyWidget):
         from semwidget.fitting import fit as fit_model
 
         with self._fit_lock:
-            if self._data is None:
+            if self._data is None and not self._summary_columns:
                 raise DataError(
                     "there is no data to fit: create the widget with SEMWidget(data, ...) "
                     "or set w.data"
@@ -436,7 +446,8 @@ class SEMWidget(anywidget.AnyWidget):
             self.error = f"Fitting failed unexpectedly ({type(err).__name__}: {err})"
 
     def _schedule_auto_fit(self) -> None:
-        if not self.auto_fit or self._data is None or not self.table:
+        if not self.auto_fit or (self._data is None and not self._summary_columns) \
+                or not self.table:
             return
         self._refit.request()
 
