@@ -316,3 +316,18 @@ def test_widget_fit_bar_gets_the_bollen_stine_p_value() -> None:
     w.fit()
     p = w.results["fit"]["bollen_stine_pvalue"]
     assert 0.0 <= p <= 1.0
+
+
+def test_cli_fits_a_covariance_file(capsys: pytest.CaptureFixture[str], tmp_path: Path
+                                    ) -> None:
+    from semwidget.cli import main
+
+    model = tmp_path / "m.lav"
+    model.write_text(load_case("sstats_hs_cfa")["model"])
+    cov = str(GOLDEN / "hs_cov.txt")
+    assert main(["fit", str(model), "--cov", cov, "--nobs", "301", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    ref = load_case("sstats_hs_cfa")["fit"]["chisq"]
+    assert out["fit"]["chisq"] == pytest.approx(ref, rel=TOL)
+    assert main(["fit", str(model), "--cov", cov]) == 2
+    assert "--nobs N" in capsys.readouterr().err
