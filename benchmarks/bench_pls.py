@@ -10,7 +10,17 @@ For the ratio the same model and data are bootstrapped with seminr's Python port
 scaled linearly to 5000 (per-resample cost is constant: every resample is an independent
 fit). BLAS is pinned to one thread for both.
 
-Run: ``python benchmarks/bench_pls.py [--boot 5000] [--repeat 5] [--seminr-boot 200]``
+``--mga`` times a multigroup analysis of the same model (two groups of the 225 rows):
+5000 permutations and 5000 bootstrap resamples per group (target: 5 s), and the
+bootstrap-only part against seminr's ``estimate_pls_mga`` (``--seminr-boot`` resamples per
+group, scaled to 5000; seminr has no permutation test).
+
+``--memory`` measures the peak resident memory of a B = 100 bootstrap at n = 100,000 (the
+same model, simulated larger) in a child process each for semwidget and seminr, and prints the
+ratio (target: semwidget <= 0.6 GB).
+
+Run: ``python benchmarks/bench_pls.py [--boot 5000] [--repeat 5] [--seminr-boot 200]
+[--mga] [--memory]``
 """
 
 from __future__ import annotations
@@ -22,6 +32,8 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import argparse  # noqa: E402
 import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
 import time  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -119,12 +131,98 @@ def time_seminr(data: pd.DataFrame, n_boot: int) -> float | None:
     return time.perf_counter() - t0
 
 
+def peak_child(tool: str, n: int, n_boot: int) -> float | None:
+    """Peak resident memory (GB) of a child process bootstrapping ``n`` rows with ``tool``."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    code = (
+        f"import resource, sys; sys.path.insert(0, {here!r}); import bench_pls as b; "
+        f"b.bootstrap_once({tool!r}, {n}, {n_boot}); "
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    if out.returncode != 0:
+        print(f"{tool}: {out.stderr.strip().splitlines()[-1] if out.stderr else 'failed'}")
+        return None
+    return int(out.stdout.split()[-1]) / 2**20  # ru_maxrss is in KiB on Linux
+
+
+def bootstrap_once(tool: str, n: int, n_boot: int) -> None:
+    """One bootstrap of the seed-2 model on ``n`` simulated rows (for :func:`peak_child`)."""
+    data = simulate(n=n)
+    if tool == "semwidget":
+        fit_pls(syntax(), data, bootstrap=n_boot, seed=1, progress=False)
+        return
+    from seminr import bootstrap_model, estimate_pls
+    from seminr.specify.constructs import composite, constructs, mode_A
+    from seminr.specify.relationships import SMRow
+
+    mm = constructs(*(composite(c, items(c), mode_A) for c in LOADINGS))
+    model = estimate_pls(data, mm, [SMRow(source=s, target=t) for s, t in PATHS])
+    bootstrap_model(model, n_boot, seed=1)
+
+
+def memory(n: int = 100_000, n_boot: int = 100) -> None:
+    ours = peak_child("semwidget", n, n_boot)
+    peer = peak_child("seminr", n, n_boot)
+    if ours is not None:
+        print(f"semwidget: n = {n}, B = {n_boot} bootstrap peaks at {ours:.2f} GB "
+              f"(target <= 0.6 GB: {'met' if ours <= 0.6 else 'NOT met'})")  # fmt: skip
+    if ours is not None and peer is not None:
+        print(f"seminr bootstrap_model peaks at {peer:.2f} GB; ratio ours/seminr "
+              f"{ours / peer:.2f}")  # fmt: skip
+
+
+def mga(n_boot: int, repeat: int, seminr_boot: int) -> None:
+    data = simulate()
+    data["genre"] = np.where(np.random.default_rng(0).random(len(data)) < 0.5, "a", "b")
+    kw = {"group": "genre", "seed": 1, "progress": False}
+    fit_pls(syntax(), data, bootstrap=100, permutations=100, **kw)  # warm-up
+    times, boot_only = [], []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fit_pls(syntax(), data, bootstrap=n_boot, permutations=n_boot, **kw)
+        times.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        fit_pls(syntax(), data, bootstrap=n_boot, permutations=0, **kw)
+        boot_only.append(time.perf_counter() - t0)
+    median = statistics.median(times)
+    print(f"semwidget MGA: {n_boot} permutations + {n_boot} bootstrap resamples per group in "
+          f"{median:.2f} s median ({repeat} runs); target <= 5 s: "
+          f"{'met' if median <= 5.0 else 'NOT met'}")  # fmt: skip
+    try:
+        from seminr import estimate_pls
+        from seminr.mga.estimate_pls_mga import estimate_pls_mga
+        from seminr.specify.constructs import composite, constructs, mode_A
+        from seminr.specify.relationships import SMRow
+    except ImportError:
+        print("seminr is not installed: no ratio (pip install seminr)")
+        return
+    mm = constructs(*(composite(c, items(c), mode_A) for c in LOADINGS))
+    model = estimate_pls(data.drop(columns=["genre"]), mm,
+                         [SMRow(source=s, target=t) for s, t in PATHS])  # fmt: skip
+    t0 = time.perf_counter()
+    estimate_pls_mga(model, (data["genre"] == "a").to_numpy(), nboot=seminr_boot, seed=1)
+    scaled = (time.perf_counter() - t0) * n_boot / seminr_boot
+    ours = statistics.median(boot_only)
+    print(f"bootstrap MGA only: semwidget {ours:.2f} s, seminr estimate_pls_mga "
+          f"{scaled:.1f} s scaled from {seminr_boot} to {n_boot} per group; "
+          f"speed-up {scaled / ours:.0f}x")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--boot", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seminr-boot", type=int, default=200)
+    parser.add_argument("--memory", action="store_true", help="peak memory at n = 100,000")
+    parser.add_argument("--mga", action="store_true", help="multigroup analysis timing")
     args = parser.parse_args()
+    if args.mga:
+        mga(args.boot, args.repeat, args.seminr_boot)
+        return
+    if args.memory:
+        memory()
+        return
 
     data = simulate()
     try:

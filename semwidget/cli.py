@@ -1,9 +1,15 @@
-"""Command line: ``semwidget fit MODEL DATA [options]`` (also ``python -m semwidget``)."""
+"""Command line: ``semwidget fit MODEL DATA [options]`` and ``semwidget lab [FOLDER]``.
+
+Also ``python -m semwidget``.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -139,11 +145,116 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--bootstrap", metavar="N", type=int, default=None,
                    help="resamples for --se bootstrap / --test bootstrap (default 1000)")
     f.add_argument("--seed", type=_seed, default=None, help="seed of the bootstrap")
+    # issue 14 part B: sampling weights and exploratory SEM blocks
+    f.add_argument("--sampling-weights", metavar="COLUMN", default=None,
+                   help="CB-SEM: column of sampling weights (lavaan's sampling.weights): "
+                   "weighted moments, robust Huber-White SEs and the Yuan-Bentler test")
+    f.add_argument("--rotation", default=None, type=str.lower,
+                   choices=["geomin", "oblimin", "quartimin", "varimax", "quartimax",
+                            "orthomax"],
+                   help='CB-SEM: rotation of efa("block")*f1 + efa("block")*f2 =~ ... blocks '
+                   "(default geomin, oblique; varimax and quartimax are orthogonal)")
+    f.add_argument("--rotation-orthogonal", action="store_true",
+                   help="with efa blocks: an orthogonal rotation of geomin/oblimin "
+                   "(lavaan's rotation.args = list(orthogonal = TRUE))")
     f.add_argument("--json", action="store_true", help="print one JSON object")
     f.add_argument("--svg", metavar="PATH", help="also write the fitted diagram as SVG")
     f.add_argument("--png", metavar="PATH", help="also write the fitted diagram as PNG")
     add_pls_arguments(f)
+    add_lab_parser(sub)
     return parser
+
+
+# ---------------------------------------------------------------------------- semwidget lab
+
+#: The notebook JupyterLab opens first.
+QUICKSTART = "01_quickstart.ipynb"
+#: The files of the examples folder that ``lab`` copies (the notebooks and what they read).
+_EXAMPLE_SUFFIXES = (".ipynb", ".lav")
+
+
+def add_lab_parser(sub: Any) -> None:
+    """Add the ``lab`` sub-command: copy the examples to a folder and start JupyterLab there."""
+    lab = sub.add_parser(
+        "lab", help="copy the example notebooks to FOLDER and open the quickstart in JupyterLab",
+        description="Copy the example notebooks to FOLDER (files already there are kept) and "
+        "start JupyterLab there on the quickstart notebook. Options after FOLDER, such as "
+        "--no-browser or --port 8890, are passed to JupyterLab.")
+    lab.add_argument("folder", nargs="?", default="semwidget-examples",
+                     help="where to put the notebooks (default: ./semwidget-examples)")
+    lab.add_argument("--copy-only", action="store_true",
+                     help="copy the notebooks and do not start JupyterLab")
+
+
+def examples_dir() -> Path:
+    """The example notebooks: inside an installed wheel, else the repository's ``examples/``."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "examples", here.parent / "examples"):
+        if (candidate / QUICKSTART).is_file():
+            return candidate
+    raise SemWidgetError(f"the example notebooks are not installed (no {QUICKSTART} beside "
+                         f"the package in {here}); reinstall semwidget")
+
+
+def copy_examples(folder: Path) -> tuple[list[str], list[str]]:
+    """Copy the examples into ``folder``; return (copied, kept) file names.
+
+    A file already in ``folder`` is kept as it is: the user may have edited it.
+    """
+    if folder.exists() and not folder.is_dir():
+        raise SemWidgetError(f"'{folder}' exists and is not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise SemWidgetError(f"cannot create the folder '{folder}': "
+                             f"{err.strerror or err}") from None
+    copied: list[str] = []
+    kept: list[str] = []
+    for source in sorted(examples_dir().iterdir()):
+        if not source.is_file() or source.suffix not in _EXAMPLE_SUFFIXES:
+            continue
+        target = folder / source.name
+        if target.exists():
+            kept.append(source.name)
+            continue
+        shutil.copyfile(source, target)
+        copied.append(source.name)
+    return copied, kept
+
+
+def lab_command(folder: Path, extra: Sequence[str]) -> list[str]:
+    """The JupyterLab command line: this interpreter's ``jupyterlab``, so its kernel sees
+    this semwidget, opening the quickstart with ``folder`` as the root."""
+    return [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}", *extra,
+            str(folder / QUICKSTART)]
+
+
+def run_lab(args: argparse.Namespace, extra: Sequence[str]) -> int:
+    """Copy the examples, then run JupyterLab until it exits; return its exit status."""
+    folder = Path(args.folder).expanduser().resolve()
+    copied, kept = copy_examples(folder)
+    print(f"semwidget: {len(copied)} notebook file(s) copied to {folder}"
+          + (f"; kept {len(kept)} already there" if kept else ""))
+    if args.copy_only:
+        return 0
+    import importlib.util
+
+    if importlib.util.find_spec("jupyterlab") is None:
+        raise SemWidgetError("JupyterLab is not installed for this Python: "
+                             'pip install "semwidget[lab]" (or pip install jupyterlab)')
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
+        # JupyterLab refuses to start as root (containers, CI) unless told; the user asked
+        # for it by running this command, so say so rather than fail.
+        print("semwidget: running as root, so passing --allow-root to JupyterLab")
+        extra = [*extra, "--allow-root"]
+    command = lab_command(folder, extra)
+    print("semwidget: starting " + " ".join(command[2:]), flush=True)
+    os.chdir(folder)
+    if os.name == "posix":
+        # Become JupyterLab: Ctrl+C, SIGTERM and the exit status are its own, and no
+        # wrapper process is left behind if either is killed.
+        os.execv(sys.executable, command)
+    return subprocess.call(command)  # Windows has no exec that keeps the console
 
 
 def _open_file(path: str, what: str) -> bytes:
@@ -212,7 +323,12 @@ def _check_engine_options(args: argparse.Namespace) -> None:
                                              ("--cov", args.cov is not None),
                                              ("--information", args.information is not None),
                                              ("--meanstructure", args.meanstructure),
-                                             ("--growth", args.growth)) if given]
+                                             ("--growth", args.growth),
+                                             ("--sampling-weights",
+                                              args.sampling_weights is not None),
+                                             ("--rotation", args.rotation is not None),
+                                             ("--rotation-orthogonal",
+                                              args.rotation_orthogonal)) if given]
         if sem_only:
             verb = "applies" if len(sem_only) == 1 else "apply"
             raise SemWidgetError(f"{', '.join(sem_only)} only {verb} to --engine sem")
@@ -267,7 +383,10 @@ def run_fit(args: argparse.Namespace) -> int:
                      information=args.information,
                      meanstructure=True if args.meanstructure else None,
                      kind="growth" if args.growth else "sem", se=args.se, test=args.test,
-                     bootstrap=args.bootstrap, seed=args.seed, **summary)
+                     bootstrap=args.bootstrap, seed=args.seed, **summary,
+                     sampling_weights=args.sampling_weights,
+                     rotation=args.rotation or "geomin",
+                     rotation_args={"orthogonal": True} if args.rotation_orthogonal else None)
     if args.svg or args.png:
         from semwidget.widget.export import fitted_svg
         from semwidget.widget.render import svg_to_png
@@ -291,10 +410,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     sentence, with exit status 2 and no traceback.
     """
     parser = _parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "lab":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         if args.command == "fit":
             return run_fit(args)
+        if args.command == "lab":
+            return run_lab(args, extra)
     except (SemWidgetError, OSError) as err:
         print(f"semwidget: error: {err}", file=sys.stderr)
         return 2

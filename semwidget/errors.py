@@ -82,3 +82,19 @@ class DataError(SemWidgetError):
     def __init__(self, message: str, column: str | None = None) -> None:
         self.column = column
         super().__init__(message)
+
+
+class IdentificationError(ModelSpecError):
+    """A model (or its estimates) that is not identified, with the parameters involved.
+
+    Parameters
+    ----------
+    message : str
+        The sentence shown to the user.
+    parameters : list of str
+        The rows not identified, as ``"lhs op rhs"`` (the diagram's edge keys).
+    """
+
+    def __init__(self, message: str, parameters: list[str] | None = None) -> None:
+        self.parameters = list(parameters or [])
+        super().__init__(message, name=self.parameters[0] if self.parameters else None)

@@ -21,7 +21,6 @@ from semwidget.errors import DataError, ModelSpecError
 from semwidget.model import parse, variables
 from semwidget.model.columns import check_collinear
 from semwidget.model.numeric import finite_result, numeric_guard
-from semwidget.pls.fit import fit_pls
 from semwidget.tables.fit_result import FitResult
 
 MISSING = ("listwise", "fiml", "fiml.x")
@@ -114,7 +113,10 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame | None = None, *, engine: 
         # issue 14a: lavaan's information / meanstructure / summary-statistics options
         information: str | None = None, meanstructure: bool | None = None,
         sample_cov: Any = None, sample_mean: Any = None, sample_nobs: Any = None,
-        kind: str = "sem", **options: Any) -> Any:
+        kind: str = "sem",
+        # issue 14b: sampling weights and exploratory SEM rotations
+        sampling_weights: str | None = None, rotation: str = "geomin",
+        rotation_args: dict[str, Any] | None = None, **options: Any) -> Any:
     """Fit a structural equation model.
 
     Parameters
@@ -148,12 +150,14 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame | None = None, *, engine: 
         case scores), or ``bootstrap`` resamples (percentile, bias-corrected and BCa intervals).
     ordered : list of str, optional
         Observed variables to treat as ordinal (thresholds and polychoric correlations);
-        pandas ordered-categorical columns are ordinal without being listed.
+        pandas ordered-categorical columns are ordinal without being listed. The model's other
+        observed variables stay numeric (polyserial and Pearson correlations, their means and
+        variances), as lavaan mixes them.
     parameterization : {"delta", "theta"}
         With ordinal indicators: unit variances of the latent responses (delta, lavaan's
         default) or unit residual variances (theta).
-    test : {"standard", "satorra.bentler", "yuan.bentler.mplus", "scaled.shifted", \
-"mean.var.adjusted", "bootstrap"}
+    test : {"standard", "satorra.bentler", "yuan.bentler", "yuan.bentler.mplus", \
+"scaled.shifted", "mean.var.adjusted", "bootstrap"}
         A scaled test statistic besides the standard chi-square; its ``*_scaled`` and
         ``*_robust`` fit measures join ``fit_measures``. ``"bootstrap"`` (alias
         ``"bollen.stine"``): the Bollen-Stine bootstrap p-value (``bootstrap`` resamples of
@@ -198,6 +202,18 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame | None = None, *, engine: 
         CB-SEM: lavaan's ``sem()``/``cfa()`` defaults (the same), or ``growth()``'s: a mean
         structure with observed intercepts fixed to 0 and latent means free (see
         :func:`growth`).
+    sampling_weights : str, optional
+        CB-SEM: the column of sampling weights (lavaan's ``sampling.weights``). They are
+        rescaled to sum to N; the fit uses the weighted moments and, as lavaan, reports
+        robust (Huber-White) SEs and the Yuan-Bentler (Mplus) scaled test (``se`` and
+        ``test`` other than ``"standard"`` still choose their own).
+    rotation : {"geomin", "oblimin", "quartimin", "varimax", "quartimax", "orthomax"}
+        CB-SEM, for ``efa("block")*f1 + efa("block")*f2 =~ ...`` blocks (exploratory SEM):
+        the rotation of each block's loadings, lavaan's default geomin (oblique, epsilon
+        0.001); varimax and quartimax are orthogonal.
+    rotation_args : dict, optional
+        lavaan's ``rotation.args`` that change the numbers: ``orthogonal`` (bool),
+        ``geomin_epsilon``, ``oblimin_gamma``, ``orthomax_gamma``, ``rstarts``, ``std_ov``.
     **options
         PLS options when ``engine="pls"`` (see :func:`semwidget.pls.fit.fit_pls`).
 
@@ -214,10 +230,17 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame | None = None, *, engine: 
                            "parameterization": parameterization, **options})
     summary = _summary_options(engine, data, group, sample_cov, sample_mean, sample_nobs,
                                information, meanstructure)
+    if engine == "pls" and (sampling_weights is not None or rotation != "geomin"
+                            or rotation_args is not None):
+        raise ModelSpecError("sampling_weights=, rotation= and rotation_args= are CB-SEM "
+                             "options (engine='sem')", name="sampling_weights"
+                             if sampling_weights is not None else "rotation")
     if engine == "pls":
-        if group is not None or group_equal or group_partial:
-            raise ModelSpecError("group= is fitted by the CB-SEM engine (engine='sem'); "
-                                 "multigroup PLS is not supported")
+        if group_equal or group_partial:
+            raise ModelSpecError("group_equal and group_partial are CB-SEM constraints; a "
+                                 "multigroup PLS fit (group=) estimates each group freely")
+        if group is not None:
+            options.setdefault("group", group)
         if missing is not None:
             options.setdefault("missing", missing)
         if bootstrap is not None:
@@ -226,6 +249,9 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame | None = None, *, engine: 
             options.setdefault("bootstrap", 1000)
         if seed is not None:
             options.setdefault("seed", seed)
+        # the PLS engine loads on first use: a CB fit never needs it
+        from semwidget.pls.fit import fit_pls
+
         with numeric_guard("the PLS algorithm", lambda: _collinear_indicators(model, data)):
             return finite_result(fit_pls(model, data, **options))
     if engine != "sem":
@@ -259,6 +285,15 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame | None = None, *, engine: 
     if kind not in KINDS:
         raise ModelSpecError(f"unknown kind {shorten_value(kind)}: use 'sem', 'cfa' or "
                              "'growth'", name="kind")
+    # ---- sampling weights (issue 14 part B) -----------------------------------------------
+    if sampling_weights is not None:
+        if summary is not None:
+            raise ModelSpecError("sampling_weights= needs the raw data (rows); sample_cov= "
+                                 "gives only the moments: pass data= instead",
+                                 name="sampling_weights")
+        se, test = _weighted_options(sampling_weights, label, se, test, missing, group,
+                                     ordered)
+    # ---- end of sampling weights ----------------------------------------------------------
     with numeric_guard("the estimation"):
         result = fit_cb(model, data, estimator=est, missing=missing, std_lv=std_lv,
                         orthogonal=orthogonal, fixed_x=fixed_x, se=se, test=test,
@@ -267,7 +302,8 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame | None = None, *, engine: 
                         group=group, group_equal=_words(group_equal),
                         group_partial=_entries(group_partial), information=information,
                         meanstructure=meanstructure, summary=summary, kind=kind,
-                        bollen_stine=bollen_stine)
+                        sampling_weights=sampling_weights, rotation=rotation,
+                        rotation_args=rotation_args, bollen_stine=bollen_stine)
     return FitResult.of(finite_result(result))
 
 
@@ -373,3 +409,37 @@ def growth(model: str | pd.DataFrame, data: pd.DataFrame | None = None, **option
     if options.get("engine", "sem") != "sem":
         raise ModelSpecError("growth() is a CB-SEM model (engine='sem')", name="engine")
     return fit(model, data, kind="growth", **options)
+def _weighted_options(column: Any, label: str | None, se: str, test: str, missing: str,
+                      group: str | None, ordered: list[str] | None) -> tuple[str, str]:
+    """The se and test of a weighted fit (lavaan: robust Huber-White SEs, Yuan-Bentler test).
+
+    Raises
+    ------
+    ModelSpecError
+        Naming the option that cannot be combined with sampling weights.
+    """
+    if not isinstance(column, str):
+        raise ModelSpecError(f"sampling_weights must name a column, got "
+                             f"{shorten_value(column)}", name="sampling_weights")
+    if label not in (None, "ML", "MLR"):
+        raise ModelSpecError(f"sampling_weights with estimator='{label}' is not supported: "
+                             "weighted fits use ML with robust SEs (MLR), as lavaan does by "
+                             "default", name="sampling_weights")
+    # lavaan's Gamma with weights (robust.sem, Satorra-Bentler) is not reproduced yet
+    if se not in ("standard", "robust.huber.white") or \
+            test not in ("standard", "yuan.bentler.mplus"):
+        bad = f"se='{se}'" if se not in ("standard", "robust.huber.white") else \
+            f"test='{test}'"
+        raise ModelSpecError(f"sampling_weights with {bad} is not supported: weighted fits "
+                             "use robust.huber.white SEs and the yuan.bentler.mplus test (MLR)",
+                             name="sampling_weights")
+    if group is not None or ordered:
+        what = "group=" if group is not None else "ordered="
+        raise ModelSpecError(f"sampling_weights with {what} is not supported yet",
+                             name="sampling_weights")
+    if missing in ("fiml", "fiml.x"):
+        raise ModelSpecError(f"sampling_weights with missing='{missing}' is not supported yet; "
+                             "weighted fits use the complete cases (missing='listwise')",
+                             name="sampling_weights")
+    return ("robust.huber.white" if se == "standard" else se,
+            "yuan.bentler.mplus" if test == "standard" else test)

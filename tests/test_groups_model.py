@@ -85,8 +85,8 @@ def test_group_option_errors() -> None:
         semwidget.fit(HS3, bad, group="school")
     with pytest.raises(ModelSpecError, match="needs estimator='ML'"):
         semwidget.fit(HS3, hs, group="school", estimator="ULS", missing="fiml")
-    with pytest.raises(ModelSpecError, match="multigroup PLS is not supported"):
-        semwidget.fit(HS3, hs, engine="pls", group="school")
+    with pytest.raises(ModelSpecError, match="CB-SEM constraints"):
+        semwidget.fit(HS3, hs, engine="pls", group="school", group_equal="loadings")
     table = semwidget.fit(HS3, hs, group="school").table
     with pytest.raises(ModelSpecError, match="holds several groups"):
         semwidget.fit(table, hs, group="school")

@@ -36,7 +36,7 @@ MAX_LINES = 700
 # Rank of each top-level unit of the package: an import may only reach a unit of lower or
 # equal rank, and two different units of one rank (the two engines) never import each other.
 RANK = {
-    "errors": -1, "progress": -1,
+    "errors": -1, "progress": -1, "distributions": -1,
     "datasets": 0,
     "model": 1,
     "cb": 2, "pls": 2,

@@ -244,3 +244,15 @@ def test_inadmissible_plsc_is_reported():
     plain = fit_pls(MOBI_MODEL, MOBI, consistent=True)
     assert not any("inadmissible" in w for w in plain.warnings)
     assert any("inadmissible" in w for w in res.warnings), res.reliability
+
+
+def test_bootstrap_chunked_by_memory_gives_the_same_numbers(monkeypatch):
+    """A tiny memory budget (many chunks, row blocks of the moments) changes no number."""
+    from semwidget.pls import bootstrap as boot
+
+    full = fit_pls(MOBI_MODEL, MOBI, bootstrap=60, seed=5, progress=False)
+    monkeypatch.setattr(boot, "MEMORY_BYTES", 40_000)
+    assert boot.chunk_size(250, 16) < 60
+    small = fit_pls(MOBI_MODEL, MOBI, bootstrap=60, seed=5, progress=False)
+    for name, values in full.boot_samples.items():
+        assert small.boot_samples[name] == pytest.approx(values, abs=1e-12), name

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from pls_cases import data, paths_of
 from scipy import stats
 
 from semwidget.pls.fit import fit_pls
@@ -34,11 +35,6 @@ def golden(name: str) -> dict:
 
 
 @cache
-def data(file: str) -> pd.DataFrame:
-    return pd.read_csv(GOLDEN / "data" / file)
-
-
-@cache
 def fitted(name: str, n_boot: int = 0, seed: int | None = None):
     g = golden(name)
     opt = g["options"]
@@ -46,11 +42,6 @@ def fitted(name: str, n_boot: int = 0, seed: int | None = None):
         g["syntax"], data(g["data"]), scheme=opt["scheme"], consistent=opt["consistent"],
         missing_value=opt["missing_value"], bootstrap=n_boot, seed=seed, progress=False,
     )  # fmt: skip
-
-
-def paths_of(result) -> dict[tuple[str, str], pd.Series]:
-    est = result.estimates
-    return {(row.rhs, row.lhs): row for _, row in est[est.op == "~"].iterrows()}
 
 
 def by_item(frame: pd.DataFrame) -> dict[tuple[str, str], pd.Series]:

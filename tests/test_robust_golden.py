@@ -43,14 +43,17 @@ def _load(name: str) -> tuple[dict, semwidget.FitResult]:
 def test_estimates_and_robust_standard_errors(name: str) -> None:
     g, r = _load(name)
     gold = pd.DataFrame(g["estimates"])
-    merged = r.estimates.merge(gold, on=["lhs", "op", "rhs"], suffixes=("", "_lav"))
+    keys = ["lhs", "op", "rhs", *(["group"] if "group" in gold else [])]
+    merged = r.estimates.merge(gold, on=keys, suffixes=("", "_lav"))
     assert len(merged) == len(gold)
     for ours, theirs, tol in [("est", "est_lav", 1e-4), ("se", "se_lav", 1e-4),
                               ("std_all", "std.all", 1e-4)]:
         diff = (merged[ours] - merged[theirs].astype(float)).abs()
         assert diff.max() < tol, merged.loc[diff.idxmax(), ["lhs", "op", "rhs", ours, theirs]]
+    # FIML over groups: R² to 1e-4, as the estimates (the optimizer's last digits)
+    tol_r2 = 1e-4 if g["options"]["missing"] == "ml" and "group" in gold else 1e-5
     for var, value in g["r2"].items():
-        assert r.r2[var] == pytest.approx(value, abs=1e-5)
+        assert r.r2[var] == pytest.approx(value, abs=tol_r2)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -88,3 +91,43 @@ def test_refused_combinations_name_the_option() -> None:
         semwidget.fit(model, hs, test="bogus")
     with pytest.raises(ModelSpecError, match="GLS"):
         semwidget.fit(model, hs, estimator="GLS", se="robust.sem")
+    # lavaan 0.6.14 answers MLR + test="yuan.bentler" with a third, Mplus-variant statistic
+    with pytest.raises(ModelSpecError, match="estimator='ML', se='robust.huber.white'"):
+        semwidget.fit(model + "\ntextual =~ x4 + x5 + x6", hs, estimator="MLR",
+                      test="yuan.bentler")
+
+
+def test_yuan_bentler_is_named_in_the_summary() -> None:
+    _, r = _load("hs_ml_hw_yb")
+    assert "Yuan-Bentler" in r.summary() and "Mplus" not in r.summary()
+
+
+@pytest.mark.parametrize("estimator", ["MLR", "MLM", "MLMV"])
+def test_scaled_difference_over_groups_as_lavtestlrt(estimator: str) -> None:
+    # configural vs metric by school: Satorra-Bentler 2001 (MLR, MLM), Satorra 2000 (MLMV)
+    g = json.loads((GOLDEN / "multigroup" / "robust_lrt.json").read_text())
+    ref = g["lrt"][estimator]
+    data = pd.read_csv(ROOT / g["data"])
+    free = semwidget.fit(g["model"], data, group=g["group"], estimator=estimator)
+    equal = semwidget.fit(g["model"], data, group=g["group"], estimator=estimator,
+                          group_equal=[g["equal"]])
+    comparison = semwidget.compare(free, equal)
+    row = comparison.table.iloc[1]
+    assert row["chisq_diff"] == pytest.approx(ref["chisq_diff"], abs=1e-3)
+    assert row["df_diff"] == ref["df_diff"]
+    assert row["pvalue"] == pytest.approx(ref["pvalue"], abs=1e-5)
+    assert comparison.method in ref["method"]
+
+
+def test_robust_groups_refusals_name_the_option() -> None:
+    data = pd.read_csv(ROOT / "semwidget" / "datasets" / "hs1939_school.csv")
+    model = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6"
+    with pytest.raises(ModelSpecError, match="missing='fiml'"):
+        semwidget.fit(model, data, group="school", estimator="MLM", missing="fiml")
+    with pytest.raises(ModelSpecError, match="yuan.bentler' with group="):
+        semwidget.fit(model, data, group="school", se="robust.huber.white",
+                      test="yuan.bentler")
+    with pytest.raises(ModelSpecError, match="need ML .MLR, MLM, MLMV., not GLS"):
+        semwidget.fit(model, data, group="school", estimator="GLS", se="robust.sem")
+    with pytest.raises(ModelSpecError, match="ordinal indicators .* with group="):
+        semwidget.fit(model, data, group="school", ordered=["x1"])

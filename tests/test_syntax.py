@@ -381,7 +381,7 @@ def test_definitions_do_not_use_free_indices() -> None:
         ("f =~ x1 - x2", 1, 9, "expected '+' or the end of the statement, found '-'"),
         ("a*y ~ x", 1, 2,
          "modifiers are not allowed on the left-hand side; put them on the right-hand side, "
-         "e.g. 'f =~ 1*x1'"),
+         "e.g. 'f =~ 1*x1' (only efa(\"block\")* may stand before a factor)"),
         ("f + =~ x", 1, 5, "expected a variable name after '+', found '=~'"),
         ("f g =~ x", 1, 3, "expected '+' or an operator after 'f', found 'g'"),
         ("f =~ - x", 1, 8, "expected a number after '-'"),

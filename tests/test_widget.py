@@ -76,7 +76,7 @@ def test_synced_traits_are_exactly_the_contract() -> None:
     synced -= {"tabbable", "tooltip", "style", "layout"}
     assert synced == {
         "syntax", "table", "latents", "columns", "positions", "results", "options", "counts",
-        "error", "engine", "warnings",
+        "error", "engine", "warnings", "versions", "labels", "estimator", "ordered",
     }  # fmt: skip
 
 

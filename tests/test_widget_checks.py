@@ -49,6 +49,31 @@ def test_fit_warnings_flag_a_standardized_loading_beyond_one() -> None:
     assert [item["variables"] for item in found] == [["a"], ["f", "a"]]
 
 
+def test_warnings_point_at_the_parameters_they_name(hs: pd.DataFrame) -> None:
+    w = SEMWidget(hs, HEYWOOD, auto_fit=False)
+    w.fit()
+    by_message = {item["message"]: item for item in w.warnings}
+    heywood = next(v for m, v in by_message.items() if m.startswith("Heywood case"))
+    assert heywood["parameters"] == ["x1 ~~ x1"]  # the residual variance, drawn as an edge
+    r2 = next(v for m, v in by_message.items() if m.startswith("R² of 'x1'"))
+    assert r2["parameters"] == ["x1 ~~ x1"]
+    assert "x1 ~~ x1" in w.results["edges"]
+
+
+def test_a_quoted_parameter_in_a_warning_is_found_in_either_order() -> None:
+    results = {"warnings": ["the estimate of 'b ~~ a' is at its bound", "not positive definite"],
+               "edges": {"a ~~ b": {"std": 0.2}}}
+    found = checks.fit_warnings(results, ["a", "b"])
+    assert found[0]["parameters"] == ["a ~~ b"]
+    # a warning naming nothing is about the whole model: no variables, no parameters
+    assert found[1]["variables"] == [] and found[1]["parameters"] == []
+
+
+def test_a_standardized_loading_beyond_one_points_at_its_edge() -> None:
+    results = {"edges": {"f =~ a": {"std": 1.25}}, "r2": {}}
+    assert checks.fit_warnings(results, ["f", "a"])[0]["parameters"] == ["f =~ a"]
+
+
 def test_a_node_renamed_in_the_syntax_keeps_its_position() -> None:
     w = SEMWidget(syntax=HS)
     before = dict(w.positions)

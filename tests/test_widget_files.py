@@ -43,7 +43,7 @@ def test_save_then_load_restores_the_drawing(tmp_path: Path) -> None:
     w.save(path)
     saved = json.loads(path.read_text(encoding="utf-8"))
     assert list(saved) == [
-        "format", "version", "syntax", "positions", "latents", "options", "engine",
+        "format", "version", "syntax", "positions", "latents", "options", "engine", "labels",
     ]  # fmt: skip
     assert saved["format"] == "semwidget-diagram" and saved["version"] == 1
 

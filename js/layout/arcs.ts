@@ -126,9 +126,10 @@ export function chooseArcSides(
     const mid = { x: (a.x + b.x) / 2 - centre.x, y: (a.y + b.y) / 2 - centre.y };
     e.bend = Math.abs(proj) > 0.3 ? Math.sign(proj) : dot(nrm, mid) >= 0 ? 1 : -1;
     if (dot(oa, ob) < -0.5) {
-      // Constructs whose indicators face opposite ways (rows of a folded model): a gentle curve
-      // through the band between them, not an arc routed over either row of indicators.
-      e.bend = dot(nrm, mid) >= 0 ? -1 : 1;
+      // Constructs whose indicators face opposite ways (rows of a folded model): a nearly
+      // straight line through the band between them. A full bulge (bend 1) swings long chords
+      // out over a row of indicators; bowed towards the diagram's centre they stay in the band.
+      e.bend = (dot(nrm, mid) >= 0 ? -1 : 1) * FACING_BEND;
       delete e.route;
       continue;
     }
@@ -138,6 +139,9 @@ export function chooseArcSides(
     if (dot(v, axis) >= MIN_ROW_COS) e.route = { dx: axis.x, dy: axis.y, offA: 0, offB: 0, lift: 0 };
   }
 }
+
+/** Bulge of a covariance between facing rows, as a fraction of a free arc's. */
+export const FACING_BEND = 0.22;
 
 interface Plan {
   e: SceneEdge;

@@ -69,7 +69,7 @@ export function autoLayout(m: LayoutInput): Layout {
   const extraLines = Math.max(0, (m.labelLines ?? 1) - 1);
   const nodes = nodesOf({ table: m.table, latents: m.latents, extras: m.extras ?? [] });
   const kinds = new Map(nodes.map((n) => [n.name, n.kind] as const));
-  const ctx: Ctx = { kinds, dist: IND_DIST + 24 * extraLines, gap: IND_GAP + 16 * extraLines };
+  const ctx: Ctx = { kinds, labels: m.labels ?? {}, dist: IND_DIST + 24 * extraLines, gap: IND_GAP + 16 * extraLines };
   const blocks = indicatorBlocks(m, nodes);
   const inBlock = new Set([...blocks.values()].flat());
   const structural = nodes.map((n) => n.name).filter((n) => !inBlock.has(n));

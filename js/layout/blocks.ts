@@ -3,7 +3,7 @@
  * one box for the layered layout; sizing a block and placing its members inside it.
  */
 import type { NodeInfo, NodeKind } from "../model/graph";
-import type { Layout, TableRow } from "../model/state";
+import { type Labels, type Layout, type TableRow, shownName } from "../model/state";
 import { nodeSize } from "./geometry";
 
 export interface LayoutInput {
@@ -12,6 +12,8 @@ export interface LayoutInput {
   extras?: string[];
   /** Lines per edge label (2-3 with SE/CI): indicators are spaced further apart to fit them. */
   labelLines?: number;
+  /** Display labels: a node is as wide as the text it shows. */
+  labels?: Labels;
 }
 
 export type Side = "left" | "right" | "top" | "bottom";
@@ -23,6 +25,7 @@ export const IND_GAP = 12;
 /** Node kinds plus the spacing of indicator rows/columns for one layout run. */
 export interface Ctx {
   kinds: Map<string, NodeKind>;
+  labels?: Labels;
   dist: number;
   gap: number;
 }
@@ -61,14 +64,14 @@ export function indicatorBlocks(m: LayoutInput, nodes: NodeInfo[]): Map<string, 
   return blocks;
 }
 
-export function sizeOf(name: string, kinds: Map<string, NodeKind>): { w: number; h: number } {
-  return nodeSize(name, kinds.get(name) ?? "observed");
+export function sizeOf(name: string, ctx: Pick<Ctx, "kinds" | "labels">): { w: number; h: number } {
+  return nodeSize(shownName(name, ctx.labels), ctx.kinds.get(name) ?? "observed");
 }
 
 export function makeBlock(owner: string, members: string[], side: Side, ctx: Ctx): Block {
-  const { kinds, dist, gap } = ctx;
-  const c = sizeOf(owner, kinds);
-  const sizes = members.map((n) => sizeOf(n, kinds));
+  const { dist, gap } = ctx;
+  const c = sizeOf(owner, ctx);
+  const sizes = members.map((n) => sizeOf(n, ctx));
   if (members.length === 0) return { owner, members, side, w: c.w, h: c.h };
   if (side === "left" || side === "right") {
     const colW = Math.max(...sizes.map((s) => s.w));
@@ -82,10 +85,10 @@ export function makeBlock(owner: string, members: string[], side: Side, ctx: Ctx
 
 /** Centres of a block's construct and indicators, given the block's top-left corner. */
 export function placeBlock(blk: Block, x0: number, y0: number, ctx: Ctx, out: Layout): void {
-  const { kinds, gap } = ctx;
+  const { gap } = ctx;
   const b = blk.reversed ? { ...blk, members: [...blk.members].reverse() } : blk;
-  const c = sizeOf(b.owner, kinds);
-  const sizes = b.members.map((n) => sizeOf(n, kinds));
+  const c = sizeOf(b.owner, ctx);
+  const sizes = b.members.map((n) => sizeOf(n, ctx));
   if (b.members.length === 0) {
     out[b.owner] = { x: x0 + b.w / 2, y: y0 + b.h / 2 };
     return;

@@ -156,6 +156,13 @@ export function labelRect(l: EdgeLabel): Box {
 }
 
 /** Bounding box of everything drawn. */
+/** The box of an error circle's variance text (see scene.ts, `varianceNote`). */
+export function noteBox(n: SceneNode): Box {
+  const t = n.note!;
+  const x = t.anchor === "start" ? n.x + t.dx : n.x + t.dx - t.w / 2;
+  return { x, y: n.y + t.dy - t.h / 2, w: t.w, h: t.h };
+}
+
 export function sceneBounds(scene: Scene): Box {
   let x0 = Infinity;
   let y0 = Infinity;
@@ -167,7 +174,10 @@ export function sceneBounds(scene: Scene): Box {
     x1 = Math.max(x1, b.x + b.w);
     y1 = Math.max(y1, b.y + b.h);
   };
-  for (const n of scene.nodes) grow(boxAround(n, n.w, n.h));
+  for (const n of scene.nodes) {
+    grow(boxAround(n, n.w, n.h));
+    if (n.note) grow(noteBox(n));
+  }
   for (const e of scene.edges) {
     const a = scene.byName.get(e.from);
     const b = scene.byName.get(e.to);

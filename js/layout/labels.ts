@@ -7,7 +7,7 @@
  * allowed.
  */
 import type { Point } from "../model/state";
-import { edgeGeometry, labelRect } from "./edges";
+import { edgeGeometry, labelRect, noteBox } from "./edges";
 import { type Box, boxAround, boxesOverlap, segmentHitsBox } from "./geometry";
 import type { EdgeGeom, Scene, SceneEdge } from "./scene-types";
 
@@ -36,7 +36,8 @@ export function labelPosition(geom: EdgeGeom, e: SceneEdge, t: number, off: numb
 
 /** Place every label of `scene` in place (sets x, y, t, off). */
 export function placeLabels(scene: Scene): void {
-  const nodeBoxes = scene.nodes.map((n) => boxAround(n, n.w, n.h));
+  // An error circle's variance text is an obstacle like its circle.
+  const nodeBoxes = scene.nodes.flatMap((n) => [boxAround(n, n.w, n.h), ...(n.note ? [noteBox(n)] : [])]);
   const geoms = new Map<string, EdgeGeom>();
   for (const e of scene.edges) {
     const a = scene.byName.get(e.from);

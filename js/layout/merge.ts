@@ -3,7 +3,7 @@
  * automatic layout would put them relative to their construct or siblings.
  */
 import { type NodeInfo, nodesOf } from "../model/graph";
-import type { Layout, Point } from "../model/state";
+import { type Layout, type Point, shownName } from "../model/state";
 import { autoLayout } from "./auto";
 import { type LayoutInput, indicatorBlocks } from "./blocks";
 import { boxAround, boxesOverlap, nodeSize } from "./geometry";
@@ -39,7 +39,7 @@ export function mergeLayout(existing: Layout, m: LayoutInput): Layout {
   for (const [o, ms] of blocks) for (const x of ms) ownerOf.set(x, o);
   const kinds = new Map(nodes.map((n) => [n.name, n.kind] as const));
   const boxOf = (name: string, p: Point) => {
-    const s = nodeSize(name, kinds.get(name) ?? "observed");
+    const s = nodeSize(shownName(name, m.labels), kinds.get(name) ?? "observed");
     return boxAround(p, s.w, s.h);
   };
 

@@ -17,8 +17,14 @@ export interface SceneNode {
   r2: string;
   /** An AMOS-style residual error circle of the variable `of` (not a node of the model). */
   errorOf?: string;
-  /** Text drawn instead of the name (the error's "e1"). */
+  /** Text drawn instead of the name: the display label, or the error's "e1". */
   text?: string;
+  /** An ordinal indicator: its number of thresholds (0 before a fit tells it). */
+  ordinal?: number;
+  /** An error circle whose variance a warning points at. */
+  flagged?: boolean;
+  /** An error circle's residual variance, drawn beside it (AMOS): text, offset from the centre. */
+  note?: { text: string; dx: number; dy: number; anchor: "start" | "middle"; w: number; h: number };
 }
 
 /** Scene name of the error circle of `name` (":" cannot occur in a variable name). */
@@ -64,6 +70,8 @@ export interface SceneEdge {
   implied?: boolean;
   /** The fitted numbers of this edge, for its tooltip. */
   result?: EdgeResult;
+  /** A warning points at this parameter (drawn in the warning colour). */
+  flagged?: boolean;
   /** With `options.signs` after a fit: sign and size of the shown estimate. */
   tone?: { positive: boolean; size: number };
 }

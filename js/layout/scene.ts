@@ -7,9 +7,9 @@ import { fmt, stars } from "../model/format";
 import { ghostLabel } from "../model/ghosts";
 import { nodesOf } from "../model/graph";
 import type { DiagramState, EdgeResult, GhostSuggestion, Layout, TableRow } from "../model/state";
-import { EDGE_OPS, edgeKey } from "../model/state";
+import { EDGE_OPS, edgeKey, shownName } from "../model/state";
 import { type LoopInfo, chooseArcSides, loopTilt, planArcs } from "./arcs";
-import { FONT_LABEL, angleDiff, nodeSize, textWidth } from "./geometry";
+import { FONT_LABEL, FONT_SMALL, angleDiff, nodeSize, textWidth } from "./geometry";
 import { avoidNodes, spreadCovEnds } from "./routing";
 import { type EdgeLabel, type EdgeShape, type Scene, type SceneEdge, type SceneNode, errorName } from "./scene-types";
 
@@ -69,13 +69,24 @@ export function buildScene(st: DiagramState, layout: Layout): Scene {
   const fitted = res !== null && Object.keys(res.edges ?? {}).length > 0;
   const r2 = st.results?.r2 ?? {};
   const nodes: SceneNode[] = [];
+  // Ordinal: listed in `ordered`, or fitted with thresholds (e.g. a pandas ordered categorical)
+  // by a fit of the current model (after an edit, e.g. a variable taken out of `ordered`, the
+  // older fit's thresholds no longer say what the model is).
+  const thresholds = st.results?.thresholds ?? {};
+  const fresh = st.results?.stale !== true;
+  const ordinal = new Set([...(st.ordered ?? []), ...(fresh ? Object.keys(thresholds) : [])]);
   for (const n of infos) {
     const p = layout[n.name];
     if (!p) continue;
-    const s = nodeSize(n.name, n.kind);
+    const shown = shownName(n.name, st.labels);
+    const s = nodeSize(shown, n.kind);
     const rv = r2[n.name];
     const showR2 = fitted && st.options.r2 && typeof rv === "number" && Number.isFinite(rv);
-    nodes.push({ name: n.name, kind: n.kind, x: p.x, y: p.y, w: s.w, h: s.h, r2: showR2 ? `R\u00b2 = ${fmt(rv, st.options.digits)}` : "" });
+    nodes.push({
+      name: n.name, kind: n.kind, x: p.x, y: p.y, w: s.w, h: s.h, r2: showR2 ? `R\u00b2 = ${fmt(rv, st.options.digits)}` : "",
+      ...(shown !== n.name ? { text: shown } : {}),
+      ...(n.kind === "observed" && ordinal.has(n.name) ? { ordinal: thresholds[n.name] ?? 0 } : {}),
+    });
   }
   const byName = new Map(nodes.map((n) => [n.name, n] as const));
   const cx = nodes.reduce((a, n) => a + n.x, 0) / (nodes.length || 1);
@@ -85,6 +96,9 @@ export function buildScene(st: DiagramState, layout: Layout): Scene {
   const seen = new Set<string>();
   const errorsOn = st.options.errors && st.engine === "sem";
   const endogenous = endogenousSet(st.table);
+  const warned = new Set(st.flaggedEdges ?? []);
+  const isWarned = (lhs: string, op: string, rhs: string): boolean =>
+    warned.has(`${lhs} ${op} ${rhs}`) || (op === "~~" && warned.has(`${rhs} ~~ ${lhs}`));
   const addEdge = (lhs: string, op: string, rhs: string, row: TableRow | null, ghost?: GhostSuggestion, implied = false): void => {
     const key = edgeKey({ lhs, op: op as TableRow["op"], rhs });
     if (seen.has(key) || !byName.has(lhs) || !byName.has(rhs)) return;
@@ -111,6 +125,7 @@ export function buildScene(st: DiagramState, layout: Layout): Scene {
       ...(fixed && !ghost ? { fixed } : {}),
       ...(implied || (!row && !ghost) ? { implied: true } : {}),
       ...(r ? { result: r } : {}),
+      ...(!ghost && isWarned(lhs, op, rhs) ? { flagged: true } : {}),
       ...(st.options.signs && r && !ghost && resultValue(r, st.options.standardized) !== null
         ? { tone: { positive: resultValue(r, st.options.standardized)! >= 0, size: Math.abs(resultValue(r, st.options.standardized)!) } }
         : {}),
@@ -126,8 +141,10 @@ export function buildScene(st: DiagramState, layout: Layout): Scene {
     for (const key of Object.keys(res!.edges!)) {
       const [lhs, op, rhs] = key.split(" ");
       if (op !== "~~" || lhs === undefined || rhs === undefined) continue;
-      // With error circles the residual variance belongs to the circle (its tooltip), not a loop.
-      if (lhs !== rhs || (st.options.residuals && !(errorsOn && endogenous.has(lhs)))) addEdge(lhs, op, rhs, null);
+      // With error circles the residual variance belongs to the circle, not a loop. A variance
+      // a warning points at (a Heywood case) is drawn even with "Residuals" off.
+      const loop = st.options.residuals || isWarned(lhs, op, rhs);
+      if (lhs !== rhs || (loop && !(errorsOn && endogenous.has(lhs)))) addEdge(lhs, op, rhs, null);
     }
   }
   if (!fitted && st.engine === "sem" && st.options.defaults) {
@@ -169,7 +186,7 @@ export function buildScene(st: DiagramState, layout: Layout): Scene {
       arcLabelH = Math.max(arcLabelH, e.label.h);
     }
   }
-  if (errorsOn) addErrorCircles(st, nodes, byName, edges, ownerOf, arcSides, endogenous, res);
+  if (errorsOn) addErrorCircles(st, nodes, byName, edges, ownerOf, arcSides, endogenous, res, warned);
   planArcs(edges, nodes, byName, loops, arcLabelH);
   avoidNodes(edges, byName);
   spreadCovEnds(edges, byName);
@@ -202,6 +219,7 @@ function addErrorCircles(
   arcSides: Map<string, number[]>,
   endogenous: Set<string>,
   res: DiagramState["results"],
+  warned: ReadonlySet<string>,
 ): void {
   let k = 0;
   for (const n of [...nodes]) {
@@ -213,16 +231,31 @@ function addErrorCircles(
     const e: SceneNode = {
       name: errorName(n.name), kind: "latent", x: n.x + dir.x * reach, y: n.y + dir.y * reach,
       w: 26, h: 26, r2: "", errorOf: n.name, text: `e${k}`,
+      ...(warned.has(`${n.name} ~~ ${n.name}`) ? { flagged: true } : {}),
     };
     nodes.push(e);
     byName.set(e.name, e);
     const variance = res?.edges?.[`${n.name} ~~ ${n.name}`];
+    const value = variance ? resultValue(variance, st.options.standardized) : null;
+    if (value !== null) e.note = varianceNote(fmt(value, st.options.digits), dir, e.w / 2);
     edges.push({
       key: `${e.name} -> ${n.name}`, lhs: e.name, op: "->", rhs: n.name, shape: "arrow",
       from: e.name, to: n.name, bend: 0, label: labelBox(["1"], "modifier"), fixed: true,
       ...(variance ? { result: variance } : {}),
     });
   }
+}
+
+/**
+ * Where an error circle's variance goes, as AMOS draws it: beside the circle on the side away
+ * from its variable; to the right of a circle above or below its variable, over a circle to its
+ * left or right (beside it there, the text would run into the variable or off its row).
+ */
+function varianceNote(text: string, dir: { x: number; y: number }, r: number): NonNullable<SceneNode["note"]> {
+  const w = textWidth(text, FONT_SMALL);
+  const h = 12;
+  if (Math.abs(dir.y) >= Math.abs(dir.x)) return { text, dx: r + 3, dy: dir.y > 0 ? r - 2 : -r + 2, anchor: "start", w, h };
+  return { text, dx: 0, dy: -r - 7, anchor: "middle", w, h };
 }
 
 /** Pairs of exogenous latents (measured, not regressed on anything, not indicators). */

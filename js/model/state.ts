@@ -83,6 +83,10 @@ export interface Results {
   groups?: string[];
   group?: string;
   equal?: string[];
+  /** The estimator used ("ML", "MLR", "WLSMV", ...). */
+  estimator?: string;
+  /** Ordinal indicators: number of thresholds of each. */
+  thresholds?: Record<string, number>;
 }
 
 /** `options` trait. */
@@ -127,6 +131,30 @@ export interface DiagramState {
   ghosts?: GhostSuggestion[];
   /** Front-end only: variables a warning points at, drawn flagged (browser view). */
   flagged?: string[];
+  /** Front-end only: parameters (edge keys) a warning points at, drawn flagged (browser view). */
+  flaggedEdges?: string[];
+  /** Display labels (`labels` trait): text drawn in a node instead of its variable name. */
+  labels?: Labels;
+  /** Observed variables treated as ordinal (`ordered` trait). */
+  ordered?: string[];
+}
+
+/** Variable name -> display label (spaces and accents allowed; the syntax keeps the name). */
+export type Labels = Record<string, string>;
+
+/** The text a node shows: its label, or its name. */
+export function shownName(name: string, labels: Labels | undefined): string {
+  const l = labels?.[name];
+  return typeof l === "string" && l.trim() !== "" ? l : name;
+}
+
+/** Coerce the loosely typed `labels` trait (non-text values are dropped). */
+export function toLabels(raw: unknown): Labels {
+  const out: Labels = {};
+  if (raw && typeof raw === "object" && !Array.isArray(raw)) {
+    for (const [k, v] of Object.entries(raw as Record<string, unknown>)) if (typeof v === "string" && v.trim()) out[k] = v;
+  }
+  return out;
 }
 
 export const DEFAULT_OPTIONS: Options = {
@@ -200,5 +228,6 @@ export function normalizeState(raw: unknown): DiagramState {
   const engine: Engine = s.engine === "pls" ? "pls" : "sem";
   // `positions` is the trait (`layout` would shadow ipywidgets' own); `layout` is still read from
   // older callers of the headless renderer.
-  return { table, latents, layout: toLayout(s.positions ?? s.layout), results, options, engine, extras };
+  const ordered = Array.isArray(s.ordered) ? s.ordered.filter((x): x is string => typeof x === "string") : [];
+  return { table, latents, layout: toLayout(s.positions ?? s.layout), results, options, engine, extras, labels: toLabels(s.labels), ordered };
 }

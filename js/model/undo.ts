@@ -2,7 +2,7 @@
  * Undo/redo of whole-model snapshots (syntax, layout, latents). Snapshots are small, so storing
  * them is simpler and safer than inverting each edit.
  */
-import type { Layout, TableRow } from "./state";
+import type { Labels, Layout, TableRow } from "./state";
 
 export interface Snapshot {
   syntax: string;
@@ -11,6 +11,8 @@ export interface Snapshot {
   /** Front-end cache so an undo redraws at once; Python re-parses `syntax` and confirms it. */
   extras?: string[];
   table?: TableRow[];
+  /** Display labels (a label edit is undone like any other). */
+  labels?: Labels;
 }
 
 export class UndoStack<T = Snapshot> {

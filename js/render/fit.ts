@@ -1,7 +1,8 @@
 /**
  * Fit measures for display, with status cues for conventional cut-offs (Hu & Bentler 1999;
  * Browne & Cudeck 1993): CFI/TLI >= .95 good, >= .90 acceptable; RMSEA <= .06 good, <= .08
- * acceptable; SRMR <= .08 good. For PLS-SEM: R² of each endogenous construct and the SRMR.
+ * acceptable; SRMR <= .08 good. For PLS-SEM: R² of each endogenous construct and the SRMR. With
+ * a robust estimator: the scaled chi-square and the robust CFI, TLI and RMSEA.
  * Shared by the standalone SVG's fit line and the browser's fit bar (ui/fitbar.ts).
  */
 import { fmt, fmtNoZero, fmtP } from "../model/format";
@@ -43,14 +44,25 @@ export function fitItems(results: Results | null, engine: Engine): FitItem[] {
     if (srmr !== null) items.push({ key: "srmr", label: "SRMR", value: fmtNoZero(srmr, 3), status: atMost(srmr, 0.08, 0.1) });
     return items;
   }
-  const chisq = num(fit.chisq);
-  const df = num(fit.df);
-  const p = num(fit.pvalue);
+  // A robust estimator (MLR, MLM, WLSMV, ...): the scaled chi-square and the robust indices
+  // (the scaled ones where lavaan gives no robust value), as reviewers ask for them.
+  const scaled = num(fit.chisq_scaled) !== null;
+  const est = typeof results?.estimator === "string" ? results.estimator : "";
+  if (est && est !== "ML") items.push({ key: "estimator", label: "Estimator", value: est, status: "none" });
+  const pick = (name: string): { v: number | null; tag: string; sfx: string } => {
+    if (!scaled) return { v: num(fit[name]), tag: "", sfx: "" };
+    const robust = num(fit[`${name}_robust`]);
+    if (robust !== null) return { v: robust, tag: " (robust)", sfx: "_robust" };
+    return { v: num(fit[`${name}_scaled`]), tag: " (scaled)", sfx: "_scaled" };
+  };
+  const chisq = num(scaled ? fit.chisq_scaled : fit.chisq);
+  const df = num(scaled ? fit.df_scaled ?? fit.df : fit.df);
+  const p = num(scaled ? fit.pvalue_scaled : fit.pvalue);
   if (chisq !== null) {
     const dfText = df !== null ? `(${Number.isInteger(df) ? df : fmt(df, 2)})` : "";
     items.push({
       key: "chisq",
-      label: `\u03c7\u00b2${dfText}`,
+      label: `\u03c7\u00b2${dfText}${scaled ? " scaled" : ""}`,
       value: `${fmt(chisq, 2)}${p !== null ? `, p ${fmtP(p)}` : ""}`,
       status: p === null ? "none" : p >= 0.05 ? "good" : "none",
     });
@@ -60,16 +72,16 @@ export function fitItems(results: Results | null, engine: Engine): FitItem[] {
   if (bs !== null) {
     items.push({ key: "bollen_stine", label: "Bollen\u2013Stine", value: `p ${fmtP(bs)}`, status: bs >= 0.05 ? "good" : "none" });
   }
-  const cfi = num(fit.cfi);
-  if (cfi !== null) items.push({ key: "cfi", label: "CFI", value: fmtNoZero(cfi, 3), status: atLeast(cfi, 0.95, 0.9) });
-  const tli = num(fit.tli);
-  if (tli !== null) items.push({ key: "tli", label: "TLI", value: fmtNoZero(tli, 3), status: atLeast(tli, 0.95, 0.9) });
-  const rmsea = num(fit.rmsea);
-  if (rmsea !== null) {
-    const lo = num(fit.rmsea_ci_lower);
-    const hi = num(fit.rmsea_ci_upper);
+  const cfi = pick("cfi");
+  if (cfi.v !== null) items.push({ key: "cfi", label: `CFI${cfi.tag}`, value: fmtNoZero(cfi.v, 3), status: atLeast(cfi.v, 0.95, 0.9) });
+  const tli = pick("tli");
+  if (tli.v !== null) items.push({ key: "tli", label: `TLI${tli.tag}`, value: fmtNoZero(tli.v, 3), status: atLeast(tli.v, 0.95, 0.9) });
+  const rmsea = pick("rmsea");
+  if (rmsea.v !== null) {
+    const lo = num(fit[`rmsea_ci_lower${rmsea.sfx}`]);
+    const hi = num(fit[`rmsea_ci_upper${rmsea.sfx}`]);
     const ci = lo !== null && hi !== null ? ` [${fmtNoZero(lo, 3)}, ${fmtNoZero(hi, 3)}]` : "";
-    items.push({ key: "rmsea", label: "RMSEA", value: `${fmtNoZero(rmsea, 3)}${ci}`, status: atMost(rmsea, 0.06, 0.08) });
+    items.push({ key: "rmsea", label: `RMSEA${rmsea.tag}`, value: `${fmtNoZero(rmsea.v, 3)}${ci}`, status: atMost(rmsea.v, 0.06, 0.08) });
   }
   const srmr = num(fit.srmr);
   if (srmr !== null) items.push({ key: "srmr", label: "SRMR", value: fmtNoZero(srmr, 3), status: atMost(srmr, 0.08, 0.1) });

@@ -42,13 +42,17 @@ export function renderNode(n: SceneNode, o: RenderOptions): VNode {
   if (n.errorOf) {
     return h(
       "g",
-      { class: "semw-error-node", "data-error-node": n.errorOf, transform: `translate(${r(n.x)},${r(n.y)})`, "aria-label": `residual error ${n.text} of ${n.errorOf}`, role: "img" },
+      { class: `semw-error-node${n.flagged ? " semw-flagged" : ""}`, "data-error-node": n.errorOf, ...(n.flagged ? { "data-flagged": "true" } : {}), transform: `translate(${r(n.x)},${r(n.y)})`, "aria-label": `residual error ${n.text} of ${n.errorOf}`, role: "img" },
       h("ellipse", { ...paint("observed", o.standalone), cx: 0, cy: 0, rx: n.w / 2, ry: n.h / 2 }),
       h("text", { ...paint("label", o.standalone), x: 0, y: 0, dy: NAME_DY, "text-anchor": "middle", "font-style": "italic" }, n.text ?? ""),
+      n.note
+        ? h("text", { ...paint("r2", o.standalone), "data-role": "error-var", x: r(n.note.dx), y: r(n.note.dy), dy: NAME_DY, "text-anchor": n.note.anchor }, n.note.text)
+        : null,
     );
   }
   const sel = (o.selected?.has(n.name) ? " semw-selected" : "") + (o.flagged?.has(n.name) ? " semw-flagged" : "");
   const kindWord = n.kind === "observed" ? "observed variable" : n.kind === "latent" ? "latent variable" : "composite";
+  const ord = n.ordinal === undefined ? "" : `, ${ordinalText(n.ordinal)}`;
   return h(
     "g",
     {
@@ -56,15 +60,19 @@ export function renderNode(n: SceneNode, o: RenderOptions): VNode {
       "data-node": n.name,
       "data-kind": n.kind,
       transform: `translate(${r(n.x)},${r(n.y)})`,
-      "aria-label": `${kindWord} ${n.name}${n.r2 ? `, ${n.r2}` : ""}${o.flagged?.has(n.name) ? ", has a warning" : ""}`,
+      ...(n.text ? { "data-label": n.text } : {}),
+      ...(n.ordinal !== undefined ? { "data-ordinal": n.ordinal } : {}),
+      "aria-label": `${kindWord} ${n.name}${n.text ? ` (${n.text})` : ""}${ord}${n.r2 ? `, ${n.r2}` : ""}${o.flagged?.has(n.name) ? ", has a warning" : ""}`,
       // In the browser each node is a Tab stop (focus selects it; F2, Delete, arrows act on it).
       ...(o.interactive ? { tabindex: 0, role: "button" } : { role: "img" }),
     },
+    n.ordinal !== undefined && o.interactive ? h("title", {}, `${n.name}: ${ordinalText(n.ordinal)}`) : null,
     shapeOf(n, o.standalone),
+    n.ordinal !== undefined ? ordinalMark(n, o.standalone) : null,
     h(
       "text",
       { ...paint("name", o.standalone), x: 0, y: n.r2 ? -6 : 0, dy: NAME_DY, "text-anchor": "middle" },
-      n.name,
+      n.text ?? n.name,
     ),
     n.r2
       ? h(
@@ -74,6 +82,29 @@ export function renderNode(n: SceneNode, o: RenderOptions): VNode {
         )
       : null,
   );
+}
+
+/** "ordinal, 3 thresholds" (or just "ordinal" before a fit tells how many). */
+export function ordinalText(k: number): string {
+  return k > 0 ? `ordinal, ${k} threshold${k === 1 ? "" : "s"}` : "ordinal";
+}
+
+/**
+ * The mark of an ordinal indicator: a thin stacked bar along the rectangle's left side, one
+ * segment per category (k thresholds cut it into k + 1); a plain bar before the fit.
+ */
+function ordinalMark(n: SceneNode, standalone: boolean): VNode {
+  const k = n.ordinal ?? 0;
+  const top = -n.h / 2 + 4;
+  const len = n.h - 8;
+  const cats = Math.max(1, k + 1);
+  const gap = cats > 1 ? 1.5 : 0;
+  const seg = (len - gap * (cats - 1)) / cats;
+  const parts: VNode[] = [];
+  for (let i = 0; i < cats; i++) {
+    parts.push(h("rect", { ...paint("head", standalone), x: -n.w / 2 + 3, y: r(top + i * (seg + gap)), width: 3, height: r(seg), opacity: 0.35 + (0.5 * i) / cats }));
+  }
+  return h("g", { "data-role": "ordinal-mark", "data-categories": k > 0 ? cats : undefined }, ...parts);
 }
 
 function r(v: number): number {
@@ -113,7 +144,7 @@ export function renderEdge(e: SceneEdge, scene: Scene, o: RenderOptions): VNode 
   if (!a || !b) return null;
   const g = edgeGeometry(e, a, b);
   if (e.ghost) return renderGhost(e, g.d, g.heads, o);
-  const sel = o.selected?.has(e.key) ? " semw-selected" : "";
+  const sel = (o.selected?.has(e.key) ? " semw-selected" : "") + (e.flagged ? " semw-flagged" : "");
   const lineRole = e.shape === "arrow" ? "edge" : "cov";
   // Before a fit, what the fit adds by default is drawn lighter; fixed parameters are dashed.
   const implied = e.implied && !scene.fitted;
@@ -123,6 +154,7 @@ export function renderEdge(e: SceneEdge, scene: Scene, o: RenderOptions): VNode 
       class: `semw-edge-g${sel}`, ...(e.op === "->" ? { "data-error": e.rhs } : { "data-edge": e.key }), "data-shape": e.shape,
       ...(implied ? { "data-implied": "true", opacity: 0.45 } : {}),
       ...(e.fixed ? { "data-fixed": "true" } : {}),
+      ...(e.flagged ? { "data-flagged": "true" } : {}),
     },
     o.interactive ? h("title", {}, edgeTooltip(e)) : null,
     o.interactive ? h("path", { ...paint("hit", o.standalone), d: g.d }) : null,
@@ -153,7 +185,7 @@ export function edgeTooltip(e: SceneEdge): string {
   const r = e.result;
   const head = e.op === "->"
     ? `residual error of ${e.rhs} (path fixed to 1); its variance:`
-    : `${e.key}${e.fixed ? " (fixed)" : ""}${e.implied ? " (added by the defaults)" : ""}`;
+    : `${e.key}${e.fixed ? " (fixed)" : ""}${e.implied ? " (added by the defaults)" : ""}${e.flagged ? " \u2014 has a warning" : ""}`;
   if (!r) return head;
   const z = r.est != null && r.se ? r.est / r.se : null;
   const p = r.pvalue == null ? "\u2013" : r.pvalue < 0.001 ? "< .001" : r.pvalue.toFixed(3).replace(/^0/, "");

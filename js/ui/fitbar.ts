@@ -4,11 +4,23 @@ import type { Engine, Results } from "../model/state";
 
 const STATUS_WORD: Record<Status, string> = { good: "good", ok: "acceptable", poor: "poor", none: "" };
 
-/** Fill `el` with the fit bar (text only; status as a class and in the accessible name). */
-export function renderFitBar(el: HTMLElement, results: Results | null, engine: Engine): void {
+/**
+ * Fill `el` with the fit bar (text only; status as a class and in the accessible name). With
+ * `warned`, a warning is about the model as a whole: the bar says so.
+ */
+export function renderFitBar(el: HTMLElement, results: Results | null, engine: Engine, warned = false): void {
   el.replaceChildren();
   const items = fitItems(results, engine);
-  el.hidden = items.length === 0;
+  el.hidden = items.length === 0 && !warned;
+  el.toggleAttribute("data-warned", warned);
+  if (warned) {
+    const w = el.ownerDocument.createElement("span");
+    w.className = "semw-fit-warning semw-warn";
+    w.dataset.role = "model-warning";
+    w.textContent = "\u26a0 model warning";
+    w.title = "A warning is about the model as a whole (see the warnings above)";
+    el.append(w);
+  }
   for (const it of items) {
     const span = el.ownerDocument.createElement("span");
     span.className = `semw-fit-item semw-fit-${it.status}`;

@@ -3,10 +3,11 @@
  * module so those parts depend on this interface, not on editor.ts, which imports them.
  */
 import type { Model } from "../model/graph";
-import type { Engine, Layout } from "../model/state";
+import type { Engine, Labels, Layout } from "../model/state";
 import type { Snapshot, UndoStack } from "../model/undo";
 import type { Canvas } from "./canvas";
 import type { Debounced } from "./dom";
+import type { EdgeDraft } from "./keyedges";
 import type { Popup } from "./popup";
 import type { ModelTools } from "./tools";
 
@@ -24,6 +25,14 @@ export interface EditorHost {
   readonly saveLayout: Debounced<[]>;
   model: Model;
   layout: Layout;
+  /** Display labels of nodes (the `labels` trait). */
+  labels: Labels;
+  /** Set (or, with "", remove) a node's display label: one undo step, sent to Python. */
+  setLabel(name: string, label: string): void;
+  /** An edge being drawn from the keyboard (see keyedges.ts), or null. */
+  draft: EdgeDraft | null;
+  /** Say `msg` in the status line (an aria-live region). */
+  announce(msg: string): void;
   /** Node names and edge keys. */
   selected: Set<string>;
   readonly mode: Mode;

@@ -1,10 +1,12 @@
 /**
  * Keyboard shortcuts of the editor: Enter/Space on a focused suggestion adds it, Enter ends an
  * indirect-effect chain, Ctrl/Cmd+Z / Shift+Z / Y undo and redo, Delete/Backspace deletes the
- * selection, F2 renames the selected node, arrows nudge the selected nodes (Shift: further),
- * Escape leaves the current tool. Keys typed into text fields are left alone.
+ * selection, F2 renames the selected node (Shift+F2: its display label), arrows nudge the selected nodes (Shift: further),
+ * Escape leaves the current tool; P / C draw a path / covariance from the selected node
+ * (keyedges.ts). Keys typed into text fields are left alone.
  */
 import { deleteSelection } from "./actions";
+import { cancelDraft, finishDraft, startDraft, steerDraft } from "./keyedges";
 import { startRename } from "./rename";
 import type { EditorHost } from "./host";
 
@@ -22,8 +24,23 @@ export function widgetOwnsKey(e: KeyboardEvent): boolean {
 
 export function onKey(ed: EditorHost, e: KeyboardEvent): void {
   const t = e.target as HTMLElement | null;
-  if (t && (t.tagName === "TEXTAREA" || t.tagName === "INPUT")) return;
+  if (t && (t.tagName === "TEXTAREA" || t.tagName === "INPUT" || t.tagName === "SELECT")) return;
   const mod = e.ctrlKey || e.metaKey;
+  if (ed.draft) {
+    // Drawing an edge from the keyboard: arrows and Tab choose the target, Enter draws.
+    if (e.key === "Escape") cancelDraft(ed);
+    else if (e.key === "Enter") ed.guard(() => finishDraft(ed));
+    else if (!mod && steerDraft(ed, e.key, e.shiftKey)) { /* moved the target */ } else return;
+    e.preventDefault();
+    return;
+  }
+  const plain = !mod && !e.altKey;
+  const edgeKey = plain && !e.shiftKey ? EDGE_KEYS[e.key] : undefined;
+  const toolOn = e.key === "Enter" && (ed.mode === "path" || ed.mode === "covariance") && plain;
+  if ((edgeKey || toolOn) && startDraft(ed, edgeKey ?? (ed.mode as "path" | "covariance"))) {
+    e.preventDefault();
+    return;
+  }
   const ghost = t?.closest?.("[data-ghost]");
   if (ghost && (e.key === "Enter" || e.key === " ")) {
     e.preventDefault();
@@ -41,7 +58,7 @@ export function onKey(ed: EditorHost, e: KeyboardEvent): void {
     const nodes = [...ed.selected].filter((k) => !k.includes(" "));
     if (nodes.length === 1) {
       e.preventDefault();
-      startRename(ed, nodes[0]!);
+      startRename(ed, nodes[0]!, e.shiftKey ? "label" : "name");
     }
   } else if (ARROWS[e.key] && !mod) {
     const nodes = [...ed.selected].filter((k) => !k.includes(" ") && ed.layout[k]);
@@ -62,6 +79,9 @@ export function onKey(ed: EditorHost, e: KeyboardEvent): void {
     ed.updateButtons();
   }
 }
+
+/** Keys that start an edge from the selected node. */
+const EDGE_KEYS: Record<string, "path" | "covariance"> = { p: "path", c: "covariance" };
 
 const ARROWS: Record<string, [number, number]> = {
   ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1],

@@ -15,8 +15,8 @@ export type ToolbarAction =
 const BUTTONS: Array<[ToolbarAction, string, string, string?]> = [
   ["add-latent", "Add latent variable", "\u25ef Latent"],
   ["add-observed", "Add observed variable", "\u25ad Observed"],
-  ["path", "Draw directed path", "\u2192 Path", "Draw a path: drag from one node to another"],
-  ["covariance", "Draw covariance", "\u2194 Covariance", "Draw a covariance: drag from one node to another"],
+  ["path", "Draw directed path", "\u2192 Path", "Draw a path: drag from one node to another (keyboard: select a node, P, arrows or Tab, Enter)"],
+  ["covariance", "Draw covariance", "\u2194 Covariance", "Draw a covariance: drag from one node to another (keyboard: select a node, C, arrows or Tab, Enter)"],
   ["delete", "Delete selection", "\u2715 Delete", "Delete (Delete/Backspace)"],
   ["undo", "Undo", "\u21b6", "Undo (Ctrl/Cmd+Z)"],
   ["redo", "Redo", "\u21b7", "Redo (Ctrl/Cmd+Shift+Z)"],

@@ -7,12 +7,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from semwidget.cb import estimate as cbsem
 from semwidget.cb.data import Moments
 from semwidget.cb.ram import Implied, RAMModel
 from semwidget.cb.result import ESTIMATE_COLUMNS, Z975, CBResult
+from semwidget.distributions import norm_sf
 from semwidget.model.defined import defined_functions
 
 
@@ -118,7 +118,7 @@ def assemble(full: pd.DataFrame, model: RAMModel, res: cbsem.Estimate, imp: Any,
     keep = np.isin(ops, ["=~", "~", "~~", "~1", ":="])
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(se_col > 0, est_col / se_col, np.nan)
-    pval = 2.0 * stats.norm.sf(np.abs(z))
+    pval = 2.0 * norm_sf(np.abs(z))
     is_fixed = (full["free"].to_numpy() == 0) & (ops != ":=")
     lo = np.where(is_fixed, est_col, est_col - Z975 * se_col)
     hi = np.where(is_fixed, est_col, est_col + Z975 * se_col)

@@ -24,13 +24,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from semwidget.cb import estimate as cbsem
 from semwidget.cb import measures as fm
 from semwidget.cb import robust
 from semwidget.cb.polychoric import OrdinalMoments, below_diagonal
 from semwidget.cb.ram import RAMModel
+from semwidget.distributions import chi2_sf
 from semwidget.errors import ModelSpecError
 
 CATEGORICAL_ESTIMATORS = {
@@ -69,7 +69,8 @@ def threshold_rows(user: pd.DataFrame, ov: list[str], om: OrdinalMoments) -> Thr
         If a ``|`` row names a continuous variable or a threshold the data do not have.
     """
     pos = {v: j for j, v in enumerate(ov)}
-    ord_pos = {v: j for j, v in enumerate(om.names)}
+    num = om.numeric_mask
+    ord_pos = {v: j for j, v in enumerate(om.names) if not num[j]}
     written: dict[tuple[str, int], tuple[float, bool, str]] = {}
     for r in user[user["op"] == "|"].itertuples(index=False):
         m = _THRESHOLD.fullmatch(str(r.rhs))
@@ -96,18 +97,26 @@ def threshold_rows(user: pd.DataFrame, ov: list[str], om: OrdinalMoments) -> Thr
 
 
 class CategoricalModel:
-    """Implied moments ``(thresholds; correlations)`` and their Jacobian."""
+    """Implied moments ``(thresholds or means; numeric variances; correlations)`` and their
+    Jacobian. Numeric variables (not in ``ordinal``) keep their scale: their means, variances
+    and covariances are fitted as they are."""
 
     def __init__(self, ram: RAMModel, th: Thresholds, ordinal: list[int],
                  parameterization: str) -> None:
         self.ram = ram
         self.th = th
-        self.ordinal = np.asarray(ordinal)
+        self.ordinal = np.asarray(ordinal, dtype=np.int64)
         self.theta_param = parameterization == "theta"
         self.n_ram = ram.n_par
         self.n_par = ram.n_par + th.n_free
         p = ram.n_obs
         self.rows, self.cols = below_diagonal(p)
+        is_num = np.ones(p, dtype=bool)
+        is_num[self.ordinal] = False
+        self.numeric = np.flatnonzero(is_num)
+        # lavaan interleaves each variable's thresholds or mean in the variables' order
+        owner = np.concatenate([np.asarray(th.var, dtype=np.int64), self.numeric])
+        self.first_order = np.argsort(owner, kind="stable")
 
     def split(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         tau = self.th.value.copy()
@@ -116,8 +125,14 @@ class CategoricalModel:
 
     def sigma(self, theta_ram: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Implied covariance of ``y*`` and its derivatives (delta: unit diagonal)."""
+        sig, dsig, _, _ = self.moments(theta_ram)
+        return sig, dsig
+
+    def moments(self, theta_ram: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`sigma`, and the implied means and their derivatives."""
         imp = self.ram.implied(theta_ram)
-        dsig, _ = self.ram.jacobian(theta_ram, imp)
+        dsig, dmu = self.ram.jacobian(theta_ram, imp)
         sig = imp.sigma.copy()
         if not self.theta_param:
             # delta: residual variances make var(y*) = 1, so the diagonal has no derivative
@@ -125,29 +140,39 @@ class CategoricalModel:
             sig[o, o] = 1.0
             dsig = dsig.copy()
             dsig[:, o, o] = 0.0
-        return sig, dsig
+        return sig, dsig, imp.mu, dmu
 
     def implied(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The moment vector and its Jacobian (``k x n_par``)."""
         t_ram, tau = self.split(theta)
-        sig, dsig = self.sigma(t_ram)
+        sig, dsig, mu, dmu = self.moments(t_ram)
+        num = self.numeric
+        # y* of an ordinal variable is scaled by its implied SD; a numeric one is not scaled
         sd = np.sqrt(np.diag(sig))
+        sd[num] = 1.0
         r, c = self.rows, self.cols
         rho = sig[r, c] / (sd[r] * sd[c])
         # d rho = d s_rc / (sd_r sd_c) - rho / 2 (d s_rr / s_rr + d s_cc / s_cc)
-        dvar = np.diagonal(dsig, axis1=1, axis2=2)  # (q, p)
+        dvar_all = np.diagonal(dsig, axis1=1, axis2=2)  # (q, p)
+        dvar = dvar_all.copy()
+        dvar[:, num] = 0.0
         drho = dsig[:, r, c] / (sd[r] * sd[c]) - 0.5 * rho * (
             dvar[:, r] / sd[r] ** 2 + dvar[:, c] / sd[c] ** 2)
         var = np.asarray(self.th.var)
         tau_s = tau / sd[var]
         dtau_ram = -0.5 * tau[None, :] * dvar[:, var] / sd[var][None, :] ** 3
-        n_th = len(tau)
-        J = np.zeros((n_th + len(r), self.n_par))
+        n_th, n_num = len(tau), len(num)
+        n_first = n_th + 2 * n_num
+        J = np.zeros((n_first + len(r), self.n_par))
         J[:n_th, : self.n_ram] = dtau_ram.T
         J[np.flatnonzero(self.th.free), self.n_ram + np.arange(self.th.n_free)] = \
             1.0 / sd[var][self.th.free]
-        J[n_th:, : self.n_ram] = drho.T
-        return np.concatenate([tau_s, rho]), J
+        J[n_th: n_th + n_num, : self.n_ram] = dmu[:, num].T
+        J[: n_th + n_num] = J[: n_th + n_num][self.first_order]
+        J[n_th + n_num: n_first, : self.n_ram] = dvar_all[:, num].T
+        J[n_first:, : self.n_ram] = drho.T
+        first = np.concatenate([tau_s, mu[num]])[self.first_order]
+        return np.concatenate([first, sig[num, num], rho]), J
 
 
 @dataclass
@@ -245,10 +270,10 @@ def fit_measures(model: CategoricalModel, om: OrdinalMoments, how: str, test: st
     chisq = max((n - 1) * fmin, 0.0)
     out: dict[str, float] = {"npar": float(npar), "ntotal": float(n), "chisq": chisq,
                              "df": float(df)}
-    out["pvalue"] = float(stats.chi2.sf(chisq, df)) if df > 0 else math.nan
+    out["pvalue"] = float(chi2_sf(chisq, df)) if df > 0 else math.nan
     out["chisq_df"] = chisq / df if df > 0 else math.nan
-    # baseline: thresholds free (they fit exactly), correlations zero
-    n_th = sum(len(t) for t in om.thresholds)
+    # baseline: thresholds (and numeric means and variances) free, correlations zero
+    n_th = om.n_first
     W = rm.w
     # the thresholds are the baseline's parameters: with a full weight they do not fit
     # exactly, so project them out (for DWLS and ULS this leaves the correlations' part)
@@ -261,21 +286,14 @@ def fit_measures(model: CategoricalModel, om: OrdinalMoments, how: str, test: st
     b_df = k - n_th
     out["baseline_chisq"] = b_chisq
     out["baseline_df"] = float(b_df)
-    out["baseline_pvalue"] = float(stats.chi2.sf(b_chisq, b_df)) if b_df > 0 else math.nan
+    out["baseline_pvalue"] = float(chi2_sf(b_chisq, b_df)) if b_df > 0 else math.nan
     if how == "ULS":
         # an unweighted statistic has no chi-square reference distribution: lavaan gives NA
         out["pvalue"] = out["baseline_pvalue"] = math.nan
     out.update(fm.incremental(chisq, df, b_chisq, b_df))
     out.update(fm.rmsea_measures(chisq, df, n - 1))
     m, _ = model.implied(theta)
-    resid = (om.vector - m)[n_th:]
-    p = len(om.names)
-    # SRMR over the correlations (the diagonal residuals are zero)
-    out["srmr"] = float(np.sqrt(np.sum(resid**2) / (p * (p + 1) / 2)))
-    # RMR averages over every sample statistic, the (fitted) thresholds included
-    th_resid = (om.vector - m)[:n_th]
-    out["rmr"] = float(np.sqrt((np.sum(resid**2) + np.sum(th_resid**2)) /
-                               (p * (p + 1) / 2 + n_th)))
+    out.update(_residual_measures(om, m))
     if test in robust.SCALED_TESTS:
         model_test = robust.scaled_test(test, chisq, df, rm, None)
         base = robust.Moments(Jb, W, W, om.gamma, np.zeros(k), rm.keep, om.gamma)
@@ -284,8 +302,35 @@ def fit_measures(model: CategoricalModel, om: OrdinalMoments, how: str, test: st
         for key in [k_ for k_ in scaled if k_.endswith("_robust")]:
             scaled.pop(key)
         out.update(scaled)
-        out.update(catml_robust(model, om, theta, rm, df, b_df, n_th))
+        if om.numeric_mask.any():
+            # lavaan has no cat-ML robust indices with numeric variables in the model: NA
+            out.update(dict.fromkeys(_CATML_KEYS, math.nan))
+        else:
+            out.update(catml_robust(model, om, theta, rm, df, b_df, n_th))
     return out
+
+
+_CATML_KEYS = ("cfi_robust", "tli_robust", "nnfi_robust", "rni_robust", "rmsea_robust",
+               "rmsea_ci_lower_robust", "rmsea_ci_upper_robust", "rmsea_pvalue_robust")
+
+
+def _residual_measures(om: OrdinalMoments, m: np.ndarray) -> dict[str, float]:
+    """SRMR and RMR as lavaan computes them for categorical data: residuals of the
+    correlations (numeric covariances scaled by the sample SDs for SRMR, raw for RMR) over
+    ``p (p + 1) / 2`` elements, the diagonal counted as fitting exactly; RMR adds the
+    thresholds (not the numeric means)."""
+    p = len(om.names)
+    n_first = om.n_first
+    r, c = below_diagonal(p)
+    resid = (om.vector - m)[n_first:]
+    sd = np.sqrt(np.diag(om.cor))
+    n_el = p * (p + 1) / 2
+    is_th = np.concatenate([np.ones(len(t)) if len(t) else np.zeros(1)
+                            for t in om.thresholds]).astype(bool)
+    first = (om.vector - m)[: len(is_th)][is_th]
+    return {"srmr": float(np.sqrt(np.sum((resid / (sd[r] * sd[c])) ** 2) / n_el)),
+            "rmr": float(np.sqrt((np.sum(resid**2) + np.sum(first**2)) /
+                                 (n_el + len(first))))}
 
 
 def catml_robust(model: CategoricalModel, om: OrdinalMoments, theta: np.ndarray,

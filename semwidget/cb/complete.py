@@ -11,6 +11,7 @@ import pandas as pd
 from semwidget.cb import estimate as cbsem
 from semwidget.cb import robust
 from semwidget.cb.assemble import assemble
+from semwidget.cb.constraints import fit_constrained, read_constraints
 from semwidget.cb.data import Moments
 from semwidget.cb.information import ml_observed_vcov, refuse_with_robust
 from semwidget.cb.measures import complete_fit_measures
@@ -20,7 +21,7 @@ from semwidget.cb.prepare import (
     fill_exogenous,
     inequality_bounds,
     renumber_free,
-    unidentified_message,
+    unidentified_error,
     user_starts,
     violated_bounds,
 )
@@ -63,7 +64,10 @@ def fit_complete(full: pd.DataFrame, ov: list[str], mom: Moments, est: str,
     nx = len(exo_names(full))
     n_mom = count_moments(len(ov), nx, ms)
     mean = mom.mean if ms else None
-    check_identified(full, model.n_par, n_mom)
+    cons = read_constraints(full, model)
+    n_eq = cons.n_eq if cons is not None else 0
+    check_identified(full, model.n_par - n_eq, n_mom, model,
+                     cbsem.start_values(model, mom.cov, user_starts(full, model)))
     # lavaan's least-squares estimators (GLS, ULS) fit the unbiased (N - 1) covariance matrix.
     S = mom.cov if est == "ML" else mom.cov * mom.n / (mom.n - 1.0)
     theta0 = cbsem.start_values(model, S, user_starts(full, model))
@@ -73,12 +77,14 @@ def fit_complete(full: pd.DataFrame, ov: list[str], mom: Moments, est: str,
     n_par = model.n_par
     bounds = inequality_bounds(full)
     while True:
-        if est == "ML":
+        if cons is not None:
+            res = fit_constrained(model, S, mom.n, theta0, cons, est, W, mean)
+        elif est == "ML":
             res = cbsem.fit_ml(model, S, mom.n, theta0, mean=mean)
         else:
             res = cbsem.fit_wls(model, S, mom.n, theta0, W)
         if res.vcov is None:
-            raise ModelSpecError(unidentified_message(full, model, res.theta, S, est, W))
+            raise unidentified_error(full, model, res.theta, S, est, W)
         active = violated_bounds(full, model, res.theta, bounds)
         if not active:
             break
@@ -92,13 +98,15 @@ def fit_complete(full: pd.DataFrame, ov: list[str], mom: Moments, est: str,
         full["free"] = renumber_free(full["free"].to_numpy())
         old_theta = dict(zip(model.table_index, model.values(res.theta), strict=True))
         model = RAMModel.from_table(full, ov, meanstructure=ms)
+        cons = read_constraints(full, model)
         theta0 = np.zeros(model.n_par)
         for pos, tix in enumerate(model.table_index):
             if model.pidx[pos] >= 0:
                 theta0[model.pidx[pos]] = old_theta[tix]
     imp = model.implied(res.theta)
-    df = n_mom - n_par
-    measures = complete_fit_measures(S, imp.sigma, mom.n, est, res.fmin, n_par, df,
+    # lavaan: each equality constraint is one parameter less (npar) and one df more
+    df = n_mom - n_par + n_eq
+    measures = complete_fit_measures(S, imp.sigma, mom.n, est, res.fmin, n_par - n_eq, df,
                                      full, ov, W, mean=mean, mu=imp.mu if ms else None)
     se, test = options.get("se", "standard"), options.get("test", "standard")
     information = options.get("information")
@@ -110,7 +118,7 @@ def fit_complete(full: pd.DataFrame, ov: list[str], mom: Moments, est: str,
                                  "information", name="information")
         vcov = ml_observed_vcov(model, res.theta, S, mom.n, mean)
         if vcov is None:
-            raise ModelSpecError(unidentified_message(full, model, res.theta, S, est, W))
+            raise unidentified_error(full, model, res.theta, S, est, W)
         res = dataclasses.replace(res, vcov=vcov)
     if se in robust.ROBUST_SE or test in robust.SCALED_TESTS:
         if est != "ML":
@@ -120,7 +128,9 @@ def fit_complete(full: pd.DataFrame, ov: list[str], mom: Moments, est: str,
         is_ov_x = np.array([v in set(roles(full).ov_x) for v in ov])
         vcov, measures, robust_moments = robust.apply(se, test, model, res.theta, imp,
                                                       mom.data, S, mean, is_x, is_ov_x,
-                                                      measures)
+                                                      measures, weights=mom.weights,
+                                                      con_jac=None if cons is None else
+                                                      cons.active(res.theta))
         if vcov is not None:
             res = dataclasses.replace(res, vcov=vcov)
         result = assemble(full, model, res, imp, mom, measures, est, options, frame)

@@ -22,6 +22,7 @@ class Moments:
     cov: np.ndarray
     mean: np.ndarray
     data: np.ndarray  # rows used (may hold NaN under FIML)
+    weights: np.ndarray | None = None  # sampling weights of those rows, summing to n
 
 
 def check_data(data: object, columns: Sequence[str]) -> pd.DataFrame:

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from semwidget.cb.result import Z975
+from semwidget.distributions import norm_ppf, norm_sf
 from semwidget.errors import ModelSpecError
 
 if TYPE_CHECKING:
@@ -142,10 +142,10 @@ def indirect(result: CBResult, x: str, y: str, level: float = 0.95) -> pd.DataFr
             se = float(np.std(d, ddof=1))
             lo, hi = (float(v) for v in np.quantile(d, [q, 1 - q]))
         else:
-            z_crit = Z975 if level == 0.95 else float(stats.norm.ppf(1 - q))
+            z_crit = Z975 if level == 0.95 else float(norm_ppf(1 - q))
             lo, hi = est - z_crit * se, est + z_crit * se
         z = est / se if se > 0 else np.nan
-        p = float(2 * stats.norm.sf(abs(z))) if np.isfinite(z) else np.nan
+        p = float(2 * norm_sf(abs(z))) if np.isfinite(z) else np.nan
         out.append([kind, path_txt, lab, est, se, z, p, lo, hi, s_lv, s_all])
     frame = pd.DataFrame(out, columns=COLUMNS)
     if not direct:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from semwidget.cb.ml_derivatives import ml_gradient_information
 from semwidget.cb.ram import Implied, RAMModel
 from semwidget.errors import ModelSpecError
 
@@ -179,8 +180,7 @@ def fit_ml(model: RAMModel, S: np.ndarray, n: int, theta0: np.ndarray, *,
     H = np.eye(q)
     prev: tuple[np.ndarray, np.ndarray] | None = None
     for it in range(1, max_iter + 1):  # noqa: B007 - iteration count reported
-        dsig, dmu = model.jacobian(theta, imp)
-        grad = _ml_gradient(imp, inv, S, mean, dsig, dmu)
+        grad, info = _ml_derivatives(model, imp, inv, S, mean, not quasi)
         if quasi and prev is not None:
             # BFGS update of the last Fisher information: superlinear near the optimum.
             s_ = theta - prev[0]
@@ -190,7 +190,8 @@ def fit_ml(model: RAMModel, S: np.ndarray, n: int, theta0: np.ndarray, *,
                 Hs = H @ s_
                 H = H + np.outer(y_, y_) / sy - np.outer(Hs, Hs) / float(s_ @ Hs)
         else:
-            H = _ml_information(dsig, dmu, inv, mean is not None)
+            assert info is not None
+            H = info
         prev = (theta.copy(), grad)
         step = _solve(H, grad)
         t = 1.0
@@ -212,9 +213,18 @@ def fit_ml(model: RAMModel, S: np.ndarray, n: int, theta0: np.ndarray, *,
             converged = True
             break
         quasi = quasi or size < 1e-2
-    dsig, dmu = model.jacobian(theta, imp)
-    vcov = _inverse(_ml_information(dsig, dmu, inv, mean is not None) * (n / 2.0))
+    _, info = _ml_derivatives(model, imp, inv, S, mean, True)
+    assert info is not None
+    vcov = _inverse(info * (n / 2.0))
     return Estimate(theta, f, converged, it, vcov)
+
+
+def _ml_derivatives(model: RAMModel, imp: Implied, inv: np.ndarray, S: np.ndarray,
+                    mean: np.ndarray | None, with_information: bool
+                    ) -> tuple[np.ndarray, np.ndarray | None]:
+    # rank-two factors of dSigma instead of the (q, p, p) Jacobian: see cb/ml_derivatives
+    return ml_gradient_information(model, imp.G, imp.C, imp.sigma, inv, S, mean=mean,
+                                   mu=imp.mu, eta=imp.eta, with_information=with_information)
 
 
 def _ml_gradient(imp: Implied, inv: np.ndarray, S: np.ndarray, mean: np.ndarray | None,

@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
 
 from semwidget.cb import estimate as cbsem
 from semwidget.cb import measures as fm
@@ -29,12 +28,12 @@ from semwidget.cb.prepare import (
     check_identified,
     exo_names,
     fill_exogenous,
-    unidentified_message,
+    unidentified_error,
     user_starts,
 )
 from semwidget.cb.ram import RAMModel
 from semwidget.cb.result import CBResult
-from semwidget.errors import ModelSpecError
+from semwidget.distributions import chi2_sf
 from semwidget.model.partable import count_moments, roles
 
 LOG2PI = math.log(2.0 * math.pi)
@@ -228,7 +227,7 @@ def fit_fiml_table(full: pd.DataFrame, ov: list[str], mom: Moments, frame: pd.Da
     # moments: FIML's numerical Hessian is noisy enough to look invertible for a model that
     # is not identified (and then gives SEs in the thousands).
     if cres.vcov is None:
-        raise ModelSpecError(unidentified_message(full, cov_model, cres.theta, sig1, "ML", None))
+        raise unidentified_error(full, cov_model, cres.theta, sig1, "ML", None)
     theta0 = np.zeros(model.n_par)
     cv = dict(zip(cov_model.table_index, cov_model.values(cres.theta), strict=True))
     pos_of = {v: k for k, v in enumerate(ov)}
@@ -241,6 +240,9 @@ def fit_fiml_table(full: pd.DataFrame, ov: list[str], mom: Moments, frame: pd.Da
         else:
             theta0[f] = cv.get(tix, 0.0)
     fobj, gobj = _objective(model, pats, n)
+    # scipy.optimize costs ~0.25 s to import and only FIML needs it
+    from scipy import optimize
+
     opt = optimize.minimize(fobj, theta0, jac=gobj, method="BFGS",
                             options={"gtol": 1e-9, "maxiter": 2000})
     theta = opt.x
@@ -258,7 +260,7 @@ def fit_fiml_table(full: pd.DataFrame, ov: list[str], mom: Moments, frame: pd.Da
     converged = bool(opt.success or np.max(np.abs(gobj(theta))) < 1e-6)
     res = cbsem.Estimate(theta, fobj(theta), converged, int(opt.nit), vcov)
     if vcov is None:
-        raise ModelSpecError(unidentified_message(full, model, theta, sig1, "ML", None))
+        raise unidentified_error(full, model, theta, sig1, "ML", None)
     imp = model.implied(theta)
     ll0 = -fobj(theta) * n
     df = n_mom - model.n_par
@@ -272,7 +274,7 @@ def fit_fiml_table(full: pd.DataFrame, ov: list[str], mom: Moments, frame: pd.Da
     if options.get("information") == "expected":
         vcov_e = fiml_expected_vcov(model, theta, h1_information(pats, imp.sigma, n), n)
         if vcov_e is None:
-            raise ModelSpecError(unidentified_message(full, model, theta, sig1, "ML", None))
+            raise unidentified_error(full, model, theta, sig1, "ML", None)
         res = cbsem.Estimate(theta, res.fmin, res.converged, res.iterations, vcov_e)
     if se in robust.ROBUST_SE or test in robust.SCALED_TESTS:
         vcov_r, measures = robust_fiml.apply(se, test, model, theta, imp, X, H, sig1, mu1,
@@ -369,7 +371,7 @@ def fiml_fit_measures(pats: list[Pattern], n: int, p: int, ll0: float, ll1: floa
     chisq = max(2.0 * (ll1 - ll0), 0.0)
     out["chisq"] = chisq
     out["df"] = float(df)
-    out["pvalue"] = float(stats.chi2.sf(chisq, df)) if df > 0 else math.nan
+    out["pvalue"] = float(chi2_sf(chisq, df)) if df > 0 else math.nan
     out["chisq_df"] = chisq / df if df > 0 else math.nan
     xi = list(xi)
     lx0 = lx1 = llb_x = 0.0
@@ -409,7 +411,7 @@ def fiml_fit_measures(pats: list[Pattern], n: int, p: int, ll0: float, ll1: floa
         - nf * (nf + 1) // 2 - nf
     out["baseline_chisq"] = b_chisq
     out["baseline_df"] = float(b_df)
-    out["baseline_pvalue"] = float(stats.chi2.sf(b_chisq, b_df))
+    out["baseline_pvalue"] = float(chi2_sf(b_chisq, b_df))
     out.update(fm.incremental(chisq, df, b_chisq, b_df))
     out.update(fm.rmsea_measures(chisq, df, n))
     out.update(fm.residual_measures(sig1, imp.sigma, mu1, imp.mu))

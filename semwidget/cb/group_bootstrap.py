@@ -13,13 +13,13 @@ import dataclasses
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from semwidget.cb.groups import defined_values
 from semwidget.cb.multigroup import GroupData, fit_ml_groups
 from semwidget.cb.prepare import fill_exogenous
 from semwidget.cb.ram import RAMModel
 from semwidget.cb.result import CBResult
+from semwidget.distributions import norm_sf
 from semwidget.errors import ModelSpecError
 
 
@@ -111,7 +111,7 @@ def _with_bootstrap(result: CBResult, draws: np.ndarray, se: np.ndarray, lo: np.
         z = np.where(se > 0, est / se, np.nan)
     table["se"] = se
     table["z"] = z
-    table["pvalue"] = 2.0 * stats.norm.sf(np.abs(z))
+    table["pvalue"] = 2.0 * norm_sf(np.abs(z))
     table["ci_lower"] = np.where(fixed, est, lo)
     table["ci_upper"] = np.where(fixed, est, hi)
     keep = table["op"].isin(["=~", "~", "~~", "~1", ":="]).to_numpy()

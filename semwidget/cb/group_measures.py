@@ -18,9 +18,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
-from semwidget.cb import estimate as cbsem
 from semwidget.cb.measures import (
     FIT_ORDER,
     baseline_complete,
@@ -29,10 +28,12 @@ from semwidget.cb.measures import (
     normal_loglik,
     residual_measures,
     rmsea_measures,
+    vech_quadratic,
 )
 from semwidget.cb.multigroup import GroupData
 from semwidget.cb.prepare import exo_names
 from semwidget.cb.ram import Implied, RAMModel
+from semwidget.distributions import chi2_sf
 
 _WEIGHTED = ("srmr", "srmr_bentler", "srmr_bentler_nomean", "rmr", "rmr_nomean")
 
@@ -55,18 +56,15 @@ def gfi_group(S: np.ndarray, sigma: np.ndarray, mean: np.ndarray, mu: np.ndarray
 
     Fixed covariates are not modelled, so their moments (means too) stay out.
     """
-    r, c = cbsem.vech_indices(S.shape[0])
-    keep = ~(is_x[r] & is_x[c])
-    W = cbsem.wls_weight(sigma, "GLS")[np.ix_(keep, keep)]
-    y = ~is_x
-    p = int(y.sum())
-    block = np.zeros((p + int(keep.sum()),) * 2)
-    block[:p, :p] = np.linalg.inv(sigma)[np.ix_(y, y)]
-    block[p:, p:] = W
-    obs = np.concatenate([mean[y], S[r, c][keep]])
-    est = np.concatenate([mu[y], sigma[r, c][keep]])
-    e = obs - est
-    return 1.0 - float(e @ block @ e) / float(obs @ block @ obs)
+    xi, y = np.flatnonzero(is_x), ~is_x
+    inv = np.linalg.inv(sigma)
+    resid, moments = S - sigma, S.copy()
+    resid[np.ix_(xi, xi)] = 0.0
+    moments[np.ix_(xi, xi)] = 0.0
+    B = inv[np.ix_(y, y)]
+    d, m = (mean - mu)[y], mean[y]
+    num = vech_quadratic(resid, inv) + float(d @ B @ d)
+    return 1.0 - num / (vech_quadratic(moments, inv) + float(m @ B @ m))
 
 
 def group_fit_measures(models: Sequence[RAMModel], data: Sequence[GroupData],
@@ -81,7 +79,7 @@ def group_fit_measures(models: Sequence[RAMModel], data: Sequence[GroupData],
     chisq = max(n * fmin, 0.0)
     out["chisq"] = chisq
     out["df"] = float(df)
-    out["pvalue"] = float(stats.chi2.sf(chisq, df)) if df > 0 else math.nan
+    out["pvalue"] = float(chi2_sf(chisq, df)) if df > 0 else math.nan
     out["chisq_df"] = chisq / df if df > 0 else math.nan
     b_chisq, b_df = 0.0, 0
     for d, sub in zip(data, subs, strict=True):
@@ -90,7 +88,7 @@ def group_fit_measures(models: Sequence[RAMModel], data: Sequence[GroupData],
         b_df += bd
     out["baseline_chisq"] = b_chisq
     out["baseline_df"] = float(b_df)
-    out["baseline_pvalue"] = float(stats.chi2.sf(b_chisq, b_df)) if b_df > 0 else math.nan
+    out["baseline_pvalue"] = float(chi2_sf(b_chisq, b_df)) if b_df > 0 else math.nan
     out.update(incremental(chisq, df, b_chisq, b_df))
     out.update(rmsea_groups(chisq, df, n, G))
     resid = [residual_measures(d.S, imp.sigma, d.mean, imp.mu)

@@ -16,13 +16,13 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from semwidget.cb import estimate as cbsem
 from semwidget.cb.group_measures import rmsea_groups
 from semwidget.cb.measures import FIT_ORDER, baseline_complete, incremental, residual_measures
 from semwidget.cb.prepare import exo_names
 from semwidget.cb.ram import Implied, RAMModel
+from semwidget.distributions import chi2_sf
 from semwidget.model.partable import roles
 
 
@@ -122,7 +122,7 @@ def ls_fit_measures(models: Sequence[RAMModel], data: Sequence[LSData],
     out: dict[str, float] = {"npar": float(npar)}
     chisq = max(2.0 * (N - G) * fmin, 0.0)
     out.update(chisq=chisq, df=float(df),
-               pvalue=float(stats.chi2.sf(chisq, df)) if df > 0 else math.nan,
+               pvalue=float(chi2_sf(chisq, df)) if df > 0 else math.nan,
                chisq_df=chisq / df if df > 0 else math.nan)
     b_chisq, b_df = 0.0, 0
     xs = set(roles(subs[0]).ov_x)
@@ -133,7 +133,7 @@ def ls_fit_measures(models: Sequence[RAMModel], data: Sequence[LSData],
         b_chisq += _baseline_free_x(d, is_x) if free_x else bc
         b_df += bd
     out.update(baseline_chisq=b_chisq, baseline_df=float(b_df),
-               baseline_pvalue=float(stats.chi2.sf(b_chisq, b_df)) if b_df > 0 else math.nan)
+               baseline_pvalue=float(chi2_sf(b_chisq, b_df)) if b_df > 0 else math.nan)
     out.update(incremental(chisq, df, b_chisq, b_df))
     out.update(rmsea_groups(chisq, df, N - G, G))
     w = ns / N

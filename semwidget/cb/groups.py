@@ -15,13 +15,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from semwidget.cb import estimate as cbsem
+from semwidget.cb import robust, robust_fiml
 from semwidget.cb.assemble import model_warnings, r_squared, standardized
 from semwidget.cb.data import Moments, check_data, moments
 from semwidget.cb.group_fiml import fiml_groups
 from semwidget.cb.group_measures import group_fit_measures
+from semwidget.cb.group_robust import robust_groups
 from semwidget.cb.group_wls import LSData, fit_ls_groups, ls_fit_measures
 from semwidget.cb.multigroup import GroupData, fit_ml_groups
 from semwidget.cb.prepare import (
@@ -35,6 +36,7 @@ from semwidget.cb.prepare import (
 from semwidget.cb.ram import Implied, RAMModel
 from semwidget.cb.result import ESTIMATE_COLUMNS, Z975, CBResult
 from semwidget.cb.sample_stats import SummaryData
+from semwidget.distributions import norm_sf
 from semwidget.errors import DataError, ModelSpecError
 from semwidget.model.defined import compile_expression
 from semwidget.model.partable import build, count_moments, observed_names, user_table
@@ -70,7 +72,8 @@ def split_groups(data: pd.DataFrame, group: str) -> tuple[list[Any], list[pd.Dat
 def fit_groups(model: str | pd.DataFrame, data: pd.DataFrame, *, group: str,
                group_equal: list[str], group_partial: list[str], estimator: str = "ML",
                missing: str = "listwise", std_lv: bool = False, orthogonal: bool = False,
-               fixed_x: bool = True, summary: SummaryData | None = None) -> CBResult:
+               fixed_x: bool = True, se: str = "standard", test: str = "standard",
+               summary: SummaryData | None = None) -> CBResult:
     """Fit one model to several groups at once (checked options, see :func:`semwidget.fit`).
 
     With ``summary`` (sample_cov= as a list) the groups' moments replace ``data``.
@@ -102,7 +105,8 @@ def fit_groups(model: str | pd.DataFrame, data: pd.DataFrame, *, group: str,
     check_identified(full, npar, n_mom)
     options = {"estimator": estimator, "missing": missing, "std_lv": std_lv,
                "orthogonal": orthogonal, "fixed_x": fixed_x, "group": group,
-               "group_equal": list(group_equal), "group_partial": list(group_partial)}
+               "group_equal": list(group_equal), "group_partial": list(group_partial),
+               "se": se, "test": test}
     if missing == "fiml":
         full, models, res, imps, measures, moms = fiml_groups(full, ov, rows, moms, npar,
                                                               _starts)
@@ -110,6 +114,14 @@ def fit_groups(model: str | pd.DataFrame, data: pd.DataFrame, *, group: str,
             raise ModelSpecError(unidentified_message(
                 full.iloc[rows[0]].reset_index(drop=True), models[0], res.theta,
                 moms[0].cov, "ML", None))
+        if se in robust.ROBUST_SE or test in robust.SCALED_TESTS:
+            # MLR: the observed information per case is the inverse of N times vcov
+            H = np.linalg.inv(res.vcov) / sum(m.n for m in moms)
+            vcov_r, measures = robust_fiml.apply_groups(
+                se, test, models, res.theta, imps, [m.data for m in moms], H,
+                [(m.cov, m.mean) for m in moms], measures)
+            if vcov_r is not None:
+                res = dataclasses.replace(res, vcov=vcov_r)
         return _assemble(full, rows, models, imps, res, moms, frames, measures, labels,
                          options)
     full = _fill_exogenous(full, ov, moms)
@@ -151,6 +163,15 @@ def fit_groups(model: str | pd.DataFrame, data: pd.DataFrame, *, group: str,
                                                                          strict=True)]
     else:
         measures = group_fit_measures(models, data_g, imps, subs, ov, res.fmin, npar, df)
+        if se in robust.ROBUST_SE or test in robust.SCALED_TESTS:
+            vcov, measures, rm = robust_groups(se, test, models, res.theta, imps,
+                                               [m.data for m in moms], data_g, subs, ov,
+                                               measures)
+            if vcov is not None:
+                res = dataclasses.replace(res, vcov=vcov)
+            out = _assemble(full, rows, models, imps, res, moms, frames, measures, labels,
+                            options)
+            return dataclasses.replace(out, robust_moments=rm)
     return _assemble(full, rows, models, imps, res, moms, frames, measures, labels, options)
 
 
@@ -255,7 +276,7 @@ def _assemble(full: pd.DataFrame, rows: list[np.ndarray], models: list[RAMModel]
     ops = full["op"].to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(se_col > 0, est_col / se_col, np.nan)
-    pval = 2.0 * stats.norm.sf(np.abs(z))
+    pval = 2.0 * norm_sf(np.abs(z))
     is_fixed = (full["free"].to_numpy() == 0) & (ops != ":=")
     cols = {c: full[c].to_numpy() for c in full.columns}
     cols.update(est=est_col, se=np.where(is_fixed, 0.0, se_col), z=z, pvalue=pval,

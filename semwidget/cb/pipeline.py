@@ -18,7 +18,9 @@ from semwidget.cb.bollen_stine import bollen_stine as bollen_stine_test
 from semwidget.cb.bootstrap import bootstrap_result
 from semwidget.cb.categorical import CATEGORICAL_ESTIMATORS
 from semwidget.cb.complete import fit_complete
+from semwidget.cb.constraints import refuse_general
 from semwidget.cb.data import check_data, moments
+from semwidget.cb.esem import rotate_result, rotation_spec
 from semwidget.cb.fiml import drop_missing_covariates, fit_fiml_table
 from semwidget.cb.group_bootstrap import bootstrap_groups
 from semwidget.cb.groups import fit_groups
@@ -26,9 +28,12 @@ from semwidget.cb.growth import growth_table
 from semwidget.cb.ordinal import fit_ordinal, ordered_columns
 from semwidget.cb.prepare import exo_names
 from semwidget.cb.result import CBResult
+from semwidget.cb.robust import ROBUST_SE, SCALED_TESTS
 from semwidget.cb.sample_stats import SummaryData
+from semwidget.cb.weights import split_weights, weighted_moments
 from semwidget.errors import DataError, ModelSpecError
 from semwidget.model import variables
+from semwidget.model.efa import efa_blocks, unrotated_table
 from semwidget.model.partable import build, observed_names, user_table
 
 
@@ -70,7 +75,9 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
            label: str | None = None, ordered: list[str] | None = None,
            parameterization: str = "delta", information: str | None = None,
            meanstructure: bool | None = None, summary: SummaryData | None = None,
-           kind: str = "sem", bollen_stine: bool = False) -> CBResult:
+           kind: str = "sem", sampling_weights: str | None = None,
+           rotation: str = "geomin", rotation_args: dict[str, Any] | None = None,
+           bollen_stine: bool = False) -> CBResult:
     """Fit a CB-SEM model with checked options (see :func:`semwidget.fit` for their meaning).
 
     Returns
@@ -89,6 +96,10 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
                                  "intercepts and use sem()")
         meanstructure = True
     if summary is not None:
+        blocks = efa_blocks(user_table(model))
+        if blocks:
+            raise ModelSpecError("efa(...) blocks with sample_cov= are not supported yet: "
+                                 "pass data= instead", name=blocks[0].name)
         return _fit_summary(model, summary, estimator=estimator, label=label, missing=missing,
                             se=se, test=test, ordered=ordered, std_lv=std_lv,
                             orthogonal=orthogonal, fixed_x=fixed_x, information=information,
@@ -98,20 +109,30 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
                              "continuous data; with group= or ordered= the default is used",
                              name="information")
     if group is not None:
-        if se not in ("standard", "bootstrap") or test != "standard" or ordered or \
-                label not in (None, "ML", "GLS", "ULS"):
+        robust_ml = estimator == "ML" and (se in ROBUST_SE or test in SCALED_TESTS)
+        if ordered or (label in CATEGORICAL_ESTIMATORS and label != "ULS"):
             raise ModelSpecError(
-                f"estimator='{label}' (robust or ordinal estimation) with group= is not "
-                "supported yet; fit the groups with ML, GLS or ULS")
+                "ordinal indicators (ordered=, estimator='WLSMV' & co) with group= are not "
+                "supported yet; fit each group on its own, or the groups with ML/MLR")
+        if (se not in ("standard", "bootstrap") or test != "standard") and not robust_ml:
+            raise ModelSpecError(
+                f"robust SEs and scaled tests with group= need ML (MLR, MLM, MLMV), not "
+                f"{estimator}; they are not defined for GLS or ULS")
         if se == "bootstrap" and (missing != "listwise" or estimator != "ML"):
             raise ModelSpecError("se='bootstrap' with group= needs estimator='ML' and "
                                  "missing='listwise'")
+        refuse_general(user_table(model), "group=")
+        if efa_blocks(user_table(model)):
+            raise ModelSpecError("efa(...) blocks with group= are not supported yet")
         # lavaan's default fixed.x is FALSE for the least-squares estimators
         result = fit_groups(model, data, group=group, group_equal=list(group_equal),
                             group_partial=list(group_partial), estimator=estimator,
                             missing="fiml" if missing == "fiml.x" else missing,
                             std_lv=std_lv, orthogonal=orthogonal,
-                            fixed_x=(estimator == "ML") if fixed_x is None else fixed_x)
+                            fixed_x=(estimator == "ML") if fixed_x is None else fixed_x,
+                            se=se, test=test)
+        if label is not None and label != estimator:
+            result = dataclasses.replace(result, estimator=label)
         if se == "bootstrap":
             # rows resampled within each group, as lavaan does (serially: n_jobs is ignored)
             result = bootstrap_groups(result, 1000 if bootstrap is None else bootstrap,
@@ -123,12 +144,25 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
     user = user_table(model)
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"data must be a pandas DataFrame, not {type(data).__name__}")
+    blocks = efa_blocks(user)
+    if blocks:
+        spec = rotation_spec(rotation, rotation_args)
+        if se == "bootstrap" or ordered:
+            raise ModelSpecError("efa(...) blocks with "
+                                 f"{'se=bootstrap' if se == 'bootstrap' else 'ordered='} are "
+                                 "not supported yet", name=blocks[0].name)
+        user = unrotated_table(user, blocks)
+    weights = None
+    if sampling_weights is not None:
+        data, weights = split_weights(data, sampling_weights,
+                                      {*user["lhs"].astype(str), *user["rhs"].astype(str)})
     data, ordered_names = ordered_columns(data, ordered)
     if ordered_names:
         if information is not None:
             raise ModelSpecError(f"information='{information}' is supported for continuous "
                                  f"data; ordinal indicators ({', '.join(ordered_names)}) use "
                                  "the default", name="information")
+        refuse_general(user, "ordered indicators")
         return _fit_ordinal(user, data, ordered_names, label, se, test, parameterization,
                             missing, std_lv, orthogonal)
     if label in CATEGORICAL_ESTIMATORS and label != "ULS":
@@ -149,18 +183,24 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
     dropped: list[str] = []
     if missing == "fiml" and not keep_x:
         frame, dropped = drop_missing_covariates(frame, exo_names(full))
-    mom = moments(frame, missing)
+    mom = moments(frame, missing) if weights is None else \
+        weighted_moments(frame, weights, missing)
     options_used: dict[str, Any] = {"estimator": estimator,
                                     "missing": "fiml.x" if keep_x else missing,
                                     "std_lv": std_lv, "orthogonal": orthogonal,
                                     "fixed_x": fixed_x, "se": se, "test": test}
     if information is not None:
         options_used["information"] = information
+    if sampling_weights is not None:
+        options_used["sampling_weights"] = sampling_weights
     if missing == "fiml":
+        refuse_general(full, "missing='fiml'", bounds=True)
         result = fit_fiml_table(full, ov, mom, frame, options_used)
         result.warnings[:0] = dropped
     else:
         result = fit_complete(full, ov, mom, estimator, options_used, frame)
+    if blocks:
+        result = rotate_result(result, blocks, spec, mom, options_used, frame)
     if label is not None and label != estimator:
         # MLR/MLM/MLMV are ML with robust SEs and tests: report the name the user chose
         result = dataclasses.replace(result, estimator=label)

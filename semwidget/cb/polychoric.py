@@ -111,19 +111,42 @@ def _threshold_scores(v: OrdinalVariable) -> tuple[np.ndarray, np.ndarray]:
 
 @dataclass
 class OrdinalMoments:
-    """Sample statistics of ordinal data in lavaan's order: thresholds, then correlations."""
+    """Sample statistics of ordinal (and numeric) data in lavaan's order.
+
+    ``cor`` holds polychoric correlations between ordinal variables, polyserial correlations
+    times the numeric variable's SD between an ordinal and a numeric one, and covariances
+    (divisor N) between numeric ones, with the numeric variances on the diagonal. Each
+    variable has its thresholds in ``thresholds`` (empty for a numeric one).
+    """
 
     names: list[str]
     thresholds: list[np.ndarray]
     cor: np.ndarray
-    gamma: np.ndarray  # asymptotic covariance of sqrt(N) (thresholds; vech_below(cor))
+    gamma: np.ndarray  # asymptotic covariance of sqrt(N) (the moment vector below)
     n: int
+    numeric: np.ndarray | None = None  # bool per variable; None when all are ordinal
+    means: np.ndarray | None = None    # per variable (0 for ordinal ones)
+
+    @property
+    def numeric_mask(self) -> np.ndarray:
+        if self.numeric is None:
+            return np.zeros(len(self.names), dtype=bool)
+        return self.numeric
+
+    @property
+    def n_first(self) -> int:
+        """Length of the part before the correlations: thresholds, means and variances."""
+        return sum(len(t) for t in self.thresholds) + 2 * int(self.numeric_mask.sum())
 
     @property
     def vector(self) -> np.ndarray:
-        """``(thresholds of each variable; correlations below the diagonal, by column)``."""
+        """``(each variable's thresholds or mean, in order; the numeric variances;
+        correlations / covariances below the diagonal, by column)``."""
         r, c = below_diagonal(len(self.names))
-        return np.concatenate([*self.thresholds, self.cor[r, c]])
+        num = self.numeric_mask
+        means = self.means if self.means is not None else np.zeros(len(self.names))
+        first = [np.array([means[j]]) if num[j] else t for j, t in enumerate(self.thresholds)]
+        return np.concatenate([*first, np.diag(self.cor)[num], self.cor[r, c]])
 
 
 def below_diagonal(p: int) -> tuple[np.ndarray, np.ndarray]:
@@ -197,15 +220,34 @@ def ordinal_moments(names: list[str], data: np.ndarray) -> OrdinalMoments:
     ``data`` holds the ordinal columns (complete cases). Influence functions: thresholds
     ``A_j^-1 s_j``; a correlation ``(s_r - H_rt IF_t) / H_rr`` with ``H`` the pair's
     information blocks, so the threshold stage's uncertainty is carried into the second.
+    """
+    n = data.shape[0]
+    vars_ = [ordinal_variable(nm, data[:, j]) for j, nm in enumerate(names)]
+    if_t = [threshold_influence(v) for v in vars_]
+    cor, if_r = polychoric_influence(vars_, if_t)
+    IF = np.hstack([*if_t, if_r])
+    gamma = IF.T @ IF / n
+    return OrdinalMoments(list(names), [v.thresholds for v in vars_], cor, gamma, n)
+
+
+def threshold_influence(v: OrdinalVariable) -> np.ndarray:
+    """Case influence functions of one variable's thresholds: (n, K-1)."""
+    s, A = _threshold_scores(v)
+    return s @ np.linalg.inv(A)
+
+
+def polychoric_influence(vars_: list[OrdinalVariable], if_t: list[np.ndarray]
+                         ) -> tuple[np.ndarray, np.ndarray]:
+    """Polychoric matrix of ordinal variables and the case influence functions of its
+    correlations below the diagonal (by column), corrected for the threshold stage.
+
     All pairs are handled at once: every cross-product a case enters reduces to sums over the
     pair's cells weighted by their counts.
     """
-    n, p = data.shape
-    vars_ = [ordinal_variable(nm, data[:, j]) for j, nm in enumerate(names)]
-    if_t = []
-    for v in vars_:
-        s, A = _threshold_scores(v)
-        if_t.append(s @ np.linalg.inv(A))
+    p = len(vars_)
+    n = len(vars_[0].codes)
+    if p < 2:
+        return np.eye(p), np.zeros((n, 0))
     T = _pad(vars_)
     kc = T.shape[1] - 1
     codes = np.column_stack([v.codes for v in vars_])
@@ -249,6 +291,4 @@ def ordinal_moments(names: list[str], data: np.ndarray) -> OrdinalMoments:
         h_rb = np.sum(w[m] * ratio[m] * dpb / pi[m], axis=(1, 2))
         s_r = ratio[m][codes[:, a], codes[:, b]]
         if_r[:, m] = (s_r - if_t[a] @ h_ra - if_t[b] @ h_rb) / h_rr[m]
-    IF = np.hstack([*if_t, if_r])
-    gamma = IF.T @ IF / n
-    return OrdinalMoments(list(names), [v.thresholds for v in vars_], cor, gamma, n)
+    return cor, if_r

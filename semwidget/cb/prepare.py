@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from semwidget.cb import estimate as cbsem
+from semwidget.cb.identification import find_unidentified
 from semwidget.cb.ram import RAMModel
-from semwidget.errors import ModelSpecError
+from semwidget.errors import IdentificationError
 from semwidget.model.partable import MODEL_OPS
 
 
@@ -50,7 +50,10 @@ def exo_names(full: pd.DataFrame) -> set[str]:
 
 
 def inequality_bounds(full: pd.DataFrame) -> dict[str, tuple[str, float]]:
-    """Simple inequality constraints ``label > number`` / ``label < number`` by label."""
+    """Simple inequality constraints ``label > number`` / ``label < number`` by label.
+
+    Other ``<`` / ``>`` rows are general constraints, estimated under by ``cb.constraints``.
+    """
     out: dict[str, tuple[str, float]] = {}
     if not np.isin(full["op"].to_numpy(), ["<", ">"]).any():
         return out
@@ -67,9 +70,7 @@ def inequality_bounds(full: pd.DataFrame) -> dict[str, tuple[str, float]]:
                 continue
         except ValueError:
             pass
-        raise ModelSpecError(
-            f"constraint '{a} {op} {b}' is not supported: compare one parameter label with a "
-            "number, e.g. 'a > 0'", name=a)
+        # anything else is a general constraint (cb.constraints)
     return out
 
 
@@ -98,26 +99,36 @@ def renumber_free(free: np.ndarray) -> np.ndarray:
     return out
 
 
-def check_identified(full: pd.DataFrame, n_par: int, n_moments: int) -> None:
-    """Raise if there are more free parameters than sample moments."""
+def check_identified(full: pd.DataFrame, n_par: int, n_moments: int,
+                     model: RAMModel | None = None, theta: np.ndarray | None = None) -> None:
+    """Raise if there are more free parameters than sample moments.
+
+    With ``model`` and a start ``theta`` the error names the parameters not identified
+    (:func:`semwidget.cb.identification.find_unidentified`).
+    """
     if n_par > n_moments:
-        raise ModelSpecError(
-            f"the model is not identified: {n_par} free parameters, {n_moments} moments "
-            f"(df = {n_moments - n_par}); fix or remove {n_par - n_moments} parameter(s)")
+        message = (f"the model is not identified: {n_par} free parameters, {n_moments} "
+                   f"moments (df = {n_moments - n_par}); fix or remove {n_par - n_moments} "
+                   "parameter(s)")
+        found = None if model is None or theta is None else find_unidentified(full, model, theta)
+        if found is None:
+            raise IdentificationError(message)
+        raise IdentificationError(f"{message}. {found.summary()}", found.parameters)
+
+
+def unidentified_error(full: pd.DataFrame, model: RAMModel, theta: np.ndarray,
+                       S: np.ndarray, est: str, W: np.ndarray | None) -> IdentificationError:
+    """The error for a singular information matrix, naming the parameters not identified."""
+    found = find_unidentified(full, model, theta)
+    if found is not None:
+        return IdentificationError(found.message(), found.parameters)
+    return IdentificationError(
+        "the information matrix is singular, so standard errors cannot be computed, although "
+        "the implied moments change with every parameter; the data may be too collinear or the "
+        "estimates on a boundary")
 
 
 def unidentified_message(full: pd.DataFrame, model: RAMModel, theta: np.ndarray,
-                          S: np.ndarray, est: str, W: np.ndarray | None) -> str:
-    """Name the parameter most involved in the singular direction of the information matrix."""
-    dsig, _ = model.jacobian(theta)
-    r, c = cbsem.vech_indices(S.shape[0])
-    D = dsig[:, r, c].T
-    info = D.T @ D
-    vals, vecs = np.linalg.eigh(info)
-    worst = int(np.argmax(np.abs(vecs[:, 0])))
-    pos = int(np.flatnonzero(model.pidx == worst)[0])
-    tix = model.table_index[pos]
-    row = f"{full.at[tix, 'lhs']} {full.at[tix, 'op']} {full.at[tix, 'rhs']}"
-    return ("the model is not identified: the information matrix is singular, so standard "
-            f"errors cannot be computed; the parameter '{row}' cannot be told apart from "
-            "others (fix it or add constraints)")
+                         S: np.ndarray, est: str, W: np.ndarray | None) -> str:
+    """The sentence of :func:`unidentified_error`."""
+    return str(unidentified_error(full, model, theta, S, est, W))

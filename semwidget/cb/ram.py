@@ -149,42 +149,54 @@ class RAMModel:
         k = self.kind[free]
         i = self.row_i[free]
         j = self.row_j[free]
-        rows = np.zeros((len(k), p, p))
-        mrows = np.zeros((len(k), p))
-        d = k == 0
-        if d.any():
+        # Each free row's derivative goes straight to its parameter's slot; only with equality
+        # labels (rows sharing a parameter) are rows summed, by an index-add. The dense 0/1
+        # aggregator product this replaces cost 60 of 103 ms per call at p = 100.
+        par = self.pidx[free]
+        shared = self._shares_parameters()
+        slot = np.arange(len(k)) if shared else par
+        rows = np.zeros((len(k) if shared else self.n_par, p, p))
+        mrows = np.zeros((rows.shape[0], p)) if self.meanstructure else None
+        d = np.flatnonzero(k == 0)
+        if len(d):
             gi = G[:, i[d]].T  # (r, p)
             hj = H[j[d], :]    # (r, p)
             t = gi[:, :, None] * hj[:, None, :]
-            rows[d] = t + t.transpose(0, 2, 1)
-            if self.meanstructure:
-                mrows[d] = gi * imp.eta[j[d]][:, None]
-        s = k == 1
-        if s.any():
+            t += t.transpose(0, 2, 1)
+            rows[slot[d]] = t
+            if mrows is not None:
+                mrows[slot[d]] = gi * imp.eta[j[d]][:, None]
+        s = np.flatnonzero(k == 1)
+        if len(s):
             ga = G[:, i[s]].T
             gb = G[:, j[s]].T
             t = ga[:, :, None] * gb[:, None, :]
-            sym = t + t.transpose(0, 2, 1)
-            diag = i[s] == j[s]
-            sym[diag] *= 0.5
-            rows[s] = sym
-        c = k == 2
-        if c.any():
-            mrows[c] = G[:, i[c]].T
-        agg = self._aggregator()
-        dsig = (agg @ rows.reshape(len(k), p * p)).reshape(self.n_par, p, p)
-        dmu = agg @ mrows if self.meanstructure else np.zeros((self.n_par, p))
+            t += t.transpose(0, 2, 1)
+            t[i[s] == j[s]] *= 0.5
+            rows[slot[s]] = t
+        c = np.flatnonzero(k == 2)
+        if len(c) and mrows is not None:
+            mrows[slot[c]] = G[:, i[c]].T
+        if mrows is None:
+            mrows = np.zeros((self.n_par, p))
+        if not shared:
+            return rows, mrows
+        dsig = np.zeros((self.n_par, p, p))
+        np.add.at(dsig, par, rows)
+        dmu = np.zeros((self.n_par, p))
+        if self.meanstructure:
+            np.add.at(dmu, par, mrows)
         return dsig, dmu
 
-    def _aggregator(self) -> np.ndarray:
-        """0/1 matrix summing the rows of one free parameter (equal labels share one)."""
-        agg = self.__dict__.get("_agg")
-        if agg is None:
+    def _shares_parameters(self) -> bool:
+        """Whether some free parameter stands in more than one row (equality labels)."""
+        shared = self.__dict__.get("_shared")
+        if shared is None:
             par = self.pidx[self.pidx >= 0]
-            agg = np.zeros((self.n_par, len(par)))
-            agg[par, np.arange(len(par))] = 1.0
-            self.__dict__["_agg"] = agg
-        return agg
+            # not shared only when each parameter has exactly one row (a permutation)
+            shared = not (len(par) == self.n_par and len(np.unique(par)) == len(par))
+            self.__dict__["_shared"] = shared
+        return bool(shared)
 
 
 @dataclass

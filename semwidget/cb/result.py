@@ -8,11 +8,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from semwidget.cb.ram import RAMModel
+from semwidget.distributions import norm_ppf
 
-Z975 = float(stats.norm.ppf(0.975))
+Z975 = float(norm_ppf(0.975))
 ESTIMATE_COLUMNS = ["lhs", "op", "rhs", "label", "est", "se", "z", "pvalue", "ci_lower",
                     "ci_upper", "std_lv", "std_all"]
 

@@ -20,14 +20,17 @@ Savalei & Li (2012) and Savalei (2018) for RMSEA, as lavaan 0.6 reports them.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 from semwidget.cb import estimate as cbsem
+from semwidget.cb.constraints import constrained_vcov
 from semwidget.cb.ram import Implied, RAMModel
+from semwidget.distributions import chi2_sf
 from semwidget.errors import ModelSpecError
 
 #: lavaan's robust estimators as (se, test).
@@ -76,6 +79,14 @@ class Moments:
     resid: np.ndarray    # (k,) sample minus implied moments
     keep: np.ndarray     # (k,) moments modelled (False: moments among fixed covariates)
     gamma_raw: np.ndarray  # (k, k) as gamma, before fixed covariates are partialled out
+    h1_observed: np.ndarray | None = None  # (k, k) observed h1 information at the implied
+    # sampling weights (normalised to sum N) and the cases' deviations from the weighted mean
+    # moments: weighted case scores do not reduce to gamma_raw + r r' (see first_order)
+    case_w: np.ndarray | None = None
+    case_dev: np.ndarray | None = None
+    # Jacobian of the active (nonlinear) constraints: information matrices are then inverted
+    # on its null space, as lavaan's augmented information (cb.constraints)
+    con_jac: np.ndarray | None = None
 
 
 def resolve(estimator: str, se: str, test: str) -> tuple[str, str, str]:
@@ -103,6 +114,13 @@ def resolve(estimator: str, se: str, test: str) -> tuple[str, str, str]:
             "'yuan.bentler.mplus', 'scaled.shifted' or 'mean.var.adjusted'")
     se_used = rob_se if se == "standard" else se
     test_used = rob_test if test == "standard" else test
+    if est == "MLR" and test_used == "yuan.bentler":
+        # lavaan 0.6.14 then reports MLR's Mplus variant first, with its h0 information
+        # replaced by the h1 one: a third statistic that is neither test
+        raise ModelSpecError(
+            "estimator='MLR' with test='yuan.bentler' is not fitted: lavaan 0.6.14 reports "
+            "a Mplus-variant statistic for it; use estimator='ML', se='robust.huber.white', "
+            "test='yuan.bentler' for the Yuan-Bentler test, or MLR's default test")
     return est, se_used, test_used
 
 
@@ -118,50 +136,78 @@ def _vech_block(sigma: np.ndarray, means: bool) -> np.ndarray:
     return out
 
 
+def h1_observed_information(sigma: np.ndarray, S: np.ndarray, d: np.ndarray | None
+                            ) -> np.ndarray:
+    """Observed information of the saturated model at ``(mu, Sigma)`` (lavaan's "observed,
+    structured" h1 information): the Hessian of ``(log|Sigma| + tr(Sigma^-1 T)) / 2`` with
+    ``T = S + d d'`` and ``d`` the sample minus the implied means (``None``: no means).
+
+    Over ``vech``: ``D'(Sigma^-1 (x) Sigma^-1 T Sigma^-1 - Sigma^-1 (x) Sigma^-1 / 2) D``,
+    symmetrised; the means block is ``Sigma^-1`` and the cross block
+    ``((Sigma^-1 d)' (x) Sigma^-1) D``. At ``T = Sigma`` it is the expected information.
+    """
+    p = sigma.shape[0]
+    Si = np.linalg.inv(sigma)
+    T = S if d is None else S + np.outer(d, d)
+    M = Si @ T @ Si
+    D = cbsem.duplication_matrix(p)
+    K = 0.5 * (np.kron(Si, M) + np.kron(M, Si)) - 0.5 * np.kron(Si, Si)
+    H = D.T @ K @ D
+    if d is None:
+        return H
+    cross = np.kron((Si @ d)[None, :], Si) @ D
+    return np.block([[Si, cross], [cross.T, H]])
+
+
 def moments(model: RAMModel, theta: np.ndarray, imp: Implied, X: np.ndarray,
-            fixed_x: np.ndarray) -> Moments:
+            fixed_x: np.ndarray, weights: np.ndarray | None = None) -> Moments:
     """Build :class:`Moments` from the data rows ``X`` (complete cases, model's column order).
 
     ``fixed_x`` flags the observed variables whose (co)variances are fixed at their sample
     values; their moments are not modelled, so their rows of ``Gamma`` are left out, as lavaan
-    does.
+    does. ``weights`` (sampling weights summing to N) weight the moments by case and the
+    case scores by case, so ``Gamma`` sums ``w_i^2`` times the cross-products (lavaan's
+    weighted scores).
     """
     n, p = X.shape
+    w = np.ones(n) if weights is None else weights
     r, c = cbsem.vech_indices(p)
     means = model.meanstructure
     dsig, dmu = model.jacobian(theta, imp)
     delta = dsig[:, r, c].T
-    xc = X - X.mean(axis=0)
-    S = xc.T @ xc / n
+    xbar = w @ X / n
+    xc = X - xbar
+    S = (xc * w[:, None]).T @ xc / n
     z = xc[:, r] * xc[:, c]
     if means:
         z = np.hstack([X, z])
-    raw = z - z.mean(axis=0)
-    gamma_raw = raw.T @ raw / n
+    raw = z - w @ z / n
+    gamma_raw = (raw * (w * w)[:, None]).T @ raw / n
     if fixed_x.any():
         # Fixed covariates: only the part of each moment not explained by the covariates
         # varies (Gamma of the residual moments, as lavaan computes it for fixed.x).
         xi = np.flatnonzero(fixed_x)
         design = np.column_stack([np.ones(n), X[:, xi]])
-        coef, *_ = np.linalg.lstsq(design, X, rcond=None)
+        sw = np.sqrt(w)[:, None]
+        coef, *_ = np.linalg.lstsq(design * sw, X * sw, rcond=None)
         yhat = design @ coef
         yhat[:, xi] = X[:, xi]
-        hc = yhat - yhat.mean(axis=0)
+        hc = yhat - w @ yhat / n
         zhat = hc[:, r] * hc[:, c]
         z = z - (np.hstack([yhat, zhat]) if means else zhat)
-    dev = z - z.mean(axis=0)
+    dev = z - w @ z / n
     resid = S[r, c] - imp.sigma[r, c]
     if means:
         delta = np.vstack([dmu.T, delta])
-        resid = np.concatenate([X.mean(axis=0) - imp.mu, resid])
-    gamma = dev.T @ dev / n
+        resid = np.concatenate([xbar - imp.mu, resid])
+    gamma = (dev * (w * w)[:, None]).T @ dev / n
     keep = ~(fixed_x[r] & fixed_x[c])
     if means:
         keep = np.concatenate([~fixed_x, keep])
     gamma[~keep, :] = 0.0
     gamma[:, ~keep] = 0.0
     return Moments(delta, _vech_block(imp.sigma, means), _vech_block(S, means), gamma, resid,
-                   keep, gamma_raw)
+                   keep, gamma_raw, case_w=weights, case_dev=None if weights is None else raw)
 
 
 def observed_information(model: RAMModel, theta: np.ndarray, S: np.ndarray,
@@ -196,13 +242,28 @@ def _inverse(M: np.ndarray, what: str) -> np.ndarray:
                              "cannot be computed (is the model identified?)") from err
 
 
+def _inverse_info(M: np.ndarray, what: str, con_jac: np.ndarray | None) -> np.ndarray:
+    """The inverse of an information matrix, under the constraints when there are any."""
+    if con_jac is None:
+        return _inverse(M, what)
+    out = constrained_vcov(M, con_jac)
+    if out is None:
+        raise ModelSpecError(f"the {what} is singular under the constraints: robust standard "
+                             "errors and tests cannot be computed (is the model identified?)")
+    return out
+
+
 def first_order(mom: Moments) -> np.ndarray:
     """The h0 first-order (cross-product of case scores) information, ``Delta' W G1 W Delta``.
 
     Case scores of the normal log-likelihood in the moments are ``W (d_i - sigma)``; their
     mean cross-product is ``W (Gamma + r r') W`` with ``r`` the sample-minus-implied moments.
     """
-    g1 = mom.gamma_raw + np.outer(mom.resid, mom.resid)
+    if mom.case_w is None or mom.case_dev is None:
+        g1 = mom.gamma_raw + np.outer(mom.resid, mom.resid)
+    else:  # weighted scores: sum_i w_i^2 (d_i + r)(d_i + r)' / N, d_i about the weighted mean
+        e = mom.case_dev + mom.resid
+        g1 = (e * (mom.case_w ** 2)[:, None]).T @ e / len(e)
     wd = mom.w @ mom.delta
     return wd.T @ g1 @ wd
 
@@ -222,23 +283,31 @@ def robust_vcov(se: str, mom: Moments, H0: np.ndarray | None, n: int) -> np.ndar
         assert H0 is not None
         A = H0
         B = first_order(mom)
-    Ai = _inverse(A, "information matrix")
+    Ai = _inverse_info(A, "information matrix", mom.con_jac)
     return Ai @ B @ Ai / n
 
 
-def _u_gamma(mom: Moments) -> np.ndarray:
+def _u_gamma(mom: Moments, observed: bool = False) -> np.ndarray:
+    """``U Gamma`` with ``U = A - A Delta (Delta' A Delta)^-1 Delta' A``; ``A`` the expected
+    h1 information (``W``), or the observed one (lavaan's Yuan-Bentler test with the observed
+    information)."""
     k = mom.keep
-    W = mom.w[np.ix_(k, k)]
+    A = mom.h1_observed if observed and mom.h1_observed is not None else mom.w
+    W = A[np.ix_(k, k)]
     D = mom.delta[k]
     G = mom.gamma[np.ix_(k, k)]
     WD = W @ D
-    U = W - WD @ _inverse(D.T @ WD, "information matrix") @ WD.T
+    U = W - WD @ _inverse_info(D.T @ WD, "information matrix", mom.con_jac) @ WD.T
     return U @ G
 
 
-def scaled_test(test: str, T: float, df: float, mom: Moments, H0: np.ndarray | None
-                ) -> ScaledTest:
-    """The scaled statistic ``test`` for the unscaled chi-square ``T`` on ``df``."""
+def scaled_test(test: str, T: float, df: float, mom: Moments, H0: np.ndarray | None,
+                observed: bool = False) -> ScaledTest:
+    """The scaled statistic ``test`` for the unscaled chi-square ``T`` on ``df``.
+
+    ``observed``: the model's information is the observed one (``se="robust.huber.white"``),
+    which lavaan's original Yuan-Bentler test uses for its ``U``.
+    """
     if df <= 0:
         return ScaledTest(test, T, df, math.nan, math.nan)
     if test == "yuan.bentler.mplus":
@@ -247,30 +316,33 @@ def scaled_test(test: str, T: float, df: float, mom: Moments, H0: np.ndarray | N
         k = mom.keep
         t_h1 = float(np.sum(mom.w_sample[np.ix_(k, k)] * mom.gamma[np.ix_(k, k)]))
         assert H0 is not None
-        t_h0 = float(np.trace(_inverse(H0, "observed information") @ first_order(mom)))
+        t_h0 = float(np.trace(_inverse_info(H0, "observed information", mom.con_jac)
+                              @ first_order(mom)))
         trace = t_h1 - t_h0
         c = trace / df
-        return ScaledTest(test, T / c, df, float(stats.chi2.sf(T / c, df)), c, trace_ug=trace)
-    if test == "yuan.bentler":
-        raise ModelSpecError(
-            "test='yuan.bentler' (the original Yuan-Bentler trace) is not available; use "
-            "test='yuan.bentler.mplus' (MLR's default) or 'satorra.bentler'")
-    UG = _u_gamma(mom)
+        return ScaledTest(test, T / c, df, float(chi2_sf(T / c, df)), c, trace_ug=trace)
+    # Yuan-Bentler (Yuan & Bentler, 2000, as lavaan computes it): tr(U Gamma) with U from the
+    # h1 information at the implied moments, expected or observed; with the expected one it
+    # is the Satorra-Bentler trace
+    UG = _u_gamma(mom, observed and test == "yuan.bentler")
     trace = float(np.trace(UG))
-    if test == "satorra.bentler":
+    if test in ("satorra.bentler", "yuan.bentler"):
         c = trace / df
-        return ScaledTest(test, T / c, df, float(stats.chi2.sf(T / c, df)), c, trace_ug=trace)
+        if test == "yuan.bentler" and c < 0:
+            # the observed information need not be positive definite: lavaan gives NA
+            c = math.nan
+        return ScaledTest(test, T / c, df, float(chi2_sf(T / c, df)), c, trace_ug=trace)
     trace2 = float(np.sum(UG * UG.T))
     if test == "scaled.shifted":
         a = math.sqrt(df / trace2)
         b = df - a * trace
         stat = a * T + b
-        return ScaledTest(test, stat, df, float(stats.chi2.sf(stat, df)), 1.0 / a, b,
+        return ScaledTest(test, stat, df, float(chi2_sf(stat, df)), 1.0 / a, b,
                           trace, trace2)
     # mean.var.adjusted (Satterthwaite): df estimated as tr(UG)^2 / tr((UG)^2)
     df_mv = trace * trace / trace2
     stat = T * df_mv / trace
-    return ScaledTest(test, stat, df_mv, float(stats.chi2.sf(stat, df_mv)), trace / df_mv,
+    return ScaledTest(test, stat, df_mv, float(chi2_sf(stat, df_mv)), trace / df_mv,
                       trace_ug=trace, trace_ug2=trace2)
 
 
@@ -313,8 +385,11 @@ def baseline_moments(S: np.ndarray, mom: Moments, fixed_x: np.ndarray, x_all: np
             cols.append(col)
     delta = np.array(cols).T
     resid = np.concatenate([np.zeros(off), S[r, c] - sig[r, c]])
+    # only the Yuan-Bentler test with the observed information needs it (p^2 x p^2 work)
+    h1 = h1_observed_information(sig, S, np.zeros(p) if means else None) \
+        if mom.h1_observed is not None else None
     return Moments(delta, _vech_block(sig, means), mom.w_sample, mom.gamma, resid, mom.keep,
-                   mom.gamma_raw)
+                   mom.gamma_raw, h1_observed=h1, case_w=mom.case_w, case_dev=mom.case_dev)
 
 
 # ---- fit measures from the scaled statistics -------------------------------------------------
@@ -326,21 +401,26 @@ def _ncp_bound(x2: float, df: float, prob: float) -> float:
     return float(special.chndtrinc(x2, df, prob))
 
 
-def rmsea_block(x2: float, df: float, n: int, c_hat: float = 1.0) -> tuple[float, ...]:
+def rmsea_block(x2: float, df: float, n: int, c_hat: float = 1.0, groups: int = 1
+                ) -> tuple[float, ...]:
     """RMSEA point (with ``c_hat`` as the expected value of the statistic per df), its 90% CI
-    and the close-fit p-value, computed as lavaan's ``lav_fit_rmsea*`` functions."""
-    if not (df > 0 and np.isfinite(x2)):
+    and the close-fit p-value, computed as lavaan's ``lav_fit_rmsea*`` functions (with
+    ``groups`` > 1: times ``sqrt(G)``, the close-fit non-centrality over ``G``)."""
+    if not (df > 0 and np.isfinite(x2) and np.isfinite(c_hat)):
         return (math.nan,) * 4
-    point = math.sqrt(max(x2 / n / df - c_hat / n, 0.0))
-    lo = math.sqrt(c_hat * _ncp_bound(x2, df, 0.95) / (n * df))
-    hi = math.sqrt(c_hat * _ncp_bound(x2, df, 0.05) / (n * df))
-    pclose = float(1.0 - special.chndtr(x2, df, n * df / c_hat * 0.05**2))
+    root = math.sqrt(groups)
+    point = math.sqrt(max(x2 / n / df - c_hat / n, 0.0)) * root
+    lo = math.sqrt(c_hat * _ncp_bound(x2, df, 0.95) / (n * df)) * root
+    hi = math.sqrt(c_hat * _ncp_bound(x2, df, 0.05) / (n * df)) * root
+    pclose = float(1.0 - special.chndtr(x2, df, n * df / c_hat * 0.05**2 / groups))
     return point, lo, hi, pclose
 
 
 def incremental_indices(x2: float, df: float, b: float, b_df: float, c: float = 1.0,
                  cb: float = 1.0) -> tuple[float, float, float]:
     """CFI, TLI and RNI; with scaling factors ``c``/``cb`` the robust versions."""
+    if math.isnan(x2 + b + c + cb):  # an undefined scaling factor (lavaan: NA)
+        return math.nan, math.nan, math.nan
     t1, t2 = x2 - c * df, b - cb * b_df
     denom = max(t1, t2, 0.0)
     cfi = 1.0 if denom == 0 else 1.0 - max(t1, 0.0) / denom
@@ -350,7 +430,7 @@ def incremental_indices(x2: float, df: float, b: float, b_df: float, c: float = 
 
 
 def scaled_measures(model_test: ScaledTest, base_test: ScaledTest, T: float, df: float,
-                    Tb: float, b_df: float, n: int) -> dict[str, float]:
+                    Tb: float, b_df: float, n: int, groups: int = 1) -> dict[str, float]:
     """Every ``*.scaled`` and ``*.robust`` fit measure lavaan prints for these tests."""
     out: dict[str, float] = {
         "chisq_scaled": model_test.stat, "df_scaled": model_test.df,
@@ -378,9 +458,9 @@ def scaled_measures(model_test: ScaledTest, base_test: ScaledTest, T: float, df:
     else:
         xs, dfs = T, model_test.scaling_factor * df
     (out["rmsea_scaled"], out["rmsea_ci_lower_scaled"], out["rmsea_ci_upper_scaled"],
-     out["rmsea_pvalue_scaled"]) = rmsea_block(xs, dfs, n)
-    point, _, _, _ = rmsea_block(T, df, n, c)
-    _, lo, hi, pclose = rmsea_block(model_test.stat, df, n, model_test.scaling_factor)
+     out["rmsea_pvalue_scaled"]) = rmsea_block(xs, dfs, n, groups=groups)
+    point, _, _, _ = rmsea_block(T, df, n, c, groups)
+    _, lo, hi, pclose = rmsea_block(model_test.stat, df, n, model_test.scaling_factor, groups)
     out.update(rmsea_robust=point, rmsea_ci_lower_robust=lo, rmsea_ci_upper_robust=hi,
                rmsea_pvalue_robust=pclose)
     return out
@@ -395,27 +475,35 @@ def _c_hat(t: ScaledTest, df: float) -> float:
 
 def apply(se: str, test: str, model: RAMModel, theta: np.ndarray, imp: Implied,
           X: np.ndarray, S: np.ndarray, mean: np.ndarray | None, fixed_x: np.ndarray,
-          x_all: np.ndarray, measures: dict[str, float]
+          x_all: np.ndarray, measures: dict[str, float], weights: np.ndarray | None = None,
+          con_jac: np.ndarray | None = None
           ) -> tuple[np.ndarray | None, dict[str, float], Moments]:
     """Robust standard errors and scaled tests of a complete-data ML fit.
 
     Returns the sandwich covariance of the estimates (``None`` when ``se`` is not robust), the
     fit measures with the scaled and robust ones added, and the :class:`Moments` they came
-    from (kept on the result for scaled difference tests).
+    from (kept on the result for scaled difference tests). ``weights``: sampling weights
+    (summing to N) of the rows of ``X``; ``con_jac``: the Jacobian of the active nonlinear
+    constraints at ``theta``.
     """
     n = X.shape[0]
-    mom = moments(model, theta, imp, X, fixed_x)
+    mom = moments(model, theta, imp, X, fixed_x, weights)
+    mom.con_jac = con_jac
     needs_h0 = se == "robust.huber.white" or test == "yuan.bentler.mplus"
     H0 = observed_information(model, theta, S, mean) if needs_h0 else None
     vcov = robust_vcov(se, mom, H0, n) if se in ROBUST_SE else None
     if test in SCALED_TESTS:
         T, df = measures["chisq"], measures["df"]
-        model_test = scaled_test(test, T, df, mom, H0)
+        observed = se == "robust.huber.white"
+        if observed and test == "yuan.bentler":
+            d = X.mean(axis=0) - imp.mu if model.meanstructure else None
+            mom = dataclasses.replace(mom, h1_observed=h1_observed_information(imp.sigma, S, d))
+        model_test = scaled_test(test, T, df, mom, H0, observed)
         base = baseline_moments(S, mom, fixed_x, x_all)
         # at the baseline's estimate the observed and expected information coincide
         H0b = base.delta.T @ base.w @ base.delta
         base_test = scaled_test(test, measures["baseline_chisq"], measures["baseline_df"],
-                                base, H0b)
+                                base, H0b, observed)
         measures = {**measures, **scaled_measures(
             model_test, base_test, T, df, measures["baseline_chisq"],
             measures["baseline_df"], n)}

@@ -4,23 +4,23 @@ Under FIML the sandwich is built from case scores of the observed-data log-likel
 contributes through the moments of its observed variables. ``B = mean(s_i s_i')`` is the
 first-order information, ``A`` the observed information (Hessian). The Yuan-Bentler (Mplus)
 scaling factor is ``[tr(A1^-1 B1) - tr(A0^-1 B0)] / df``, with 1 the unrestricted (EM) model and
-0 the fitted one, as lavaan computes it for ``estimator = "MLR", missing = "ml"``.
+0 the fitted one, as lavaan computes it for ``estimator = "MLR", missing = "ml"``. The robust
+CFI/TLI/RMSEA are the FIML-corrected ones (Zhang & Savalei), see :func:`corrected_robust`.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
+from scipy import linalg
 
 from semwidget.cb import estimate as cbsem
 from semwidget.cb import robust
 from semwidget.cb.ram import Implied, RAMModel
+from semwidget.distributions import chi2_sf
 from semwidget.errors import ModelSpecError
 
 #: Fit measures lavaan defines differently for MLR with missing data (see :func:`apply`).
-FIML_NOT_COMPUTED = ("cfi_robust", "tli_robust", "nnfi_robust", "rni_robust", "rmsea_robust",
-                     "rmsea_ci_lower_robust", "rmsea_ci_upper_robust", "rmsea_pvalue_robust",
-                     "gfi", "agfi")
+FIML_NOT_COMPUTED = ("gfi", "agfi")
 
 
 def case_scores(X: np.ndarray, sigma: np.ndarray, mu: np.ndarray) -> np.ndarray:
@@ -99,6 +99,15 @@ def _inv(M: np.ndarray) -> np.ndarray:
                              "cannot be computed (is the model identified?)") from err
 
 
+def _check_options(se: str, test: str) -> None:
+    if se == "robust.sem":
+        raise ModelSpecError("se='robust.sem' needs complete data; with missing='fiml' use "
+                             "se='robust.huber.white' (estimator='MLR')")
+    if test not in ("standard", "yuan.bentler.mplus"):
+        raise ModelSpecError(f"test='{test}' needs complete data; with missing='fiml' use "
+                             "test='yuan.bentler.mplus' (estimator='MLR')")
+
+
 def _yb_trace(X: np.ndarray, sig1: np.ndarray, mu1: np.ndarray, J: np.ndarray,
               sig0: np.ndarray, mu0: np.ndarray, H0: np.ndarray) -> float:
     s1 = case_scores(X, sig1, mu1)
@@ -124,25 +133,72 @@ def apply(se: str, test: str, model: RAMModel, theta: np.ndarray, imp: Implied,
         For options lavaan refuses with missing data (``robust.sem``, Satorra-Bentler, the
         scaled-shifted test), naming the option.
     """
-    if se == "robust.sem":
-        raise ModelSpecError("se='robust.sem' needs complete data; with missing='fiml' use "
-                             "se='robust.huber.white' (estimator='MLR')")
-    if test not in ("standard", "yuan.bentler.mplus"):
-        raise ModelSpecError(f"test='{test}' needs complete data; with missing='fiml' use "
-                             "test='yuan.bentler.mplus' (estimator='MLR')")
-    n = X.shape[0]
-    J = _jacobian(model, theta, imp)
-    vcov = None
-    if se == "robust.huber.white":
-        s0 = case_scores(X, imp.sigma, imp.mu) @ J
-        Hi = _inv(H0)
-        vcov = Hi @ (s0.T @ s0 / n) @ Hi / n
-    if test != "yuan.bentler.mplus":
-        return vcov, measures
-    T, df = measures["chisq"], measures["df"]
-    trace = _yb_trace(X, sig1, mu1, J, imp.sigma, imp.mu, H0)
-    model_test = _test(T, df, trace)
-    # the baseline: free means and variances, at their FIML estimates (per variable)
+    return apply_groups(se, test, [model], theta, [imp], [X], H0, [(sig1, mu1)], measures)
+
+
+def _complete_chisq(n: int, sig: np.ndarray, mu: np.ndarray, S: np.ndarray, m: np.ndarray
+                    ) -> float:
+    """The complete-data ML statistic of implied ``(sig, mu)`` against moments ``(S, m)``."""
+    d = m - mu
+    inv = np.linalg.inv(sig)
+    _, ld_sig = np.linalg.slogdet(sig)
+    _, ld_s = np.linalg.slogdet(S)
+    return float(n * (ld_sig - ld_s + np.trace(inv @ S) + d @ inv @ d - len(S)))
+
+
+def corrected_robust(
+        Xs: list[np.ndarray], h1: list[tuple[np.ndarray, np.ndarray]],
+        model: tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray, float],
+        base: tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray, float]
+        ) -> dict[str, float]:
+    """Robust CFI, TLI, RNI and RMSEA under FIML: Zhang & Savalei's FIML-corrected version
+    ("V3"), as lavaan 0.6.14 computes them for a scaled test.
+
+    The model (and the baseline), at its FIML estimate, is tested as if the EM moments were
+    complete-data moments (``T3``, summed over groups); its expected value ``c3 df`` comes
+    from ``tr(U Wm^-1 Wc Wm^-1 U Gamma)`` with ``Wm`` the observed-data and ``Wc`` the
+    complete-data h1 information at the EM moments, ``Gamma = Wm^-1 Jm Wm^-1`` (``Jm`` the
+    first-order information) and ``U = Wm - Wm Delta (Delta' Wm Delta)^-1 Delta' Wm``. Over
+    groups the blocks are weighted by ``f_g = n_g / N`` (``Wm``, ``Wc`` times ``f_g``,
+    ``Gamma`` over it) and the RMSEA is times ``sqrt(G)``. Each tuple is ``(the groups'
+    implied (sigma, mu), Delta stacked over the groups' moments, df)``.
+    """
+    ns = np.array([len(X) for X in Xs], dtype=float)
+    n = int(ns.sum())
+    f = ns / n
+    Wm, Wmi, Wc, G = [], [], [], []
+    for X, (sig1, mu1), fg in zip(Xs, h1, f, strict=True):
+        A = moment_information(X, sig1, mu1)
+        s1 = case_scores(X, sig1, mu1)
+        Ai = _inv(A)
+        Wm.append(fg * A)
+        Wmi.append(Ai / fg)
+        Wc.append(fg * robust._vech_block(sig1, True))
+        G.append(Ai @ (s1.T @ s1 / len(X)) @ Ai / fg)
+    Wm_all, Wmi_all = linalg.block_diag(*Wm), linalg.block_diag(*Wmi)
+    M = Wmi_all @ linalg.block_diag(*Wc) @ Wmi_all
+    G_all = linalg.block_diag(*G)
+    out = []
+    for implied, D, dof in (model, base):
+        WD = Wm_all @ D
+        U = Wm_all - WD @ _inv(D.T @ WD) @ WD.T
+        k = float(np.trace(U @ M @ U @ G_all))
+        t3 = sum(_complete_chisq(len(X), sig, mu, sig1, mu1)
+                 for X, (sig, mu), (sig1, mu1) in zip(Xs, implied, h1, strict=True))
+        out.append((t3, dof, k / dof if dof > 0 else np.nan))
+    (t3, df3, c3), (t3b, df3b, c3b) = out
+    cfi, tli, rni = robust.incremental_indices(t3, df3, t3b, df3b, c3, c3b)
+    groups = len(Xs)
+    point = robust.rmsea_block(t3, df3, n, c3, groups)[0]
+    _, lo, hi, pclose = robust.rmsea_block(t3 / c3, df3, n, c3, groups)
+    return {"cfi_robust": cfi, "tli_robust": tli, "nnfi_robust": tli, "rni_robust": rni,
+            "rmsea_robust": point, "rmsea_ci_lower_robust": lo, "rmsea_ci_upper_robust": hi,
+            "rmsea_pvalue_robust": pclose}
+
+
+def _baseline(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The baseline's FIML estimate (each variable's mean and variance), its Jacobian over
+    ``(mu; vech Sigma)`` and its per-case observed information."""
     p = X.shape[1]
     mu_b = np.nanmean(X, axis=0)
     sig_b = np.diag(np.nanvar(X, axis=0))
@@ -151,13 +207,45 @@ def apply(se: str, test: str, model: RAMModel, theta: np.ndarray, imp: Implied,
     Jb[np.arange(p), np.arange(p)] = 1.0
     for j in range(p):
         Jb[p + np.flatnonzero((r == j) & (c == j))[0], p + j] = 1.0
-    Hb = Jb.T @ moment_information(X, sig_b, mu_b) @ Jb
+    return mu_b, sig_b, Jb, Jb.T @ moment_information(X, sig_b, mu_b) @ Jb
+
+
+def apply_groups(se: str, test: str, models: list[RAMModel], theta: np.ndarray,
+                 imps: list[Implied], Xs: list[np.ndarray], H: np.ndarray,
+                 h1: list[tuple[np.ndarray, np.ndarray]], measures: dict[str, float]
+                 ) -> tuple[np.ndarray | None, dict[str, float]]:
+    """:func:`apply` over groups (MLR with FIML and ``group=``).
+
+    ``H`` is the observed information of the summed log-likelihood per case (over the total
+    N), ``h1`` each group's EM ``(sigma, mu)``. The first-order information is the groups'
+    case scores over N; the Yuan-Bentler h1 trace adds up over the groups, and so does the
+    baseline's (its parameters are each group's own).
+    """
+    _check_options(se, test)
+    n = sum(len(X) for X in Xs)
+    Js = [_jacobian(m, theta, imp) for m, imp in zip(models, imps, strict=True)]
+    s0 = [case_scores(X, imp.sigma, imp.mu) @ J for X, imp, J in zip(Xs, imps, Js,
+                                                                      strict=True)]
+    B0 = sum(s.T @ s for s in s0) / n
+    Hi = _inv(H)
+    vcov = Hi @ B0 @ Hi / n if se == "robust.huber.white" else None
+    if test != "yuan.bentler.mplus":
+        return vcov, measures
+    T, df = measures["chisq"], measures["df"]
+    t_h1 = 0.0
+    for X, (sig1, mu1) in zip(Xs, h1, strict=True):
+        s1 = case_scores(X, sig1, mu1)
+        t_h1 += float(np.trace(_inv(moment_information(X, sig1, mu1)) @ (s1.T @ s1 / len(X))))
+    model_test = _test(T, df, t_h1 - float(np.trace(Hi @ B0)))
+    bases = [_baseline(X) for X in Xs]
+    b_trace = sum(_yb_trace(X, sig1, mu1, Jb, sig_b, mu_b, Hb)
+                  for X, (sig1, mu1), (mu_b, sig_b, Jb, Hb) in zip(Xs, h1, bases, strict=True))
     Tb, b_df = measures["baseline_chisq"], measures["baseline_df"]
-    base_test = _test(Tb, b_df, _yb_trace(X, sig1, mu1, Jb, sig_b, mu_b, Hb))
-    scaled = robust.scaled_measures(model_test, base_test, T, df, Tb, b_df, n)
-    # lavaan's robust CFI/TLI/RMSEA under FIML are Zhang & Savalei's (2023) corrected
-    # versions, and its GFI for MLR uses another weight: not computed here, so left out
-    # rather than reported with the complete-data formulas.
+    base_test = _test(Tb, b_df, b_trace)
+    scaled = robust.scaled_measures(model_test, base_test, T, df, Tb, b_df, n, len(Xs))
+    scaled.update(corrected_robust(
+        Xs, h1, ([(imp.sigma, imp.mu) for imp in imps], np.vstack(Js), df),
+        ([(b[1], b[0]) for b in bases], linalg.block_diag(*[b[2] for b in bases]), b_df)))
     for key in FIML_NOT_COMPUTED:
         scaled.pop(key, None)
         measures.pop(key, None)
@@ -166,5 +254,5 @@ def apply(se: str, test: str, model: RAMModel, theta: np.ndarray, imp: Implied,
 
 def _test(T: float, df: float, trace: float) -> robust.ScaledTest:
     c = trace / df
-    return robust.ScaledTest("yuan.bentler.mplus", T / c, df, float(stats.chi2.sf(T / c, df)),
+    return robust.ScaledTest("yuan.bentler.mplus", T / c, df, float(chi2_sf(T / c, df)),
                              c, trace_ug=trace)

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from semwidget.cb.multigroup import GroupData, derivatives, objective
 from semwidget.cb.ram import RAMModel
+from semwidget.distributions import chi2_sf
 from semwidget.errors import ModelSpecError
 from semwidget.model.partable import MODEL_OPS
 
@@ -111,7 +111,7 @@ def score_tests(result: CBResult) -> tuple[dict[str, float], pd.DataFrame]:
     half_n = n.sum() / 2.0
     x2_total = float(half_n * grad @ np.linalg.pinv(info) @ grad)
     total = {"X2": x2_total, "df": float(len(R)),
-             "pvalue": float(stats.chi2.sf(x2_total, len(R)))}
+             "pvalue": float(chi2_sf(x2_total, len(R)))}
     out = []
     for r in range(len(R)):
         R1 = np.delete(R, r, axis=0)
@@ -125,5 +125,5 @@ def score_tests(result: CBResult) -> tuple[dict[str, float], pd.DataFrame]:
                     "parameter": _statement(str(table["lhs"].iloc[i]), str(ops[i]),
                                             str(table["rhs"].iloc[i])),
                     "group": g, "group_label": result.groups[g - 1], "X2": x2, "df": 1.0,
-                    "pvalue": float(stats.chi2.sf(x2, 1))})
+                    "pvalue": float(chi2_sf(x2, 1))})
     return total, pd.DataFrame(out, columns=SCORE_COLUMNS)

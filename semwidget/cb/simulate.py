@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from semwidget.distributions import binom_cdf, norm_ppf
 from semwidget.errors import DataError, ModelSpecError
 from semwidget.model.partable import roles
 
@@ -307,8 +307,8 @@ def likert_thresholds(k: int) -> np.ndarray:
     ndarray
         ``k - 1`` increasing thresholds.
     """
-    cum = stats.binom.cdf(np.arange(k - 1), k - 1, 0.5)
-    return stats.norm.ppf(cum)
+    cum = binom_cdf(np.arange(k - 1), k - 1, 0.5)
+    return norm_ppf(cum)
 
 
 def _likert_spec(likert: int | Mapping[str, int] | None, observed: list[str]) -> dict[str, int]:

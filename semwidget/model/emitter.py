@@ -116,13 +116,15 @@ def emit(table: pd.DataFrame | Iterable[Mapping[str, Any]]) -> str:
         a fixed row without a value).
     """
     lines: list[str] = []
-    key: tuple[str, str] | None = None
+    key: tuple[str, str, str] | None = None
     terms: list[str] = []
 
     def flush() -> None:
         if key is not None:
             op = "~" if key[1] == "~1" else key[1]
-            lines.append(f"{key[0]} {op} {' + '.join(terms)}")
+            # a factor of an exploratory block keeps its efa("...")* prefix
+            lhs = f'efa("{key[2]}")*{key[0]}' if key[2] else key[0]
+            lines.append(f"{lhs} {op} {' + '.join(terms)}")
 
     for n, row in enumerate(_records(table), start=1):
         user = row.get("user", 1)
@@ -142,11 +144,15 @@ def emit(table: pd.DataFrame | Iterable[Mapping[str, Any]]) -> str:
         if not isinstance(lhs, str) or NAME.fullmatch(lhs) is None or lhs in RESERVED:
             raise ModelSpecError(f"{_row_name(n, row)}: '{lhs}' is not a valid variable name")
         term = _term_text(n, row)
-        if key == (lhs, op):
+        efa = row.get("efa")
+        efa = efa if isinstance(efa, str) and op == "=~" else ""
+        if efa and any(ch in efa for ch in '"\\\n'):
+            raise ModelSpecError(f"{_row_name(n, row)}: '{efa}' is not a valid efa block name")
+        if key == (lhs, op, efa):
             terms.append(term)
         else:
             flush()
-            key, terms = (lhs, op), [term]
+            key, terms = (lhs, op, efa), [term]
     flush()
     return "\n".join(lines) + "\n" if lines else ""
 

@@ -64,10 +64,17 @@ def _listed(names: list[str]) -> str:
 
 
 def _clean_frame(name: str, frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
-    numeric = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
-    if not numeric:
+    # dtypes, not frame[c]: building a Series per column was a quarter of an HS fit
+    pos = [k for k, dt in enumerate(frame.dtypes) if pd.api.types.is_float_dtype(dt)]
+    if not pos:
         return frame
-    values = frame[numeric].to_numpy(dtype=float)
+    numeric = [frame.columns[k] for k in pos]
+    if len(pos) == frame.shape[1]:
+        values = frame.to_numpy(dtype=float)
+    elif frame.columns.is_unique:  # a column at a time is 5x quicker than a column take
+        values = np.column_stack([frame[c].to_numpy(dtype=float) for c in numeric])
+    else:
+        values = frame.iloc[:, pos].to_numpy(dtype=float)
     infinite = np.isinf(values)
     if not infinite.any():
         return frame

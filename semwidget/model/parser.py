@@ -174,6 +174,11 @@ def _function_modifier(st: _Statement, i: int, mods: _Modifiers) -> int:
     open_tok = st.toks[i + 1]
     if fname == "c":
         return _group_modifier(st, i, mods)
+    if fname == "efa":
+        raise ModelSyntaxError(
+            'efa("block")* marks a factor of an exploratory block: put it before the factor '
+            "on the left of '=~', e.g. 'efa(\"b\")*f1 + efa(\"b\")*f2 =~ x1 + x2 + x3'",
+            name_tok.line, name_tok.col)
     if fname in _UNSUPPORTED_MODIFIERS:
         raise ModelSyntaxError(
             f"the modifier '{fname}(...)' is not supported", name_tok.line, name_tok.col
@@ -334,8 +339,35 @@ def _parse_term(st: _Statement, i: int, prev: Token) -> tuple[str, Token, _Modif
             )
 
 
-def _parse_lhs_names(st: _Statement, end: int, op_tok: Token) -> list[str]:
-    """Parse ``name (+ name)*`` in ``st.toks[:end]`` (the left-hand side of a parameter row)."""
+def _efa_prefix(st: _Statement, i: int, end: int, op_tok: Token) -> tuple[str, int]:
+    """``efa("block")*`` before a factor name at ``i``: the block and the index after '*'."""
+    toks = st.toks
+    kinds = [t.kind for t in toks[i:min(i + 5, end)]]
+    if kinds[:5] != ["NAME", "(", "STR", ")", "*"]:
+        tok = toks[i]
+        raise ModelSyntaxError('an exploratory block is written efa("name")*factor, e.g. '
+                               '\'efa("b")*f1 + efa("b")*f2 =~ x1 + x2 + x3\'', tok.line,
+                               tok.col)
+    if op_tok.text != "=~":
+        tok = toks[i]
+        raise ModelSyntaxError(f"efa(\"...\") marks factors of an exploratory block; it goes "
+                               f"before a factor on the left of '=~', not '{op_tok.text}'",
+                               tok.line, tok.col)
+    block = toks[i + 2].text[1:-1]
+    if not block:
+        tok = toks[i + 2]
+        raise ModelSyntaxError('the efa block needs a name, e.g. efa("block")', tok.line,
+                               tok.col)
+    return block, i + 5
+
+
+def _parse_lhs_names(st: _Statement, end: int, op_tok: Token,
+                     blocks: list[str] | None = None) -> list[str]:
+    """Parse ``name (+ name)*`` in ``st.toks[:end]`` (the left-hand side of a parameter row).
+
+    A name may carry ``efa("block")*`` (an exploratory SEM block, only before ``=~``); the
+    block of each name is appended to ``blocks`` ("" for none).
+    """
     names: list[str] = []
     if end == 0:
         raise ModelSyntaxError(
@@ -343,6 +375,12 @@ def _parse_lhs_names(st: _Statement, end: int, op_tok: Token) -> list[str]:
         )
     i = 0
     while True:
+        block = ""
+        if i + 1 < end and st.toks[i].kind == "NAME" and st.toks[i].text == "efa" \
+                and st.toks[i + 1].kind == "(":
+            block, i = _efa_prefix(st, i, end, op_tok)
+        if blocks is not None:
+            blocks.append(block)
         tok = st.toks[i] if i < end else op_tok
         if tok.kind != "NAME":
             what = "at the start of the statement" if i == 0 else "after '+'"
@@ -357,7 +395,7 @@ def _parse_lhs_names(st: _Statement, end: int, op_tok: Token) -> list[str]:
         if sep.kind in ("*", "?", "("):
             raise ModelSyntaxError(
                 "modifiers are not allowed on the left-hand side; put them on the right-hand "
-                "side, e.g. 'f =~ 1*x1'",
+                "side, e.g. 'f =~ 1*x1' (only efa(\"block\")* may stand before a factor)",
                 sep.line,
                 sep.col,
             )
@@ -471,7 +509,7 @@ class _Rows:
     """Column lists of the user table under construction."""
 
     __slots__ = ("lhs", "op", "rhs", "free", "ustart", "label", "freed", "nfree", "by_group",
-                 "group_count")
+                 "group_count", "efa")
 
     def __init__(self) -> None:
         self.lhs: list[str] = []
@@ -484,8 +522,10 @@ class _Rows:
         self.nfree = 0
         self.by_group: list[str] = []
         self.group_count: tuple[int, int, int] | None = None  # (entries, line, column) of c()
+        self.efa: list[str] = []  # exploratory block of the row's factor ("" for none)
 
-    def add(self, lhs: str, op: str, rhs: str, mods: _Modifiers | None) -> None:
+    def add(self, lhs: str, op: str, rhs: str, mods: _Modifiers | None, efa: str = "") -> None:
+        self.efa.append(efa)
         self.lhs.append(lhs)
         self.op.append(op)
         self.rhs.append(rhs)
@@ -526,6 +566,9 @@ class _Rows:
         if any(self.by_group):
             # Only models with c(...) carry the column, so single-group tables stay as they were.
             frame["by_group"] = np.array(self.by_group, dtype=object)
+        if any(self.efa):
+            # Likewise only models with efa("...") blocks carry the column.
+            frame["efa"] = np.array(self.efa, dtype=object)
         return frame
 
 
@@ -535,7 +578,8 @@ def _parse_statement(toks: list[Token], rows: _Rows) -> None:
     op_tok = toks[k]
     op = op_tok.text
     if op in PARAM_OPS:
-        lhs_names = _parse_lhs_names(st, k, op_tok)
+        blocks: list[str] = []
+        lhs_names = _parse_lhs_names(st, k, op_tok, blocks)
         i = k + 1
         prev = op_tok
         first = st.at(i)
@@ -579,9 +623,9 @@ def _parse_statement(toks: list[Token], rows: _Rows) -> None:
                     raise ModelSyntaxError(
                         f"c(...) has {count} entries here but {first[0]} on line {first[1]}: "
                         "give one entry per group everywhere", line, col)
-        for lhs in lhs_names:
+        for lhs, block in zip(lhs_names, blocks, strict=True):
             for rhs, mods in terms:
-                rows.add(lhs, "~1" if rhs == "" else op, rhs, mods)
+                rows.add(lhs, "~1" if rhs == "" else op, rhs, mods, block)
         return
     if op == ":=":
         if k != 1 or toks[0].kind != "NAME":

@@ -430,7 +430,10 @@ def _number_free(table: dict[str, list]) -> np.ndarray:
 
 
 def _apply_equalities(table: pd.DataFrame) -> None:
-    """Apply simple ``==`` constraints: label == label (merge) and label == number (fix)."""
+    """Apply simple ``==`` constraints: label == label (merge) and label == number (fix).
+
+    Other ``==`` rows stay in the table as general constraints (see ``cb.constraints``).
+    """
     rows = table.index[table["op"] == "=="]
     if len(rows) == 0:
         return
@@ -447,12 +450,8 @@ def _apply_equalities(table: pd.DataFrame) -> None:
         elif len(ia) and value is not None:
             table.loc[ia, "ustart"] = value
             table.loc[ia, "free"] = 0
-        else:
-            raise ModelSpecError(
-                f"constraint '{a} == {b}' is not supported: use labels of model parameters on "
-                "both sides, or a label and a number",
-                name=a,
-            )
+        # anything else (expressions, 'number == label') is a general constraint, estimated
+        # under by cb.constraints
     # renumber densely, keeping first-appearance order
     mapping: dict[int, int] = {}
     new = []

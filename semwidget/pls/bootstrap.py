@@ -13,19 +13,21 @@ to the sign of its full-sample estimate (SmartPLS's "individual sign changes").
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
-from scipy import stats as sps
 
+from semwidget.distributions import norm_cdf, norm_ppf, t_sf
 from semwidget.pls.estimate import derive, fit_weights
 from semwidget.pls.model import BlockIndex
 from semwidget.pls.quality import effects, htmt
 from semwidget.progress import progress_bar
 
-#: Budget (in float64 cells of ``B x p x p``) per chunk of resamples.
-CHUNK_CELLS = 2**22
+#: Working-memory budget of one chunk of resamples (bytes); at n = 100,000 a chunk holds a
+#: few dozen resamples, at survey sizes the 4000 cap.
+MEMORY_BYTES = 160 * 2**20
 #: Statistics whose bootstrap values are sign-corrected under "individual" sign changes.
 SIGNED = ("loadings", "weights", "paths")
 
@@ -48,8 +50,12 @@ def statistics(
     tol: float,
     max_iter: int,
     consistent: bool,
+    measures: bool = True,
 ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
     """Fit every correlation matrix in ``s`` and flatten the results.
+
+    ``measures=False`` skips the effects and HTMT (a permutation test needs only paths and
+    weights).
 
     Returns
     -------
@@ -62,19 +68,20 @@ def statistics(
     index = layout.index
     fit = fit_weights(s, index, scheme=scheme, tol=tol, max_iter=max_iter)
     d = derive(s, fit.weights, index, consistent=consistent)
-    eff = effects(d.paths, layout.routes)
-    src, dst = layout.effect_pairs[:, 0], layout.effect_pairs[:, 1]
-    h = htmt(s, index)
     out = {
         "loadings": d.loadings,
         "weights": d.weights,
         "paths": d.paths[:, index.path_pairs[:, 0], index.path_pairs[:, 1]],
         "r2": d.r2,
-        "total": eff["total"][:, src, dst],
-        "indirect": eff["indirect"][:, src, dst],
-        "specific": eff["specific"],
-        "htmt": h[:, layout.htmt_pairs[:, 0], layout.htmt_pairs[:, 1]],
     }
+    if measures:
+        eff = effects(d.paths, layout.routes)
+        src, dst = layout.effect_pairs[:, 0], layout.effect_pairs[:, 1]
+        h = htmt(s, index)
+        out["total"] = eff["total"][:, src, dst]
+        out["indirect"] = eff["indirect"][:, src, dst]
+        out["specific"] = eff["specific"]
+        out["htmt"] = h[:, layout.htmt_pairs[:, 0], layout.htmt_pairs[:, 1]]
     ok = fit.ok & np.all([np.isfinite(v).all(axis=1) for v in out.values()], axis=0)
     return out, fit.converged, ok
 
@@ -95,16 +102,21 @@ def draw_counts(n: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
 def weighted_correlations(z: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Correlation matrices (B, p, p) of ``z`` reweighted by case counts (B, n).
 
-    Weighted first and second moments come from two matrix products over the cases; only
-    the upper triangle of the second moments is formed. A zero-variance indicator in a
-    resample gives NaN entries (the caller drops that resample).
+    Weighted first and second moments come from matrix products over the cases; only the
+    upper triangle of the second moments is formed, a block of rows at a time so the
+    pairwise products never exceed :data:`MEMORY_BYTES` / 4 whatever ``n``. A
+    zero-variance indicator in a resample gives NaN entries (the caller drops that resample).
     """
     b = counts.shape[0]
-    p = z.shape[1]
+    n, p = z.shape
     f = counts / counts.sum(axis=1, keepdims=True)
     mean = f @ z
     iu, ju = np.triu_indices(p)
-    second = f @ (z[:, iu] * z[:, ju])
+    rows = max(1, MEMORY_BYTES // (4 * 8 * iu.size))
+    second = np.zeros((b, iu.size))
+    for start in range(0, n, rows):
+        block = z[start : start + rows]
+        second += f[:, start : start + rows] @ (block[:, iu] * block[:, ju])
     cov_upper = second - mean[:, iu] * mean[:, ju]
     cov = np.empty((b, p, p))
     cov[:, iu, ju] = cov_upper
@@ -115,6 +127,17 @@ def weighted_correlations(z: np.ndarray, counts: np.ndarray) -> np.ndarray:
     s = cov / sd[:, :, None] / sd[:, None, :]
     s[:, np.arange(p), np.arange(p)] = np.where(np.isnan(sd), np.nan, 1.0)
     return s
+
+
+def chunk_size(n: int, p: int, extra_per_case: int = 0) -> int:
+    """Resamples per chunk so one chunk's arrays stay within :data:`MEMORY_BYTES`.
+
+    A resample costs about four ``n``-vectors (draws, offsets, counts, weights; plus
+    ``extra_per_case`` more per case, e.g. score columns) and a few ``p x p`` matrices
+    (correlations, the weight iteration's products).
+    """
+    per_resample = 8 * (n * (4 + extra_per_case) + 12 * p * p)
+    return int(np.clip(MEMORY_BYTES // per_resample, 1, 4000))
 
 
 def _chunks(total: int, size: int) -> Iterator[tuple[int, int]]:
@@ -145,9 +168,44 @@ class BootstrapDraws:
     warnings: list[str] = field(default_factory=list)
 
 
+#: ``counts (B, n) -> (stats, converged, ok)`` with one row per resample of the chunk
+#: (rows where ``ok`` is False are dropped); the two-stage moderation supplies its own.
+ResampleStats = Callable[[np.ndarray], tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]]
+
+
+def plain_resample_stats(
+    z: np.ndarray, layout: StatLayout, **kwargs: Any
+) -> ResampleStats:
+    """The statistics of resamples of ``z`` (the ordinary PLS bootstrap)."""
+
+    def run(counts: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+        s = weighted_correlations(z, counts)
+        usable = np.isfinite(s).all(axis=(1, 2))
+        stats, converged, ok = statistics(s[usable], layout, **kwargs)
+        return scatter_rows(stats, converged, ok, usable)
+
+    return run
+
+
+def scatter_rows(
+    stats: dict[str, np.ndarray], converged: np.ndarray, ok: np.ndarray, usable: np.ndarray
+) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """Statistics of the ``usable`` rows put back at their rows (NaN and not ok elsewhere)."""
+    rows = np.flatnonzero(usable)
+    full = {}
+    for name, values in stats.items():
+        out = np.full((usable.size, values.shape[1]), np.nan)
+        out[rows] = values
+        full[name] = out
+    conv = np.zeros(usable.size, dtype=bool)
+    good = np.zeros(usable.size, dtype=bool)
+    conv[rows], good[rows] = converged, ok
+    return full, conv, good
+
+
 def run_bootstrap(
     z: np.ndarray,
-    layout: StatLayout,
+    layout: StatLayout | None,
     *,
     n_boot: int,
     seed: int | None,
@@ -157,6 +215,8 @@ def run_bootstrap(
     consistent: bool,
     jackknife: bool = False,
     progress: bool | None = None,
+    resample_stats: ResampleStats | None = None,
+    extra_per_case: int = 0,
 ) -> BootstrapDraws:
     """Bootstrap every PLS statistic with ``n_boot`` resamples of the rows of ``z``.
 
@@ -164,7 +224,8 @@ def run_bootstrap(
     ----------
     z : ndarray (n, p)
         Standardized, complete indicator data.
-    layout : StatLayout
+    layout : StatLayout or None
+        The statistics of the default refit (None when ``resample_stats`` is given).
     n_boot : int
     seed : int, optional
         Seed of the ``numpy.random.Generator`` drawing the counts.
@@ -172,19 +233,27 @@ def run_bootstrap(
         Also compute the n leave-one-out fits (needed for BCa intervals).
     progress : bool, optional
         Show a tqdm bar; ``None`` shows one for long runs in Jupyter or at a terminal.
+    resample_stats : callable, optional
+        Statistics of a chunk of resamples from their counts (default: refit the PLS model
+        on the reweighted correlations of ``z``).
+    extra_per_case : int
+        Further float64 values per case and resample ``resample_stats`` holds (memory budget).
     """
     n, p = z.shape
     rng = np.random.default_rng(seed)
-    chunk = int(np.clip(CHUNK_CELLS // max(p * p, 1), 16, 4000))
+    chunk = chunk_size(n, p, extra_per_case)
     total = n_boot + (n if jackknife else 0)
     kwargs = {"scheme": scheme, "tol": tol, "max_iter": max_iter, "consistent": consistent}
+    if resample_stats is None:
+        if layout is None:
+            raise ValueError("run_bootstrap needs a layout or resample_stats")
+        resample_stats = plain_resample_stats(z, layout, **kwargs)
+    run = resample_stats
     parts: dict[str, list[np.ndarray]] = {}
     failed = not_converged = 0
     with progress_bar(total, "PLS bootstrap", progress, long_run=2000) as bar:
         for start, stop in _chunks(n_boot, chunk):
-            s = weighted_correlations(z, draw_counts(n, stop - start, rng))
-            usable = np.isfinite(s).all(axis=(1, 2))
-            stats, converged, ok = statistics(s[usable], layout, **kwargs)
+            stats, converged, ok = run(draw_counts(n, stop - start, rng))
             failed += int(stop - start - ok.sum())
             not_converged += int((ok & ~converged).sum())
             for name, values in stats.items():
@@ -196,13 +265,9 @@ def run_bootstrap(
             for start, stop in _chunks(n, chunk):
                 counts = np.ones((stop - start, n))
                 counts[np.arange(stop - start), np.arange(start, stop)] = 0.0
-                s = weighted_correlations(z, counts)
-                usable = np.isfinite(s).all(axis=(1, 2))
-                stats, _, ok = statistics(s[usable], layout, **kwargs)
+                stats, _, ok = run(counts)
                 for name, values in stats.items():
-                    full = np.full((stop - start, values.shape[1]), np.nan)
-                    full[np.flatnonzero(usable)[ok]] = values[ok]
-                    jparts.setdefault(name, []).append(full)
+                    jparts.setdefault(name, []).append(np.where(ok[:, None], values, np.nan))
                 bar.update(stop - start)
             jack = {name: np.concatenate(v) for name, v in jparts.items()}
     samples = {name: np.concatenate(v) for name, v in parts.items()}
@@ -253,7 +318,7 @@ def summarize(
     se = boot.std(axis=0, ddof=1) if boot.shape[0] > 1 else np.full(est.shape, np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
         t = np.where(se > 0, est / se, np.nan)
-    pvalue = 2.0 * sps.t.sf(np.abs(t), df=nobs - 1)
+    pvalue = 2.0 * t_sf(np.abs(t), nobs - 1)
     alpha = (1.0 - level) / 2.0
     if boot.shape[0] == 0:
         lo = hi = np.full(est.shape, np.nan)
@@ -275,15 +340,15 @@ def _bca(
         raise ValueError("BCa intervals need jackknife values")
     below = (boot < est).mean(axis=0) + 0.5 * (boot == est).mean(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        z0 = sps.norm.ppf(below)
+        z0 = norm_ppf(below)
         # leave-one-out fits that broke down (NaN) are left out of the acceleration
         dev = np.nanmean(jack, axis=0) - jack
         accel = np.nansum(dev**3, axis=0) / (6.0 * np.nansum(dev**2, axis=0) ** 1.5)
         accel = np.where(np.isfinite(accel), accel, 0.0)
         bounds = []
         for q in (alpha, 1.0 - alpha):
-            zq = sps.norm.ppf(q)
-            adj = sps.norm.cdf(z0 + (z0 + zq) / (1.0 - accel * (z0 + zq)))
+            zq = norm_ppf(q)
+            adj = norm_cdf(z0 + (z0 + zq) / (1.0 - accel * (z0 + zq)))
             bounds.append(adj)
     lo = np.full(est.shape, np.nan)
     hi = np.full(est.shape, np.nan)

@@ -27,11 +27,16 @@ class PreparedData:
         Rows used.
     warnings : list of str
         Notes on the missing-data treatment.
+    center, scale : ndarray (p,)
+        The raw indicators' means and standard deviations (n - 1) after the missing-data
+        treatment: ``raw = z * scale + center`` (predictions in the data's units).
     """
 
     z: np.ndarray
     nobs: int
     warnings: list[str]
+    center: np.ndarray | None = None
+    scale: np.ndarray | None = None
 
 
 def prepare_data(
@@ -105,5 +110,6 @@ def prepare_data(
             f"(every value is {x[0, j]:g}); drop it from the block",
             column=items[j],
         )
-    z = (x - x.mean(axis=0)) / sd
-    return PreparedData(z, n, warnings)
+    center = x.mean(axis=0)
+    z = (x - center) / sd
+    return PreparedData(z, n, warnings, center, sd)

@@ -8,6 +8,7 @@ and PLSc), ``pls_quality`` (reliability, HTMT, VIF, f², SRMR, effects), ``pls_b
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -15,6 +16,7 @@ import pandas as pd
 
 from semwidget.errors import DataError, ModelSpecError
 from semwidget.pls.bootstrap import (
+    ResampleStats,
     StatLayout,
     apply_sign_change,
     run_bootstrap,
@@ -23,7 +25,8 @@ from semwidget.pls.bootstrap import (
 )
 from semwidget.pls.data import prepare_data
 from semwidget.pls.estimate import SCHEMES, correlation, derive, fit_weights
-from semwidget.pls.model import BlockIndex, PLSModel, build_model, parse_model
+from semwidget.pls.model import INTERACTION, BlockIndex, PLSModel, build_model, parse_model
+from semwidget.pls.model_fit import exact_fit, fit_arrays, fit_table
 from semwidget.pls.quality import (
     cronbach_alpha,
     effect_paths,
@@ -54,7 +57,10 @@ def fit_pls(
     max_iter: int = 300,
     tol: float = 1e-7,
     progress: bool | None = None,
-) -> PLSResult:
+    group: str | None = None,
+    permutations: int = 1000,
+    exact_fit: int = 0,
+) -> PLSResult | Any:
     """Fit a PLS path model.
 
     Parameters
@@ -89,10 +95,19 @@ def fit_pls(
         Stop criterion on the summed absolute change of the outer weights (1e-7).
     progress : bool, optional
         Bootstrap progress bar; ``None`` shows it for long runs in Jupyter or a terminal.
+    group : str, optional
+        A column splitting the rows into groups: a multigroup analysis (per-group fits,
+        path-difference tests, MICOM), see :func:`semwidget.pls.mga.fit_groups`.
+    permutations : int
+        With ``group``: label permutations for the permutation test and MICOM.
+    exact_fit : int
+        Bootstrap resamples of the exact-fit test (HI95/HI99 of SRMR, d_ULS and d_G,
+        saturated and estimated model; ``result.exact_fit``); 0: none.
 
     Returns
     -------
     PLSResult
+        Or, with ``group``, a :class:`semwidget.pls.mga.PLSGroupResult`.
 
     Raises
     ------
@@ -102,20 +117,65 @@ def fit_pls(
     DataError
         Bad data (non-numeric or zero-variance indicator, collinear Mode B block).
     """
-    _check_options(scheme, bootstrap, boot_ci, sign_change, max_iter, tol)
+    _check_options(scheme, bootstrap, boot_ci, sign_change, max_iter, tol, exact_fit)
+    if group is not None:
+        from semwidget.pls.mga import fit_groups  # it fits each group through this function
+
+        return fit_groups(
+            model, data, group, permutations=permutations, progress=progress, scheme=scheme,
+            bootstrap=bootstrap, seed=seed, consistent=consistent, missing=missing,
+            missing_value=missing_value, boot_ci=boot_ci, sign_change=sign_change,
+            max_iter=max_iter, tol=tol,
+        )  # fmt: skip
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"data must be a pandas DataFrame, not {type(data).__name__}")
-    spec = build_model(parse_model(model), [str(c) for c in data.columns])
+    options = {
+        "scheme": scheme, "consistent": consistent, "missing": missing,
+        "missing_value": missing_value, "bootstrap": bootstrap, "seed": seed,
+        "boot_ci": boot_ci, "sign_change": sign_change, "max_iter": max_iter, "tol": tol,
+        "exact_fit": exact_fit,
+    }  # fmt: skip
+    table = parse_model(model)
+    if table["rhs"].astype(str).str.contains(INTERACTION, regex=False).any():
+        from semwidget.pls.moderation import fit_two_stage  # it builds on this module
+
+        return fit_two_stage(table, data, options, progress=progress)
+    spec = build_model(table, [str(c) for c in data.columns])
     if not spec.constructs:
         raise ModelSpecError("the model defines no constructs: PLS needs at least one "
                              "'=~' or '<~' block and the paths between them")
     prepared = prepare_data(data, spec, missing=missing, missing_value=missing_value)
-    z = prepared.z
+    return estimate_prepared(
+        spec, prepared.z, prepared.nobs, prepared.warnings, options, progress=progress
+    )
+
+
+def estimate_prepared(
+    spec: PLSModel,
+    z: np.ndarray,
+    nobs: int,
+    warnings: list[str],
+    options: dict[str, Any],
+    *,
+    progress: bool | None = None,
+    adjust: Callable[[dict[str, np.ndarray]], dict[str, np.ndarray]] | None = None,
+    resample_stats: ResampleStats | None = None,
+    extra_per_case: int = 0,
+) -> PLSResult:
+    """Fit ``spec`` on standardized data ``z`` and bootstrap it (the stages after the data).
+
+    ``options`` are :func:`fit_pls`'s (checked). ``adjust`` rescales the full-sample
+    statistics (as ``resample_stats`` does each resample's); both serve the two-stage
+    moderation, whose product term is not a unit-variance score.
+    """
+    scheme, consistent = options["scheme"], options["consistent"]
+    max_iter, tol = options["max_iter"], options["tol"]
+    bootstrap, boot_ci = options["bootstrap"], options["boot_ci"]
     index = BlockIndex.from_model(spec)
     s = correlation(z)
     _check_mode_b(s[0], spec, index)
 
-    warnings = list(prepared.warnings)
+    warnings = list(warnings)
     warnings += [f"ignored by the PLS engine: '{stmt}'" for stmt in spec.ignored]
     fit = fit_weights(s, index, scheme=scheme, tol=tol, max_iter=max_iter)
     if not fit.ok[0]:
@@ -129,9 +189,11 @@ def fit_pls(
 
     if consistent:
         warnings += _plsc_warnings(s, fit.weights, spec, index)
-    layout = _layout(spec, index)
+    layout = stat_layout(spec, index)
     kw = {"scheme": scheme, "tol": tol, "max_iter": max_iter, "consistent": consistent}
     est, _, _ = statistics(s, layout, **kw)
+    if adjust is not None:
+        est = adjust(est)
     est = {k: v[0] for k, v in est.items()}
 
     summaries: dict[str, dict[str, np.ndarray]] = {}
@@ -139,34 +201,36 @@ def fit_pls(
     n_boot = 0
     if bootstrap > 0:
         draws = run_bootstrap(
-            z, layout, n_boot=bootstrap, seed=seed, jackknife=boot_ci == "bca",
-            progress=progress, **kw,
+            z, layout, n_boot=bootstrap, seed=options["seed"], jackknife=boot_ci == "bca",
+            progress=progress, resample_stats=resample_stats, extra_per_case=extra_per_case,
+            **kw,
         )  # fmt: skip
         warnings += draws.warnings
-        samples = apply_sign_change(draws.samples, est, sign_change)
+        samples = apply_sign_change(draws.samples, est, options["sign_change"])
         n_boot = next(iter(samples.values())).shape[0]
         for name, values in samples.items():
             jack = draws.jackknife[name] if draws.jackknife is not None else None
-            summaries[name] = summarize(
-                est[name], values, nobs=prepared.nobs, ci=boot_ci, jack=jack
-            )
+            summaries[name] = summarize(est[name], values, nobs=nobs, ci=boot_ci, jack=jack)
 
     result = _assemble(
         spec, index, layout, s[0], z, fit.weights[0], est, summaries,
-        nobs=prepared.nobs, consistent=consistent, converged=converged,
+        nobs=nobs, consistent=consistent, converged=converged,
         iterations=int(fit.iterations[0]), warnings=warnings, n_boot=n_boot,
-        options={
-            "scheme": scheme, "consistent": consistent, "missing": missing,
-            "bootstrap": bootstrap, "seed": seed, "boot_ci": boot_ci,
-            "sign_change": sign_change, "max_iter": max_iter, "tol": tol,
-        },
+        options=dict(options),
     )  # fmt: skip
     result.boot_samples = samples
+    if options.get("exact_fit"):
+        reflective = np.array([consistent and not b for b in index.mode_b])
+        result.exact_fit = exact_fit(
+            z, index, reflective, n_boot=options["exact_fit"], seed=options["seed"],
+            options=options, progress=progress,
+        )  # fmt: skip
     return result
 
 
 def _check_options(
-    scheme: str, bootstrap: int, boot_ci: str, sign_change: str, max_iter: int, tol: float
+    scheme: str, bootstrap: int, boot_ci: str, sign_change: str, max_iter: int, tol: float,
+    exact_fit: int = 0,
 ) -> None:
     if scheme not in SCHEMES:
         raise ModelSpecError(
@@ -181,10 +245,11 @@ def _check_options(
             f"sign_change must be 'none' or 'individual', not {sign_change!r}",
             name="sign_change",
         )
-    if not isinstance(bootstrap, (int, np.integer)) or bootstrap < 0:
-        raise ModelSpecError(
-            f"bootstrap must be a whole number >= 0, not {bootstrap!r}", name="bootstrap"
-        )
+    for name, value in (("bootstrap", bootstrap), ("exact_fit", exact_fit)):
+        if not isinstance(value, (int, np.integer)) or value < 0:
+            raise ModelSpecError(
+                f"{name} must be a whole number >= 0, not {value!r}", name=name
+            )
     if max_iter < 1 or not tol > 0:
         raise ModelSpecError("max_iter must be >= 1 and tol > 0", name="max_iter")
 
@@ -226,7 +291,7 @@ def _plsc_warnings(
     return out
 
 
-def _layout(spec: PLSModel, index: BlockIndex) -> StatLayout:
+def stat_layout(spec: PLSModel, index: BlockIndex) -> StatLayout:
     routes = effect_paths(index)
     k_count = len(spec.constructs)
     reach = {(int(a), int(b)) for a, b in index.path_pairs}
@@ -347,12 +412,16 @@ def _assemble(
     cross = pd.DataFrame(d.item_cor[0], index=items, columns=names)
     reflective = np.array([consistent and not b for b in index.mode_b])
     fit_srmr = srmr(s, est["loadings"], cor, index, reflective)
+    model_fit = fit_table(fit_arrays(
+        s[None], est["loadings"][None], cor[None], d.paths, index, reflective, nobs
+    ))  # fmt: skip
     scores = pd.DataFrame(z @ (w[:, None] * index.membership), columns=names)
     return PLSResult(
         nobs=nobs, estimates=estimates, weights=weights, loadings=loadings, r2=r2,
         r2_adj=r2_adj, indirect=indirect, f2=f2, vif=vif, construct_cor=construct_cor,
         reliability=reliability, htmt=htmt_frame, fornell_larcker=fornell_larcker,
-        cross_loadings=cross, srmr=fit_srmr, scores=scores, converged=converged,
+        cross_loadings=cross, srmr=fit_srmr, model_fit=model_fit, scores=scores,
+        converged=converged,
         iterations=iterations, warnings=warnings, bootstrap=n_boot, options=options,
     )  # fmt: skip
 

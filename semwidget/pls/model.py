@@ -8,6 +8,7 @@ a drawn observed variable in a PLS path model is one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -18,6 +19,10 @@ from semwidget.errors import ModelSpecError
 
 #: Operators PLS estimates; anything else in the table is reported and ignored.
 PLS_OPS = ("=~", "<~", "~")
+#: Joins the two parts of a product term, as lavaan writes one: ``y ~ x + m + x:m``.
+INTERACTION = ":"
+# a:b (not the ':=' of a defined parameter) between two names
+_PRODUCT_TERM = re.compile(r"(?<![\w.])([A-Za-z_.][\w.]*)\s*:(?!=)\s*([A-Za-z_.][\w.]*)")
 
 
 @dataclass(frozen=True)
@@ -135,7 +140,19 @@ def parse_model(model: str | pd.DataFrame) -> pd.DataFrame:
         )
     from semwidget.model import parse  # imported late: the parser is a sibling module
 
-    return parse(model)
+    # The lavaan parser has no ':' operator; a product term goes through it as one name
+    # and is given back its 'a:b' spelling in the table.
+    spelled: dict[str, str] = {}
+
+    def placeholder(match: re.Match[str]) -> str:
+        name = f"{match[1]}__x__{match[2]}"
+        spelled[name] = f"{match[1]}{INTERACTION}{match[2]}"
+        return name
+
+    table = parse(_PRODUCT_TERM.sub(placeholder, model))
+    if spelled:
+        table["rhs"] = table["rhs"].replace(spelled)
+    return table
 
 
 def build_model(table: pd.DataFrame, columns: Sequence[str]) -> PLSModel:

@@ -72,6 +72,12 @@ class PLSResult:
         Indicators by constructs: each indicator's correlation with each construct score.
     srmr : float
         SRMR of the saturated model.
+    model_fit : DataFrame
+        SmartPLS's model fit: rows ``srmr d_uls d_g chisq nfi``, columns ``saturated
+        estimated`` (see :mod:`semwidget.pls.model_fit`).
+    exact_fit : DataFrame or None
+        With ``exact_fit=B``: the bootstrap exact-fit test, ``model measure original mean
+        hi95 hi99 fits_95 fits_99``.
     scores : DataFrame
         Construct scores (unit variance) for the rows used.
     converged : bool
@@ -83,6 +89,10 @@ class PLSResult:
         The bootstrap values behind the bootstrap columns: ``loadings`` and ``weights`` (rows
         of ``loadings``/``weights``), ``paths`` (the ``~`` rows in order), ``r2``, ``htmt``
         (rows of ``htmt``), ``specific``, ``indirect`` and ``total`` (effects).
+    moderation : dict
+        Per product term ``"A:B"`` of a two-stage moderation fit: ``iv``, ``moderator``,
+        ``scale`` and ``mean`` (standard deviation and mean of the product of the stage-one
+        scores); empty without interaction terms.
     """
 
     nobs: int
@@ -107,6 +117,9 @@ class PLSResult:
     bootstrap: int = 0
     options: dict[str, Any] = field(default_factory=dict)
     boot_samples: dict[str, Any] = field(default_factory=dict, repr=False)
+    moderation: dict[str, dict[str, Any]] = field(default_factory=dict)
+    model_fit: pd.DataFrame | None = None
+    exact_fit: pd.DataFrame | None = None
     engine: str = "pls"
 
     def to_dict(self) -> dict[str, Any]:

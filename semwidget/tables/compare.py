@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from semwidget.distributions import chi2_sf
 from semwidget.errors import ModelSpecError
 from semwidget.tables.report import OneTable, Section, apa, apa_p
 
@@ -32,6 +32,7 @@ METHOD_NAMES = {"satorra.bentler.2001": "Satorra & Bentler, 2001",
 #: lavTestLRT's scaled difference method for each scaled test.
 DIFF_METHOD = {"satorra.bentler": "satorra.bentler.2001",
                "yuan.bentler.mplus": "satorra.bentler.2001",
+               "yuan.bentler": "satorra.bentler.2001",
                "scaled.shifted": "satorra.2000"}
 
 
@@ -69,7 +70,7 @@ def _scaled_difference(test: str, a: Any, b: Any) -> tuple[float, float]:
         trace, trace2 = float(np.trace(UG)), float(np.sum(UG * UG.T))
         scale = math.sqrt(m / trace2)
         stat = diff * scale + (m - scale * trace)
-    return stat, float(stats.chi2.sf(max(stat, 0.0), m))
+    return stat, float(chi2_sf(max(stat, 0.0), m))
 
 
 def lrt_table(fits: Sequence[CBResult], names: Sequence[str], test: str = "standard"
@@ -95,7 +96,7 @@ def lrt_table(fits: Sequence[CBResult], names: Sequence[str], test: str = "stand
         if prev is not None:
             d_chisq = row["chisq"] - prev["chisq"]
             d_df = row["df"] - prev["df"]
-            p = float(stats.chi2.sf(max(d_chisq, 0.0), d_df)) if d_df > 0 else math.nan
+            p = float(chi2_sf(max(d_chisq, 0.0), d_df)) if d_df > 0 else math.nan
             if test in DIFF_METHOD:
                 d_chisq, p = _scaled_difference(test, prev_fit, fit)
             row.update(chisq_diff=d_chisq, df_diff=d_df, pvalue=p,
@@ -146,6 +147,8 @@ class Comparison(OneTable):
 
     table: pd.DataFrame
     method: str = "standard"
+    #: With :func:`semwidget.tables.nesting.compare_models`: each pair's nesting check.
+    nesting: list[Any] = field(default_factory=list)
 
     def section(self, title: str = "Model comparison") -> Section:
         """The formatted table as a report section."""
@@ -163,6 +166,11 @@ class Comparison(OneTable):
         out = []
         for k in range(1, len(t)):
             r = t.iloc[k]
+            check = next((c for c in self.nesting if c.restricted == t.index[k]
+                          or c.general == t.index[k]), None) if self.nesting else None
+            if check is not None and not check.nested:
+                out.append(check.sentence())
+                continue
             out.append(
                 f"{t.index[k]} vs. {t.index[k - 1]}: Δχ²({int(r['df_diff'])}) = "
                 f"{apa(r['chisq_diff'])}, p {_p_text(r['pvalue'])}, ΔCFI = "

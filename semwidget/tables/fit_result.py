@@ -18,6 +18,7 @@ from semwidget.cb.group_modindices import group_modindices
 from semwidget.cb.modindices import modindices
 from semwidget.cb.result import CBResult
 from semwidget.errors import ModelSpecError
+from semwidget.tables.local_fit import local_fit
 from semwidget.tables.reliability import reliability
 from semwidget.tables.report import report
 from semwidget.tables.summary import summary_html, summary_text
@@ -49,6 +50,11 @@ class FitResult(CBResult):
             if view.groups[0] == str(label):
                 return FitResult.of(view)
         raise ModelSpecError(f"no group {label!r}: the groups are {self.groups}", name=label)
+
+    def local_fit(self, threshold: float = 0.1) -> pd.DataFrame:
+        """Pairs whose residual correlation exceeds ``threshold``, with their z
+        (see :func:`semwidget.tables.local_fit.local_fit`)."""
+        return local_fit(self, threshold)
 
     def reliability(self, **kwargs: Any) -> pd.DataFrame:
         """Cronbach's alpha, composite reliability, AVE and omega by construct.

@@ -155,3 +155,37 @@ def modindices_plot(result: CBResult, top: int = 10) -> Any:
         bq.Axis(scale=y, label="modification index (χ², 1 df)")],
         title=f"Top {len(mi)} modification indices", fig_margin={"top": 40, "bottom": 40,
                                                                  "left": 120, "right": 20})
+
+
+def power_curve(result: Any, effects: Any = None) -> Any:
+    """Power against sample size, one line per path or effect, with the target power marked.
+
+    Parameters
+    ----------
+    result : Power
+        From :func:`semwidget.power`.
+    effects : sequence of str, optional
+        The quantities to draw (default: all).
+    """
+    import bqplot as bq
+
+    grid = result.power
+    names = list(grid.columns) if effects is None else [str(e) for e in effects]
+    missing = [e for e in names if e not in grid.columns]
+    if missing:
+        raise ModelSpecError(f"'{missing[0]}' is not among the simulated effects "
+                             f"({', '.join(map(str, grid.columns))})", name=missing[0])
+    ns = grid.index.to_numpy(dtype=float)
+    x = bq.LinearScale()
+    y = bq.LinearScale(min=0.0, max=1.0)
+    lines = bq.Lines(x=ns, y=[grid[e].to_numpy(dtype=float) for e in names],
+                     scales={"x": x, "y": y}, labels=names, display_legend=True,
+                     marker="circle", tooltip=bq.Tooltip(fields=["x", "y"],
+                                                         formats=[".0f", ".3f"]))
+    goal = bq.Lines(x=[ns.min(), ns.max()], y=[result.target, result.target],
+                    scales={"x": x, "y": y}, colors=["gray"], line_style="dashed")
+    return bq.Figure(marks=[lines, goal], axes=[
+        bq.Axis(scale=x, label="sample size n"),
+        bq.Axis(scale=y, side="left", label="power", tick_format=".0%")],
+        title=f"Power (α = {result.alpha}, {result.reps} replications per n)",
+        legend_location="bottom-right")

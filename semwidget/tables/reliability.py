@@ -131,14 +131,23 @@ def reliability(result: CBResult, constructs: list[str] | None = None,
         s_imp = sigma.loc[its, its].to_numpy()
         true_var = float(np.sum(lam)) ** 2 * psi
         shared = bool((n_constructs[its] > 1).any())
-        if ordinal:
+        ave_st = np.nan if shared else float(np.sum(lam ** 2) * psi / np.trace(s_obs))
+        n_ord = sum(v in thresholds for v in its) if ordinal else 0
+        # with ordinal items α is that of the observed item scores, as semTools reports it
+        alpha_obs = cronbach_alpha(np.cov(codes[its].to_numpy().T, ddof=0)) if n_ord else 0.0
+        if 0 < n_ord < len(its):
+            # ordinal and numeric items in one construct: semTools gives no ω (NA)
+            rows[f] = [len(its), alpha_obs, composite_reliability(lam_std),
+                       float(np.mean(lam_std ** 2)), np.nan, np.nan, ave_st]
+            continue
+        if n_ord:
             # items fitted as ordinal: reliability of the observed sum score (semTools)
             th = [thresholds[v] for v in its]
             common = np.outer(lam, lam) * psi
-            rows[f] = [len(its), cronbach_alpha(np.cov(codes[its].to_numpy().T, ddof=0)),
+            rows[f] = [len(its), alpha_obs,
                        composite_reliability(lam_std), float(np.mean(lam_std ** 2)),
                        omega_ordinal(th, common, s_obs), omega_ordinal(th, common, s_imp),
-                       np.nan if shared else float(np.sum(lam ** 2) * psi / np.trace(s_obs))]
+                       ave_st]
             continue
         rows[f] = [
             len(its),
@@ -147,7 +156,7 @@ def reliability(result: CBResult, constructs: list[str] | None = None,
             float(np.mean(lam_std ** 2)),
             true_var / float(s_obs.sum()),
             true_var / float(s_imp.sum()),
-            np.nan if shared else float(np.sum(lam ** 2) * psi / np.trace(s_obs)),
+            ave_st,
         ]
     out = pd.DataFrame.from_dict(rows, orient="index", columns=COLUMNS)
     out["n_items"] = out["n_items"].astype(int)

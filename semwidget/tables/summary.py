@@ -38,6 +38,7 @@ def _num(v: float, width: int = 9, digits: int = 3) -> str:
 TEST_NAMES = {
     "satorra.bentler": "Satorra-Bentler",
     "yuan.bentler.mplus": "Yuan-Bentler (Mplus variant)",
+    "yuan.bentler": "Yuan-Bentler",
     "scaled.shifted": "scaled and shifted",
     "mean.var.adjusted": "mean and variance adjusted (Satterthwaite)",
 }
@@ -86,9 +87,13 @@ def summary_text(result: CBResult) -> str:
         f"  {'converged' if result.converged else 'NOT converged'} after "
         f"{result.iterations} iterations; {int(f.get('npar', 0))} free parameters; "
         f"{result.nobs} observations",
-        "",
-        "Model fit:",
     ]
+    if result.options.get("rotation"):  # efa blocks (lavaan prints the rotation the same way)
+        out.append(f"  rotation {result.options['rotation']}, "
+                   f"{'orthogonal' if result.options.get('rotation_orthogonal') else 'oblique'}")
+    if result.options.get("sampling_weights"):
+        out.append(f"  sampling weights: {result.options['sampling_weights']}")
+    out += ["", "Model fit:"]
     scaled = "chisq_scaled" in f
     if scaled:
         test = TEST_NAMES.get(str(result.options.get("test", "")), "scaled")

@@ -18,13 +18,37 @@ from typing import Any
 
 from semwidget.widget import state as widget_state
 
-Warning = dict[str, Any]  # {"message": str, "variables": [str], "source": "model" | "fit"}
+#: ``{"message", "variables": [name], "parameters": ["lhs op rhs"], "source": "model" | "fit"}``;
+#: a warning with neither variables nor parameters is about the model as a whole.
+Warning = dict[str, Any]
 
 _QUOTED = re.compile(r"'([^']+)'")
+_NEGATIVE_VARIANCE = re.compile(r"variance of '([^']+)' is negative")
 
 
-def _warning(message: str, variables: Iterable[str], source: str) -> Warning:
-    return {"message": message, "variables": list(dict.fromkeys(variables)), "source": source}
+def _warning(message: str, variables: Iterable[str], source: str,
+             parameters: Iterable[str] = ()) -> Warning:
+    return {"message": message, "variables": list(dict.fromkeys(variables)),
+            "parameters": list(dict.fromkeys(parameters)), "source": source}
+
+
+def _edge_in(edges: Mapping[str, Any], key: str) -> str | None:
+    """``key`` as ``results["edges"]`` spells it (a covariance may be written either way)."""
+    if key in edges:
+        return key
+    parts = key.split(" ")
+    if len(parts) == 3 and parts[1] == "~~":
+        other = f"{parts[2]} ~~ {parts[0]}"
+        if other in edges:
+            return other
+    return None
+
+
+def _parameters_named(text: str, edges: Mapping[str, Any]) -> list[str]:
+    """The parameters a fit warning names: quoted keys (``'x1 ~~ x1'``), negative variances."""
+    found = [_edge_in(edges, " ".join(q.split())) for q in _QUOTED.findall(text)]
+    found += [_edge_in(edges, f"{v} ~~ {v}") for v in _NEGATIVE_VARIANCE.findall(text)]
+    return [key for key in found if key is not None]
 
 
 def model_warnings(
@@ -49,19 +73,22 @@ def model_warnings(
 def fit_warnings(results: Mapping[str, Any], nodes: Sequence[str]) -> list[Warning]:
     """The fit's warnings and out-of-range numbers of ``results`` (a results payload)."""
     node_set = set(nodes)
+    edges = results.get("edges") or {}
     out: list[Warning] = []
     for text in results.get("warnings", []) or []:
         named = [name for name in _QUOTED.findall(str(text)) if name in node_set]
-        out.append(_warning(str(text), named, "fit"))
+        out.append(_warning(str(text), named, "fit", _parameters_named(str(text), edges)))
     for name, value in (results.get("r2") or {}).items():
         if value is not None and value > 1.0:
+            residual = _edge_in(edges, f"{name} ~~ {name}")
             out.append(_warning(
                 f"R² of '{name}' is {value:.2f}, above 1: an improper solution "
                 "(look for a negative residual variance)",
                 [name],
                 "fit",
+                [residual] if residual else [],
             ))
-    for key, edge in (results.get("edges") or {}).items():
+    for key, edge in edges.items():
         parts = key.split(" ")
         std = edge.get("std")
         if len(parts) == 3 and parts[1] in ("=~", "~") and std is not None and abs(std) > 1.0:
@@ -69,6 +96,7 @@ def fit_warnings(results: Mapping[str, Any], nodes: Sequence[str]) -> list[Warni
                 f"the standardized estimate of '{key}' is {std:.2f}, beyond ±1",
                 [parts[0], parts[2]],
                 "fit",
+                [key],
             ))
     return out
 
@@ -135,3 +163,11 @@ def duplicate_effect(old: Sequence[Mapping[str, Any]], new: Sequence[Mapping[str
             if existing is not None:
                 return existing
     return None
+
+
+def with_unidentified(results: dict[str, Any], err: BaseException) -> dict[str, Any]:
+    """``results`` with ``"unidentified"``: the rows an IdentificationError names (to mark on
+    the diagram), or without that key for any other error."""
+    out = {k: v for k, v in results.items() if k != "unidentified"}
+    parameters = list(getattr(err, "parameters", None) or [])
+    return {**out, "unidentified": parameters} if parameters else out

@@ -4,7 +4,11 @@ Format (version 1)::
 
     {"format": "semwidget-diagram", "version": 1, "syntax": "...",
      "positions": {"name": {"x": 0.0, "y": 0.0}}, "latents": ["..."],
-     "options": {...display options...}, "engine": "sem"}
+     "options": {...display options...}, "engine": "sem",
+     "labels": {"name": "display label"}, "history": [...]}
+
+``labels`` is optional (files written before labels existed have none); ``history`` (optional)
+holds the widget's fitted versions (:mod:`semwidget.widget.history`).
 
 Files written before the widget's trait was renamed call the positions ``"layout"``; they load.
 
@@ -21,11 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from semwidget.errors import SemWidgetError
+from semwidget.widget import labels as node_labels
 from semwidget.widget import state as widget_state
+from semwidget.widget.history import Version, versions_from_json
 
 FORMAT_NAME = "semwidget-diagram"
 FORMAT_VERSION = 1
-_KEYS = ("format", "version", "syntax", "positions", "layout", "latents", "options", "engine")
+_KEYS = ("format", "version", "syntax", "positions", "layout", "latents", "options", "engine",
+         "labels", "history")
 
 
 class DiagramFileError(SemWidgetError):
@@ -49,9 +56,12 @@ class Diagram:
         default_factory=lambda: dict(widget_state.DEFAULT_OPTIONS)
     )
     engine: str = "sem"
+    history: list[Version] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON object written to disk."""
+        """The JSON object written to disk (``history`` only when there is one)."""
+        extra = {"history": [v.to_json() for v in self.history]} if self.history else {}
         return {
             "format": FORMAT_NAME,
             "version": FORMAT_VERSION,
@@ -60,6 +70,8 @@ class Diagram:
             "latents": self.latents,
             "options": self.options,
             "engine": self.engine,
+            "labels": self.labels,
+            **extra,
         }
 
 
@@ -133,8 +145,10 @@ def from_json(data: object, path: str | os.PathLike[str] = "<diagram>") -> Diagr
             latents=widget_state.validate_latents(data.get("latents", [])),
             options=widget_state.validate_options(data.get("options", {})),
             engine=widget_state.validate_engine(data.get("engine", "sem")),
+            history=versions_from_json(data.get("history", [])),
+            labels=node_labels.validate_labels(data.get("labels", {})),
         )
-    except widget_state.WidgetStateError as err:
+    except SemWidgetError as err:
         raise DiagramFileError(path, str(err)) from None
 
 

@@ -451,8 +451,13 @@ def results_payload(result: Any) -> dict[str, Any]:
         for name, value in dict(measures or {}).items()
         if _is_number(value) or value is None
     }
+    # Ordinal indicators: the number of thresholds of each (drawn as a mark on its node).
+    thresholds = {str(name): int(k) for name, k in
+                  estimates.loc[estimates["op"] == "|", "lhs"].value_counts().items()}
     return {
         "engine": str(getattr(result, "engine", "sem")),
+        "estimator": str(getattr(result, "estimator", "") or ""),
+        "thresholds": thresholds,
         "nobs": int(getattr(result, "nobs", 0) or 0),
         "edges": edges,
         "r2": r2,

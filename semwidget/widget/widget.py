@@ -19,34 +19,29 @@ import anywidget
 import pandas as pd
 import traitlets
 
-from semwidget.cb.sample_stats import summary_data
 from semwidget.errors import DataError, SemWidgetError
 from semwidget.model import emit, parse
 from semwidget.model.partable import model_counts
+from semwidget.tables.local_fit import local_fit_payload
 from semwidget.widget import checks, diagram_file
+from semwidget.widget import estimation as fit_choice
+from semwidget.widget import labels as node_labels
 from semwidget.widget import render as svg_export
 from semwidget.widget import state as widget_state
+from semwidget.widget.history import History, HistoryComparison
 from semwidget.widget.placement import auto_layout, place_nodes
 from semwidget.widget.refit import Refitter
 
 _log = logging.getLogger(__name__)
 
-_SEM_OPTIONS = ("estimator", "missing", "std_lv", "orthogonal", "fixed_x", "se", "n_jobs",
-                "boot_ci", "group", "group_equal", "group_partial", "test", "ordered",
-                "parameterization",
-                # issue 14a: summary statistics instead of data, information, means, growth
-                "sample_cov", "sample_mean", "sample_nobs", "information", "meanstructure",
-                "kind")
-_SHARED_OPTIONS = ("bootstrap", "seed")  # CB-SEM with se="bootstrap", and PLS
-_PLS_OPTIONS = ("scheme", "consistent")
-FIT_OPTIONS = _SEM_OPTIONS + _SHARED_OPTIONS + _PLS_OPTIONS
+FIT_OPTIONS = fit_choice.FIT_OPTIONS
 
 # Keys the kernel derives; the front end may read them but never set them.
 _DERIVED_TRAITS = ("table", "counts", "results", "columns", "warnings")
 # The front end may send several keys at once (a new node: its syntax and its position); apply
 # them in this order so the layout is checked against the model the same message defines.
 # ``error`` first: the view may clear it, but an error the same update causes must stay.
-_STATE_ORDER = ("error", "engine", "syntax", "latents", "positions", "options")
+_STATE_ORDER = ("error", "engine", "syntax", "latents", "positions", "labels", "options")
 
 _NO_BUNDLE_ESM = """
 export default {
@@ -61,29 +56,6 @@ export default {
 def _static_asset(name: str, fallback: str) -> Path | str:
     path = svg_export.STATIC_DIR / name
     return path if path.is_file() else fallback
-
-
-def _check_fit_options(engine: str, options: dict[str, Any]) -> dict[str, Any]:
-    unknown = [name for name in options if name not in FIT_OPTIONS]
-    if unknown:
-        raise TypeError(
-            f"SEMWidget() got unexpected keyword argument(s) {', '.join(map(repr, unknown))}; "
-            f"fit options are {', '.join(FIT_OPTIONS)}"
-        )
-    if engine == "sem":
-        pls_only = [name for name in options if name in _PLS_OPTIONS]
-        if pls_only:
-            raise TypeError(
-                f"SEMWidget(): {', '.join(map(repr, pls_only))} only apply to engine='pls'"
-            )
-    return dict(options)
-
-
-def _split_words(value: Any) -> list[str]:
-    """``"loadings, intercepts"`` or a list → a list (as :func:`semwidget.fit` reads them)."""
-    if isinstance(value, str):
-        return [w.strip() for w in value.split(",") if w.strip()]
-    return [str(w) for w in value]
 
 
 class SEMWidget(anywidget.AnyWidget):
@@ -133,6 +105,14 @@ class SEMWidget(anywidget.AnyWidget):
     engine = widget_state.EngineTrait().tag(sync=True)
     #: ``[{"message", "variables", "source"}]``: the model check's and the last fit's warnings.
     warnings = traitlets.List(traitlets.Dict()).tag(sync=True)
+    #: Every fit as a version, for the history panel (see :mod:`semwidget.widget.history`).
+    versions = traitlets.List(traitlets.Dict()).tag(sync=True)
+    #: ``{name: label}``: text drawn in a node instead of its variable name (see set_label).
+    labels = node_labels.LabelsTrait().tag(sync=True)
+    #: The CB-SEM estimator ("" = lavaan's default) and the ordinal variables; set from the
+    #: toolbar or from Python, each change refits (the ``estimator``/``ordered`` fit options).
+    estimator = fit_choice.EstimatorTrait().tag(sync=True)
+    ordered = fit_choice.OrderedTrait().tag(sync=True)
 
     def __init__(
         self,
@@ -143,11 +123,8 @@ class SEMWidget(anywidget.AnyWidget):
         **fit_options: Any,
     ) -> None:
         engine = widget_state.validate_engine(engine)
-        self._fit_options = _check_fit_options(engine, fit_options)
-        # sample_cov= stands in for the data: its variables are the palette
-        self._summary_columns = [] if fit_options.get("sample_cov") is None else \
-            summary_data(fit_options["sample_cov"], fit_options.get("sample_mean"),
-                         fit_options.get("sample_nobs")).names
+        self._fit_options = fit_choice.check_fit_options(engine, fit_options)
+        self._summary_columns = fit_choice.summary_columns(fit_options)  # sample_cov=
         self.auto_fit = bool(auto_fit)
         self.result: Any = None
         self._data: pd.DataFrame | None = None
@@ -159,7 +136,12 @@ class SEMWidget(anywidget.AnyWidget):
         self._dropped_positions: dict[str, dict[str, float]] = {}
         self._incoming_positions: dict[str, dict[str, float]] = {}
         self._refit = Refitter(self._compute_fit, self._publish_fit, self._fit_failed)
-        super().__init__(engine=engine)
+        self._history = History()
+        super().__init__(
+            engine=engine,
+            estimator=fit_choice.validate_estimator(self._fit_options.get("estimator")),
+            ordered=fit_choice.validate_ordered(self._fit_options.get("ordered")),
+        )
         self.on_msg(self._on_custom_msg)
         svg_export.warm_up()
         self.data = data
@@ -178,8 +160,7 @@ class SEMWidget(anywidget.AnyWidget):
         if value is not None and not isinstance(value, pd.DataFrame):
             raise DataError(f"data must be a pandas DataFrame, got {type(value).__name__}")
         self._data = value
-        self.columns = list(self._summary_columns) if value is None else \
-            [str(name) for name in value.columns]
+        self.columns = [str(c) for c in (self._summary_columns if value is None else value)]
         self.results = {}
         self._fit_warnings = []
         self._check_model()
@@ -205,8 +186,7 @@ class SEMWidget(anywidget.AnyWidget):
             table,
             std_lv=bool(self._fit_options.get("std_lv", False)),
             orthogonal=bool(self._fit_options.get("orthogonal", False)),
-            meanstructure=self._fit_options.get("missing") in ("fiml", "fiml.x", "ml", "ml.x")
-            or bool(self._fit_options.get("meanstructure")),
+            meanstructure=fit_choice.has_means(self._fit_options),
             latents=latents,
             **self._group_counts(),
         )
@@ -218,8 +198,8 @@ class SEMWidget(anywidget.AnyWidget):
         if column is None or self._data is None or column not in self._data.columns:
             return {}
         return {"groups": int(self._data[column].nunique()),
-                "group_equal": _split_words(self._fit_options.get("group_equal", ())),
-                "group_partial": _split_words(self._fit_options.get("group_partial", ()))}
+                "group_equal": fit_choice.split_words(self._fit_options.get("group_equal", ())),
+                "group_partial": fit_choice.split_words(self._fit_options.get("group_partial", ()))}
 
     def diagram_state(self) -> dict[str, Any]:
         """The synced state the renderer draws (a JSON-ready copy)."""
@@ -234,7 +214,23 @@ class SEMWidget(anywidget.AnyWidget):
             "counts": dict(self.counts),
             "error": self.error,
             "engine": self.engine,
+            "labels": dict(self.labels),
         }
+
+    def set_label(self, name: str, label: str | None) -> None:
+        """Draw ``label`` in the node ``name`` instead of its name (``None`` shows the name).
+
+        The label may hold spaces and accents ("Visual perception"); the syntax keeps ``name``.
+        Labels are saved in diagram files and drawn in SVG/PNG exports.
+
+        Raises
+        ------
+        semwidget.widget.state.WidgetStateError
+            If ``name`` is not a variable of the model (or a data column), or the label is empty,
+            longer than 80 characters or more than one line.
+        """
+        rest = {k: v for k, v in self.labels.items() if k != name}
+        self.labels = rest if label is None else {**rest, name: label}
 
     def _apply_syntax(
         self,
@@ -273,6 +269,7 @@ class SEMWidget(anywidget.AnyWidget):
                 self.table = records
                 self.latents = latents
                 self.positions = layout
+                self.labels = node_labels.prune(self.labels, self._known_nodes())
                 self.counts = self._counts(table, latents)
                 if changed and self.results:
                     # Keep the numbers (drawn dimmed) until the refit replaces them.
@@ -310,6 +307,20 @@ class SEMWidget(anywidget.AnyWidget):
         self._fit_warnings = []
         self._check_model()
         self._schedule_auto_fit()
+
+    @traitlets.observe("estimator", "ordered")
+    def _on_fit_choice(self, change: dict[str, Any]) -> None:
+        name, value = change["name"], change["new"]
+        if value:
+            self._fit_options[name] = value
+        else:
+            self._fit_options.pop(name, None)
+        if self.results:
+            self.results = {**self.results, "stale": True}
+        self._schedule_auto_fit()
+
+    def _latent_names(self) -> list[str]:
+        return [*self.latents, *self._measured_latents()]
 
     def _check_model(self) -> None:
         columns = None if self._data is None and not self._summary_columns else self.columns
@@ -388,7 +399,7 @@ class SEMWidget(anywidget.AnyWidget):
         try:
             result = self._compute_fit()
         except SemWidgetError as err:
-            self.error = str(err)
+            self._fit_failed(err)
             raise
         with self._refit.lock:
             self._publish_fit(result)
@@ -410,16 +421,29 @@ class SEMWidget(anywidget.AnyWidget):
     def _publish_fit(self, result: Any) -> None:
         self.result = result
         payload = widget_state.results_payload(result)
+        payload["local_fit"] = local_fit_payload(result)  # the residual-correlation overlay
         nodes = widget_state.node_names(self.table, self.latents)
         self._fit_warnings = checks.fit_warnings(payload, nodes)
+        self._history.record(result, self.syntax, self.fit_options, self.positions)
         with self.hold_sync():
-            self.results = payload
+            self.results, self.versions = payload, self._history.payload()
             self.warnings = [*self._model_warnings, *self._fit_warnings]
             self.error = ""
         self.send({"type": "fitted"})
 
+    @property
+    def history(self) -> pd.DataFrame:
+        """Every fit so far, one row per version: time, engine, syntax and fit measures."""
+        return self._history.frame()
+
+    def compare(self, i: int, j: int) -> HistoryComparison:
+        """Versions ``i`` and ``j`` compared (:meth:`History.compare`), also ``results["diff"]``."""
+        self.results, out = self._history.compare_into(self.results, i, j, self._data)
+        return out
+
     def _fit_failed(self, err: BaseException) -> None:
         if isinstance(err, SemWidgetError):
+            self.results = checks.with_unidentified(self.results, err)
             self.error = str(err)
         else:  # a bug: show it rather than lose it in the worker thread
             _log.error("semwidget: fitting failed", exc_info=err)
@@ -446,8 +470,7 @@ class SEMWidget(anywidget.AnyWidget):
             self.error = f"Fitting failed unexpectedly ({type(err).__name__}: {err})"
 
     def _schedule_auto_fit(self) -> None:
-        if not self.auto_fit or (self._data is None and not self._summary_columns) \
-                or not self.table:
+        if not (self.auto_fit and self.table and (self._data is not None or self._summary_columns)):
             return
         self._refit.request()
 
@@ -605,6 +628,8 @@ class SEMWidget(anywidget.AnyWidget):
                 latents=list(self.latents),
                 options=dict(self.options),
                 engine=self.engine,
+                labels=dict(self.labels),
+                history=self._history.versions,
             ),
         )
 
@@ -652,9 +677,14 @@ class SEMWidget(anywidget.AnyWidget):
         widget = cls(data=data, engine=diagram.engine, **kwargs)
         widget.options = diagram.options
         widget._apply_syntax(diagram.syntax, diagram.positions, diagram.latents)
+        try:
+            widget.labels = diagram.labels
+        except traitlets.TraitError as err:
+            raise diagram_file.DiagramFileError(path, str(err)) from None
         # Assigning syntax after the model is built fires the observer again; it finds the same
         # table, so nothing moves.
         widget.syntax = diagram.syntax
+        widget.versions = widget._history.load(diagram.history)
         return widget
 
     def to_svg(self) -> str:

@@ -26,10 +26,20 @@ for (v in paste0("x", 1:9)) {
 write.csv(ord, ORD_CSV, row.names = FALSE)
 ord <- read.csv(ORD_CSV)
 
+# PolDem's democracy items cut into 3 categories, the industrialisation items kept numeric
+pd_raw <- read.csv(POLDEM_CSV)
+PD_CSV <- "tests/golden/data/poldem_ordinal.csv"
+pd_ord <- data.frame(row.names = seq_len(nrow(pd_raw)))
+for (v in paste0("x", 1:3)) pd_ord[[v]] <- pd_raw[[v]]
+for (v in paste0("y", 1:8)) pd_ord[[v]] <- cut_into(pd_raw[[v]], 3)
+write.csv(pd_ord, PD_CSV, row.names = FALSE)
+pd_ord <- read.csv(PD_CSV)
+
 CASES <- list()
-ordinal_case <- function(name, model, ordered, call_args, notes) {
+ordinal_case <- function(name, model, ordered, call_args, notes, data = ord,
+                         data_file = ORD_CSV) {
   args <- c(list(ordered = ordered), call_args)
-  run <- run_lavaan("cfa", model, ord, args)
+  run <- run_lavaan("cfa", model, data, args)
   fit <- run$fit
   pe <- parameterEstimates(fit, standardized = TRUE)
   if (!"label" %in% names(pe)) pe$label <- ""
@@ -42,7 +52,7 @@ ordinal_case <- function(name, model, ordered, call_args, notes) {
   })
   ss <- lavInspect(fit, "sampstat")
   out <- list(
-    name = name, model = model, data = ORD_CSV, ordered = ordered,
+    name = name, model = model, data = data_file, ordered = ordered,
     call = call_string("cfa", c(list(ordered = "<the ordered variables>"), call_args)),
     call_args = call_args,
     options = c(effective_options(fit, "cfa"),
@@ -88,6 +98,34 @@ textual =~ x4 + x5 + x6
 speed =~ x7c4 + x8c4 + x9c4"
 ordinal_case("hs_mixed_wlsmv", HS_MIXED, c("x1c4", "x2c4", "x3c4", "x7c4", "x8c4", "x9c4"),
              list(), "ordered and continuous indicators mixed, WLSMV")
+# mixed models (numeric and ordinal indicators): polyserial correlations, numeric means and
+# variances among the sample statistics, lavaan's joint NACOV
+ORD_MIXED <- c("x1c4", "x2c4", "x3c4", "x7c4", "x8c4", "x9c4")
+ordinal_case("hs_mixed_dwls", HS_MIXED, ORD_MIXED, list(estimator = "DWLS"), "mixed, DWLS")
+ordinal_case("hs_mixed_ulsmv", HS_MIXED, ORD_MIXED, list(estimator = "ULSMV"), "mixed, ULSMV")
+ordinal_case("hs_mixed_wls", HS_MIXED, ORD_MIXED, list(estimator = "WLS"), "mixed, full WLS")
+ordinal_case("hs_mixed_theta", HS_MIXED, ORD_MIXED, list(parameterization = "theta"),
+             "mixed, WLSMV, theta parameterization")
+HS_MIXED3 <- "
+visual =~ x1c4 + x2c4 + x3c4
+textual =~ x4 + x5 + x6
+speed =~ x7 + x8 + x9
+speed ~ visual + textual"
+ordinal_case("hs_mixed3_sem", HS_MIXED3, c("x1c4", "x2c4", "x3c4"), list(),
+             "x1-x3 in 4 categories, x4-x9 numeric, a structural part, WLSMV")
+HS_MIXED_BINARY <- "
+visual =~ x1c2 + x2 + x3
+textual =~ x4 + x5 + x6
+speed =~ x7 + x8 + x9c2
+x1c2 | a*t1"
+ordinal_case("hs_mixed_binary", HS_MIXED_BINARY, c("x1c2", "x9c2"), list(),
+             "two binary items among seven numeric ones, a labelled threshold, WLSMV")
+ordinal_case("poldem_mixed_wlsmv", POLDEM_SEM, paste0("y", 1:8), list(),
+             "PolDem: y1-y8 in 3 categories, x1-x3 numeric, residual covariances, WLSMV",
+             data = pd_ord, data_file = PD_CSV)
+ordinal_case("poldem_mixed_theta", POLDEM_SEM, paste0("y", 1:8),
+             list(parameterization = "theta"), "PolDem mixed, theta parameterization",
+             data = pd_ord, data_file = PD_CSV)
 HS4_SEM <- paste0(HS4, "\nspeed ~ visual + textual")
 ordinal_case("hs4_sem_wlsmv", HS4_SEM, ORD4, list(), "structural part on ordinal indicators")
 
@@ -95,11 +133,15 @@ write_golden(list(lavaan_version = as.character(packageVersion("lavaan")), cases
              "ordinal_cases.json")
 
 # semTools' reliability of ordinal items (Green & Yang's omega for the sum score, alpha of
-# the item scores, AVE) for the WLSMV fits of the 4- and 2-category HS items.
+# the item scores, AVE) for the WLSMV fits of the 4- and 2-category HS items
 suppressPackageStartupMessages(library(semTools))
-for (case in c("hs4_wlsmv", "hs2_wlsmv")) {
-  model <- if (case == "hs4_wlsmv") HS4 else HS2
-  ordered <- if (case == "hs4_wlsmv") ORD4 else ORD2
+# (and of the mixed models: NA for a construct with ordinal and numeric items)
+ST_CASES <- list(hs4_wlsmv = list(HS4, ORD4), hs2_wlsmv = list(HS2, ORD2),
+                 hs_mixed_wlsmv = list(HS_MIXED, ORD_MIXED),
+                 hs_mixed_binary = list(HS_MIXED_BINARY, c("x1c2", "x9c2")))
+for (case in names(ST_CASES)) {
+  model <- ST_CASES[[case]][[1]]
+  ordered <- ST_CASES[[case]][[2]]
   fit <- cfa(model, ord, ordered = ordered)
   write_golden(list(
     name = case, model = model, data = ORD_CSV, ordered = ordered,
@@ -111,3 +153,15 @@ for (case in c("hs4_wlsmv", "hs2_wlsmv")) {
     lavaan_version = as.character(packageVersion("lavaan"))
   ), paste0("semtools_ordinal_", case, ".json"))
 }
+
+# lavTestLRT (Satorra 2000, scaled and shifted) of the mixed model against two equal loadings
+LRT_EQUAL <- sub("x5 \\+ x6", "a*x5 + a*x6", HS_MIXED)
+f_free <- cfa(HS_MIXED, ord, ordered = ORD_MIXED)
+f_equal <- cfa(LRT_EQUAL, ord, ordered = ORD_MIXED)
+tab <- lavTestLRT(f_free, f_equal)
+dir.create("tests/golden/lrt", showWarnings = FALSE)
+write_golden(list(free = HS_MIXED, equal = LRT_EQUAL, data = ORD_CSV, ordered = ORD_MIXED,
+                  chisq_diff = tab[["Chisq diff"]][2], df_diff = tab[["Df diff"]][2],
+                  pvalue = tab[["Pr(>Chisq)"]][2],
+                  lavaan_version = as.character(packageVersion("lavaan"))),
+             file.path("lrt", "ordinal_mixed.json"))

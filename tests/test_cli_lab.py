@@ -1,0 +1,135 @@
+"""``semwidget lab``: the examples are copied and JupyterLab is started with the right command.
+
+A fake ``jupyterlab`` package, first on the child's PYTHONPATH, stands in for JupyterLab: it
+records its arguments and working directory and exits, so the test runs the real console entry
+point end to end without a server or a browser.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from semwidget import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+FAKE_LAB = """
+import json, os, sys
+record = os.environ["FAKE_LAB_RECORD"]
+with open(record, "w") as f:
+    json.dump({"argv": sys.argv[1:], "cwd": os.getcwd()}, f)
+sys.exit(int(os.environ.get("FAKE_LAB_STATUS", "0")))
+"""
+
+
+def _run_lab(tmp_path: Path, *args: str, status: int = 0) -> tuple[subprocess.CompletedProcess,
+                                                                     dict | None]:
+    fake = tmp_path / "fake"
+    (fake / "jupyterlab").mkdir(parents=True)
+    (fake / "jupyterlab" / "__init__.py").write_text("")
+    (fake / "jupyterlab" / "__main__.py").write_text(FAKE_LAB)
+    record = tmp_path / "record.json"
+    env = dict(os.environ, FAKE_LAB_RECORD=str(record), FAKE_LAB_STATUS=str(status),
+               PYTHONPATH=os.pathsep.join([str(fake), str(ROOT)]))
+    proc = subprocess.run([sys.executable, "-m", "semwidget", "lab", *args],
+                          capture_output=True, text=True, env=env, timeout=60, cwd=tmp_path)
+    return proc, (json.loads(record.read_text()) if record.exists() else None)
+
+
+def test_lab_copies_the_examples_and_starts_jupyterlab_there(tmp_path: Path) -> None:
+    proc, seen = _run_lab(tmp_path, "course", "--no-browser", "--port", "8890")
+    assert proc.returncode == 0, proc.stderr
+    folder = (tmp_path / "course").resolve()
+    examples = sorted(p.name for p in (ROOT / "examples").iterdir()
+                      if p.suffix in (".ipynb", ".lav"))
+    assert sorted(p.name for p in folder.iterdir()) == examples
+    assert (folder / "01_quickstart.ipynb").read_bytes() == \
+        (ROOT / "examples" / "01_quickstart.ipynb").read_bytes()
+    assert seen is not None, proc.stdout + proc.stderr
+    assert Path(seen["cwd"]).resolve() == folder
+    # the options after the folder reach JupyterLab unchanged, the quickstart opens last
+    root = ["--allow-root"] if getattr(os, "geteuid", lambda: 1)() == 0 else []  # Lab refuses root
+    assert seen["argv"] == [f"--ServerApp.root_dir={folder}", "--no-browser", "--port", "8890",
+                            *root, str(folder / "01_quickstart.ipynb")]
+    assert f"{len(examples)} notebook file(s) copied" in proc.stdout
+
+
+def test_lab_keeps_edited_notebooks_and_passes_on_the_exit_status(tmp_path: Path) -> None:
+    folder = tmp_path / "course"
+    folder.mkdir()
+    (folder / "01_quickstart.ipynb").write_text("my edits")
+    proc, seen = _run_lab(tmp_path, "course", "--no-browser", status=3)
+    assert proc.returncode == 3
+    assert (folder / "01_quickstart.ipynb").read_text() == "my edits"
+    assert (folder / "02_classroom_cfa.ipynb").exists()
+    assert "kept 1 already there" in proc.stdout
+    assert seen is not None and seen["argv"][-1] == str(folder.resolve() / "01_quickstart.ipynb")
+
+
+def test_lab_default_folder_and_copy_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["lab", "--copy-only"]) == 0
+    assert (tmp_path / "semwidget-examples" / "01_quickstart.ipynb").is_file()
+    assert "copied to" in capsys.readouterr().out
+
+
+def test_lab_refuses_a_file_as_the_folder(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "notes.txt"
+    target.write_text("x")
+    assert cli.main(["lab", str(target), "--copy-only"]) == 2
+    err = capsys.readouterr().err
+    assert "notes.txt" in err and "not a folder" in err and "Traceback" not in err
+
+
+def test_fit_still_refuses_unknown_options(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["fit", "m.lav", "d.csv", "--no-such-flag"])
+    assert exc.value.code == 2
+    assert "--no-such-flag" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(os.name != "posix", reason="signals as on POSIX")
+def test_lab_runs_the_real_jupyterlab_and_exits_promptly(tmp_path: Path) -> None:
+    pytest.importorskip("jupyterlab")
+    import selectors
+    import signal
+    import socket
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, PYTHONPATH=str(ROOT), JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"),
+               JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"), JUPYTER_DATA_DIR=str(tmp_path / "data"))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "semwidget", "lab", str(tmp_path / "course"), "--no-browser",
+         f"--port={port}", "--ip=127.0.0.1", "--ServerApp.port_retries=0"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    seen = ""
+    try:
+        sel = selectors.DefaultSelector()
+        sel.register(proc.stdout, selectors.EVENT_READ)
+        deadline = time.monotonic() + 120
+        while f"127.0.0.1:{port}/lab" not in seen and time.monotonic() < deadline:
+            if sel.select(timeout=1) and (line := proc.stdout.readline()):
+                seen += line
+            elif proc.poll() is not None:
+                break
+        assert f"127.0.0.1:{port}/lab" in seen, seen[-3000:]
+        assert "01_quickstart.ipynb" in seen
+        start = time.monotonic()
+        proc.send_signal(signal.SIGTERM)  # the process is JupyterLab itself (exec)
+        proc.wait(timeout=30)
+        assert time.monotonic() - start < 30
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert (tmp_path / "course" / "01_quickstart.ipynb").is_file()
