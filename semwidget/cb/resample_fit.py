@@ -14,7 +14,6 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy import optimize
 
 from semwidget.cb import estimate as cbsem
 from semwidget.cb.complete import mean_starts
@@ -154,6 +153,8 @@ def fiml_scoring(model: RAMModel, pats: list[Any], n: int, theta0: np.ndarray, *
         theta, fx, grad = cand, fc, g_new
         if np.max(np.abs(s_) / np.maximum(1.0, np.abs(theta))) < tol:
             return theta, float(fx), True
+    from scipy import optimize  # loaded on first use: a plain fit does not need it
+
     opt = optimize.minimize(f, theta, jac=g, method="BFGS",
                             options={"gtol": 1e-9, "maxiter": 2000})
     ok = bool(opt.success or np.max(np.abs(g(opt.x))) < 1e-6) and np.isfinite(opt.fun)
