@@ -135,42 +135,46 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame | None = None, *, engine: 
         scaled-and-shifted. WLSMV (DWLS with robust SEs and the scaled-and-shifted test),
         DWLS, WLS, ULSMV and ULS fit ordinal indicators' thresholds and polychorics.
     missing : {"listwise", "fiml"} or {"mean", "listwise"}
+        lavaan's ``missing`` (``"fiml"`` is its ``"ml"``).
         CB-SEM: drop incomplete rows (default), or full-information ML with a mean structure.
         PLS: replace missing cells by the column mean (default), or drop incomplete rows.
     std_lv : bool
-        Identify latents by fixing their variances to 1 (all loadings free).
+        lavaan's ``std.lv``. Identify latents by fixing their variances to 1 (all loadings free).
     orthogonal : bool
-        Fix the default covariances among latent variables to 0.
+        lavaan's ``orthogonal``. Fix the default covariances among latent variables to 0.
     fixed_x : bool, optional
         Treat observed exogenous covariates as fixed (lavaan's ``fixed.x``). Default True; with
         ``group=`` lavaan's default: True for ML, False for GLS/ULS.
     se : {"standard", "robust.sem", "robust.huber.white", "robust", "bootstrap"}
-        CB-SEM standard errors from the information matrix, a sandwich (lavaan's
+        lavaan's ``se``. CB-SEM standard errors from the information matrix, a sandwich (lavaan's
         ``robust.sem``: expected information; ``robust.huber.white``: observed information and
         case scores), or ``bootstrap`` resamples (percentile, bias-corrected and BCa intervals).
     ordered : list of str, optional
-        Observed variables to treat as ordinal (thresholds and polychoric correlations);
-        pandas ordered-categorical columns are ordinal without being listed. The model's other
-        observed variables stay numeric (polyserial and Pearson correlations, their means and
-        variances), as lavaan mixes them.
+        lavaan's ``ordered``. Observed variables to treat as ordinal (thresholds and
+        polychoric correlations); pandas ordered-categorical columns are ordinal without
+        being listed. The model's other observed variables stay numeric (polyserial and
+        Pearson correlations, their means and variances), as lavaan mixes them.
     parameterization : {"delta", "theta"}
-        With ordinal indicators: unit variances of the latent responses (delta, lavaan's
-        default) or unit residual variances (theta).
+        lavaan's ``parameterization``. With ordinal indicators: unit variances of the latent
+        responses (delta, lavaan's default) or unit residual variances (theta).
     test : {"standard", "satorra.bentler", "yuan.bentler", "yuan.bentler.mplus", \
 "scaled.shifted", "mean.var.adjusted", "bootstrap"}
-        A scaled test statistic besides the standard chi-square; its ``*_scaled`` and
-        ``*_robust`` fit measures join ``fit_measures``. ``"bootstrap"`` (alias
+        lavaan's ``test``. A scaled test statistic besides the standard chi-square; its
+        ``*_scaled`` and ``*_robust`` fit measures join ``fit_measures``. ``"bootstrap"`` (alias
         ``"bollen.stine"``): the Bollen-Stine bootstrap p-value (``bootstrap`` resamples of
         the model-transformed data, complete data and ML), as ``bollen_stine_pvalue``.
     bootstrap : int, optional
-        Number of resamples. CB-SEM: used with ``se="bootstrap"`` (default 1000). PLS: any
-        number > 0 bootstraps the paths, loadings, weights and HTMT (default none).
+        lavaan's ``bootstrap`` (seminr's ``nboot``). Number of resamples. CB-SEM: used with
+        ``se="bootstrap"`` (default 1000). PLS: any number > 0 bootstraps the paths,
+        loadings, weights and HTMT (default none).
     seed : int, optional
-        Seed of the bootstrap's random numbers.
+        Seed of the bootstrap's random numbers (lavaan: ``set.seed()`` before the call).
     n_jobs : int
-        Parallel workers for the CB-SEM bootstrap (joblib; a Dask backend works too).
+        Parallel workers for the CB-SEM bootstrap (joblib; a Dask backend works too);
+        lavaan's ``parallel``/``ncpus``.
     boot_ci : {"perc", "bc", "bca"}
-        Which bootstrap interval goes into ``ci_lower``/``ci_upper``.
+        Which bootstrap interval goes into ``ci_lower``/``ci_upper`` (lavaan's
+        ``parameterEstimates(boot.ci.type = ...)``; ``"bc"`` is its ``"bca.simple"``).
     group : str, optional
         CB-SEM: the column that splits the data into groups (lavaan's ``group``); the model
         is fitted in every group with a mean structure, groups in order of first appearance.
@@ -220,6 +224,17 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame | None = None, *, engine: 
     Returns
     -------
     FitResult or PLSResult
+        :class:`semwidget.FitResult` for CB-SEM, :class:`semwidget.pls.result.PLSResult`
+        for PLS-SEM.
+
+    Raises
+    ------
+    ModelSyntaxError
+        The model does not parse (naming the line and column).
+    ModelSpecError
+        An unknown or ill-typed option, or one the engine would ignore (naming it).
+    DataError
+        A variable of the model is not a data column, or a column cannot be used.
     """
     if not isinstance(engine, str):
         raise ModelSpecError(f"engine must be 'sem' or 'pls', got {shorten_value(engine)}")
@@ -409,6 +424,8 @@ def growth(model: str | pd.DataFrame, data: pd.DataFrame | None = None, **option
     if options.get("engine", "sem") != "sem":
         raise ModelSpecError("growth() is a CB-SEM model (engine='sem')", name="engine")
     return fit(model, data, kind="growth", **options)
+
+
 def _weighted_options(column: Any, label: str | None, se: str, test: str, missing: str,
                       group: str | None, ordered: list[str] | None) -> tuple[str, str]:
     """The se and test of a weighted fit (lavaan: robust Huber-White SEs, Yuan-Bentler test).
@@ -437,9 +454,9 @@ def _weighted_options(column: Any, label: str | None, se: str, test: str, missin
         what = "group=" if group is not None else "ordered="
         raise ModelSpecError(f"sampling_weights with {what} is not supported yet",
                              name="sampling_weights")
-    if missing in ("fiml", "fiml.x"):
-        raise ModelSpecError(f"sampling_weights with missing='{missing}' is not supported yet; "
-                             "weighted fits use the complete cases (missing='listwise')",
+    if missing == "fiml.x":
+        raise ModelSpecError("sampling_weights with missing='fiml.x' is not supported yet; "
+                             "use missing='fiml' (lavaan's 'ml') or 'listwise'",
                              name="sampling_weights")
     return ("robust.huber.white" if se == "standard" else se,
             "yuan.bentler.mplus" if test == "standard" else test)

@@ -26,3 +26,14 @@ def path_order(result) -> list[tuple[str, str]]:
     """``(source, target)`` of the paths in the column order of ``boot_samples["paths"]``."""
     est = result.estimates
     return [(row.rhs, row.lhs) for _, row in est[est.op == "~"].iterrows()]
+
+
+def assert_paths_and_r2(result, golden: dict, atol: float = 1e-6) -> None:
+    """``golden["paths"]`` (``[source, target, value]`` rows) and ``golden["r2"]`` match."""
+    import pytest
+
+    paths = paths_of(result)
+    for src, dst, value in golden["paths"]:
+        assert paths[(src, dst)].est == pytest.approx(value, abs=atol), (src, dst)
+    for c, value in golden["r2"].items():
+        assert result.r2[c] == pytest.approx(value, abs=atol), c

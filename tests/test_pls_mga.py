@@ -229,3 +229,17 @@ def test_mga_table_micom_table_and_apa_text():
         micom_table(no_perm)
     with pytest.raises(ModelSpecError, match="group="):
         mga_table(fit_pls(golden("genre")["syntax"], data("genre.csv")))
+
+
+def test_group_result_and_prediction_to_json():
+    """The widget reads these through JSON: no NaN, booleans stay booleans."""
+    from semwidget.pls.predict import predict_pls
+
+    res = fit_pls(golden("genre")["syntax"], data("genre.csv"), group="genre", bootstrap=50,
+                  permutations=50, seed=2, progress=False)  # fmt: skip
+    out = json.loads(json.dumps(res.to_dict(), allow_nan=False))
+    assert set(out["groups"]) == {"game", "shopping"} and len(out["mga"]) == 4
+    assert isinstance(out["micom"][0]["compositional"], bool)
+    pred = predict_pls(golden("genre")["syntax"], data("genre.csv"), folds=5, repetitions=2)
+    out = json.loads(json.dumps(pred.to_dict(), allow_nan=False))
+    assert out["folds"] == 5 and len(out["items"]) == 9

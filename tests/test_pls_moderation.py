@@ -12,7 +12,7 @@ from functools import cache
 
 import numpy as np
 import pytest
-from pls_cases import GOLDEN, data, path_order, paths_of
+from pls_cases import GOLDEN, assert_paths_and_r2, data, path_order, paths_of
 
 from semwidget.errors import ModelSpecError
 from semwidget.pls.fit import fit_pls
@@ -43,11 +43,7 @@ def test_cases_present():
 @pytest.mark.parametrize("name", CASES)
 def test_paths_r2_loadings_weights(name):
     g, res = golden(name), fitted(name)
-    paths = paths_of(res)
-    for src, dst, value in g["paths"]:
-        assert paths[(src, dst)].est == pytest.approx(value, abs=ATOL), (src, dst)
-    for c, value in g["r2"].items():
-        assert res.r2[c] == pytest.approx(value, abs=ATOL), c
+    assert_paths_and_r2(res, g, ATOL)
     for table, key in ((res.loadings, "loadings"), (res.weights, "weights")):
         own = {(r.construct, r["item"]): r.est for _, r in table.iterrows()}
         for c, items in g[key].items():

@@ -8,6 +8,7 @@ import json
 from functools import cache
 
 import numpy as np
+import pandas as pd
 import pytest
 from pls_cases import GOLDEN, data
 
@@ -79,3 +80,53 @@ def test_bad_options_and_models():
     flat.loc[7, "CUSL2"] = 5.0  # the fold that holds row 7 out trains on a constant
     with pytest.raises(DataError, match="CUSL2"):
         predict_pls(g["syntax"], flat, folds=10, seed=1)
+
+
+def test_predict_table():
+    from semwidget.tables.pls_predict import predict_table
+
+    res = predicted("mobi_da")
+    section = predict_table(res)
+    assert len(section.table) == len(res.items)
+    better = int((res.items.pls_rmse < res.items.lm_rmse).sum())
+    assert f"{better} of {len(res.items)}" in section.note
+
+
+def test_blindfolding_q2_by_hand_on_two_single_items():
+    """y ~ x with single items: a round mean-replaces y's omitted cells, standardizes, and
+    predicts them by r_xy * x (loading 1); Q² = 1 - SSE / SSO over the D rounds."""
+    from semwidget.pls.blindfold import blindfolding
+
+    rng = np.random.default_rng(3)
+    n, dist = 61, 7
+    x = rng.standard_normal(n)
+    y = 0.6 * x + rng.standard_normal(n)
+    frame = pd.DataFrame({"x": x, "y": y})
+    res = blindfolding("y ~ x\n", frame, distance=dist)
+    z = (frame - frame.mean()) / frame.std()
+    sse = sso = 0.0
+    for d in range(dist):
+        omit = np.arange(n) % dist == d
+        yy = z.y.to_numpy().copy()
+        yy[omit] = yy[~omit].mean()
+        ys = (yy - yy.mean()) / yy.std(ddof=1)
+        r = np.corrcoef(z.x, ys)[0, 1]
+        truth = ((z.y.to_numpy() - yy.mean()) / yy.std(ddof=1))[omit]
+        sse += ((truth - r * z.x.to_numpy()[omit]) ** 2).sum()
+        sso += (truth**2).sum()
+    assert res.q2.q2.iloc[0] == pytest.approx(1 - sse / sso, abs=1e-12)
+    assert not res.warnings
+
+
+def test_blindfolding_on_mobi_and_its_checks():
+    from semwidget.pls.blindfold import blindfolding
+
+    g = golden("mobi_da")
+    res = blindfolding(g["syntax"], data("mobi.csv"), distance=7)
+    q2 = res.q2.set_index("construct").q2
+    assert set(q2.index) == {"Expectation", "Value", "Satisfaction", "Loyalty"}
+    assert (q2 > 0).all() and (q2 < 1).all()
+    assert "multiple of the omission distance" in blindfolding(
+        g["syntax"], data("mobi.csv"), distance=5).warnings[0]  # fmt: skip
+    with pytest.raises(ModelSpecError, match="distance"):
+        blindfolding(g["syntax"], data("mobi.csv"), distance=1)

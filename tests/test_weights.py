@@ -43,7 +43,6 @@ def test_bad_weight_is_named_by_row(value: object, needle: str) -> None:
     ({"sampling_weights": "w", "test": "satorra.bentler"},
      "test='satorra.bentler' is not supported"),
     ({"sampling_weights": "w", "se": "bootstrap"}, "se='bootstrap' is not supported"),
-    ({"sampling_weights": "w", "missing": "fiml"}, "missing='fiml' is not supported"),
 ])
 def test_unsupported_combinations_are_named(options: dict, needle: str) -> None:
     data = pd.read_csv(GOLDEN / "data" / "hs_weighted.csv")

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -28,16 +29,42 @@ ROOT = HERE.parent.parent
 EXAMPLES = ROOT / "examples"
 
 
+_IPYTHON_DIRS: list[Path] = []
+
+
 def on_config(config, **kwargs):
     """Give the notebook kernels the start-up file (in a fresh IPython folder, outside git)."""
     ipython_dir = Path(tempfile.mkdtemp(prefix="semwidget-docs-ipython-"))
+    _IPYTHON_DIRS.append(ipython_dir)
     startup = ipython_dir / "profile_default" / "startup"
     startup.mkdir(parents=True)
     shutil.copy(HERE / "static_widget.py", startup / "00_static_widget.py")
     os.environ["IPYTHONDIR"] = str(ipython_dir)
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(name, "1")
+    add_unlisted_notebooks(config["nav"])
     return config
+
+
+def add_unlisted_notebooks(nav: list) -> None:
+    """Append every ``examples/*.ipynb`` the nav's Notebooks section lacks (titled by its
+    first heading), so a new notebook is on the site without editing mkdocs.yml."""
+    section = next(item["Notebooks"] for item in nav
+                   if isinstance(item, dict) and "Notebooks" in item)
+    listed = {path for entry in section for path in entry.values()}
+    for notebook in sorted(EXAMPLES.glob("*.ipynb")):
+        path = f"examples/{notebook.name}"
+        if path not in listed:
+            section.append({_notebook_title(notebook): path})
+
+
+def _notebook_title(notebook: Path) -> str:
+    for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+        if cell["cell_type"] == "markdown":
+            for line in "".join(cell["source"]).splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return notebook.stem.replace("_", " ")
 
 
 @event_priority(50)  # before mkdocs-jupyter's on_files, which turns notebooks into pages
@@ -114,3 +141,9 @@ def on_post_build(config, **kwargs):
     if broken:
         shown = "\n  ".join(broken[:40])
         raise PluginError(f"{len(broken)} broken local link(s) in the built site:\n  {shown}")
+
+
+def on_shutdown(**kwargs):
+    """Remove the IPython folders the build made."""
+    while _IPYTHON_DIRS:
+        shutil.rmtree(_IPYTHON_DIRS.pop(), ignore_errors=True)

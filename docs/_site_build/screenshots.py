@@ -1,4 +1,4 @@
-"""Screenshots of the built site in real Chromium: docs/site_api.png and docs/site_guide.png.
+"""Screenshots of the built site in real Chromium: docs/site_api.png, docs/site_guide*.png.
 
 Run after ``mkdocs build`` from the repository root::
 
@@ -19,9 +19,11 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SITE = ROOT / "build" / "site"
+#: file name: (page, viewport height, CSS selector scrolled to the top of the view or None)
 SHOTS = {
-    "site_api.png": ("api/fit/#semwidget.fit", 1500),
-    "site_guide.png": ("guide/cfa_fit_table/", 1500),
+    "site_api.png": ("api/fit/", 1500, None),
+    "site_guide.png": ("guide/cfa_fit_table/", 1500, None),
+    "site_guide_widget.png": ("guide/draw_a_model/", 1100, ".jp-RenderedSVG"),
 }
 
 
@@ -40,9 +42,12 @@ def main() -> None:
             browser = p.chromium.launch(executable_path=args.chromium,
                                         args=["--no-sandbox", "--disable-gpu"])
             page = browser.new_page(viewport={"width": 1280, "height": 900})
-            for name, (path, height) in SHOTS.items():
+            for name, (path, height, selector) in SHOTS.items():
                 page.goto(base + path, wait_until="networkidle", timeout=60_000)
                 page.set_viewport_size({"width": 1280, "height": height})
+                if selector:
+                    page.locator(selector).first.evaluate(
+                        "e => window.scrollTo(0, e.getBoundingClientRect().top + scrollY - 260)")
                 page.wait_for_timeout(300)
                 page.screenshot(path=str(ROOT / "docs" / name))
                 print("wrote", ROOT / "docs" / name)

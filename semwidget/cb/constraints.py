@@ -153,14 +153,16 @@ def constrained_minimum(fun: Callable[[np.ndarray], float],
     set; Newton steps on the KKT equations of that active set then make the estimate precise
     (SLSQP's own stopping rule leaves about 1e-6 of the parameters' size).
     """
+    from scipy import optimize  # only constrained fits need it (import time of the package)
+
+    theta0 = _defined_start(theta0, cons)
+    # an expression undefined along the way (log of a negative value) counts as far off
     spec = []
     if cons.n_eq:
-        spec.append({"type": "eq", "fun": cons.equal})
+        spec.append({"type": "eq", "fun": lambda t: np.nan_to_num(cons.equal(t), nan=1e10)})
     if cons.n_ineq:
-        spec.append({"type": "ineq", "fun": cons.inequal})
-    # scipy.optimize costs ~0.25 s to import; only constrained fits need it
-    from scipy import optimize
-
+        spec.append({"type": "ineq",
+                     "fun": lambda t: np.nan_to_num(cons.inequal(t), nan=-1e10)})
     opt = optimize.minimize(fun, theta0, jac=grad, method="SLSQP", constraints=spec,
                             options={"maxiter": 2000, "ftol": 1e-14})
     theta = np.asarray(opt.x, dtype=float)
@@ -169,9 +171,31 @@ def constrained_minimum(fun: Callable[[np.ndarray], float],
                              f"({'; '.join(cons.texts)}) leave no admissible solution from "
                              "the start values")
     theta = _kkt_polish(fun, grad, theta, cons)
-    feasible = bool(np.all(np.abs(cons.equal(theta)) < 1e-6)
-                    and np.all(cons.inequal(theta) > -1e-6))
-    return theta, bool(feasible and (opt.success or opt.status == 8))
+    slack = np.concatenate([np.abs(cons.equal(theta)), -cons.inequal(theta)])
+    if not np.all(np.nan_to_num(slack, nan=np.inf) < 1e-6):
+        worst = cons.texts[int(np.argmax(np.nan_to_num(slack, nan=np.inf)))]
+        raise ModelSpecError(f"no estimate satisfies the constraints: '{worst}' still fails "
+                             "at the best point found (are the constraints contradictory?)",
+                             name=worst)
+    return theta, bool(opt.success or opt.status == 8)
+
+
+def _defined_start(theta0: np.ndarray, cons: Constraints) -> np.ndarray:
+    """Start values where every constraint can be evaluated (``log(b)`` needs ``b > 0``)."""
+    def defined(t: np.ndarray) -> np.ndarray:
+        return np.isfinite(np.concatenate([cons.equal(t), cons.inequal(t)]))
+
+    ok = defined(theta0)
+    if ok.all():
+        return theta0
+    for shift in (0.1, 0.5, 1.0):
+        t = np.where(theta0 == 0.0, shift, theta0)
+        if defined(t).all():
+            return t
+    text = cons.texts[int(np.flatnonzero(~ok)[0])]
+    raise ModelSpecError(f"the constraint '{text}' cannot be evaluated at the start values "
+                         "(e.g. the log or square root of a value <= 0, or a division by 0); "
+                         "give its parameters start() values where it is defined", name=text)
 
 
 def _kkt_polish(fun: Callable[[np.ndarray], float], grad: Callable[[np.ndarray], np.ndarray],
@@ -296,6 +320,31 @@ def fit_constrained(model: RAMModel, S: np.ndarray, n: int, theta0: np.ndarray,
     theta, converged = constrained_minimum(fun, grad, theta0, cons)
     info = information_matrix(model, theta, S, n, est, W, mean)
     vcov = constrained_vcov(info, cons.active(theta))
+    return Estimate(theta, fun(theta), converged, 0, vcov)
+
+
+def fit_groups_constrained(models: list[RAMModel], data: list, theta0: np.ndarray,
+                           cons: Constraints) -> Estimate:
+    """Multigroup ML (``cb.multigroup``'s objective) under general constraints."""
+    from semwidget.cb.multigroup import derivatives, objective
+
+    n = np.array([d.n for d in data], dtype=float)
+    w = n / n.sum()
+
+    def fun(t: np.ndarray) -> float:
+        f, _, _ = objective(models, data, w, t)
+        return f if math.isfinite(f) else 1e10
+
+    def grad(t: np.ndarray) -> np.ndarray:
+        f, imps, invs = objective(models, data, w, t)
+        if not math.isfinite(f):
+            return np.zeros(len(t))
+        return derivatives(models, data, w, t, imps, invs)[0]
+
+    theta, converged = constrained_minimum(fun, grad, theta0, cons)
+    _, imps, invs = objective(models, data, w, theta)
+    _, info = derivatives(models, data, w, theta, imps, invs)
+    vcov = constrained_vcov(info * (n.sum() / 2.0), cons.active(theta))
     return Estimate(theta, fun(theta), converged, 0, vcov)
 
 

@@ -46,6 +46,33 @@ ROTATION_ARGS = {"orthogonal": bool, "geomin_epsilon": float, "oblimin_gamma": f
 FULL_COLUMNS = ("id", "lhs", "op", "rhs", "user", "free", "ustart", "label", "freed", "exo")
 
 
+def efa_starts(full: pd.DataFrame, blocks: list[EfaBlock], ov: list[str], S: np.ndarray
+               ) -> pd.DataFrame:
+    """Start values for the unrotated loadings: principal components in echelon form.
+
+    Equal starts for all of a block's factors sit on a saddle of the likelihood; the first
+    ``m`` components of the block's indicators, turned so the echelon zeros hold (a QR step),
+    start the fit near its optimum. Starts the user gave are kept.
+    """
+    full = full.copy()
+    pos = {v: k for k, v in enumerate(ov)}
+    for b in blocks:
+        ii = [pos[x] for x in b.indicators]
+        m = len(b.factors)
+        vals, vecs = np.linalg.eigh(S[np.ix_(ii, ii)])
+        top = np.argsort(vals)[::-1][:m]
+        L = vecs[:, top] * np.sqrt(np.maximum(vals[top] * 0.8, 1e-6))
+        q, _ = np.linalg.qr(L[:m].T)
+        L = L @ q
+        L = L * np.where(np.diag(L[:m]) < 0, -1.0, 1.0)
+        for k, f in enumerate(b.factors):
+            for j, x in enumerate(b.indicators):
+                hit = (full["lhs"] == f) & (full["op"] == "=~") & (full["rhs"] == x) & \
+                    (full["free"] > 0) & full["ustart"].isna()
+                full.loc[hit, "ustart"] = L[j, k]
+    return full
+
+
 def rotation_spec(rotation: str, rotation_args: dict[str, Any] | None) -> RotationSpec:
     """Check ``rotation=`` and ``rotation_args=`` and make the spec.
 
@@ -166,13 +193,13 @@ def bordered_vcov(model_r: RAMModel, theta_r: np.ndarray, idx: list[tuple[list[i
     n = result.nobs
     if result.missing == "fiml":
         X = mom.data
-        _, grad = fiml_objective(model_r, fiml_patterns(X), n)
+        _, grad = fiml_objective(model_r, fiml_patterns(X, mom.weights), n)
         H = numeric_hessian(grad, theta_r)
         if se not in robust.ROBUST_SE:
             return constrained_vcov(H * n, jac)
         imp = model_r.implied(theta_r)
-        s0 = robust_fiml.case_scores(X, imp.sigma, imp.mu) @ robust_fiml._jacobian(
-            model_r, theta_r, imp)
+        s0 = robust_fiml.weighted_scores(X, imp.sigma, imp.mu, mom.weights) @ \
+            robust_fiml._jacobian(model_r, theta_r, imp)
         Hc = constrained_vcov(H, jac)
         return None if Hc is None else Hc @ (s0.T @ s0 / n) @ Hc / n
     mean = mom.mean if model_r.meanstructure else None

@@ -54,16 +54,23 @@ class Pattern:
         self.ioo = np.ix_(self.obs, self.obs)
 
 
-def patterns(X: np.ndarray) -> list[Pattern]:
-    """Group the rows of ``X`` (NaN for missing) by missing-data pattern."""
+def patterns(X: np.ndarray, weights: np.ndarray | None = None) -> list[Pattern]:
+    """Group the rows of ``X`` (NaN for missing) by missing-data pattern.
+
+    With sampling ``weights`` a pattern's ``n`` is its sum of weights and its moments are
+    weighted, so the weighted log-likelihood keeps the same form.
+    """
     mask = ~np.isnan(X)
     keys, inverse = np.unique(mask, axis=0, return_inverse=True)
     out = []
     for k, key in enumerate(keys):
-        rows = X[inverse.ravel() == k][:, key]
-        m = rows.mean(axis=0)
+        sel = inverse.ravel() == k
+        rows = X[sel][:, key]
+        w = np.ones(len(rows)) if weights is None else weights[sel]
+        n = float(w.sum()) if weights is not None else len(rows)
+        m = w @ rows / n
         d = rows - m
-        out.append(Pattern(np.flatnonzero(key), len(rows), m, d.T @ d / len(rows)))
+        out.append(Pattern(np.flatnonzero(key), n, m, (d * w[:, None]).T @ d / n))
     return out
 
 
@@ -212,7 +219,7 @@ def fit_fiml_table(full: pd.DataFrame, ov: list[str], mom: Moments, frame: pd.Da
     """Fit a full table (with a mean structure) by FIML and assemble the result."""
     X = mom.data
     n, p = X.shape
-    pats = patterns(X)
+    pats = patterns(X, mom.weights)
     mu1, sig1, ll1 = em_saturated(pats, p, mom.mean, np.diag(np.diag(mom.cov)))
     full = fill_exogenous(full, ov, sig1, mu1)
     model = RAMModel.from_table(full, ov, meanstructure=True)
@@ -278,10 +285,10 @@ def fit_fiml_table(full: pd.DataFrame, ov: list[str], mom: Moments, frame: pd.Da
         res = cbsem.Estimate(theta, res.fmin, res.converged, res.iterations, vcov_e)
     if se in robust.ROBUST_SE or test in robust.SCALED_TESTS:
         vcov_r, measures = robust_fiml.apply(se, test, model, theta, imp, X, H, sig1, mu1,
-                                             measures)
+                                             measures, weights=mom.weights)
         if vcov_r is not None:
             res = cbsem.Estimate(theta, res.fmin, res.converged, res.iterations, vcov_r)
-    mom_h1 = Moments(mom.names, n, sig1, mu1, X)
+    mom_h1 = Moments(mom.names, n, sig1, mu1, X, mom.weights)
     result = assemble(full, model, res, imp, mom_h1, measures, "ML", options, frame)
     result.warnings.extend(coverage_warnings(X, ov))
     return result

@@ -19,6 +19,8 @@ import pandas as pd
 from semwidget.cb import estimate as cbsem
 from semwidget.cb import robust, robust_fiml
 from semwidget.cb.assemble import model_warnings, r_squared, standardized
+from semwidget.cb.constraints import fit_groups_constrained as fit_constrained_groups
+from semwidget.cb.constraints import general_rows, read_constraints
 from semwidget.cb.data import Moments, check_data, moments
 from semwidget.cb.group_fiml import fiml_groups
 from semwidget.cb.group_measures import group_fit_measures
@@ -132,8 +134,19 @@ def fit_groups(model: str | pd.DataFrame, data: pd.DataFrame, *, group: str,
         models.append(dataclasses.replace(m, n_par=npar))
     data_g = [GroupData(m.cov, m.mean, m.n) for m in moms]
     theta0 = _starts(full, rows, models, data_g, npar)
-    res = fit_ml_groups(models, data_g, theta0)
-    if group_equal:
+    # general (nonlinear) constraints: the same objective, minimised under them
+    cons = read_constraints(full, RAMModel.from_table(full, ov, meanstructure=True)) \
+        if general_rows(full) else None
+    if cons is not None:
+        if estimator != "ML":
+            raise ModelSpecError(f"nonlinear constraints with group= need estimator='ML', "
+                                 f"not {estimator}")
+        res = fit_constrained_groups(models, data_g, fit_ml_groups(models, data_g, theta0)
+                                     .theta, cons)
+        npar -= cons.n_eq  # lavaan: one parameter less (and so one df more) per equality
+    else:
+        res = fit_ml_groups(models, data_g, theta0)
+    if group_equal and cons is None:
         # Equality constraints can give the likelihood several optima (as with equal
         # intercepts and free loadings): also start from the configural fit, keep the best.
         other = _configural_start(user, columns, full, rows, ov, data_g, theta0,

@@ -20,7 +20,7 @@ from semwidget.cb.categorical import CATEGORICAL_ESTIMATORS
 from semwidget.cb.complete import fit_complete
 from semwidget.cb.constraints import refuse_general
 from semwidget.cb.data import check_data, moments
-from semwidget.cb.esem import rotate_result, rotation_spec
+from semwidget.cb.esem import efa_starts, rotate_result, rotation_spec
 from semwidget.cb.fiml import drop_missing_covariates, fit_fiml_table
 from semwidget.cb.group_bootstrap import bootstrap_groups
 from semwidget.cb.groups import fit_groups
@@ -121,7 +121,8 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
         if se == "bootstrap" and (missing != "listwise" or estimator != "ML"):
             raise ModelSpecError("se='bootstrap' with group= needs estimator='ML' and "
                                  "missing='listwise'")
-        refuse_general(user_table(model), "group=")
+        if missing != "listwise":
+            refuse_general(user_table(model), "group= and missing='fiml'")
         if efa_blocks(user_table(model)):
             raise ModelSpecError("efa(...) blocks with group= are not supported yet")
         # lavaan's default fixed.x is FALSE for the least-squares estimators
@@ -183,6 +184,9 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
     dropped: list[str] = []
     if missing == "fiml" and not keep_x:
         frame, dropped = drop_missing_covariates(frame, exo_names(full))
+    if weights is not None and len(frame) != len(weights):
+        # rows dropped for missing covariates take their weights with them
+        weights = pd.Series(weights, index=data.index).loc[frame.index].to_numpy()
     mom = moments(frame, missing) if weights is None else \
         weighted_moments(frame, weights, missing)
     options_used: dict[str, Any] = {"estimator": estimator,
@@ -193,6 +197,8 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
         options_used["information"] = information
     if sampling_weights is not None:
         options_used["sampling_weights"] = sampling_weights
+    if blocks:
+        full = efa_starts(full, blocks, ov, mom.cov)
     if missing == "fiml":
         refuse_general(full, "missing='fiml'", bounds=True)
         result = fit_fiml_table(full, ov, mom, frame, options_used)

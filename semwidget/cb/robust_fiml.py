@@ -53,6 +53,13 @@ def case_scores(X: np.ndarray, sigma: np.ndarray, mu: np.ndarray) -> np.ndarray:
     return out
 
 
+def weighted_scores(X: np.ndarray, sigma: np.ndarray, mu: np.ndarray,
+                    weights: np.ndarray | None) -> np.ndarray:
+    """:func:`case_scores`, each case's row times its sampling weight (if any)."""
+    s = case_scores(X, sigma, mu)
+    return s if weights is None else s * weights[:, None]
+
+
 def _vech_moments(v: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray]:
     r, c = cbsem.vech_indices(p)
     mu = v[:p]
@@ -62,10 +69,11 @@ def _vech_moments(v: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray]:
     return mu, sig
 
 
-def moment_information(X: np.ndarray, sigma: np.ndarray, mu: np.ndarray) -> np.ndarray:
+def moment_information(X: np.ndarray, sigma: np.ndarray, mu: np.ndarray,
+                       weights: np.ndarray | None = None) -> np.ndarray:
     """Observed information of the unrestricted model in ``(mu; vech Sigma)`` per case.
 
-    Central differences of the mean case score, which is analytic.
+    Central differences of the mean (weighted: sum of weighted / N) case score, analytic.
     """
     n, p = X.shape
     r, c = cbsem.vech_indices(p)
@@ -79,8 +87,8 @@ def moment_information(X: np.ndarray, sigma: np.ndarray, mu: np.ndarray) -> np.n
         vm[j] -= h
         mp, sp = _vech_moments(vp, p)
         mm, sm = _vech_moments(vm, p)
-        A[:, j] = -(case_scores(X, sp, mp).mean(axis=0) - case_scores(X, sm, mm).mean(axis=0)) \
-            / (2.0 * h)
+        A[:, j] = -(weighted_scores(X, sp, mp, weights).mean(axis=0)
+                    - weighted_scores(X, sm, mm, weights).mean(axis=0)) / (2.0 * h)
     return 0.5 * (A + A.T)
 
 
@@ -109,23 +117,27 @@ def _check_options(se: str, test: str) -> None:
 
 
 def _yb_trace(X: np.ndarray, sig1: np.ndarray, mu1: np.ndarray, J: np.ndarray,
-              sig0: np.ndarray, mu0: np.ndarray, H0: np.ndarray) -> float:
-    s1 = case_scores(X, sig1, mu1)
-    A1 = moment_information(X, sig1, mu1)
+              sig0: np.ndarray, mu0: np.ndarray, H0: np.ndarray,
+              weights: np.ndarray | None = None) -> float:
+    s1 = weighted_scores(X, sig1, mu1, weights)
+    A1 = moment_information(X, sig1, mu1, weights)
     t_h1 = float(np.trace(_inv(A1) @ (s1.T @ s1 / len(X))))
-    s0 = case_scores(X, sig0, mu0) @ J
+    s0 = weighted_scores(X, sig0, mu0, weights) @ J
     t_h0 = float(np.trace(_inv(H0) @ (s0.T @ s0 / len(X))))
     return t_h1 - t_h0
 
 
 def apply(se: str, test: str, model: RAMModel, theta: np.ndarray, imp: Implied,
           X: np.ndarray, H0: np.ndarray, sig1: np.ndarray, mu1: np.ndarray,
-          measures: dict[str, float]) -> tuple[np.ndarray | None, dict[str, float]]:
+          measures: dict[str, float], weights: np.ndarray | None = None
+          ) -> tuple[np.ndarray | None, dict[str, float]]:
     """Robust SEs and the Yuan-Bentler (Mplus) test of a FIML fit.
 
     ``H0`` is the per-case observed information of the fitted model, ``(sig1, mu1)`` the EM
-    estimates of the unrestricted model. Returns the sandwich covariance (``None`` unless
-    ``se="robust.huber.white"``) and the measures with the scaled ones added.
+    estimates of the unrestricted model; ``weights`` the sampling weights (summing to N)
+    of the rows of ``X``, which weight the case scores. Returns the sandwich covariance
+    (``None`` unless ``se="robust.huber.white"``) and the measures with the scaled ones
+    added.
 
     Raises
     ------
@@ -133,7 +145,8 @@ def apply(se: str, test: str, model: RAMModel, theta: np.ndarray, imp: Implied,
         For options lavaan refuses with missing data (``robust.sem``, Satorra-Bentler, the
         scaled-shifted test), naming the option.
     """
-    return apply_groups(se, test, [model], theta, [imp], [X], H0, [(sig1, mu1)], measures)
+    return apply_groups(se, test, [model], theta, [imp], [X], H0, [(sig1, mu1)], measures,
+                        [weights])
 
 
 def _complete_chisq(n: int, sig: np.ndarray, mu: np.ndarray, S: np.ndarray, m: np.ndarray
@@ -149,8 +162,8 @@ def _complete_chisq(n: int, sig: np.ndarray, mu: np.ndarray, S: np.ndarray, m: n
 def corrected_robust(
         Xs: list[np.ndarray], h1: list[tuple[np.ndarray, np.ndarray]],
         model: tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray, float],
-        base: tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray, float]
-        ) -> dict[str, float]:
+        base: tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray, float],
+        weights: list[np.ndarray | None] | None = None) -> dict[str, float]:
     """Robust CFI, TLI, RNI and RMSEA under FIML: Zhang & Savalei's FIML-corrected version
     ("V3"), as lavaan 0.6.14 computes them for a scaled test.
 
@@ -161,15 +174,17 @@ def corrected_robust(
     first-order information) and ``U = Wm - Wm Delta (Delta' Wm Delta)^-1 Delta' Wm``. Over
     groups the blocks are weighted by ``f_g = n_g / N`` (``Wm``, ``Wc`` times ``f_g``,
     ``Gamma`` over it) and the RMSEA is times ``sqrt(G)``. Each tuple is ``(the groups'
-    implied (sigma, mu), Delta stacked over the groups' moments, df)``.
+    implied (sigma, mu), Delta stacked over the groups' moments, df)``; ``weights``: each
+    group's sampling weights (or None).
     """
+    ws = weights if weights is not None else [None] * len(Xs)
     ns = np.array([len(X) for X in Xs], dtype=float)
     n = int(ns.sum())
     f = ns / n
     Wm, Wmi, Wc, G = [], [], [], []
-    for X, (sig1, mu1), fg in zip(Xs, h1, f, strict=True):
-        A = moment_information(X, sig1, mu1)
-        s1 = case_scores(X, sig1, mu1)
+    for X, (sig1, mu1), fg, w in zip(Xs, h1, f, ws, strict=True):
+        A = moment_information(X, sig1, mu1, w)
+        s1 = weighted_scores(X, sig1, mu1, w)
         Ai = _inv(A)
         Wm.append(fg * A)
         Wmi.append(Ai / fg)
@@ -196,36 +211,48 @@ def corrected_robust(
             "rmsea_pvalue_robust": pclose}
 
 
-def _baseline(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The baseline's FIML estimate (each variable's mean and variance), its Jacobian over
-    ``(mu; vech Sigma)`` and its per-case observed information."""
+def _baseline(X: np.ndarray, weights: np.ndarray | None = None
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The baseline's FIML estimate (each variable's (weighted) mean and variance of its
+    observed values), its Jacobian over ``(mu; vech Sigma)`` and its per-case observed
+    information."""
     p = X.shape[1]
-    mu_b = np.nanmean(X, axis=0)
-    sig_b = np.diag(np.nanvar(X, axis=0))
+    if weights is None:
+        mu_b = np.nanmean(X, axis=0)
+        sig_b = np.diag(np.nanvar(X, axis=0))
+    else:
+        seen = ~np.isnan(X)
+        ww = np.where(seen, weights[:, None], 0.0)
+        Xz = np.where(seen, X, 0.0)
+        mu_b = (ww * Xz).sum(axis=0) / ww.sum(axis=0)
+        sig_b = np.diag((ww * (Xz - mu_b) ** 2).sum(axis=0) / ww.sum(axis=0))
     r, c = cbsem.vech_indices(p)
     Jb = np.zeros((p + len(r), 2 * p))
     Jb[np.arange(p), np.arange(p)] = 1.0
     for j in range(p):
         Jb[p + np.flatnonzero((r == j) & (c == j))[0], p + j] = 1.0
-    return mu_b, sig_b, Jb, Jb.T @ moment_information(X, sig_b, mu_b) @ Jb
+    return mu_b, sig_b, Jb, Jb.T @ moment_information(X, sig_b, mu_b, weights) @ Jb
 
 
 def apply_groups(se: str, test: str, models: list[RAMModel], theta: np.ndarray,
                  imps: list[Implied], Xs: list[np.ndarray], H: np.ndarray,
-                 h1: list[tuple[np.ndarray, np.ndarray]], measures: dict[str, float]
+                 h1: list[tuple[np.ndarray, np.ndarray]], measures: dict[str, float],
+                 weights: list[np.ndarray | None] | None = None
                  ) -> tuple[np.ndarray | None, dict[str, float]]:
     """:func:`apply` over groups (MLR with FIML and ``group=``).
 
     ``H`` is the observed information of the summed log-likelihood per case (over the total
     N), ``h1`` each group's EM ``(sigma, mu)``. The first-order information is the groups'
     case scores over N; the Yuan-Bentler h1 trace adds up over the groups, and so does the
-    baseline's (its parameters are each group's own).
+    baseline's (its parameters are each group's own). ``weights``: each group's sampling
+    weights (or None), which weight the case scores.
     """
     _check_options(se, test)
+    ws = weights if weights is not None else [None] * len(Xs)
     n = sum(len(X) for X in Xs)
     Js = [_jacobian(m, theta, imp) for m, imp in zip(models, imps, strict=True)]
-    s0 = [case_scores(X, imp.sigma, imp.mu) @ J for X, imp, J in zip(Xs, imps, Js,
-                                                                      strict=True)]
+    s0 = [weighted_scores(X, imp.sigma, imp.mu, w) @ J
+          for X, imp, J, w in zip(Xs, imps, Js, ws, strict=True)]
     B0 = sum(s.T @ s for s in s0) / n
     Hi = _inv(H)
     vcov = Hi @ B0 @ Hi / n if se == "robust.huber.white" else None
@@ -233,19 +260,22 @@ def apply_groups(se: str, test: str, models: list[RAMModel], theta: np.ndarray,
         return vcov, measures
     T, df = measures["chisq"], measures["df"]
     t_h1 = 0.0
-    for X, (sig1, mu1) in zip(Xs, h1, strict=True):
-        s1 = case_scores(X, sig1, mu1)
-        t_h1 += float(np.trace(_inv(moment_information(X, sig1, mu1)) @ (s1.T @ s1 / len(X))))
+    for X, (sig1, mu1), w in zip(Xs, h1, ws, strict=True):
+        s1 = weighted_scores(X, sig1, mu1, w)
+        t_h1 += float(np.trace(_inv(moment_information(X, sig1, mu1, w))
+                               @ (s1.T @ s1 / len(X))))
     model_test = _test(T, df, t_h1 - float(np.trace(Hi @ B0)))
-    bases = [_baseline(X) for X in Xs]
-    b_trace = sum(_yb_trace(X, sig1, mu1, Jb, sig_b, mu_b, Hb)
-                  for X, (sig1, mu1), (mu_b, sig_b, Jb, Hb) in zip(Xs, h1, bases, strict=True))
+    bases = [_baseline(X, w) for X, w in zip(Xs, ws, strict=True)]
+    b_trace = sum(_yb_trace(X, sig1, mu1, Jb, sig_b, mu_b, Hb, w)
+                  for X, (sig1, mu1), (mu_b, sig_b, Jb, Hb), w
+                  in zip(Xs, h1, bases, ws, strict=True))
     Tb, b_df = measures["baseline_chisq"], measures["baseline_df"]
     base_test = _test(Tb, b_df, b_trace)
     scaled = robust.scaled_measures(model_test, base_test, T, df, Tb, b_df, n, len(Xs))
     scaled.update(corrected_robust(
         Xs, h1, ([(imp.sigma, imp.mu) for imp in imps], np.vstack(Js), df),
-        ([(b[1], b[0]) for b in bases], linalg.block_diag(*[b[2] for b in bases]), b_df)))
+        ([(b[1], b[0]) for b in bases], linalg.block_diag(*[b[2] for b in bases]), b_df),
+        ws))
     for key in FIML_NOT_COMPUTED:
         scaled.pop(key, None)
         measures.pop(key, None)

@@ -3,7 +3,9 @@
 lavaan rescales the weights to sum to the number of cases used (``sampling.weights.
 normalization = "total"``), fits the weighted mean and covariance matrix (divisor N), and
 reports robust (Huber-White) standard errors with the Yuan-Bentler (Mplus) scaled test, whose
-case scores are weighted too (``cb.robust``).
+case scores are weighted too (``cb.robust``). Under FIML the casewise log-likelihood is
+weighted (weighted missing-data patterns in ``cb.fiml``, weighted scores in
+``cb.robust_fiml``).
 """
 
 from __future__ import annotations

@@ -29,10 +29,11 @@ import pandas as pd
 from semwidget.distributions import t_sf
 from semwidget.errors import DataError, ModelSpecError
 from semwidget.pls.bootstrap import chunk_size, plain_resample_stats
+from semwidget.pls.core import fit_plain, stat_layout
 from semwidget.pls.data import prepare_data
-from semwidget.pls.fit import fit_pls, stat_layout
-from semwidget.pls.model import BlockIndex, PLSModel, build_model, parse_model
-from semwidget.pls.result import PLSResult
+from semwidget.pls.micom import MICOMResult, micom_pair
+from semwidget.pls.model import BlockIndex, PLSModel, build_model
+from semwidget.pls.result import PLSResult, json_records
 
 #: Columns of ``PLSGroupResult.mga``.
 MGA_COLUMNS = [
@@ -76,6 +77,17 @@ class PLSGroupResult:
     def nobs(self) -> dict[str, int]:
         """Rows used per group."""
         return {g: r.nobs for g, r in self.groups.items()}
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: every group's fit, the MGA rows and MICOM (NaN written as None)."""
+        out: dict[str, Any] = {
+            "engine": self.engine, "group": self.group, "permutations": self.permutations,
+            "groups": {g: r.to_dict() for g, r in self.groups.items()},
+            "mga": json_records(self.mga, MGA_COLUMNS), "warnings": list(self.warnings),
+        }  # fmt: skip
+        if self.micom is not None:
+            out["micom"] = json_records(self.micom.invariance, list(self.micom.invariance.columns))
+        return out
 
     def __repr__(self) -> str:
         sizes = ", ".join(f"{g}: n={r.nobs}" for g, r in self.groups.items())
@@ -194,29 +206,30 @@ def t_tests(
 
 
 def fit_groups(
-    model: str | pd.DataFrame,
+    table: pd.DataFrame,
     data: pd.DataFrame,
     group: str,
+    options: dict[str, Any],
     *,
     permutations: int = 1000,
     micom: bool = True,
     progress: bool | None = None,
-    **options: Any,
 ) -> PLSGroupResult:
     """Fit a PLS model per group and test every path difference (see the module notes).
 
     Parameters
     ----------
-    model, data
-        As :func:`semwidget.pls.fit.fit_pls`.
+    table : DataFrame
+        The user table of the model.
+    data : DataFrame
     group : str
         The column that splits the rows.
+    options : dict
+        :func:`semwidget.pls.fit.fit_pls`'s checked options (``bootstrap`` per group, ...).
     permutations : int
         Label permutations for the permutation test and MICOM (0: none).
     micom : bool
         Run MICOM (steps 2 and 3 need permutations).
-    **options
-        :func:`fit_pls` options (``bootstrap`` per group, ``seed``, ``scheme``, ...).
     """
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"data must be a pandas DataFrame, not {type(data).__name__}")
@@ -225,18 +238,21 @@ def fit_groups(
             f"permutations must be a whole number >= 0, not {permutations!r}",
             name="permutations",
         )
-    table = parse_model(model)
     if table["rhs"].astype(str).str.contains(":", regex=False).any():
         raise ModelSpecError("a multigroup analysis with interaction terms is not supported; "
                              "compare the groups without the product term", name=group)  # fmt: skip
+    measured = table[table["op"].isin(["=~", "<~"])]
+    if measured["rhs"].isin(set(measured["lhs"])).any():
+        raise ModelSpecError("a multigroup analysis with higher-order constructs is not "
+                             "supported", name=group)  # fmt: skip
     rows = split_groups(data, group)
     seed = options.get("seed")
     fits: dict[str, PLSResult] = {}
     for g, (name, idx) in enumerate(rows.items()):
         part = data.iloc[idx]
         try:
-            fits[name] = fit_pls(table, part, **{**options, "seed": group_seed(seed, g)},
-                                 progress=progress)  # fmt: skip
+            fits[name] = fit_plain(table, part, {**options, "seed": group_seed(seed, g)},
+                                   progress=progress)  # fmt: skip
         except DataError as exc:
             raise DataError(f"group '{name}' ({group} = {name}, n = {idx.size}): {exc}",
                             column=getattr(exc, "column", None)) from None  # fmt: skip
@@ -253,14 +269,10 @@ def fit_groups(
             perm = permute_pair(data, spec, rows[a], rows[b], permutations, rng, opts)
         records += _pair_rows(a, b, fits[a], fits[b], perm)
         if micom and perm is not None:
-            from semwidget.pls.micom import micom_pair  # it builds on the permutations here
-
             micom_parts.append(micom_pair(a, b, spec, perm, opts))
     mga = pd.DataFrame(records, columns=MGA_COLUMNS)
     micom_result = None
     if micom_parts:
-        from semwidget.pls.micom import MICOMResult
-
         micom_result = MICOMResult.concat(micom_parts)
     warnings = [f"group '{g}': {w}" for g, r in fits.items() for w in r.warnings]
     return PLSGroupResult(

@@ -220,8 +220,8 @@ def build_model(table: pd.DataFrame, columns: Sequence[str]) -> PLSModel:
         for item in items:
             if item in blocks:
                 raise ModelSpecError(
-                    f"'{c}' is measured by the construct '{item}': higher-order constructs "
-                    "are not supported by the PLS engine",
+                    f"'{c}' is measured by the construct '{item}': a higher-order construct "
+                    "is fitted by fit_pls (hoc=...), not as one PLS block",
                     name=c,
                 )
             if item not in colset:

@@ -89,19 +89,26 @@ def discrepancies(s: np.ndarray, sigma: np.ndarray, nobs: int) -> dict[str, np.n
         "srmr": np.sqrt((resid[:, lower[0], lower[1]] ** 2).mean(axis=1)),
         "d_uls": 0.5 * (resid**2).sum(axis=(1, 2)),
     }
+    b = s.shape[0]
+    for key in ("d_g", "chisq", "nfi"):
+        out[key] = np.full(b, np.nan)
+    # d_G, chi² and NFI need a nonsingular S (repeated indicators make it singular)
+    good = np.linalg.eigvalsh(s)[:, 0] > 1e-10
+    if not good.any():
+        return out
+    sg, sig = s[good], sigma[good]
     with np.errstate(invalid="ignore", divide="ignore"):
         # eigenvalues of S^-1 Sigma are those of the symmetric L^-1 Sigma L^-T (S = L L')
-        chol = np.linalg.cholesky(s)
-        inv = np.linalg.inv(chol)
-        phi = np.linalg.eigvalsh(inv @ sigma @ inv.transpose(0, 2, 1))
-        out["d_g"] = 0.5 * (np.log(phi) ** 2).sum(axis=1)
-        _, logdet_s = np.linalg.slogdet(s)
-        sign, logdet_sigma = np.linalg.slogdet(sigma)
-        trace = np.einsum("bij,bji->b", s, np.linalg.inv(sigma))
+        inv = np.linalg.inv(np.linalg.cholesky(sg))
+        phi = np.linalg.eigvalsh(inv @ sig @ inv.transpose(0, 2, 1))
+        out["d_g"][good] = 0.5 * (np.log(phi) ** 2).sum(axis=1)
+        _, logdet_s = np.linalg.slogdet(sg)
+        sign, logdet_sigma = np.linalg.slogdet(sig)
+        trace = np.einsum("bij,bji->b", sg, np.linalg.inv(sig))
         f_ml = np.where(sign > 0, logdet_sigma + trace - logdet_s - p, np.nan)
         chisq = (nobs - 1) * f_ml
-        out["chisq"] = chisq
-        out["nfi"] = 1.0 - chisq / ((nobs - 1) * -logdet_s)
+        out["chisq"][good] = chisq
+        out["nfi"][good] = 1.0 - chisq / ((nobs - 1) * -logdet_s)
     return out
 
 

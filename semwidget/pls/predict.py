@@ -30,6 +30,7 @@ from semwidget.pls.bootstrap import weighted_correlations
 from semwidget.pls.data import prepare_data
 from semwidget.pls.estimate import SCHEMES, derive, fit_weights
 from semwidget.pls.model import INTERACTION, BlockIndex, PLSModel, build_model, parse_model
+from semwidget.pls.result import json_records
 
 TECHNIQUES = ("DA", "EA")
 
@@ -57,6 +58,14 @@ class PLSPrediction:
     repetitions: int
     technique: str
     warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the per-indicator metrics and the settings (NaN written as None)."""
+        return {
+            "folds": self.folds, "repetitions": self.repetitions, "technique": self.technique,
+            "items": json_records(self.items, list(self.items.columns)),
+            "warnings": list(self.warnings),
+        }  # fmt: skip
 
     def __repr__(self) -> str:
         better = int((self.items.pls_rmse < self.items.lm_rmse).sum())

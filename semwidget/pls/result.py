@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 #: Columns of ``PLSResult.estimates`` (the CB engine's columns plus ``t``).
@@ -21,7 +22,7 @@ def _num(value: Any) -> Any:
     """A JSON number, or None for NaN/inf/missing."""
     if value is None:
         return None
-    if isinstance(value, str):
+    if isinstance(value, (str, bool, np.bool_)):
         return value
     try:
         f = float(value)
@@ -30,7 +31,8 @@ def _num(value: Any) -> Any:
     return f if math.isfinite(f) else None
 
 
-def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
+def json_records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
+    """Rows of ``frame`` as JSON-ready dicts of ``columns`` (numbers, strings, booleans)."""
     cols = [c for c in columns if c in frame.columns]
     return [{c: _num(row[c]) for c in cols} for _, row in frame.iterrows()]
 
@@ -72,6 +74,10 @@ class PLSResult:
         Indicators by constructs: each indicator's correlation with each construct score.
     srmr : float
         SRMR of the saturated model.
+    higher_order : dict
+        With higher-order constructs: ``approach`` and ``dimensions`` (HOC -> dimensions).
+    first_stage : PLSResult or None
+        The stage-one fit of a two-stage approach (moderation keeps none).
     model_fit : DataFrame
         SmartPLS's model fit: rows ``srmr d_uls d_g chisq nfi``, columns ``saturated
         estimated`` (see :mod:`semwidget.pls.model_fit`).
@@ -120,6 +126,8 @@ class PLSResult:
     moderation: dict[str, dict[str, Any]] = field(default_factory=dict)
     model_fit: pd.DataFrame | None = None
     exact_fit: pd.DataFrame | None = None
+    higher_order: dict[str, Any] = field(default_factory=dict)
+    first_stage: Any = field(default=None, repr=False)
     engine: str = "pls"
 
     def to_dict(self) -> dict[str, Any]:
@@ -128,15 +136,15 @@ class PLSResult:
         return {
             "engine": self.engine,
             "nobs": int(self.nobs),
-            "estimates": _records(self.estimates, ESTIMATE_COLUMNS),
-            "weights": _records(self.weights, ["construct", "item", "est", *boot]),
+            "estimates": json_records(self.estimates, ESTIMATE_COLUMNS),
+            "weights": json_records(self.weights, ["construct", "item", "est", *boot]),
             "r2": {k: _num(v) for k, v in self.r2.items()},
             "r2_adj": {k: _num(v) for k, v in self.r2_adj.items()},
             "reliability": {
                 str(c): {k: _num(row[k]) for k in ("alpha", "rho_a", "rho_c", "ave")}
                 for c, row in self.reliability.iterrows()
             },
-            "htmt": _records(self.htmt, ["a", "b", "est", *boot]),
+            "htmt": json_records(self.htmt, ["a", "b", "est", *boot]),
             "warnings": list(self.warnings),
         }
 

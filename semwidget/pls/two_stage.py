@@ -22,9 +22,9 @@ from semwidget.pls.bootstrap import (
     statistics,
     weighted_correlations,
 )
+from semwidget.pls.core import estimate_prepared, stat_layout
 from semwidget.pls.data import prepare_data
 from semwidget.pls.estimate import fit_weights
-from semwidget.pls.fit import estimate_prepared, stat_layout
 from semwidget.pls.model import BlockIndex, PLSModel
 from semwidget.pls.result import PLSResult
 

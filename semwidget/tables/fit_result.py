@@ -29,9 +29,55 @@ from semwidget.tables.validity import validity
 class FitResult(CBResult):
     """A fitted CB-SEM model with the tables a paper reports.
 
-    The attributes are those of :class:`~semwidget.cb.result.CBResult` (``table``,
-    ``estimates``, ``fit_measures``, ``r2``, ``warnings``, ``nobs``, the sample and implied
-    moments, ...); the methods below are the views of them.
+    The attributes are those of :class:`~semwidget.cb.result.CBResult`; the methods below are
+    the views of them. lavaan's name for each is in brackets.
+
+    Attributes
+    ----------
+    estimates : DataFrame
+        ``lhs op rhs label est se z pvalue ci_lower ci_upper std_lv std_all``
+        (``parameterEstimates(fit, standardized = TRUE)``); with groups also ``group`` and
+        ``group_label``.
+    table : DataFrame
+        The full parameter table with the estimates merged in (``parTable(fit)``).
+    fit_measures : dict of str to float
+        Every fit measure under lavaan's name with ``.`` written ``_`` (``fitMeasures(fit)``):
+        ``chisq df pvalue cfi tli rmsea rmsea_ci_lower rmsea_ci_upper srmr aic bic``, ...;
+        ``*_scaled`` and ``*_robust`` with a scaled test.
+    r2 : dict
+        R² of every endogenous variable (``inspect(fit, "r2")``); with groups by group label.
+    warnings : list of str
+        Non-convergence, Heywood cases, non-positive-definite matrices (lavaan's warnings).
+    nobs : int
+        Observations used (``nobs(fit)``); with groups the total.
+    nobs_per_group : dict of str to int or None
+        With groups: observations per group label.
+    sample_cov, implied_cov : DataFrame or dict of DataFrame
+        Sample and model-implied covariances (``inspect(fit, "sampstat")$cov``,
+        ``fitted(fit)$cov``); by group label with groups.
+    sample_mean, implied_mean : Series, dict or None
+        The same for the means, where the model has a mean structure.
+    residual_cov : DataFrame or dict of DataFrame
+        ``sample_cov - implied_cov`` (``resid(fit)$cov``).
+    latent_cor : DataFrame or dict of DataFrame
+        Implied correlations of the latent variables (``lavInspect(fit, "cor.lv")``).
+    estimator, missing : str
+        The estimator and missing-data treatment used (``lavInspect(fit, "options")``).
+    converged : bool
+        Whether the optimizer converged (``lavInspect(fit, "converged")``).
+    iterations : int
+        Optimizer iterations (``lavInspect(fit, "iterations")``).
+    options : dict
+        The options of the fit (``se``, ``test``, ``std_lv``, ``fixed_x``, ...).
+    groups : list of str
+        Group labels in lavaan's order (``lavInspect(fit, "group.label")``); empty without
+        groups.
+    multigroup : bool
+        True for a fit with two or more groups.
+    bootstrap : object or None
+        With ``se="bootstrap"``: the resampled estimates behind the bootstrap SEs and CIs.
+    engine : str
+        ``"sem"``.
     """
 
     @classmethod

@@ -116,9 +116,30 @@ def summary_text(result: CBResult) -> str:
         out += _estimate_lines(est[est["group"] == 0], {})
     else:
         out += _estimate_lines(result.estimates, result.r2)
+        out += _constraint_lines(result.table)
     if result.warnings:
         out += ["", "Warnings:"] + [f"  - {w}" for w in result.warnings]
     return "\n".join(out)
+
+
+def _constraint_lines(table: pd.DataFrame) -> list[str]:
+    """lavaan's "Constraints" section: ``lhs - (rhs)`` and its absolute slack at the estimate."""
+    rows = table[table["op"].isin(["==", "<", ">"])]
+    if rows.empty:
+        return []
+    from semwidget.model.defined import compile_expression
+
+    named = table[(table["label"] != "") & table["op"].isin(["=~", "~", "~~", "~1"])]
+    env = {str(k): float(v) for k, v in zip(named["label"], named["est"], strict=True)}
+    defined = table[table["op"] == ":="]
+    env.update({str(k): float(v) for k, v in zip(defined["lhs"], defined["est"], strict=True)})
+    out = ["", "Constraints:", f"  {'':<44}{'|Slack|':>9}"]
+    for lhs, op, rhs in rows[["lhs", "op", "rhs"]].itertuples(index=False):
+        where = f"{lhs} {op} {rhs}"
+        slack = compile_expression(str(lhs), set(env), where)(env) - \
+            compile_expression(str(rhs), set(env), where)(env)
+        out.append(f"    {f'{lhs} - ({rhs})':<42}{_num(abs(slack))}")
+    return out
 
 
 def _estimate_lines(est: pd.DataFrame, r2: dict[str, float]) -> list[str]:

@@ -84,8 +84,8 @@ class SEMWidget(anywidget.AnyWidget):
 
     Examples
     --------
-    >>> from semwidget import SEMWidget, load_dataset   # doctest: +SKIP
-    >>> w = SEMWidget(load_dataset("hs1939"), "visual =~ x1 + x2 + x3")  # doctest: +SKIP
+    >>> from semwidget import SEMWidget, datasets   # doctest: +SKIP
+    >>> w = SEMWidget(datasets.load("hs1939"), "visual =~ x1 + x2 + x3")  # doctest: +SKIP
     >>> w.fit()  # doctest: +SKIP
     """
 

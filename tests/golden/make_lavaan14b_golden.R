@@ -23,9 +23,14 @@ case14b <- function(name, model, data_path, data, fun, call_args, notes, control
   fit <- run$fit
   pe <- parameterEstimates(fit, standardized = TRUE)
   if (!"label" %in% names(pe)) pe$label <- ""
-  pe <- pe[, intersect(c("lhs", "op", "rhs", "label", "est", "se", "z", "pvalue", "ci.lower",
+  pe <- pe[, intersect(c("lhs", "op", "rhs", "group", "label", "est", "se", "z", "pvalue", "ci.lower",
                          "ci.upper", "std.lv", "std.all"), names(pe))]
   jac <- fit@Model@con.jac
+  # with groups: R² and implied covariances by group label
+  by_group <- function(x, f) {
+    if (lavInspect(fit, "ngroups") == 1) return(f(x))
+    setNames(lapply(x, f), lavInspect(fit, "group.label"))
+  }
   out <- list(
     name = name,
     model = model,
@@ -40,8 +45,8 @@ case14b <- function(name, model, data_path, data, fun, call_args, notes, control
     converged = lavInspect(fit, "converged"),
     estimates = rows_of(pe),
     fit = named_dict(fitMeasures(fit)),
-    r2 = named_dict(lavInspect(fit, "r2")),
-    implied_cov = matrix_dict(lavInspect(fit, "cov.ov")),
+    r2 = by_group(lavInspect(fit, "r2"), named_dict),
+    implied_cov = by_group(lavInspect(fit, "cov.ov"), matrix_dict),
     inactive_constraints = as.list(as.integer(attr(jac, "inactive.idx"))),
     lavaan_version = as.character(packageVersion("lavaan")),
     lavaan_seconds = run$seconds,
@@ -71,6 +76,13 @@ y ~ b1*x1 + b2*x2 + b3*x3
 b1 == (b2 + b3)^2
 b1 > exp(b2 + b3)", TUTORIAL_CSV, tutorial, "sem", list(),
   "lavaan tutorial: nonlinear equality and an active nonlinear inequality")
+
+for (extra in list(c("log", "b1 == log(b2)"), c("ratio", "b1 == b2/b3"),
+                  c("circle", "b1^2 + b2^2 == 1"))) {
+  case14b(paste0("constr_tutorial_", extra[1]),
+          paste0("\ny ~ b1*x1 + b2*x2 + b3*x3\n", extra[2]), TUTORIAL_CSV, tutorial, "sem",
+          list(), paste("lavaan tutorial data: the nonlinear equality", extra[2]))
+}
 
 case14b("constr_hs_mixed", "
 visual =~ x1 + a*x2 + b*x3
@@ -125,6 +137,14 @@ a > b", HS_CSV, hs, "cfa", list(estimator = "MLR"),
 
 case14b("constr_poldem_mlm", paste0(POLDEM_EQUAL, "\nc == a * b"), POLDEM_CSV, poldem, "sem", list(estimator = "MLM"),
   "Political Democracy by MLM: Satorra-Bentler under a nonlinear equality", control = TIGHT)
+
+HS_SCHOOL_CSV <- "semwidget/datasets/hs1939_school.csv"
+case14b("constr_hs_groups", "
+visual =~ x1 + c(a1, a2)*x2 + x3
+textual =~ x4 + x5 + x6
+speed =~ x7 + x8 + x9
+a2 == a1^2", HS_SCHOOL_CSV, read.csv(HS_SCHOOL_CSV), "cfa", list(group = "school"),
+  "HS 1939 by school: a nonlinear equality between the groups' loadings", control = TIGHT)
 
 # ---- sampling weights -------------------------------------------------------------------------
 
@@ -198,6 +218,18 @@ case14b("esem_hs_fiml", ESEM_HS2, HS_MISSING_CSV, read.csv(HS_MISSING_CSV), "cfa
 
 case14b("esem_hs_gls", ESEM_HS2, HS_CSV, hs, "cfa", list(estimator = "GLS"),
   "HS 1939: 2-factor efa block by GLS")
+
+hsm_w <- read.csv(HS_MISSING_CSV)
+set.seed(7)
+hsm_w$w <- round(runif(nrow(hsm_w), 0.5, 3), 3)
+HSMW_CSV <- "tests/golden/data/hs_missing10_weighted.csv"
+write.csv(hsm_w, HSMW_CSV, row.names = FALSE)
+hsm_w <- read.csv(HSMW_CSV)
+
+case14b("weights_hs_fiml", HS_CFA, HSMW_CSV, hsm_w, "cfa",
+  list(sampling.weights = "w", missing = "ml"),
+  "HS 1939 with 10% missing cells: FIML with sampling weights (weighted casewise likelihood,
+   weighted EM for h1, weighted case scores for the robust SEs and Yuan-Bentler test)")
 
 case14b("weights_esem_hs", ESEM_HS2, HSW_CSV, hs_w, "cfa", list(sampling.weights = "w"),
   "HS 1939: a 2-factor efa block with sampling weights (bordered sandwich SEs)")

@@ -1,0 +1,184 @@
+"""Higher-order constructs (Sarstedt et al. 2019, "How to specify, estimate, and validate
+higher-order constructs in PLS-SEM"), written as lavaan writes a second-order factor:
+``HOC =~ LOC1 + LOC2`` (Mode A over the dimensions) or ``HOC <~ LOC1 + LOC2`` (Mode B).
+
+- ``"repeated"`` (repeated indicators): the HOC is measured by copies of all its dimensions'
+  indicators; a ``=~`` HOC points to each dimension (``LOC ~ HOC``), the dimensions of a
+  ``<~`` HOC point to it (``HOC ~ LOC``). One stage.
+- ``"embedded"`` two-stage: the repeated-indicators model gives the dimension scores; stage
+  two measures the HOC by those scores.
+- ``"disjoint"`` two-stage (seminr's ``higher_composite(..., method = two_stage)``): stage
+  one links the dimensions directly to the HOC's antecedents and outcomes (the HOC left out);
+  stage two measures the HOC by the dimension scores.
+
+The two-stage bootstrap redoes stage one in every resample (:mod:`semwidget.pls.two_stage`).
+Stage-two results describe the HOC and the structural model; ``result.first_stage`` holds the
+stage-one fit (the dimensions' loadings and reliability).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from semwidget.errors import ModelSpecError
+from semwidget.pls.core import fit_plain
+from semwidget.pls.model import INTERACTION, build_model
+from semwidget.pls.result import PLSResult
+from semwidget.pls.two_stage import Term, fit_stages
+
+APPROACHES = ("disjoint", "embedded", "repeated")
+#: Joins an indicator to its HOC in the name of its repeated copy (``IMAG1.REP``).
+COPY = "."
+
+
+def higher_order_rows(table: pd.DataFrame) -> dict[str, list[str]]:
+    """HOC -> its dimensions, for measurement rows whose indicators are constructs."""
+    measured = table[table["op"].isin(["=~", "<~"])]
+    constructs = set(measured["lhs"].astype(str))
+    out: dict[str, list[str]] = {}
+    for row in measured.itertuples(index=False):
+        if str(row.rhs) in constructs:
+            out.setdefault(str(row.lhs), []).append(str(row.rhs))
+    return out
+
+
+def _rows(table: pd.DataFrame) -> list[tuple[str, str, str]]:
+    return [(str(r.lhs), str(r.op), str(r.rhs)) for r in table.itertuples(index=False)]
+
+
+def _frame(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["lhs", "op", "rhs"]).assign(label="")
+
+
+def fit_higher_order(
+    table: pd.DataFrame,
+    data: pd.DataFrame,
+    options: dict[str, Any],
+    approach: str,
+    *,
+    progress: bool | None = None,
+) -> PLSResult:
+    """Fit a model with higher-order constructs by ``approach`` (see the module notes).
+
+    Raises
+    ------
+    ModelSpecError
+        An unknown approach, a HOC that mixes dimensions and indicators, a dimension with
+        structural paths of its own or in two HOCs, a HOC without structural paths, PLSc.
+    """
+    if approach not in APPROACHES:
+        raise ModelSpecError(f"hoc must be one of {', '.join(APPROACHES)}, not {approach!r}",
+                             name="hoc")  # fmt: skip
+    if options["consistent"]:
+        raise ModelSpecError(
+            "higher-order constructs are estimated on composite scores; consistent=True is "
+            "not available with them", name="consistent",
+        )  # fmt: skip
+    if table["rhs"].astype(str).str.contains(INTERACTION, regex=False).any():
+        raise ModelSpecError("higher-order constructs with interaction terms are not "
+                             "supported", name="hoc")  # fmt: skip
+    hocs = higher_order_rows(table)
+    rows = _rows(table)
+    _check(hocs, rows)
+    blocks: dict[str, list[str]] = {}
+    for lhs, op, rhs in rows:
+        if op in ("=~", "<~") and lhs not in hocs:
+            blocks.setdefault(lhs, []).append(rhs)
+    second = _second_stage_rows(rows, hocs)
+    if approach == "repeated":
+        frame, data_r = _repeated(rows, hocs, blocks, data)
+        result = fit_plain(frame, data_r, options, progress=progress)
+        result.higher_order = {"approach": approach, "dimensions": hocs}
+        return result
+    if approach == "embedded":
+        first_rows, data1 = _repeated(rows, hocs, blocks, data)
+    else:
+        first_rows, data1 = _frame(_disjoint_rows(rows, hocs)), data
+    columns = [str(c) for c in data1.columns]
+    stage1 = build_model(first_rows, columns)
+    dims = [d for h in hocs.values() for d in h]
+    stage2 = build_model(_frame(second), columns + dims)
+    terms = [
+        Term(d, (stage1.constructs.index(d),), stage2.constructs.index(h))
+        for h, ds in hocs.items() for d in ds
+    ]
+    staged = fit_stages(stage1, stage2, terms, data1, options, progress=progress)
+    result = staged.result
+    result.first_stage = fit_plain(first_rows, data1, {**options, "bootstrap": 0, "exact_fit": 0})
+    result.higher_order = {"approach": approach, "dimensions": hocs}
+    return result
+
+
+def _check(hocs: dict[str, list[str]], rows: list[tuple[str, str, str]]) -> None:
+    measured = {lhs for lhs, op, _ in rows if op in ("=~", "<~")}
+    owner: dict[str, str] = {}
+    for hoc, dims in hocs.items():
+        items = [rhs for lhs, op, rhs in rows if lhs == hoc and op in ("=~", "<~")]
+        mixed = [i for i in items if i not in measured]
+        if mixed:
+            raise ModelSpecError(
+                f"higher-order construct '{hoc}' mixes dimensions and indicators "
+                f"({', '.join(mixed)}); measure it by constructs only", name=hoc,
+            )  # fmt: skip
+        for d in dims:
+            if d in hocs:
+                raise ModelSpecError(f"'{d}' is itself higher-order: only second-order "
+                                     "constructs are supported", name=d)  # fmt: skip
+            if d in owner:
+                raise ModelSpecError(f"dimension '{d}' belongs to both '{owner[d]}' and "
+                                     f"'{hoc}'", name=d)  # fmt: skip
+            owner[d] = hoc
+        if not any(op == "~" and hoc in (lhs, rhs) for lhs, op, rhs in rows):
+            raise ModelSpecError(f"higher-order construct '{hoc}' has no structural paths",
+                                 name=hoc)  # fmt: skip
+    for lhs, op, rhs in rows:
+        if op == "~" and (lhs in owner or rhs in owner):
+            d = lhs if lhs in owner else rhs
+            raise ModelSpecError(
+                f"dimension '{d}' of '{owner[d]}' has a structural path ('{lhs} ~ {rhs}'); "
+                "paths go to and from the higher-order construct", name=d,
+            )  # fmt: skip
+
+
+def _disjoint_rows(rows: list[tuple[str, str, str]], hocs: dict[str, list[str]]) -> list:
+    """Stage one of the disjoint approach: the dimensions stand in for their HOC."""
+    out = []
+    for lhs, op, rhs in rows:
+        if lhs in hocs and op in ("=~", "<~"):
+            continue
+        if op == "~" and lhs in hocs:
+            out += [(d, "~", rhs) for d in hocs[lhs]]
+        elif op == "~" and rhs in hocs:
+            out += [(lhs, "~", d) for d in hocs[rhs]]
+        else:
+            out.append((lhs, op, rhs))
+    return list(dict.fromkeys(out))
+
+
+def _second_stage_rows(rows: list[tuple[str, str, str]], hocs: dict[str, list[str]]) -> list:
+    """Stage two: the HOC measured by its dimensions' scores (now data columns)."""
+    dims = {d for h in hocs.values() for d in h}
+    return [r for r in rows if not (r[1] in ("=~", "<~") and r[0] in dims)]
+
+
+def _repeated(
+    rows: list[tuple[str, str, str]],
+    hocs: dict[str, list[str]],
+    blocks: dict[str, list[str]],
+    data: pd.DataFrame,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The repeated-indicators model and the data with the copied indicators."""
+    out = []
+    copies = {}
+    for lhs, op, rhs in rows:
+        if lhs in hocs and op in ("=~", "<~"):
+            for item in blocks[rhs]:
+                name = f"{item}{COPY}{lhs}"
+                copies[name] = data[item]
+                out.append((lhs, op, name))
+            out.append((rhs, "~", lhs) if op == "=~" else (lhs, "~", rhs))
+        else:
+            out.append((lhs, op, rhs))
+    return _frame(out), data.assign(**copies)

@@ -1,0 +1,98 @@
+"""Write the higher-order-construct golden files from seminr's Python port.
+
+Run from the repository root with seminr installed (``pip install "seminr==0.2.*"``)::
+
+    python tests/golden_pls/make_hoc_golden.py
+
+seminr (GPL-3.0) is used only here: ``higher_composite(name, dimensions, method=two_stage,
+weights=mode_A or mode_B)`` is the disjoint two-stage approach (stage one links the
+dimensions to the HOC's antecedents and outcomes). The JSON under ``tests/golden_pls/hoc/``
+holds the lavaan syntax (``HOC =~ LOC1 + LOC2`` or ``<~``), seminr's stage-two paths, the
+HOC's loadings and weights on the dimension scores, R², and a same-seed bootstrap of the
+paths (seminr redoes both stages in every resample).
+
+Cases: ``mobi_perception`` (Perception =~ Quality + Value between Expectation and
+Satisfaction, ECSI mobi) and ``corp_rep_reputation`` (REP <~ COMP + LIKE, a Mode B HOC
+driven by four formative constructs, leading to CUSA and CUSL; corp_rep, -99 codes,
+bootstrap on the mean-replaced data as in make_moderation_golden.py).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from seminr import bootstrap_model, estimate_pls
+from seminr.specify.constructs import composite, higher_composite, mode_A, mode_B
+from seminr.specify.relationships import SMRow
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from make_pls_golden import CORP_BLOCKS, MOBI_BLOCKS, _clean  # noqa: E402
+
+ECSI = {"Quality": [f"PERQ{i}" for i in range(1, 8)], **MOBI_BLOCKS}
+
+
+def write_case(name, data_file, blocks, hocs, paths, *, mode_b=(), missing_value=None,
+               nboot=300, seed=5):  # fmt: skip
+    frame = pd.read_csv(HERE / "data" / data_file)
+    mm = [composite(c, i, mode_B if c in mode_b else mode_A) for c, i in blocks.items()]
+    mm += [higher_composite(h, dims, weights=mode_B if h in mode_b else mode_A)
+           for h, dims in hocs.items()]  # fmt: skip
+    sm = [SMRow(source=s, target=t) for s, t in paths]
+    model = estimate_pls(frame, mm, sm, missing_value=missing_value)
+    lines = [f"{c} {'<~' if c in mode_b else '=~'} {' + '.join(i)}" for c, i in blocks.items()]
+    lines += [f"{h} {'<~' if h in mode_b else '=~'} {' + '.join(d)}" for h, d in hocs.items()]
+    targets: dict[str, list[str]] = {}
+    for s, t in paths:
+        targets.setdefault(t, []).append(s)
+    lines += [f"{t} ~ {' + '.join(s)}" for t, s in targets.items()]
+    out = {
+        "reference": "seminr (Python port) 0.2.1, higher_composite(method=two_stage)",
+        "data": data_file,
+        "syntax": "\n".join(lines) + "\n",
+        "options": {"missing_value": missing_value, "hoc": "disjoint"},
+        "paths": [[s, t, model.path_coef.get(s, t)] for s, t in paths],
+        "r2": {c: model.r_squared.get("Rsq", c) for c in model.r_squared.cols},
+        "hoc_loadings": {h: {d: model.outer_loadings.get(d, h) for d in dims}
+                         for h, dims in hocs.items()},
+        "hoc_weights": {h: {d: model.outer_weights.get(d, h) for d in dims}
+                        for h, dims in hocs.items()},
+        "bootstrap": [],
+    }  # fmt: skip
+    if missing_value is not None:
+        filled = frame.replace(missing_value, np.nan)
+        model = estimate_pls(filled.fillna(filled.mean()), mm, sm)
+    boot = bootstrap_model(model, nboot, seed=seed)
+    stats = []
+    for s, t in paths:
+        v = np.array([m.get(s, t) for m in boot.boot_paths], dtype=float)
+        stats.append([s, t, {"se": v.std(ddof=1), "mean": v.mean()}])
+    out["bootstrap"].append({"nboot": nboot, "seed": seed, "fails": boot.fails, "paths": stats})
+    (HERE / "hoc").mkdir(exist_ok=True)
+    (HERE / "hoc" / f"{name}.json").write_text(json.dumps(_clean(out), indent=1) + "\n")
+    print("wrote", name)
+
+
+def main() -> None:
+    blocks = {c: ECSI[c] for c in ("Expectation", "Quality", "Value", "Satisfaction", "Loyalty")}
+    write_case(
+        "mobi_perception", "mobi.csv", blocks, {"Perception": ["Quality", "Value"]},
+        [("Expectation", "Perception"), ("Perception", "Satisfaction"),
+         ("Expectation", "Satisfaction"), ("Satisfaction", "Loyalty")],
+    )  # fmt: skip
+    corp = {c: CORP_BLOCKS[c] for c in ("QUAL", "PERF", "CSOR", "ATTR", "COMP", "LIKE", "CUSA",
+                                        "CUSL")}  # fmt: skip
+    write_case(
+        "corp_rep_reputation", "corp_rep.csv", corp, {"REP": ["COMP", "LIKE"]},
+        [(d, "REP") for d in ("QUAL", "PERF", "CSOR", "ATTR")]
+        + [("REP", "CUSA"), ("REP", "CUSL"), ("CUSA", "CUSL")],
+        mode_b=("QUAL", "PERF", "CSOR", "ATTR", "REP"), missing_value=-99, seed=8,
+    )  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
