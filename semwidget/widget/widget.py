@@ -124,6 +124,7 @@ class SEMWidget(anywidget.AnyWidget):
     ) -> None:
         engine = widget_state.validate_engine(engine)
         self._fit_options = fit_choice.check_fit_options(engine, fit_options)
+        self._summary_columns = fit_choice.summary_columns(fit_options)  # sample_cov=
         self.auto_fit = bool(auto_fit)
         self.result: Any = None
         self._data: pd.DataFrame | None = None
@@ -159,7 +160,7 @@ class SEMWidget(anywidget.AnyWidget):
         if value is not None and not isinstance(value, pd.DataFrame):
             raise DataError(f"data must be a pandas DataFrame, got {type(value).__name__}")
         self._data = value
-        self.columns = [] if value is None else [str(name) for name in value.columns]
+        self.columns = [str(c) for c in (self._summary_columns if value is None else value)]
         self.results = {}
         self._fit_warnings = []
         self._check_model()
@@ -185,7 +186,7 @@ class SEMWidget(anywidget.AnyWidget):
             table,
             std_lv=bool(self._fit_options.get("std_lv", False)),
             orthogonal=bool(self._fit_options.get("orthogonal", False)),
-            meanstructure=self._fit_options.get("missing") == "fiml",
+            meanstructure=fit_choice.has_means(self._fit_options),
             latents=latents,
             **self._group_counts(),
         )
@@ -322,7 +323,7 @@ class SEMWidget(anywidget.AnyWidget):
         return [*self.latents, *self._measured_latents()]
 
     def _check_model(self) -> None:
-        columns = None if self._data is None else self.columns
+        columns = None if self._data is None and not self._summary_columns else self.columns
         self._model_warnings = checks.model_warnings(self.table, self.latents, columns)
         self.warnings = [*self._model_warnings, *self._fit_warnings]
 
@@ -408,7 +409,7 @@ class SEMWidget(anywidget.AnyWidget):
         from semwidget.fitting import fit as fit_model
 
         with self._fit_lock:
-            if self._data is None:
+            if self._data is None and not self._summary_columns:
                 raise DataError(
                     "there is no data to fit: create the widget with SEMWidget(data, ...) "
                     "or set w.data"
@@ -469,7 +470,7 @@ class SEMWidget(anywidget.AnyWidget):
             self.error = f"Fitting failed unexpectedly ({type(err).__name__}: {err})"
 
     def _schedule_auto_fit(self) -> None:
-        if not self.auto_fit or self._data is None or not self.table:
+        if not (self.auto_fit and self.table and (self._data is not None or self._summary_columns)):
             return
         self._refit.request()
 

@@ -234,5 +234,79 @@ case14("growth_fiml", "growth", LINEAR, list(data = g14_miss, missing = "ml"),
        "tests/golden/data/growth_missing.csv", list(kind = "growth", missing = "ml"),
        "growth under FIML")
 
+# ---- 3./4. bootstrap with FIML and means; Bollen-Stine -----------------------------------
+# lavaan's own resamples: bootstrapLavaan(keep.idx = TRUE) returns the rows it drew, which are
+# written (0-based) beside the case, so Python refits exactly the same resamples. Reference
+# numbers are lavaan's definitions on those draws: se = sqrt(diag(cov(coef draws))), the
+# percentile interval of parameterEstimates(boot.ci.type = "perc") on the draws, and the
+# Bollen-Stine p-value = #(T* > T) / #(T* that converged) (lav_model_test).
+boot14 <- function(name, fun, model, data, data_path, args, py, B, seed, type = "ordinary") {
+  fit <- run14(fun, c(list(model = model, data = data), args))$fit
+  set.seed(seed)
+  if (type == "ordinary") {
+    draws <- bootstrapLavaan(fit, R = B, FUN = coef, keep.idx = TRUE)
+  } else {
+    draws <- bootstrapLavaan(fit, R = B, type = "bollen.stine", keep.idx = TRUE,
+                             FUN = function(x) fitMeasures(x, "chisq"))
+  }
+  idx <- attr(draws, "boot.idx")[[1]]
+  failed <- attr(draws, "error.idx")
+  idx_file <- paste0(name, "_idx.csv")
+  write.csv(idx - 1L, file.path(OUT_DIR, idx_file), row.names = FALSE)
+  ok <- stats::complete.cases(draws)
+  out <- list(name = name, "function" = fun, model = model, data = data_path,
+              py = py, indices = idx_file, type = type, R = B, failed = length(failed),
+              nobs = lavInspect(fit, "nobs"), options = effective_options(fit, fun),
+              lavaan_version = as.character(packageVersion("lavaan")))
+  if (type == "ordinary") {
+    coefs <- draws[ok, , drop = FALSE]
+    pt <- parTable(fit)
+    free <- pt[pt$free > 0, ]
+    se <- sqrt(diag(stats::cov(coefs)))
+    out$boot_se <- rows_of(data.frame(lhs = free$lhs, op = free$op, rhs = free$rhs,
+                                      se = unname(se[free$free]), stringsAsFactors = FALSE))
+    fit@boot$coef <- coefs
+    fit@Options$se <- "bootstrap"
+    pe <- parameterEstimates(fit, boot.ci.type = "perc", level = 0.95)
+    pe <- pe[pe$op %in% c("=~", "~", "~~", "~1", ":="), ]
+    out$boot_ci <- rows_of(pe[, c("lhs", "op", "rhs", "est", "ci.lower", "ci.upper")])
+  } else {
+    T0 <- fitMeasures(fit, "chisq")
+    Tb <- as.numeric(draws[ok, 1])
+    out$chisq <- unname(T0)
+    out$boot_chisq <- Tb
+    out$bollen_stine_pvalue <- sum(Tb > T0) / length(Tb)
+  }
+  write_golden(out, file.path("lavaan14", paste0(name, ".json")))
+  BOOT14[[name]] <<- list(file = paste0(name, ".json"), type = type)
+}
+BOOT14 <- list()
+HS_MED <- "
+visual =~ x1 + x2 + x3
+textual =~ x4 + x5 + x6
+speed =~ x7 + x8 + x9
+textual ~ a*visual
+speed ~ b*textual + c*visual
+ab := a*b"
+boot14("boot_fiml_hs_cfa", "cfa", HS_CFA, hs_miss, "tests/golden/data/hs_missing10.csv",
+       list(missing = "ml"), list(missing = "fiml"), 60, 1401)
+boot14("boot_fiml_hs_mediation", "sem", HS_MED, hs_miss, "tests/golden/data/hs_missing10.csv",
+       list(missing = "ml"), list(missing = "fiml"), 40, 1402)
+boot14("boot_fiml_hs_cov", "sem", HS_COV, hs_miss, "tests/golden/data/hs_missing10.csv",
+       list(missing = "ml"), list(missing = "fiml"), 40, 1403)
+boot14("boot_means_hs_cfa", "cfa", HS_CFA, hs, HS_CSV, list(meanstructure = TRUE),
+       list(meanstructure = TRUE), 150, 1404)
+boot14("boot_means_poldem", "sem", paste0(PD_PATH, "\ny1 ~ 1"), poldem, POLDEM_CSV, list(),
+       list(), 150, 1405)
+boot14("boot_growth", "growth", LINEAR, g14, GROWTH14_CSV, list(), list(kind = "growth"),
+       150, 1406)
+boot14("bs_hs_cfa", "cfa", HS_CFA, hs, HS_CSV, list(), list(), 150, 1407, "bollen.stine")
+boot14("bs_poldem_sem", "sem", PD_SEM, poldem, POLDEM_CSV, list(), list(), 150, 1408,
+       "bollen.stine")
+boot14("bs_hs_cov", "sem", HS_COV, hs, HS_CSV, list(), list(), 150, 1409, "bollen.stine")
+boot14("bs_hs_means", "cfa", HS_CFA, hs, HS_CSV, list(meanstructure = TRUE),
+       list(meanstructure = TRUE), 150, 1410, "bollen.stine")
+write_golden(list(cases = BOOT14), file.path("lavaan14", "boot_cases.json"))
+
 # ---- index of the cases ---------------------------------------------------------------------
 write_golden(list(cases = CASES14), file.path("lavaan14", "cases.json"))
