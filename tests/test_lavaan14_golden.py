@@ -1,4 +1,5 @@
-"""Issue 14 (part A) against lavaan 0.6.14 (golden files by tests/golden/make_lavaan14_golden.R).
+"""Issue 14 (part A) against lavaan 0.6.14 (golden files by tests/golden/make_lavaan14_golden.R
+and make_lavaan14_groups_golden.R).
 
 Each case file holds lavaan's call and the keyword arguments of the same fit in semwidget
 ("py"). Tolerances: estimates, std.all, R² and fit measures 1e-4 (chi-square-scale measures
@@ -21,7 +22,9 @@ import semwidget
 
 GOLDEN = Path(__file__).parent / "golden" / "lavaan14"
 ROOT = Path(__file__).parent.parent
-CASES = sorted(json.loads((GOLDEN / "cases.json").read_text())["cases"])
+# cases.json: make_lavaan14_golden.R; groups_cases.json: make_lavaan14_groups_golden.R
+CASES = sorted(name for index in ("cases.json", "groups_cases.json")
+               for name in json.loads((GOLDEN / index).read_text())["cases"])
 RELATIVE = {"chisq", "baseline_chisq", "logl", "unrestricted_logl", "aic", "bic", "bic2",
             "chisq_scaled", "baseline_chisq_scaled"}
 TOL = 1e-4

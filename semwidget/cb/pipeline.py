@@ -131,7 +131,7 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
                             missing="fiml" if missing == "fiml.x" else missing,
                             std_lv=std_lv, orthogonal=orthogonal,
                             fixed_x=(estimator == "ML") if fixed_x is None else fixed_x,
-                            se=se, test=test)
+                            se=se, test=test, keep_x=missing == "fiml.x")
         if label is not None and label != estimator:
             result = dataclasses.replace(result, estimator=label)
         if se == "bootstrap":
