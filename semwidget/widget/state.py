@@ -476,7 +476,10 @@ MESSAGE_FIELDS: dict[str, tuple[str, ...]] = {
     "indirect": ("x", "y", "chain"),
     "modindices": ("k",),
     "add_ghost": ("edge",),
+    "pls_predict": ("folds", "repetitions"),
 }
+#: PLSpredict's settings a ``pls_predict`` message may send: (default, lowest, highest).
+PREDICT_LIMITS = {"folds": (10, 2, 100), "repetitions": (10, 1, 1000)}
 _MAX_MODINDICES = 1000
 _EDGE_OPS = ("=~", "~", "~~")
 
@@ -533,6 +536,13 @@ def validate_message(content: object) -> dict[str, Any]:
                 f"modindices message: 'k' must be an integer from 1 to {_MAX_MODINDICES}, got "
                 f"{_describe(k)}")
         out["k"] = k
+    elif kind == "pls_predict":
+        for name, (default, low, high) in PREDICT_LIMITS.items():
+            value = content.get(name, default)
+            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+                raise WidgetStateError(f"pls_predict message: '{name}' must be an integer from "
+                                       f"{low} to {high}, got {_describe(value)}")
+            out[name] = value
     elif kind == "add_ghost":
         edge = content.get("edge")
         parts = edge.split() if isinstance(edge, str) else []
