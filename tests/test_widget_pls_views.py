@@ -89,6 +89,7 @@ def test_interaction_term_kept_and_named_for_the_view() -> None:
     assert w.error == ""
     assert "CUSA:SC" in w.syntax
     assert any(r["rhs"] == "CUSA:SC" and r["op"] == "~" for r in w.table)
+    assert "CUSA:SC" not in w.positions and not w.warnings  # no node, no missing column
     w.fit()
     assert w.results["interactions"] == [
         {"key": "CUSL ~ CUSA:SC", "dv": "CUSL", "iv": "CUSA", "moderator": "SC"}]
@@ -96,6 +97,8 @@ def test_interaction_term_kept_and_named_for_the_view() -> None:
     assert w.results["edges"]["CUSL ~ CUSA:SC"]["est"] == pytest.approx(
         ref[("CUSA:SC", "CUSL")], abs=1e-6)
     assert "CUSA:SC" not in w.results["r2"]
+    svg = w.to_svg()  # the headless renderer draws the product term as a dot
+    assert 'data-moderation="CUSL ~ CUSA:SC"' in svg and 'data-node="CUSA:SC"' not in svg
 
 
 def test_engine_switch_reparses_product_terms() -> None:

@@ -359,14 +359,16 @@ def measured_latents(table: pd.DataFrame | Iterable[Mapping[str, Any]]) -> list[
 def node_names(
     table: pd.DataFrame | Iterable[Mapping[str, Any]], latents: Iterable[str] = ()
 ) -> list[str]:
-    """Every name drawn as a node: variables of the model's rows, then drawn-only latents."""
+    """Every name drawn as a node: variables of the model's rows, then drawn-only latents.
+
+    A PLS product term (``y ~ a:b``) is no node: the view draws it as a dot on ``a -> y``."""
     rows = table.to_dict("records") if isinstance(table, pd.DataFrame) else table
     names: dict[str, None] = {}
     for row in rows:
         if row["op"] not in NODE_OPS:
             continue
         names.setdefault(row["lhs"], None)
-        if row["op"] != "~1":
+        if row["op"] != "~1" and ":" not in str(row["rhs"]):
             names.setdefault(row["rhs"], None)
     for name in latents:
         names.setdefault(name, None)
