@@ -64,6 +64,7 @@ def test_group_selector_message_drives_pls() -> None:
     b = g["groups"][1]
     w._on_custom_msg(w, {"type": "group", "group": b}, [])
     assert w.error == "" and w.results["group"] == b
+    assert w.results["fit"]["srmr"] == pytest.approx(w.result.groups[b].srmr)  # b's own SRMR
     ref = next(p for p in g["paths"] if (p["source"], p["target"]) == ("INT", "CLE"))
     assert w.results["edges"]["CLE ~ INT"]["est"] == pytest.approx(ref["est_b"], abs=1e-6)
     w._on_custom_msg(w, {"type": "group", "group": "all groups"}, [])

@@ -76,7 +76,7 @@ def results_payload(result: Any, table: Any = ()) -> dict[str, Any]:
     -------
     dict
         A multigroup PLS fit: ``engine``, ``nobs`` (all groups), ``groups``, ``group`` (the
-        first, drawn), ``by_group`` (``{label: {"edges", "r2", "nobs"}}``), the drawn group's
+        first, drawn), ``by_group`` (``{label: {"edges", "r2", "nobs", "fit"}}``), the drawn group's
         ``edges``/``r2``/``fit`` (its SRMR), ``mga`` (records of :data:`MGA_VIEW_COLUMNS`),
         ``permutations``, ``warnings``.
     """
@@ -84,11 +84,10 @@ def results_payload(result: Any, table: Any = ()) -> dict[str, Any]:
     if getattr(result, "engine", "sem") != "pls" or not isinstance(groups, Mapping):
         return {**widget_state.results_payload(result), "interactions": interactions(table)}
     by_group: dict[str, dict[str, Any]] = {}
-    fits: dict[str, dict[str, Any]] = {}
     for label, one in groups.items():
         view = widget_state.results_payload(one)
-        by_group[str(label)] = {"edges": view["edges"], "r2": view["r2"], "nobs": view["nobs"]}
-        fits[str(label)] = view["fit"]
+        by_group[str(label)] = {"edges": view["edges"], "r2": view["r2"], "nobs": view["nobs"],
+                                "fit": view["fit"]}
     labels = list(by_group)
     first = labels[0]
     mga = result.mga
@@ -98,7 +97,8 @@ def results_payload(result: Any, table: Any = ()) -> dict[str, Any]:
     return {
         "engine": "pls", "estimator": "", "thresholds": {},
         "nobs": int(sum(v["nobs"] for v in by_group.values())),
-        "edges": by_group[first]["edges"], "r2": by_group[first]["r2"], "fit": fits[first],
+        "edges": by_group[first]["edges"], "r2": by_group[first]["r2"],
+        "fit": by_group[first]["fit"],
         "warnings": [str(w) for w in result.warnings], "groups": labels, "group": first,
         "by_group": by_group, "equal": [], "mga": records,
         "permutations": int(result.permutations),

@@ -655,5 +655,6 @@ def select_group(results: dict[str, Any], label: str) -> dict[str, Any]:
         return {**results, "edges": edges, "r2": {}, "group": ALL_GROUPS}
     if label not in by_group:
         raise SemWidgetError(f"no group {label!r}: the groups are {list(by_group)}")
+    # a PLS group's own fit (its SRMR); a CB-SEM multigroup fit has one for the whole model
     return {**results, "edges": by_group[label]["edges"], "r2": by_group[label]["r2"],
-            "group": label}
+            "fit": by_group[label].get("fit", results.get("fit", {})), "group": label}
