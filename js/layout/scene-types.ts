@@ -5,6 +5,7 @@
  */
 import type { EdgeResult, GhostSuggestion, Point } from "../model/state";
 import type { NodeKind } from "../model/graph";
+import type { ProductTerm } from "../model/interaction";
 
 export interface SceneNode {
   name: string;
@@ -85,6 +86,19 @@ export interface Scene {
   stale: boolean;
   /** Variables a warning of the fit or of the model check names (drawn flagged). */
   flagged: ReadonlySet<string>;
+  /** Product terms (`y ~ a:b`), drawn as a dot on the path `a -> y` (layout/moderation.ts). */
+  moderations?: ModerationMark[];
+}
+
+export interface ModerationMark extends ProductTerm {
+  /** The dot, on the moderated path. */
+  dot: Point;
+  /** Start of the moderator's dashed arrow (on the moderator's outline). */
+  from: Point;
+  /** The moderator's dashed arrow to the dot and its arrowhead (SVG paths). */
+  d: string;
+  heads: string;
+  label: EdgeLabel | null;
 }
 
 export interface EdgeGeom {

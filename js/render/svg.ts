@@ -11,6 +11,7 @@ import { mergeLayout } from "../layout/merge";
 import { buildScene } from "../layout/scene";
 import type { Scene, SceneEdge, SceneNode } from "../layout/scene-types";
 import { fitItems, fitSummary } from "./fit";
+import { renderModeration } from "./moderation";
 import { FONT_FAMILY, paint, themeCSS } from "./theme";
 import { type VNode, h, toXML } from "./vdom";
 
@@ -112,7 +113,7 @@ function r(v: number): number {
 }
 
 /** The label of an edge: a backing box and one text line per row. */
-export function renderLabel(e: SceneEdge, o: RenderOptions): VNode | null {
+export function renderLabel(e: Pick<SceneEdge, "label">, o: RenderOptions): VNode | null {
   const l = e.label;
   if (!l) return null;
   const top = -l.h / 2 + 1.5;
@@ -218,6 +219,7 @@ export function renderScene(scene: Scene, o: RenderOptions): VNode {
     { class: `semw-diagram${scene.stale ? " semw-stale" : ""}`, ...(scene.stale ? { "data-stale": "true" } : {}) },
     o.standalone ? null : h("style", {}, themeCSS()),
     h("g", { class: "semw-edges" }, ...scene.edges.map((e) => renderEdge(e, scene, o))),
+    h("g", { class: "semw-moderations" }, ...(scene.moderations ?? []).map((m) => renderModeration(m, o.standalone, renderLabel(m, o)))),
     h("g", { class: "semw-nodes" }, ...scene.nodes.map((n) => renderNode(n, { ...o, flagged: o.flagged ?? scene.flagged }))),
   );
 }

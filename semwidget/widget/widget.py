@@ -23,7 +23,7 @@ from semwidget.errors import DataError, SemWidgetError
 from semwidget.model import emit, parse
 from semwidget.model.partable import model_counts
 from semwidget.tables.local_fit import local_fit_payload
-from semwidget.widget import checks, diagram_file
+from semwidget.widget import checks, diagram_file, pls_views
 from semwidget.widget import estimation as fit_choice
 from semwidget.widget import labels as node_labels
 from semwidget.widget import render as svg_export
@@ -58,7 +58,7 @@ def _static_asset(name: str, fallback: str) -> Path | str:
     return path if path.is_file() else fallback
 
 
-class SEMWidget(anywidget.AnyWidget):
+class SEMWidget(pls_views.PLSViews, anywidget.AnyWidget):
     """A structural equation model drawn in a notebook, synced with lavaan syntax.
 
     Parameters
@@ -240,18 +240,16 @@ class SEMWidget(anywidget.AnyWidget):
     ) -> None:
         """Re-derive the model from ``text``; on a syntax error keep the model, set ``error``."""
         try:
-            table = (
-                parse(text) if text.strip() else widget_state.table_from_records([])
-            )
+            table = (pls_views.parse_syntax(text, self.engine) if text.strip()
+                     else widget_state.table_from_records([]))
         except SemWidgetError as err:
             self.error = str(err)
             return
         records = widget_state.table_records(table)
         old_latents = self.latents if keep_latents is None else keep_latents
         old_measured = self._measured_latents() if keep_latents is None else []
-        latents = widget_state.merge_latents(
-            old_latents, old_measured, widget_state.measured_latents(records)
-        )
+        latents = widget_state.merge_latents(old_latents, old_measured,
+                                             widget_state.measured_latents(records))
         changed = records != self.table
         state = {**self.diagram_state(), "table": records, "latents": latents}
         before = self.positions if previous_layout is None else previous_layout
@@ -304,6 +302,7 @@ class SEMWidget(anywidget.AnyWidget):
     @traitlets.observe("engine")
     def _on_engine(self, change: dict[str, Any]) -> None:
         self.results = {}
+        self._apply_syntax(self.syntax)  # the PLS parser reads product terms, lavaan's does not
         self._fit_warnings = []
         self._check_model()
         self._schedule_auto_fit()
@@ -410,17 +409,15 @@ class SEMWidget(anywidget.AnyWidget):
 
         with self._fit_lock:
             if self._data is None and not self._summary_columns:
-                raise DataError(
-                    "there is no data to fit: create the widget with SEMWidget(data, ...) "
-                    "or set w.data"
-                )
+                raise DataError("there is no data to fit: create the widget with "
+                                "SEMWidget(data, ...) or set w.data")
             if not self.syntax.strip():
                 raise SemWidgetError("there is no model to fit: draw one or set w.syntax")
             return fit_model(self.syntax, self._data, engine=self.engine, **self._fit_options)
 
     def _publish_fit(self, result: Any) -> None:
         self.result = result
-        payload = widget_state.results_payload(result)
+        payload = pls_views.results_payload(result, self.table)
         payload["local_fit"] = local_fit_payload(result)  # the residual-correlation overlay
         nodes = widget_state.node_names(self.table, self.latents)
         self._fit_warnings = checks.fit_warnings(payload, nodes)
@@ -597,6 +594,8 @@ class SEMWidget(anywidget.AnyWidget):
                 self.add_indirect(message["x"], message["y"], chain=message["chain"])
             elif kind == "modindices":
                 self.show_modindices(message["k"])
+            elif kind == "pls_predict":
+                self.predict_pls(message["folds"], message["repetitions"])
             else:
                 self.add_ghost(" ".join(message["edge"]))
         except Exception as err:
@@ -619,7 +618,7 @@ class SEMWidget(anywidget.AnyWidget):
             If the syntax does not parse: a file that could not be loaded again is not written.
         """
         if self.syntax.strip():
-            parse(self.syntax)
+            pls_views.parse_syntax(self.syntax, self.engine)
         diagram_file.save(
             path,
             diagram_file.Diagram(
@@ -659,7 +658,8 @@ class SEMWidget(anywidget.AnyWidget):
         """
         diagram = diagram_file.load(path)
         try:
-            table = parse(diagram.syntax) if diagram.syntax.strip() else None
+            table = (pls_views.parse_syntax(diagram.syntax, diagram.engine)
+                     if diagram.syntax.strip() else None)
         except SemWidgetError as err:
             raise diagram_file.DiagramFileError(path, f"syntax: {err}") from None
         if table is not None:
