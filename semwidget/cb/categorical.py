@@ -277,8 +277,7 @@ def fit_measures(model: CategoricalModel, om: OrdinalMoments, how: str, test: st
     W = rm.w
     # the thresholds are the baseline's parameters: with a full weight they do not fit
     # exactly, so project them out (for DWLS and ULS this leaves the correlations' part)
-    Jb = np.zeros((k, n_th))
-    Jb[np.arange(n_th), np.arange(n_th)] = 1.0
+    Jb = baseline_jacobian(k, n_th)
     e0 = np.concatenate([np.zeros(n_th), om.vector[n_th:]])
     WJ = W @ Jb
     g = WJ.T @ e0
@@ -304,13 +303,21 @@ def fit_measures(model: CategoricalModel, om: OrdinalMoments, how: str, test: st
         out.update(scaled)
         if om.numeric_mask.any():
             # lavaan has no cat-ML robust indices with numeric variables in the model: NA
-            out.update(dict.fromkeys(_CATML_KEYS, math.nan))
+            out.update(dict.fromkeys(CATML_KEYS, math.nan))
         else:
             out.update(catml_robust(model, om, theta, rm, df, b_df, n_th))
     return out
 
 
-_CATML_KEYS = ("cfi_robust", "tli_robust", "nnfi_robust", "rni_robust", "rmsea_robust",
+def baseline_jacobian(k: int, n_th: int) -> np.ndarray:
+    """The baseline model's Jacobian over the moment vector: its parameters are the first
+    ``n_th`` moments (thresholds, numeric means and variances), the correlations are 0."""
+    Jb = np.zeros((k, n_th))
+    Jb[np.arange(n_th), np.arange(n_th)] = 1.0
+    return Jb
+
+
+CATML_KEYS = ("cfi_robust", "tli_robust", "nnfi_robust", "rni_robust", "rmsea_robust",
                "rmsea_ci_lower_robust", "rmsea_ci_upper_robust", "rmsea_pvalue_robust")
 
 
@@ -343,6 +350,42 @@ def catml_robust(model: CategoricalModel, om: OrdinalMoments, theta: np.ndarray,
     ``c3 = tr(U' V U Gamma) / df`` with ``V`` the normal-theory weight of the correlations and
     ``U = I - Delta E^-1 Delta' W`` the least-squares residual projector.
     """
+    parts = catml_parts(model, om, theta, rm, n_th)
+    if parts is None:
+        return {}
+    t3, t3_null, tr, tr_null = parts
+    # lavaan uses N - 1 for least-squares fits
+    return catml_indices(t3, t3_null, tr, tr_null, df, b_df, om.n - 1)
+
+
+def catml_indices(t3: float, t3_null: float, tr: float, tr_null: float, df: float,
+                  b_df: float, n: int, groups: int = 1) -> dict[str, float]:
+    """Robust CFI, TLI, RNI and RMSEA from the cat-ML statistics and traces
+    (:func:`catml_parts`; over groups their sums), ``n`` the RMSEA's sample size."""
+    c3 = tr / df if df > 0 else math.nan
+    c3_null = tr_null / b_df
+    cfi, tli, rni = robust.incremental_indices(t3, df, t3_null, b_df, c3, c3_null)
+    out = {"cfi_robust": cfi, "tli_robust": tli, "nnfi_robust": tli, "rni_robust": rni}
+    if df > 0:
+        # the point from T3 with its expected value c3 df, the interval from T3 / c3
+        point = robust.rmsea_block(t3, df, n, c3, groups=groups)[0]
+        _, lo, hi, pclose = robust.rmsea_block(t3 / c3, df, n, c3, groups=groups)
+        out.update(rmsea_robust=point, rmsea_ci_lower_robust=lo, rmsea_ci_upper_robust=hi,
+                   rmsea_pvalue_robust=pclose)
+    return out
+
+
+def start(model: CategoricalModel, om: OrdinalMoments, user_start: np.ndarray) -> np.ndarray:
+    """RAM starts from the polychoric matrix, thresholds at their sample values."""
+    t_ram = cbsem.start_values(model.ram, om.cor, user_start)
+    return np.concatenate([t_ram, model.th.value[model.th.free]])
+
+
+def catml_parts(model: CategoricalModel, om: OrdinalMoments, theta: np.ndarray,
+                rm: robust.Moments, n_th: int) -> tuple[float, float, float, float] | None:
+    """The cat-ML statistics ``T3`` of the model and of the baseline and the traces
+    ``tr(U' V U Gamma)`` and ``tr(Gamma)`` their expected values come from (None when the
+    polychoric or implied matrix is not positive definite: lavaan gives NA)."""
     n = om.n
     R = om.cor
     p = R.shape[0]
@@ -353,13 +396,13 @@ def catml_robust(model: CategoricalModel, om: OrdinalMoments, theta: np.ndarray,
     try:
         _, logdet_r = np.linalg.slogdet(R)
         if np.linalg.eigvalsh(R).min() < np.sqrt(np.finfo(float).eps):
-            return {}
+            return None
         sign, logdet_s = np.linalg.slogdet(sig)
         inv = np.linalg.inv(sig)
     except np.linalg.LinAlgError:
-        return {}
+        return None
     if sign <= 0:
-        return {}
+        return None
     t3 = n * float(logdet_s - logdet_r + np.sum(R * inv) - p)
     t3_null = -n * float(logdet_r)
     rows, cols = below_diagonal(p)
@@ -375,22 +418,4 @@ def catml_robust(model: CategoricalModel, om: OrdinalMoments, theta: np.ndarray,
     A = rm.delta.T @ rm.w @ rm.delta
     U = np.eye(len(W)) - J @ np.linalg.solve(A, J.T @ W)
     G = om.gamma[n_th:, n_th:]
-    c3 = float(np.trace(U.T @ V @ U @ G)) / df if df > 0 else math.nan
-    c3_null = float(np.trace(G)) / b_df
-    cfi, tli, rni = robust.incremental_indices(t3, df, t3_null, b_df, c3, c3_null)
-    out = {"cfi_robust": cfi, "tli_robust": tli, "nnfi_robust": tli, "rni_robust": rni}
-    if df > 0:
-        # the point from T3 with its expected value c3 df, the interval from T3 / c3; lavaan
-        # uses N - 1 for least-squares fits
-        point = robust.rmsea_block(t3, df, n - 1, c3)[0]
-        _, lo, hi, pclose = robust.rmsea_block(t3 / c3, df, n - 1, c3)
-        out.update(rmsea_robust=point, rmsea_ci_lower_robust=lo, rmsea_ci_upper_robust=hi,
-                   rmsea_pvalue_robust=pclose)
-    return out
-
-
-def start(model: CategoricalModel, om: OrdinalMoments, user_start: np.ndarray) -> np.ndarray:
-    """RAM starts from the polychoric matrix, thresholds at their sample values."""
-    t_ram = cbsem.start_values(model.ram, om.cor, user_start)
-    return np.concatenate([t_ram, model.th.value[model.th.free]])
-
+    return t3, t3_null, float(np.trace(U.T @ V @ U @ G)), float(np.trace(G))
