@@ -14,7 +14,7 @@ ord <- read.csv("tests/golden/data/hs_ordinal.csv")
 school <- read.csv("semwidget/datasets/hs1939_school.csv")$school
 ORDS_CSV <- "tests/golden/data/hs_ordinal_school.csv"
 keep <- paste0("x", 1:9, "c4")
-out_data <- data.frame(school = school, ord[, keep])
+out_data <- data.frame(school = school, ord[, c(keep, "x4", "x5", "x6")])
 write.csv(out_data, ORDS_CSV, row.names = FALSE)
 dat <- read.csv(ORDS_CSV)
 
@@ -24,10 +24,10 @@ textual =~ x4c4 + x5c4 + x6c4
 speed =~ x7c4 + x8c4 + x9c4"
 
 CASES <- list()
-group_case <- function(name, call_args, notes) {
-  args <- c(list(ordered = keep, group = "school"), call_args)
+group_case <- function(name, call_args, notes, model = HS4, ordered = keep) {
+  args <- c(list(ordered = ordered, group = "school"), call_args)
   t0 <- proc.time()[["elapsed"]]
-  fit <- do.call("cfa", c(list(model = HS4, data = quote(dat)), args))
+  fit <- do.call("cfa", c(list(model = model, data = quote(dat)), args))
   secs <- proc.time()[["elapsed"]] - t0
   pe <- parameterEstimates(fit, standardized = TRUE)
   if (!"label" %in% names(pe)) pe$label <- ""
@@ -37,7 +37,7 @@ group_case <- function(name, call_args, notes) {
   ss <- lavInspect(fit, "sampstat")
   r2 <- lavInspect(fit, "r2")
   out <- list(
-    name = name, model = HS4, data = ORDS_CSV, ordered = keep, group = "school",
+    name = name, model = model, data = ORDS_CSV, ordered = ordered, group = "school",
     call_args = call_args,
     group_labels = lavInspect(fit, "group.label"),
     parameterization = lavInspect(fit, "options")$parameterization,
@@ -59,6 +59,14 @@ TL <- c("thresholds", "loadings")
 group_case("configural_wlsmv", list(), "configural, WLSMV, delta")
 group_case("configural_dwls", list(estimator = "DWLS"), "configural, DWLS, delta")
 group_case("configural_theta", list(parameterization = "theta"), "configural, WLSMV, theta")
+group_case("configural_ulsmv", list(estimator = "ULSMV"), "configural, ULSMV, delta")
+group_case("configural_wls", list(estimator = "WLS"), "configural, full WLS, delta")
+HS_MIXED <- "
+visual =~ x1c4 + x2c4 + x3c4
+textual =~ x4 + x5 + x6
+speed =~ x7c4 + x8c4 + x9c4"
+group_case("configural_mixed", list(), "configural, WLSMV, x4-x6 numeric (polyserial)",
+           model = HS_MIXED, ordered = setdiff(keep, c("x4c4", "x5c4", "x6c4")))
 group_case("tl_wlsmv", list(group.equal = TL), "thresholds + loadings equal, WLSMV, delta")
 group_case("tl_theta", list(group.equal = TL, parameterization = "theta"),
            "thresholds + loadings equal, WLSMV, theta")
