@@ -1,6 +1,6 @@
 """Ordinal indicators with group= (WLSMV, DWLS; delta and theta) against lavaan 0.6.14.
 
-Golden files: tests/golden/ordinal_groups_*.json from tests/golden/make_ordinal_groups_golden.R
+Golden files: tests/golden/ordgroups_*.json from tests/golden/make_ordinal_groups_golden.R
 (HS items cut into 4 categories, by school). The configural model is fitted and compared:
 estimates with thresholds by group, SEs, std.all, R² by group and every fit measure we report
 (standard, scaled, robust). The cases with group_equal are refused by name until lavaan's
@@ -21,7 +21,7 @@ from semwidget.errors import ModelSpecError
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
-INDEX = json.loads((GOLDEN / "ordinal_groups_cases.json").read_text())["cases"]
+INDEX = json.loads((GOLDEN / "ordgroups_cases.json").read_text())["cases"]
 FITTED = sorted(name for name in INDEX if name.startswith("configural"))
 REFUSED = sorted(name for name in INDEX if not name.startswith("configural"))
 

@@ -4,9 +4,9 @@
 # Reads tests/golden/data/hs_ordinal.csv (written by make_ordinal_golden.R: the HS items cut
 # into 4 categories at fixed quantiles of the whole sample), adds the school column of
 # HolzingerSwineford1939 (same rows) and writes tests/golden/data/hs_ordinal_school.csv and
-# tests/golden/ordinal_groups_<case>.json with lavaan's estimates (by group), std.all, R², fit
+# tests/golden/ordgroups_<case>.json with lavaan's estimates (by group), std.all, R², fit
 # measures, the per-group sample statistics and the full parameter table (to show lavaan's
-# identification defaults), plus tests/golden/ordinal_groups_cases.json.
+# identification defaults), plus tests/golden/ordgroups_cases.json.
 
 source("tests/golden/golden_helpers.R")
 
@@ -50,7 +50,7 @@ group_case <- function(name, call_args, notes, model = HS4, ordered = keep) {
     lavaan_version = as.character(packageVersion("lavaan")),
     lavaan_seconds = secs, notes = notes
   )
-  file <- paste0("ordinal_groups_", name, ".json")
+  file <- paste0("ordgroups_", name, ".json")
   write_golden(out, file)
   CASES[[name]] <<- list(file = file, notes = notes)
 }
@@ -75,4 +75,5 @@ group_case("tli_wlsmv", list(group.equal = c(TL, "intercepts")),
 group_case("tli_dwls_theta", list(group.equal = c(TL, "intercepts"), estimator = "DWLS",
                                   parameterization = "theta"),
            "thresholds + loadings + intercepts equal, DWLS, theta")
-write_golden(list(cases = CASES), "ordinal_groups_cases.json")
+write_golden(list(lavaan_version = as.character(packageVersion("lavaan")), cases = CASES),
+             "ordgroups_cases.json")
