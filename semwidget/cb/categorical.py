@@ -245,12 +245,7 @@ def standard_errors(model: CategoricalModel, om: OrdinalMoments, how: str, se: s
     """``(J'WJ)^-1 / N`` (standard) or the sandwich with ``Gamma`` (robust.sem)."""
     _, J = model.implied(theta)
     W = weight(om, how)
-    A = J.T @ W @ J
-    try:
-        Ai = np.linalg.inv(A)
-    except np.linalg.LinAlgError as err:
-        raise ModelSpecError("the model is not identified: the information matrix of the "
-                             "thresholds and correlations is singular") from err
+    Ai = inverse_information(J.T @ W @ J)
     # lavaan scales least-squares fits by N - 1 (standard errors and the test statistic)
     if se == "robust.sem":
         vcov = Ai @ (J.T @ W @ om.gamma @ W @ J) @ Ai / (om.n - 1)
@@ -258,6 +253,21 @@ def standard_errors(model: CategoricalModel, om: OrdinalMoments, how: str, se: s
         vcov = Ai / (om.n - 1)
     keep = np.ones(len(W), dtype=bool)
     return vcov, robust.Moments(J, W, W, om.gamma, np.zeros(len(W)), keep, om.gamma)
+
+
+def inverse_information(A: np.ndarray) -> np.ndarray:
+    """``A^-1`` of the least-squares information ``J' W J``.
+
+    Raises
+    ------
+    ModelSpecError
+        If it is singular (the model is not identified).
+    """
+    try:
+        return np.linalg.inv(A)
+    except np.linalg.LinAlgError as err:
+        raise ModelSpecError("the model is not identified: the information matrix of the "
+                             "thresholds and correlations is singular") from err
 
 
 def fit_measures(model: CategoricalModel, om: OrdinalMoments, how: str, test: str,
@@ -278,10 +288,7 @@ def fit_measures(model: CategoricalModel, om: OrdinalMoments, how: str, test: st
     # the thresholds are the baseline's parameters: with a full weight they do not fit
     # exactly, so project them out (for DWLS and ULS this leaves the correlations' part)
     Jb = baseline_jacobian(k, n_th)
-    e0 = np.concatenate([np.zeros(n_th), om.vector[n_th:]])
-    WJ = W @ Jb
-    g = WJ.T @ e0
-    b_chisq = float((n - 1) * (e0 @ W @ e0 - g @ np.linalg.solve(Jb.T @ WJ, g)))
+    b_chisq = baseline_chisq(om, W)
     b_df = k - n_th
     out["baseline_chisq"] = b_chisq
     out["baseline_df"] = float(b_df)
@@ -292,7 +299,7 @@ def fit_measures(model: CategoricalModel, om: OrdinalMoments, how: str, test: st
     out.update(fm.incremental(chisq, df, b_chisq, b_df))
     out.update(fm.rmsea_measures(chisq, df, n - 1))
     m, _ = model.implied(theta)
-    out.update(_residual_measures(om, m))
+    out.update(residual_measures(om, m))
     if test in robust.SCALED_TESTS:
         model_test = robust.scaled_test(test, chisq, df, rm, None)
         base = robust.Moments(Jb, W, W, om.gamma, np.zeros(k), rm.keep, om.gamma)
@@ -309,6 +316,17 @@ def fit_measures(model: CategoricalModel, om: OrdinalMoments, how: str, test: st
     return out
 
 
+def baseline_chisq(om: OrdinalMoments, W: np.ndarray) -> float:
+    """The baseline's chi-square: thresholds (and numeric moments) free, correlations 0;
+    with a full weight the thresholds do not fit exactly, so they are projected out."""
+    k, n_th = len(om.vector), om.n_first
+    Jb = baseline_jacobian(k, n_th)
+    e0 = np.concatenate([np.zeros(n_th), om.vector[n_th:]])
+    WJ = W @ Jb
+    g = WJ.T @ e0
+    return float((om.n - 1) * (e0 @ W @ e0 - g @ np.linalg.solve(Jb.T @ WJ, g)))
+
+
 def baseline_jacobian(k: int, n_th: int) -> np.ndarray:
     """The baseline model's Jacobian over the moment vector: its parameters are the first
     ``n_th`` moments (thresholds, numeric means and variances), the correlations are 0."""
@@ -321,7 +339,7 @@ CATML_KEYS = ("cfi_robust", "tli_robust", "nnfi_robust", "rni_robust", "rmsea_ro
                "rmsea_ci_lower_robust", "rmsea_ci_upper_robust", "rmsea_pvalue_robust")
 
 
-def _residual_measures(om: OrdinalMoments, m: np.ndarray) -> dict[str, float]:
+def residual_measures(om: OrdinalMoments, m: np.ndarray) -> dict[str, float]:
     """SRMR and RMR as lavaan computes them for categorical data: residuals of the
     correlations (numeric covariances scaled by the sample SDs for SRMR, raw for RMR) over
     ``p (p + 1) / 2`` elements, the diagonal counted as fitting exactly; RMR adds the

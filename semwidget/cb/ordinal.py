@@ -165,7 +165,7 @@ def fit_ordinal_parts(user: pd.DataFrame, data: pd.DataFrame, ordered: list[str]
     mom = Moments(ov, om.n, om.cor, om.means if mixed else np.zeros(len(ov)), X)
     result = assemble(full, ram, res, imp, mom, measures, estimator, options, frame)
     result = dataclasses.replace(result, robust_moments=rm)
-    result = _with_thresholds(result, th, ov, tau, vcov[ram.n_par:, ram.n_par:], model,
+    result = with_thresholds(result, th, ov, tau, vcov[ram.n_par:, ram.n_par:], model,
                               ord_names)
     return OrdinalFit(result, model, om, theta, fmin, rm)
 
@@ -185,7 +185,7 @@ def _refuse_covariates(full: pd.DataFrame, ov: list[str], continuous: list[str])
             "fit without ordered=", name=exo[0])
 
 
-def _with_thresholds(result: CBResult, th: cat.Thresholds, ov: list[str], tau: np.ndarray,
+def with_thresholds(result: CBResult, th: cat.Thresholds, ov: list[str], tau: np.ndarray,
                      vcov_th: np.ndarray, model: cat.CategoricalModel,
                      ord_names: list[str]) -> CBResult:
     """Add the ``x | t`` rows (after the rows the user wrote, as lavaan lists them), the

@@ -5,10 +5,10 @@ and lavaan's identification (delta scale factors fixed at 1, intercepts and late
 the single-group one, so the groups' fits are independent: the estimates and standard errors
 are the groups' own, ``chisq = sum_g (n_g - 1) F_g`` (the single-group statistic, summed), and
 the scaled tests and robust indices add the groups' traces (the block-diagonal ``U Gamma``).
-RMSEA carries lavaan's ``sqrt(G)`` factor, SRMR and RMR are the groups' ``n_g / N``-weighted
-values. Equality constraints across groups (``group_equal``, shared labels) change lavaan's
-identification (free scale factors or residual variances and latent means in later groups) and
-are refused by name.
+Fit measures: :mod:`semwidget.cb.ordinal_group_measures`. With ``group_equal``
+holding thresholds and loadings equal the groups are fitted jointly
+(:mod:`semwidget.cb.ordinal_invariance`); other equality sets and labels shared across
+groups are refused by name.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ import pandas as pd
 from scipy.linalg import block_diag
 
 from semwidget.cb import categorical as cat
-from semwidget.cb import measures as fm
 from semwidget.cb import robust
 from semwidget.cb.ordinal import OrdinalFit, fit_ordinal_parts
+from semwidget.cb.ordinal_group_measures import GroupParts, group_measures, stacked
+from semwidget.cb.ordinal_invariance import check_invariance, fit_ordinal_invariance
 from semwidget.cb.result import CBResult
-from semwidget.distributions import chi2_sf
 from semwidget.errors import ModelSpecError
 
 
@@ -34,11 +34,7 @@ def refuse_constrained(user: pd.DataFrame, group_equal: list[str],
                        group_partial: list[str]) -> None:
     """Refuse what makes ordinal groups depend on each other (not fitted yet), by name."""
     if group_equal:
-        raise ModelSpecError(
-            f"group_equal={list(group_equal)} with ordinal indicators is not supported yet "
-            "(lavaan then frees the scale factors or residual variances and the latent means "
-            "of the later groups); fit the configural model (no group_equal) or use ML/MLR",
-            name="group_equal")
+        check_invariance(group_equal)
     if group_partial:
         raise ModelSpecError("group_partial= needs group_equal=, which is not supported "
                              "with ordinal indicators yet", name="group_partial")
@@ -54,14 +50,25 @@ def refuse_constrained(user: pd.DataFrame, group_equal: list[str],
 def fit_ordinal_groups(user: pd.DataFrame, labels: list[str], frames: list[pd.DataFrame],
                        ordered: list[str], *, estimator: str, se: str, test: str,
                        parameterization: str, std_lv: bool, orthogonal: bool,
-                       options: dict[str, Any]) -> CBResult:
-    """The configural ordinal fit over the groups ``labels`` (rows in ``frames``).
+                       options: dict[str, Any], group_equal: list[str] | None = None
+                       ) -> CBResult:
+    """The ordinal fit over the groups ``labels`` (rows in ``frames``): configural, or with
+    thresholds and loadings equal (:mod:`semwidget.cb.ordinal_invariance`).
 
     Raises
     ------
     ModelSpecError
         As :func:`semwidget.cb.ordinal.fit_ordinal`, for any group.
     """
+    how = cat.CATEGORICAL_ESTIMATORS[estimator][0]
+    if group_equal:
+        views, info = fit_ordinal_invariance(
+            user, labels, frames, ordered, estimator=estimator, se=se, test=test,
+            parameterization=parameterization, std_lv=std_lv, orthogonal=orthogonal,
+            group_equal=group_equal, options=options)
+        measures = group_measures(info.parts, info.chisq, info.npar, how, test, info.rm)
+        return _combined(labels, views, measures, options, info.vcov, info.theta,
+                         shared=True)
     parts: list[OrdinalFit] = []
     for lab, frame in zip(labels, frames, strict=True):
         try:
@@ -74,22 +81,31 @@ def fit_ordinal_groups(user: pd.DataFrame, labels: list[str], frames: list[pd.Da
     # each group's view is a single-group result, named by its group (FitResult.group)
     views = [dataclasses.replace(p.result, groups=[str(lab)])
              for lab, p in zip(labels, parts, strict=True)]
-    how = cat.CATEGORICAL_ESTIMATORS[estimator][0]
     measures = _measures(parts, how, test)
+    vcov = None if any(v.vcov is None for v in views) else \
+        block_diag(*[v.vcov for v in views])
+    return _combined(labels, views, measures, options, vcov,
+                     np.concatenate([v.theta for v in views]))
+
+
+def _combined(labels: list[str], views: list[CBResult], measures: dict[str, float],
+              options: dict[str, Any], vcov: np.ndarray | None, theta: np.ndarray,
+              shared: bool = False) -> CBResult:
+    """One multigroup result from the groups' single-group views (``shared``: their free
+    indices already number one parameter vector)."""
     estimates, table = [], []
     offset = 0
     for g, (lab, v) in enumerate(zip(labels, views, strict=True)):
         estimates.append(v.estimates.assign(group=g + 1, group_label=str(lab)))
         t = v.table.assign(group=g + 1)
         free = t["free"].to_numpy().copy()
-        free[free > 0] += offset
+        if not shared:
+            free[free > 0] += offset
         t["free"] = free
         offset = int(max(offset, free.max()))
         table.append(t)
     warnings = [f"group '{lab}': {w}" for lab, v in zip(labels, views, strict=True)
                 for w in v.warnings]
-    vcov = None if any(v.vcov is None for v in views) else \
-        block_diag(*[v.vcov for v in views])
     first = views[0]
     return CBResult(
         table=pd.concat(table, ignore_index=True),
@@ -103,7 +119,7 @@ def fit_ordinal_groups(user: pd.DataFrame, labels: list[str], frames: list[pd.Da
         estimator=first.estimator, missing=first.missing,
         converged=all(v.converged for v in views),
         iterations=max(v.iterations for v in views), model=first.model,
-        theta=np.concatenate([v.theta for v in views]), vcov=vcov, options=options,
+        theta=theta, vcov=vcov, options=options,
         data=None, groups=[str(lab) for lab in labels],
         nobs_per_group={str(lab): int(v.nobs) for lab, v in zip(labels, views, strict=True)},
         group_results=views)
@@ -111,62 +127,14 @@ def fit_ordinal_groups(user: pd.DataFrame, labels: list[str], frames: list[pd.Da
 
 def _measures(parts: list[OrdinalFit], how: str, test: str) -> dict[str, float]:
     """Fit measures of the whole (configural) model from the groups' pieces."""
-    G = len(parts)
-    n = sum(p.om.n for p in parts)
-    each = [p.result.fit_measures for p in parts]
-    chisq = sum(m["chisq"] for m in each)
-    df = sum(m["df"] for m in each)
-    b_chisq = sum(m["baseline_chisq"] for m in each)
-    b_df = sum(m["baseline_df"] for m in each)
-    npar = sum(m["npar"] for m in each)
-    out: dict[str, float] = {"npar": npar, "ntotal": float(n), "chisq": chisq, "df": df}
-    out["pvalue"] = float(chi2_sf(chisq, df)) if df > 0 else math.nan
-    out["chisq_df"] = chisq / df if df > 0 else math.nan
-    out["baseline_chisq"] = b_chisq
-    out["baseline_df"] = b_df
-    out["baseline_pvalue"] = float(chi2_sf(b_chisq, b_df)) if b_df > 0 else math.nan
-    if how == "ULS":
-        out["pvalue"] = out["baseline_pvalue"] = math.nan
-    out.update(fm.incremental(chisq, df, b_chisq, b_df))
-    out.update(_rmsea(chisq, df, n - G, G))
-    for key in ("srmr", "rmr"):
-        out[key] = sum(p.om.n * m[key] for p, m in zip(parts, each, strict=True)) / n
+    pieces = [GroupParts(p.om, p.rm.w, p.model.implied(p.theta)[0]) for p in parts]
+    out = group_measures(pieces, sum(p.result.fit_measures["chisq"] for p in parts),
+                         sum(int(p.result.fit_measures["npar"]) for p in parts), how, test,
+                         stacked([p.rm for p in parts]))
     if test in robust.SCALED_TESTS:
-        rm = _stacked([p.rm for p in parts])
-        base = _stacked([_baseline_moments(p) for p in parts])
-        model_test = robust.scaled_test(test, chisq, df, rm, None)
-        base_test = robust.scaled_test(test, b_chisq, b_df, base, None)
-        scaled = robust.scaled_measures(model_test, base_test, chisq, df, b_chisq, b_df,
-                                        n - G, groups=G)
-        for key in [k for k in scaled if k.endswith("_robust")]:
-            scaled.pop(key)
-        out.update(scaled)
-        out.update(_catml(parts, df, b_df, n - G, G))
+        out.update(_catml(parts, out["df"], out["baseline_df"],
+                          int(out["ntotal"]) - len(parts), len(parts)))
     return out
-
-
-def _rmsea(chisq: float, df: float, n: int, groups: int) -> dict[str, float]:
-    point, lo, hi, pclose = robust.rmsea_block(chisq, df, n, 1.0, groups=groups)
-    return {"rmsea": point, "rmsea_ci_lower": lo, "rmsea_ci_upper": hi,
-            "rmsea_pvalue": pclose}
-
-
-def _baseline_moments(p: OrdinalFit) -> robust.Moments:
-    """The baseline's robust ingredients: thresholds (and numeric moments) free only."""
-    k = len(p.om.vector)
-    n_th = p.om.n_first
-    Jb = cat.baseline_jacobian(k, n_th)
-    return robust.Moments(Jb, p.rm.w, p.rm.w, p.om.gamma, np.zeros(k), p.rm.keep, p.om.gamma)
-
-
-def _stacked(moms: list[robust.Moments]) -> robust.Moments:
-    """Independent groups' ingredients as one block-diagonal set (traces add up)."""
-    return robust.Moments(block_diag(*[m.delta for m in moms]), block_diag(*[m.w for m in moms]),
-                          block_diag(*[m.w_sample for m in moms]),
-                          block_diag(*[m.gamma for m in moms]),
-                          np.concatenate([m.resid for m in moms]),
-                          np.concatenate([m.keep for m in moms]),
-                          block_diag(*[m.gamma_raw for m in moms]))
 
 
 def _catml(parts: list[OrdinalFit], df: float, b_df: float, n: int,

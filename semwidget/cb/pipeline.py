@@ -49,10 +49,11 @@ def _fit_ordinal_groups(model: str | pd.DataFrame, data: pd.DataFrame, group: st
     est, se_used, test_used, options = _ordinal_options(ordered, label, se, test,
                                                          parameterization, missing, std_lv,
                                                          orthogonal)
-    options.update(group=group, group_equal=[], group_partial=[])
+    options.update(group=group, group_equal=list(group_equal), group_partial=[])
     return fit_ordinal_groups(user, labels, frames, ordered, estimator=est, se=se_used,
                               test=test_used, parameterization=parameterization,
-                              std_lv=std_lv, orthogonal=orthogonal, options=options)
+                              std_lv=std_lv, orthogonal=orthogonal, options=options,
+                              group_equal=group_equal)
 
 
 def _ordinal_options(ordered: list[str], label: str | None, se: str, test: str,
