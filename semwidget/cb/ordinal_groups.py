@@ -67,6 +67,9 @@ def fit_ordinal_groups(user: pd.DataFrame, labels: list[str], frames: list[pd.Da
             parameterization=parameterization, std_lv=std_lv, orthogonal=orthogonal,
             group_equal=group_equal, options=options)
         measures = group_measures(info.parts, info.chisq, info.npar, how, test, info.rm)
+        if test in robust.SCALED_TESTS:
+            # lavaan 0.6.14 gives NA for the cat-ML robust indices of this model
+            measures.update(dict.fromkeys(cat.CATML_KEYS, math.nan))
         return _combined(labels, views, measures, options, info.vcov, info.theta,
                          shared=True)
     parts: list[OrdinalFit] = []
