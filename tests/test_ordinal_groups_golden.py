@@ -60,9 +60,12 @@ def test_estimates_thresholds_and_standard_errors_by_group(name: str) -> None:
             3.0 if ours == "se" and g["parameterization"] == "theta" else 1.0)
         bad = diff > tol
         assert not bad.any(), merged.loc[bad, ["lhs", "op", "rhs", "group", ours, theirs]]
+    # ULSMV: lavaan's ULS optimizer stops short (its estimates give an objective 3.5e-8
+    # above ours; refitted from them we move 2.4e-5), which R² shows at 1e-5
+    tol_r2 = 3e-5 if _args(g).get("estimator") == "ULSMV" else 1e-5
     for label, values in g["r2"].items():
         for var, value in values.items():
-            assert r.r2[label][var] == pytest.approx(value, abs=1e-5)
+            assert r.r2[label][var] == pytest.approx(value, abs=tol_r2)
 
 
 @pytest.mark.parametrize("name", FITTED)

@@ -75,5 +75,9 @@ group_case("tli_wlsmv", list(group.equal = c(TL, "intercepts")),
 group_case("tli_dwls_theta", list(group.equal = c(TL, "intercepts"), estimator = "DWLS",
                                   parameterization = "theta"),
            "thresholds + loadings + intercepts equal, DWLS, theta")
+group_case("tl_ulsmv", list(group.equal = TL, estimator = "ULSMV"),
+           "thresholds + loadings equal, ULSMV, delta")
+group_case("tl_wls", list(group.equal = TL, estimator = "WLS"),
+           "thresholds + loadings equal, full WLS, delta")
 write_golden(list(lavaan_version = as.character(packageVersion("lavaan")), cases = CASES),
              "ordgroups_cases.json")
