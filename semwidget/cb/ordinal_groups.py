@@ -110,6 +110,11 @@ def _combined(labels: list[str], views: list[CBResult], measures: dict[str, floa
     warnings = [f"group '{lab}': {w}" for lab, v in zip(labels, views, strict=True)
                 for w in v.warnings]
     first = views[0]
+    if not all(v.converged for v in views) and not any("did not converge" in w
+                                                       for w in warnings):
+        warnings.insert(0, f"the optimizer did not converge after "
+                           f"{max(v.iterations for v in views)} iterations; estimates are "
+                           "not trustworthy")
     return CBResult(
         table=pd.concat(table, ignore_index=True),
         estimates=pd.concat(estimates, ignore_index=True), fit_measures=measures,

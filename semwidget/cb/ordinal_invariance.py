@@ -145,7 +145,7 @@ def fit_ordinal_invariance(user: pd.DataFrame, labels: list[str], frames: list[p
     joint = _Joint(models, n_ram, len(tvar), tvar, len(ov), theta_param)
     W = [cat.weight(om, how) for om in oms]
     w = [om.n - 1.0 for om in oms]
-    theta = _fit(joint, oms, W, w, _start(joint, full, oms[0]))
+    theta, converged, iterations = _fit(joint, oms, W, w, _start(joint, full, oms[0]))
     Js = [joint.jacobian(theta, g) for g in range(G)]
     A = sum(wg * J.T @ Wg @ J for wg, J, Wg in zip(w, Js, W, strict=True))
     Ai = cat.inverse_information(A)
@@ -168,7 +168,8 @@ def fit_ordinal_invariance(user: pd.DataFrame, labels: list[str], frames: list[p
                         block_diag(*[om.gamma for om in oms]))
     views = [dataclasses.replace(
         _view(joint, full, g, ov, oms[g], theta, vcov, estimator, options, data[g],
-              parameterization), groups=[str(labels[g])]) for g in range(G)]
+              parameterization), groups=[str(labels[g])], converged=converged,
+        iterations=iterations) for g in range(G)]
     parts = [GroupParts(om, Wg, m) for om, Wg, m in zip(oms, W, implied, strict=True)]
     return views, JointFit(parts, chisq, joint.n_par, rm, vcov, theta)
 
@@ -220,8 +221,11 @@ def _start(joint: _Joint, full: pd.DataFrame, om: OrdinalMoments) -> np.ndarray:
 
 
 def _fit(joint: _Joint, oms: list[OrdinalMoments], W: list[np.ndarray], w: list[float],
-         theta: np.ndarray, max_iter: int = 300, tol: float = 1e-10) -> np.ndarray:
-    """Gauss-Newton with step halving on ``sum_g w_g e_g' W_g e_g``."""
+         theta: np.ndarray, max_iter: int = 300, tol: float = 1e-10
+         ) -> tuple[np.ndarray, bool, int]:
+    """Gauss-Newton with step halving on ``sum_g w_g e_g' W_g e_g``: the estimate, whether
+    it converged (a step below ``tol``, or no descent left with a zero gradient) and the
+    iterations."""
     def objective(t: np.ndarray) -> float:
         total = 0.0
         for g, om in enumerate(oms):
@@ -230,7 +234,8 @@ def _fit(joint: _Joint, oms: list[OrdinalMoments], W: list[np.ndarray], w: list[
         return total
 
     f = objective(theta)
-    for _ in range(max_iter):
+    converged, it = False, 0
+    for it in range(1, max_iter + 1):  # noqa: B007 - iteration count reported
         A = np.zeros((joint.n_par, joint.n_par))
         b = np.zeros(joint.n_par)
         for g, om in enumerate(oms):
@@ -248,11 +253,13 @@ def _fit(joint: _Joint, oms: list[OrdinalMoments], W: list[np.ndarray], w: list[
                 break
             t *= 0.5
         if t <= 1e-10:
+            converged = bool(np.max(np.abs(b)) < 1e-6)
             break
         theta, f = cand, f_c
         if np.max(np.abs(t * step) / np.maximum(1.0, np.abs(theta))) < tol:
+            converged = True
             break
-    return theta
+    return theta, converged, it
 
 
 def _view(joint: _Joint, full: pd.DataFrame, g: int, ov: list[str], om: OrdinalMoments,
