@@ -178,6 +178,11 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame | None = None, *, engine: 
     group : str, optional
         CB-SEM: the column that splits the data into groups (lavaan's ``group``); the model
         is fitted in every group with a mean structure, groups in order of first appearance.
+        With ordinal indicators: the configural model (each group's thresholds, polychorics
+        and weights), or ``group_equal`` with ``"thresholds"`` and ``"loadings"`` (and
+        ``"intercepts"``), where lavaan frees the later groups' scale factors (delta) or
+        residual variances (theta) and latent means; other sets and shared labels are not
+        supported with them yet.
     group_equal : str or sequence of str
         lavaan's ``group.equal`` words held equal across groups (``"loadings"``,
         ``"intercepts"``, ``"means"``, ``"residuals"``, ``"residual.covariances"``,

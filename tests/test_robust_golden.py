@@ -129,5 +129,5 @@ def test_robust_groups_refusals_name_the_option() -> None:
                       test="yuan.bentler")
     with pytest.raises(ModelSpecError, match="need ML .MLR, MLM, MLMV., not GLS"):
         semwidget.fit(model, data, group="school", estimator="GLS", se="robust.sem")
-    with pytest.raises(ModelSpecError, match="ordinal indicators .* with group="):
-        semwidget.fit(model, data, group="school", ordered=["x1"])
+    with pytest.raises(ModelSpecError, match="group_equal=.*with ordinal indicators"):
+        semwidget.fit(model, data, group="school", ordered=["x1"], group_equal="loadings")

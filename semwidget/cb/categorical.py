@@ -245,12 +245,7 @@ def standard_errors(model: CategoricalModel, om: OrdinalMoments, how: str, se: s
     """``(J'WJ)^-1 / N`` (standard) or the sandwich with ``Gamma`` (robust.sem)."""
     _, J = model.implied(theta)
     W = weight(om, how)
-    A = J.T @ W @ J
-    try:
-        Ai = np.linalg.inv(A)
-    except np.linalg.LinAlgError as err:
-        raise ModelSpecError("the model is not identified: the information matrix of the "
-                             "thresholds and correlations is singular") from err
+    Ai = inverse_information(J.T @ W @ J)
     # lavaan scales least-squares fits by N - 1 (standard errors and the test statistic)
     if se == "robust.sem":
         vcov = Ai @ (J.T @ W @ om.gamma @ W @ J) @ Ai / (om.n - 1)
@@ -258,6 +253,21 @@ def standard_errors(model: CategoricalModel, om: OrdinalMoments, how: str, se: s
         vcov = Ai / (om.n - 1)
     keep = np.ones(len(W), dtype=bool)
     return vcov, robust.Moments(J, W, W, om.gamma, np.zeros(len(W)), keep, om.gamma)
+
+
+def inverse_information(A: np.ndarray) -> np.ndarray:
+    """``A^-1`` of the least-squares information ``J' W J``.
+
+    Raises
+    ------
+    ModelSpecError
+        If it is singular (the model is not identified).
+    """
+    try:
+        return np.linalg.inv(A)
+    except np.linalg.LinAlgError as err:
+        raise ModelSpecError("the model is not identified: the information matrix of the "
+                             "thresholds and correlations is singular") from err
 
 
 def fit_measures(model: CategoricalModel, om: OrdinalMoments, how: str, test: str,
@@ -277,12 +287,8 @@ def fit_measures(model: CategoricalModel, om: OrdinalMoments, how: str, test: st
     W = rm.w
     # the thresholds are the baseline's parameters: with a full weight they do not fit
     # exactly, so project them out (for DWLS and ULS this leaves the correlations' part)
-    Jb = np.zeros((k, n_th))
-    Jb[np.arange(n_th), np.arange(n_th)] = 1.0
-    e0 = np.concatenate([np.zeros(n_th), om.vector[n_th:]])
-    WJ = W @ Jb
-    g = WJ.T @ e0
-    b_chisq = float((n - 1) * (e0 @ W @ e0 - g @ np.linalg.solve(Jb.T @ WJ, g)))
+    Jb = baseline_jacobian(k, n_th)
+    b_chisq = baseline_chisq(om, W)
     b_df = k - n_th
     out["baseline_chisq"] = b_chisq
     out["baseline_df"] = float(b_df)
@@ -293,7 +299,7 @@ def fit_measures(model: CategoricalModel, om: OrdinalMoments, how: str, test: st
     out.update(fm.incremental(chisq, df, b_chisq, b_df))
     out.update(fm.rmsea_measures(chisq, df, n - 1))
     m, _ = model.implied(theta)
-    out.update(_residual_measures(om, m))
+    out.update(residual_measures(om, m))
     if test in robust.SCALED_TESTS:
         model_test = robust.scaled_test(test, chisq, df, rm, None)
         base = robust.Moments(Jb, W, W, om.gamma, np.zeros(k), rm.keep, om.gamma)
@@ -304,17 +310,36 @@ def fit_measures(model: CategoricalModel, om: OrdinalMoments, how: str, test: st
         out.update(scaled)
         if om.numeric_mask.any():
             # lavaan has no cat-ML robust indices with numeric variables in the model: NA
-            out.update(dict.fromkeys(_CATML_KEYS, math.nan))
+            out.update(dict.fromkeys(CATML_KEYS, math.nan))
         else:
             out.update(catml_robust(model, om, theta, rm, df, b_df, n_th))
     return out
 
 
-_CATML_KEYS = ("cfi_robust", "tli_robust", "nnfi_robust", "rni_robust", "rmsea_robust",
+def baseline_chisq(om: OrdinalMoments, W: np.ndarray) -> float:
+    """The baseline's chi-square: thresholds (and numeric moments) free, correlations 0;
+    with a full weight the thresholds do not fit exactly, so they are projected out."""
+    k, n_th = len(om.vector), om.n_first
+    Jb = baseline_jacobian(k, n_th)
+    e0 = np.concatenate([np.zeros(n_th), om.vector[n_th:]])
+    WJ = W @ Jb
+    g = WJ.T @ e0
+    return float((om.n - 1) * (e0 @ W @ e0 - g @ np.linalg.solve(Jb.T @ WJ, g)))
+
+
+def baseline_jacobian(k: int, n_th: int) -> np.ndarray:
+    """The baseline model's Jacobian over the moment vector: its parameters are the first
+    ``n_th`` moments (thresholds, numeric means and variances), the correlations are 0."""
+    Jb = np.zeros((k, n_th))
+    Jb[np.arange(n_th), np.arange(n_th)] = 1.0
+    return Jb
+
+
+CATML_KEYS = ("cfi_robust", "tli_robust", "nnfi_robust", "rni_robust", "rmsea_robust",
                "rmsea_ci_lower_robust", "rmsea_ci_upper_robust", "rmsea_pvalue_robust")
 
 
-def _residual_measures(om: OrdinalMoments, m: np.ndarray) -> dict[str, float]:
+def residual_measures(om: OrdinalMoments, m: np.ndarray) -> dict[str, float]:
     """SRMR and RMR as lavaan computes them for categorical data: residuals of the
     correlations (numeric covariances scaled by the sample SDs for SRMR, raw for RMR) over
     ``p (p + 1) / 2`` elements, the diagonal counted as fitting exactly; RMR adds the
@@ -343,6 +368,42 @@ def catml_robust(model: CategoricalModel, om: OrdinalMoments, theta: np.ndarray,
     ``c3 = tr(U' V U Gamma) / df`` with ``V`` the normal-theory weight of the correlations and
     ``U = I - Delta E^-1 Delta' W`` the least-squares residual projector.
     """
+    parts = catml_parts(model, om, theta, rm, n_th)
+    if parts is None:
+        return {}
+    t3, t3_null, tr, tr_null = parts
+    # lavaan uses N - 1 for least-squares fits
+    return catml_indices(t3, t3_null, tr, tr_null, df, b_df, om.n - 1)
+
+
+def catml_indices(t3: float, t3_null: float, tr: float, tr_null: float, df: float,
+                  b_df: float, n: int, groups: int = 1) -> dict[str, float]:
+    """Robust CFI, TLI, RNI and RMSEA from the cat-ML statistics and traces
+    (:func:`catml_parts`; over groups their sums), ``n`` the RMSEA's sample size."""
+    c3 = tr / df if df > 0 else math.nan
+    c3_null = tr_null / b_df
+    cfi, tli, rni = robust.incremental_indices(t3, df, t3_null, b_df, c3, c3_null)
+    out = {"cfi_robust": cfi, "tli_robust": tli, "nnfi_robust": tli, "rni_robust": rni}
+    if df > 0:
+        # the point from T3 with its expected value c3 df, the interval from T3 / c3
+        point = robust.rmsea_block(t3, df, n, c3, groups=groups)[0]
+        _, lo, hi, pclose = robust.rmsea_block(t3 / c3, df, n, c3, groups=groups)
+        out.update(rmsea_robust=point, rmsea_ci_lower_robust=lo, rmsea_ci_upper_robust=hi,
+                   rmsea_pvalue_robust=pclose)
+    return out
+
+
+def start(model: CategoricalModel, om: OrdinalMoments, user_start: np.ndarray) -> np.ndarray:
+    """RAM starts from the polychoric matrix, thresholds at their sample values."""
+    t_ram = cbsem.start_values(model.ram, om.cor, user_start)
+    return np.concatenate([t_ram, model.th.value[model.th.free]])
+
+
+def catml_parts(model: CategoricalModel, om: OrdinalMoments, theta: np.ndarray,
+                rm: robust.Moments, n_th: int) -> tuple[float, float, float, float] | None:
+    """The cat-ML statistics ``T3`` of the model and of the baseline and the traces
+    ``tr(U' V U Gamma)`` and ``tr(Gamma)`` their expected values come from (None when the
+    polychoric or implied matrix is not positive definite: lavaan gives NA)."""
     n = om.n
     R = om.cor
     p = R.shape[0]
@@ -353,13 +414,13 @@ def catml_robust(model: CategoricalModel, om: OrdinalMoments, theta: np.ndarray,
     try:
         _, logdet_r = np.linalg.slogdet(R)
         if np.linalg.eigvalsh(R).min() < np.sqrt(np.finfo(float).eps):
-            return {}
+            return None
         sign, logdet_s = np.linalg.slogdet(sig)
         inv = np.linalg.inv(sig)
     except np.linalg.LinAlgError:
-        return {}
+        return None
     if sign <= 0:
-        return {}
+        return None
     t3 = n * float(logdet_s - logdet_r + np.sum(R * inv) - p)
     t3_null = -n * float(logdet_r)
     rows, cols = below_diagonal(p)
@@ -375,22 +436,4 @@ def catml_robust(model: CategoricalModel, om: OrdinalMoments, theta: np.ndarray,
     A = rm.delta.T @ rm.w @ rm.delta
     U = np.eye(len(W)) - J @ np.linalg.solve(A, J.T @ W)
     G = om.gamma[n_th:, n_th:]
-    c3 = float(np.trace(U.T @ V @ U @ G)) / df if df > 0 else math.nan
-    c3_null = float(np.trace(G)) / b_df
-    cfi, tli, rni = robust.incremental_indices(t3, df, t3_null, b_df, c3, c3_null)
-    out = {"cfi_robust": cfi, "tli_robust": tli, "nnfi_robust": tli, "rni_robust": rni}
-    if df > 0:
-        # the point from T3 with its expected value c3 df, the interval from T3 / c3; lavaan
-        # uses N - 1 for least-squares fits
-        point = robust.rmsea_block(t3, df, n - 1, c3)[0]
-        _, lo, hi, pclose = robust.rmsea_block(t3 / c3, df, n - 1, c3)
-        out.update(rmsea_robust=point, rmsea_ci_lower_robust=lo, rmsea_ci_upper_robust=hi,
-                   rmsea_pvalue_robust=pclose)
-    return out
-
-
-def start(model: CategoricalModel, om: OrdinalMoments, user_start: np.ndarray) -> np.ndarray:
-    """RAM starts from the polychoric matrix, thresholds at their sample values."""
-    t_ram = cbsem.start_values(model.ram, om.cor, user_start)
-    return np.concatenate([t_ram, model.th.value[model.th.free]])
-
+    return t3, t3_null, float(np.trace(U.T @ V @ U @ G)), float(np.trace(G))

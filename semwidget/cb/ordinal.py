@@ -59,6 +59,19 @@ def ordered_columns(data: pd.DataFrame, ordered: list[str] | None
     return out, names
 
 
+@dataclasses.dataclass
+class OrdinalFit:
+    """One ordinal fit and what a multigroup fit combines: the model, sample statistics,
+    all parameters (RAM, then thresholds), the minimum and the robust ingredients."""
+
+    result: CBResult
+    model: cat.CategoricalModel
+    om: Any
+    theta: np.ndarray
+    fmin: float
+    rm: Any
+
+
 def fit_ordinal(user: pd.DataFrame, data: pd.DataFrame, ordered: list[str], *, estimator: str,
                 se: str, test: str, parameterization: str, std_lv: bool, orthogonal: bool,
                 options: dict[str, Any]) -> CBResult:
@@ -73,6 +86,15 @@ def fit_ordinal(user: pd.DataFrame, data: pd.DataFrame, ordered: list[str], *, e
         For what lavaan refuses or this engine does not fit (an exogenous observed
         covariate, intercepts of ordinal variables), naming it.
     """
+    return fit_ordinal_parts(user, data, ordered, estimator=estimator, se=se, test=test,
+                             parameterization=parameterization, std_lv=std_lv,
+                             orthogonal=orthogonal, options=options).result
+
+
+def fit_ordinal_parts(user: pd.DataFrame, data: pd.DataFrame, ordered: list[str], *,
+                      estimator: str, se: str, test: str, parameterization: str,
+                      std_lv: bool, orthogonal: bool, options: dict[str, Any]) -> OrdinalFit:
+    """:func:`fit_ordinal`, with the pieces a multigroup fit needs (:class:`OrdinalFit`)."""
     how = cat.CATEGORICAL_ESTIMATORS[estimator][0]
     if parameterization not in cat.PARAMETERIZATIONS:
         raise ModelSpecError(f"unknown parameterization={parameterization!r}: use 'delta' or "
@@ -143,8 +165,9 @@ def fit_ordinal(user: pd.DataFrame, data: pd.DataFrame, ordered: list[str], *, e
     mom = Moments(ov, om.n, om.cor, om.means if mixed else np.zeros(len(ov)), X)
     result = assemble(full, ram, res, imp, mom, measures, estimator, options, frame)
     result = dataclasses.replace(result, robust_moments=rm)
-    return _with_thresholds(result, th, ov, tau, vcov[ram.n_par:, ram.n_par:], model,
-                            ord_names)
+    result = with_thresholds(result, th, ov, tau, vcov[ram.n_par:, ram.n_par:], model,
+                              ord_names)
+    return OrdinalFit(result, model, om, theta, fmin, rm)
 
 
 def _refuse_covariates(full: pd.DataFrame, ov: list[str], continuous: list[str]) -> None:
@@ -162,7 +185,7 @@ def _refuse_covariates(full: pd.DataFrame, ov: list[str], continuous: list[str])
             "fit without ordered=", name=exo[0])
 
 
-def _with_thresholds(result: CBResult, th: cat.Thresholds, ov: list[str], tau: np.ndarray,
+def with_thresholds(result: CBResult, th: cat.Thresholds, ov: list[str], tau: np.ndarray,
                      vcov_th: np.ndarray, model: cat.CategoricalModel,
                      ord_names: list[str]) -> CBResult:
     """Add the ``x | t`` rows (after the rows the user wrote, as lavaan lists them), the

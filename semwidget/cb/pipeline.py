@@ -23,9 +23,10 @@ from semwidget.cb.data import check_data, moments
 from semwidget.cb.esem import efa_starts, rotate_result, rotation_spec
 from semwidget.cb.fiml import drop_missing_covariates, fit_fiml_table
 from semwidget.cb.group_bootstrap import bootstrap_groups
-from semwidget.cb.groups import fit_groups
+from semwidget.cb.groups import fit_groups, split_groups
 from semwidget.cb.growth import growth_table
 from semwidget.cb.ordinal import fit_ordinal, ordered_columns
+from semwidget.cb.ordinal_groups import fit_ordinal_groups, refuse_constrained
 from semwidget.cb.prepare import exo_names
 from semwidget.cb.result import CBResult
 from semwidget.cb.robust import ROBUST_SE, SCALED_TESTS
@@ -37,9 +38,29 @@ from semwidget.model.efa import efa_blocks, unrotated_table
 from semwidget.model.partable import build, observed_names, user_table
 
 
-def _fit_ordinal(user: pd.DataFrame, data: pd.DataFrame, ordered: list[str],
-                 label: str | None, se: str, test: str, parameterization: str, missing: str,
-                 std_lv: bool, orthogonal: bool) -> CBResult:
+def _fit_ordinal_groups(model: str | pd.DataFrame, data: pd.DataFrame, group: str,
+                        ordered: list[str], label: str | None, se: str, test: str,
+                        parameterization: str, missing: str, std_lv: bool, orthogonal: bool,
+                        group_equal: list[str], group_partial: list[str]) -> CBResult:
+    """Ordinal indicators with group=: the configural model (see cb/ordinal_groups)."""
+    user = user_table(model)
+    refuse_general(user, "ordered indicators")
+    refuse_constrained(user, group_equal, group_partial)
+    labels, frames = split_groups(data, group)
+    est, se_used, test_used, options = _ordinal_options(ordered, label, se, test,
+                                                         parameterization, missing, std_lv,
+                                                         orthogonal)
+    options.update(group=group, group_equal=list(group_equal), group_partial=[])
+    return fit_ordinal_groups(user, labels, frames, ordered, estimator=est, se=se_used,
+                              test=test_used, parameterization=parameterization,
+                              std_lv=std_lv, orthogonal=orthogonal, options=options,
+                              group_equal=group_equal)
+
+
+def _ordinal_options(ordered: list[str], label: str | None, se: str, test: str,
+                     parameterization: str, missing: str, std_lv: bool, orthogonal: bool
+                     ) -> tuple[str, str, str, dict[str, Any]]:
+    """The checked estimator, se and test with ordinal indicators, and the options used."""
     est = "WLSMV" if label is None else label
     if est not in CATEGORICAL_ESTIMATORS:
         raise ModelSpecError(f"estimator='{est}' does not fit ordinal indicators "
@@ -61,6 +82,15 @@ def _fit_ordinal(user: pd.DataFrame, data: pd.DataFrame, ordered: list[str],
     options = {"estimator": est, "missing": "listwise", "std_lv": std_lv,
                "orthogonal": orthogonal, "fixed_x": False, "se": se_used, "test": test_used,
                "ordered": list(ordered), "parameterization": parameterization}
+    return est, se_used, test_used, options
+
+
+def _fit_ordinal(user: pd.DataFrame, data: pd.DataFrame, ordered: list[str],
+                 label: str | None, se: str, test: str, parameterization: str, missing: str,
+                 std_lv: bool, orthogonal: bool) -> CBResult:
+    est, se_used, test_used, options = _ordinal_options(ordered, label, se, test,
+                                                         parameterization, missing, std_lv,
+                                                         orthogonal)
     return fit_ordinal(user, data, ordered, estimator=est, se=se_used, test=test_used,
                        parameterization=parameterization, std_lv=std_lv,
                        orthogonal=orthogonal, options=options)
@@ -110,10 +140,15 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
                              name="information")
     if group is not None:
         robust_ml = estimator == "ML" and (se in ROBUST_SE or test in SCALED_TESTS)
-        if ordered or (label in CATEGORICAL_ESTIMATORS and label != "ULS"):
-            raise ModelSpecError(
-                "ordinal indicators (ordered=, estimator='WLSMV' & co) with group= are not "
-                "supported yet; fit each group on its own, or the groups with ML/MLR")
+        data_o, ordered_names = ordered_columns(data, ordered) \
+            if isinstance(data, pd.DataFrame) else (data, [])
+        if ordered_names:
+            return _fit_ordinal_groups(model, data_o, group, ordered_names, label, se, test,
+                                       parameterization, missing, std_lv, orthogonal,
+                                       list(group_equal), list(group_partial))
+        if label in CATEGORICAL_ESTIMATORS and label != "ULS":
+            raise ModelSpecError(f"estimator='{label}' is for ordinal indicators: list them "
+                                 "in ordered=, or use ML/MLR for continuous data")
         if (se not in ("standard", "bootstrap") or test != "standard") and not robust_ml:
             raise ModelSpecError(
                 f"robust SEs and scaled tests with group= need ML (MLR, MLM, MLMV), not "

@@ -63,11 +63,12 @@ def matrix(entry: dict) -> tuple[list[str], np.ndarray]:
 def test_index_lists_every_lavaan_case_file() -> None:
     files = {p.stem for p in GOLDEN.glob("*.json")}
     others = {"cases", "hs_mediation_boot"} | {f for f in files if f.startswith("semtools_")}
-    others |= {f for f in files if f.startswith(("robust_", "ordinal_", "lavaan14b_"))}
+    others |= {f for f in files if f.startswith(("robust_", "ordinal_", "lavaan14b_",
+                                                 "ordgroups_"))}
     assert set(CASES) == files - others
 
 
-@pytest.mark.parametrize("prefix", ["robust", "ordinal", "lavaan14b"])
+@pytest.mark.parametrize("prefix", ["robust", "ordinal", "lavaan14b", "ordgroups"])
 def test_indexes_list_every_case_file(prefix: str) -> None:
     files = {p.stem for p in GOLDEN.glob(f"{prefix}_*.json")} - {f"{prefix}_cases"}
     index = json.loads((GOLDEN / f"{prefix}_cases.json").read_text())
