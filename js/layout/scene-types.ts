@@ -5,6 +5,7 @@
  */
 import type { EdgeResult, GhostSuggestion, Point } from "../model/state";
 import type { NodeKind } from "../model/graph";
+import type { Overlay } from "../model/compare";
 
 export interface SceneNode {
   name: string;
@@ -85,6 +86,8 @@ export interface Scene {
   stale: boolean;
   /** Variables a warning of the fit or of the model check names (drawn flagged). */
   flagged: ReadonlySet<string>;
+  /** Browser view: the diff of two compared versions and the local-fit links (render/overlay.ts). */
+  overlay?: Overlay;
 }
 
 export interface EdgeGeom {
