@@ -55,14 +55,28 @@ export function diffNote(scene: Scene, key: string): string {
 
 const r = (v: number): number => Math.round(v * 10) / 10;
 
-/** A gently bent link between two nodes' outlines (bent so it is not taken for a model edge). */
-function link(a: SceneNode, b: SceneNode, bend: number): { d: string; end: Point; dir: Point } {
+/** The middle of the diagram's nodes. */
+function centreOf(scene: Scene): Point {
+  const n = Math.max(1, scene.nodes.length);
+  return { x: scene.nodes.reduce((s, v) => s + v.x, 0) / n, y: scene.nodes.reduce((s, v) => s + v.y, 0) / n };
+}
+
+/**
+ * A bent link between two nodes' outlines: the control point lies `bend` × the distance off the
+ * midpoint, on the side away from `centre` (the diagram's middle), so links between indicators
+ * of a row run outside the row instead of through its loadings.
+ */
+function link(a: SceneNode, b: SceneNode, bend: number, centre: Point, least = 0): { d: string; end: Point; dir: Point } {
   const mx = (a.x + b.x) / 2;
   const my = (a.y + b.y) / 2;
   const dx = b.x - a.x;
   const dy = b.y - a.y;
   const len = Math.hypot(dx, dy) || 1;
-  const c = { x: mx - (dy / len) * bend * len * 0.12, y: my + (dx / len) * bend * len * 0.12 };
+  let nx = -dy / len;
+  let ny = dx / len;
+  if (nx * (mx - centre.x) + ny * (my - centre.y) < 0) [nx, ny] = [-nx, -ny];
+  const off = Math.max(bend * len, least);
+  const c = { x: mx + nx * off, y: my + ny * off };
   const p = boundaryPoint({ x: a.x, y: a.y }, a.kind, a.w, a.h, c);
   const q = boundaryPoint({ x: b.x, y: b.y }, b.kind, b.w, b.h, c);
   const ex = q.x - c.x;
@@ -88,7 +102,7 @@ function removedEdge(scene: Scene, key: string, interactive: boolean): VNode | n
   const a = scene.byName.get(from);
   const b = scene.byName.get(to);
   if (!a || !b) return null;
-  const g = link(a, b, op === "~~" ? 1 : 0.25);
+  const g = link(a, b, op === "~~" ? 0.15 : 0.04, centreOf(scene));
   const d = scene.overlay!.diff!;
   return h("g", { class: "semw-removed-g", "data-diff": "removed", "data-removed": key },
     interactive ? h("title", {}, `${key}\nremoved from version ${d.versions[0]} to version ${d.versions[1]}`) : null,
@@ -97,11 +111,13 @@ function removedEdge(scene: Scene, key: string, interactive: boolean): VNode | n
 }
 
 /** A residual correlation: `<g data-local-fit="a ~~ b" data-cor data-z>`, dashed, heat by size. */
-function residualLink(scene: Scene, p: LocalFitPair, threshold: number, interactive: boolean): VNode | null {
+function residualLink(scene: Scene, p: LocalFitPair, threshold: number, interactive: boolean, i: number): VNode | null {
   const a = scene.byName.get(p.lhs);
   const b = scene.byName.get(p.rhs);
   if (!a || !b || a.kind !== "observed" || b.kind !== "observed") return null;
-  const g = link(a, b, -0.6);
+  // Each further link bends a little more, so links sharing a node do not lie on each other; the
+  // least offset takes the curve's apex (half the offset) clear of the nodes of a row.
+  const g = link(a, b, 0.12 + 0.03 * i, centreOf(scene), Math.max(a.h, b.h) + 16 + 8 * i);
   const hv = heat(p.cor, threshold);
   const tip = localFitTooltip(p);
   return h("g", {
@@ -120,7 +136,7 @@ export function renderOverlay(scene: Scene, interactive: boolean): VNode | null 
   const lf = o.localFit;
   return h("g", { class: "semw-overlay" },
     ...(o.diff?.removed ?? []).map((k) => removedEdge(scene, k, interactive)),
-    ...(lf ? lf.pairs.map((p) => residualLink(scene, p, lf.threshold, interactive)) : []));
+    ...(lf ? lf.pairs.map((p, i) => residualLink(scene, p, lf.threshold, interactive, i)) : []));
 }
 
 /** The overlay's stylesheet rules (added to the theme's). */
