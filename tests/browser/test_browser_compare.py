@@ -25,6 +25,7 @@ pytestmark = pytest.mark.browser
 SHOTS = REPO / "build" / "browser"
 CROSS = HS + "visual =~ x9\n"
 NO_SCALE = "visual =~ NA*x1 + x2 + x3\ntextual =~ x4 + x5 + x6\n"
+THIRD = HS + "x7 ~~ x8\n"
 CELLS = [
     "import json, semwidget\nfrom semwidget import datasets\nhs = datasets.load('hs1939')\n"
     f"w = semwidget.SEMWidget(hs, {HS!r}, auto_fit=False)\nw.fit()\n"
@@ -34,6 +35,7 @@ CELLS = [
     "try:\n    u.fit()\nexcept semwidget.errors.SemWidgetError:\n    pass\nu",
     "print('DIFF', json.dumps(w.results.get('diff', {}).get('added')))",
     "print('UNIDENTIFIED', json.dumps(u.results['unidentified']))",
+    f"w.syntax = {THIRD!r}\nw.fit()\nprint('THIRD', len(w.versions))",
 ]
 
 APPS = ["jupyterlab", pytest.param("notebook", marks=pytest.mark.skipif(
@@ -89,13 +91,22 @@ def test_history_panel_compares_two_versions(notebook: NotebookPage) -> None:
     assert 'DIFF ["visual =~ x9"]' in notebook.output_text(3, "DIFF")
     page.mouse.move(0, 0)
     _shot(notebook, root, "history_diff")
-    # compared the other way round, the cross-loading is a removed edge, drawn as a ghost
-    for n in (1, 2):
-        panel.locator(f"input[data-version='{n}']").click()  # untick both
-    page.keyboard.press("Escape")
-    panel.locator("input[data-version='2']").click()
-    panel.locator("input[data-version='1']").click()
-    compare.click()  # the panel sends the smaller number first: still 1 -> 2
+    # a third version drops the cross-loading and adds a residual covariance: compared with the
+    # second, the dropped loading is drawn as a ghost and the covariance marked added
+    notebook.run(5)
+    assert "THIRD 3" in notebook.output_text(5, "THIRD")
+    panel.locator("input[data-version='3']").wait_for()
+    panel.locator("input[data-version='1']").click()  # untick 1: versions 2 and 3 are ticked
+    panel.locator("input[data-version='3']").click()
+    assert panel.locator("input:checked").count() == 2
+    compare.click()
+    ghost = root.locator('[data-removed="visual =~ x9"]')
+    ghost.wait_for(timeout=30_000)
+    assert root.locator('[data-edge="visual =~ x9"]').count() == 0
+    assert root.locator('[data-edge="x7 ~~ x8"][data-diff="added"]').count() == 1
+    assert panel.locator("[data-diff-count=removed]").text_content() == "removed 1"
+    page.mouse.move(0, 0)
+    _shot(notebook, root, "history_removed")
     panel.locator("[data-action=clear-diff]").click()
     root.locator("[data-diff]").first.wait_for(state="detached")
     assert panel.locator("[data-role=compare-sentence]").count() == 0
@@ -116,7 +127,8 @@ def test_identification_marks_the_parameters(notebook: NotebookPage) -> None:
     assert "scale of visual is not set" in (row.text_content() or "")
     # the row's buttons select the parameter on the diagram (real mouse)
     row.locator("[data-warning-edge='visual =~ x2']").click()
-    assert "semw-selected" in (root.locator('[data-edge="visual =~ x2"]').get_attribute("class") or "")
+    picked = root.locator('[data-edge="visual =~ x2"]').get_attribute("class") or ""
+    assert "semw-selected" in picked
     notebook.page.mouse.move(0, 0)
     _shot(notebook, root, "identification")
 
@@ -140,7 +152,8 @@ def test_local_fit_overlay(notebook: NotebookPage) -> None:
     assert link.get_attribute("data-heat") == str(max(
         int(g.get_attribute("data-heat") or 0) for g in links.all()))
     title = link.locator("title").text_content() or ""
-    assert f"{abs(top['cor']):.3f}" in title and f"z = {abs(top['z']):.2f}" in title.replace("\u2212", "")
+    title = title.replace("\u2212", "-")
+    assert f"{top['cor']:.3f}" in title and f"z = {top['z']:.2f}" in title
     stroke = link.locator(".semw-local")
     assert stroke.get_attribute("stroke-dasharray") == "5 3"
     # the mouse goes to the middle of the curve itself (its box's centre is off the line)
