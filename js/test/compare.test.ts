@@ -106,6 +106,8 @@ describe("the history panel's logic", () => {
     expect(cell(-0.01234, 3)).toBe("\u22120.012");
     expect(cell(null, 2)).toBe("\u2013");
     expect(cell("nested", 2)).toBe("nested");
+    expect(cell(0.0004, 3, true)).toBe("< .001");
+    expect(cell(0.0004, 3)).toBe("0.000");
     expect(clock("2026-12-01T15:02:03.5+00:00")).toBe("15:02:03");
     expect(clock("")).toBe("");
   });

@@ -20,10 +20,11 @@ const COMPARE_COLUMNS: Array<[string, string, number]> = [
   ["pvalue", "p", 3], ["delta_cfi", "\u0394CFI", 3], ["delta_rmsea", "\u0394RMSEA", 3], ["aic", "AIC", 1], ["bic", "BIC", 1],
 ];
 
-/** A number for a table cell ("–" when missing). */
-export function cell(v: unknown, digits: number): string {
+/** A number for a table cell ("–" when missing; a p value below .001 as "< .001"). */
+export function cell(v: unknown, digits: number, isP = false): string {
   if (typeof v === "string") return v;
   if (typeof v !== "number" || !Number.isFinite(v)) return "\u2013";
+  if (isP && v < 0.001) return "< .001";
   return v.toFixed(digits).replace("-", "\u2212");
 }
 
@@ -133,7 +134,7 @@ export class HistoryPanel {
     if (diff.table.length) {
       const head = el(d, "tr", {}, el(d, "th", { text: "" }), ...COMPARE_COLUMNS.map(([, h]) => el(d, "th", { text: h })));
       const rows = diff.table.map((row) => el(d, "tr", { attrs: { "data-role": "compare-row" } },
-        el(d, "th", { text: String(row.model ?? "") }), ...COMPARE_COLUMNS.map(([k, , digits]) => el(d, "td", { text: cell(row[k], digits) }))));
+        el(d, "th", { text: String(row.model ?? "") }), ...COMPARE_COLUMNS.map(([k, , digits]) => el(d, "td", { text: cell(row[k], digits, k === "pvalue") }))));
       this.result.append(el(d, "table", { className: "semw-compare-table" }, el(d, "thead", {}, head), el(d, "tbody", {}, ...rows)));
     }
     if (diff.sentence) this.result.append(el(d, "p", { className: "semw-compare-sentence", attrs: { "data-role": "compare-sentence" }, text: diff.sentence }));
