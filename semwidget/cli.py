@@ -97,7 +97,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     f = sub.add_parser("fit", help="fit a model to a CSV file and print the results")
     f.add_argument("model", help="file with lavaan model syntax, or - for standard input")
-    f.add_argument("data", help="CSV file with one column per observed variable")
+    f.add_argument("data", nargs="?", default=None,
+                   help="CSV file with one column per observed variable (or --cov)")
     f.add_argument("--engine", choices=["sem", "pls"], default="sem",
                    help="covariance-based SEM (default) or PLS-SEM")
     f.add_argument("--estimator", choices=["ML", "GLS", "ULS", "MLR", "MLM", "MLMV", "WLSMV",
@@ -107,9 +108,12 @@ def _parser() -> argparse.ArgumentParser:
                    help="CB-SEM estimator (default ML, or WLSMV with --ordered)")
     f.add_argument("--ordered", metavar="COLS", default=None,
                    help="comma-separated ordinal columns (thresholds and polychorics)")
-    f.add_argument("--missing", choices=["listwise", "fiml", "mean"], default=None,
+    f.add_argument("--missing", choices=["listwise", "fiml", "ml", "fiml.x", "ml.x", "mean"],
+                   default=None,
                    help="missing data: CB-SEM drops incomplete rows (listwise, default) or uses "
-                   "full-information ML (fiml); PLS replaces by the mean (default) or listwise")
+                   "full-information ML (fiml or ml: rows with missing fixed covariates "
+                   "dropped, as lavaan; fiml.x or ml.x: kept, covariates modelled); PLS "
+                   "replaces by the mean (default) or listwise")
     f.add_argument("--std-lv", action="store_true",
                    help="fix latent variances to 1 and free all loadings")
     f.add_argument("--orthogonal", action="store_true",
@@ -120,6 +124,27 @@ def _parser() -> argparse.ArgumentParser:
                    help="with --group: lavaan's group.equal words, e.g. loadings,intercepts")
     f.add_argument("--group-partial", metavar="PARAMS", default="",
                    help='with --group: parameters left free, e.g. "visual=~x2,x3~1"')
+    # issue 14a: summary statistics, information, mean structure, growth, bootstrap
+    f.add_argument("--cov", metavar="FILE",
+                   help="CB-SEM from a covariance matrix instead of data: a text file with a "
+                   "lower triangle (or full matrix), names as a header or row labels")
+    f.add_argument("--mean", metavar="FILE", help="with --cov: the means (name value pairs)")
+    f.add_argument("--nobs", metavar="N", type=int,
+                   help="with --cov: the number of observations behind the matrix")
+    f.add_argument("--information", choices=["expected", "observed"], default=None,
+                   help="information matrix of the SEs (default: expected, observed with "
+                   "fiml)")
+    f.add_argument("--meanstructure", action="store_true",
+                   help="add a mean structure (free intercepts) on complete data")
+    f.add_argument("--growth", action="store_true",
+                   help="lavaan's growth(): observed intercepts 0, latent means free")
+    f.add_argument("--se", choices=["standard", "bootstrap"], default="standard",
+                   help="standard errors from the information matrix or the bootstrap")
+    f.add_argument("--test", choices=["standard", "bootstrap"], default="standard",
+                   help="bootstrap: add the Bollen-Stine bootstrap p-value")
+    f.add_argument("--bootstrap", metavar="N", type=int, default=None,
+                   help="resamples for --se bootstrap / --test bootstrap (default 1000)")
+    f.add_argument("--seed", type=_seed, default=None, help="seed of the bootstrap")
     # issue 14 part B: sampling weights and exploratory SEM blocks
     f.add_argument("--sampling-weights", metavar="COLUMN", default=None,
                    help="CB-SEM: column of sampling weights (lavaan's sampling.weights): "
@@ -295,6 +320,10 @@ def _check_engine_options(args: argparse.Namespace) -> None:
                                              ("--std-lv", args.std_lv),
                                              ("--ordered", args.ordered is not None),
                                              ("--orthogonal", args.orthogonal),
+                                             ("--cov", args.cov is not None),
+                                             ("--information", args.information is not None),
+                                             ("--meanstructure", args.meanstructure),
+                                             ("--growth", args.growth),
                                              ("--sampling-weights",
                                               args.sampling_weights is not None),
                                              ("--rotation", args.rotation is not None),
@@ -303,10 +332,29 @@ def _check_engine_options(args: argparse.Namespace) -> None:
         if sem_only:
             verb = "applies" if len(sem_only) == 1 else "apply"
             raise SemWidgetError(f"{', '.join(sem_only)} only {verb} to --engine sem")
-        if args.missing == "fiml":
-            raise SemWidgetError("--missing fiml is for --engine sem; PLS takes mean or listwise")
+        if args.missing not in (None, "mean", "listwise"):
+            raise SemWidgetError(f"--missing {args.missing} is for --engine sem; PLS takes mean "
+                                 "or listwise")
     elif args.missing == "mean":
         raise SemWidgetError("--missing mean is for --engine pls; CB-SEM takes listwise or fiml")
+
+
+def _data_or_summary(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
+    """The data frame, or the summary statistics of --cov/--mean/--nobs."""
+    if args.cov is None:
+        if args.mean is not None or args.nobs is not None:
+            raise SemWidgetError("--mean and --nobs go with --cov FILE")
+        if args.data is None:
+            raise SemWidgetError("give a CSV data file, or --cov FILE --nobs N")
+        return _read_data(args.data), {}
+    if args.data is not None:
+        raise SemWidgetError("give either a data file or --cov FILE, not both")
+    if args.nobs is None:
+        raise SemWidgetError("--cov FILE needs --nobs N (the number of observations)")
+    cov = _text(_open_file(args.cov, "covariance file"), "covariance file", args.cov)
+    mean = None if args.mean is None else \
+        _text(_open_file(args.mean, "means file"), "means file", args.mean)
+    return None, {"sample_cov": cov, "sample_mean": mean, "sample_nobs": args.nobs}
 
 
 def run_fit(args: argparse.Namespace) -> int:
@@ -317,19 +365,25 @@ def run_fit(args: argparse.Namespace) -> int:
     syntax = _read_model(args.model)
     options: dict[str, Any] = {}
     if args.engine == "pls":
+        if args.data is None:
+            raise SemWidgetError("--engine pls fits a CSV data file")
         options.update(pls_kwargs_from_args(args))
         if args.missing is None:
             options.pop("missing", None)
         data = _read_data(args.data, options.get("missing_value"))
         result = fit(syntax, data, engine="pls", **options)
     else:
-        data = _read_data(args.data)
+        data, summary = _data_or_summary(args)
         ordered = [c.strip() for c in args.ordered.split(",") if c.strip()] \
             if args.ordered else None
         result = fit(syntax, data, estimator=args.estimator,
                      missing=args.missing or "listwise", ordered=ordered,
                      std_lv=args.std_lv, orthogonal=args.orthogonal, group=args.group,
                      group_equal=args.group_equal, group_partial=args.group_partial,
+                     information=args.information,
+                     meanstructure=True if args.meanstructure else None,
+                     kind="growth" if args.growth else "sem", se=args.se, test=args.test,
+                     bootstrap=args.bootstrap, seed=args.seed, **summary,
                      sampling_weights=args.sampling_weights,
                      rotation=args.rotation or "geomin",
                      rotation_args={"orthogonal": True} if args.rotation_orthogonal else None)

@@ -158,9 +158,11 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame | None = None, *, engine: 
         lavaan's ``parameterization``. With ordinal indicators: unit variances of the latent
         responses (delta, lavaan's default) or unit residual variances (theta).
     test : {"standard", "satorra.bentler", "yuan.bentler", "yuan.bentler.mplus", \
-"scaled.shifted", "mean.var.adjusted"}
+"scaled.shifted", "mean.var.adjusted", "bootstrap"}
         lavaan's ``test``. A scaled test statistic besides the standard chi-square; its
-        ``*_scaled`` and ``*_robust`` fit measures join ``fit_measures``.
+        ``*_scaled`` and ``*_robust`` fit measures join ``fit_measures``. ``"bootstrap"`` (alias
+        ``"bollen.stine"``): the Bollen-Stine bootstrap p-value (``bootstrap`` resamples of
+        the model-transformed data, complete data and ML), as ``bollen_stine_pvalue``.
     bootstrap : int, optional
         lavaan's ``bootstrap`` (seminr's ``nboot``). Number of resamples. CB-SEM: used with
         ``se="bootstrap"`` (default 1000). PLS: any number > 0 bootstraps the paths,
@@ -278,6 +280,8 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame | None = None, *, engine: 
         raise ModelSpecError(f"unknown estimator {estimator!r}: use one of ML, GLS, ULS, "
                              "MLR, MLM, MLMV, or WLSMV, DWLS, WLS, ULSMV for ordinal data")
     label = est
+    bollen_stine = _bollen_stine(test)
+    test = "standard" if bollen_stine else test
     est, se, test = resolve_robust(est or "ML", se, test)
     if label in ROBUST_ESTIMATORS or label is None:
         est = "ML"
@@ -314,7 +318,7 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame | None = None, *, engine: 
                         group_partial=_entries(group_partial), information=information,
                         meanstructure=meanstructure, summary=summary, kind=kind,
                         sampling_weights=sampling_weights, rotation=rotation,
-                        rotation_args=rotation_args)
+                        rotation_args=rotation_args, bollen_stine=bollen_stine)
     return FitResult.of(finite_result(result))
 
 
@@ -351,6 +355,14 @@ def _missing(value: str | None) -> str:
                              "'fiml.x' (alias 'ml.x': the covariates are modelled too)",
                              name="missing")
     return word
+
+
+#: lavaan's words for the Bollen-Stine bootstrap test.
+BOLLEN_STINE = ("bootstrap", "bollen.stine", "boot")
+
+
+def _bollen_stine(test: Any) -> bool:
+    return isinstance(test, str) and test.lower() in BOLLEN_STINE
 
 
 def _information_options(information: Any, meanstructure: Any) -> tuple[str | None, bool | None]:

@@ -126,7 +126,9 @@ def test_bad_options(base, hs: pd.DataFrame) -> None:
     with pytest.raises(SemWidgetError, match="at least 2 resamples"):
         bs.bootstrap_draws(base, 1)
     uls = fit("visual =~ x1 + x2 + x3", hs, estimator="ULS")
-    with pytest.raises(SemWidgetError, match="ML on complete data"):
+    with pytest.raises(SemWidgetError,
+                       match="implemented for ML .complete data or FIML.; this fit used "
+                       "estimator=.ULS."):
         bs.bootstrap_draws(uls, 10)
     with pytest.raises(SemWidgetError, match="ci='norm'"):
         bs.bootstrap_result(base, 10, ci="norm")

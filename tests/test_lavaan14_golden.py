@@ -1,4 +1,5 @@
-"""Issue 14 (part A) against lavaan 0.6.14 (golden files by tests/golden/make_lavaan14_golden.R).
+"""Issue 14 (part A) against lavaan 0.6.14 (golden files by tests/golden/make_lavaan14_golden.R
+and make_lavaan14_groups_golden.R).
 
 Each case file holds lavaan's call and the keyword arguments of the same fit in semwidget
 ("py"). Tolerances: estimates, std.all, R² and fit measures 1e-4 (chi-square-scale measures
@@ -21,7 +22,9 @@ import semwidget
 
 GOLDEN = Path(__file__).parent / "golden" / "lavaan14"
 ROOT = Path(__file__).parent.parent
-CASES = sorted(json.loads((GOLDEN / "cases.json").read_text())["cases"])
+# cases.json: make_lavaan14_golden.R; groups_cases.json: make_lavaan14_groups_golden.R
+CASES = sorted(name for index in ("cases.json", "groups_cases.json")
+               for name in json.loads((GOLDEN / index).read_text())["cases"])
 RELATIVE = {"chisq", "baseline_chisq", "logl", "unrestricted_logl", "aic", "bic", "bic2",
             "chisq_scaled", "baseline_chisq_scaled"}
 TOL = 1e-4
@@ -232,3 +235,102 @@ def test_growth_options_are_checked(kwargs: dict[str, Any], match: str) -> None:
     with pytest.raises(semwidget.ModelSpecError, match=match):
         semwidget.fit(load_case("growth_linear")["model"], data.assign(x2=[0, 1] * 150),
                       **kwargs)
+
+
+# ---- bootstrap on lavaan's own resamples ----------------------------------------------------
+
+BOOT_CASES = sorted(json.loads((GOLDEN / "boot_cases.json").read_text())["cases"])
+
+
+@pytest.fixture(scope="module", params=BOOT_CASES)
+def boot_case(request: pytest.FixtureRequest) -> tuple[dict[str, Any], Any, np.ndarray]:
+    golden = load_case(request.param)
+    indices = pd.read_csv(GOLDEN / golden["indices"]).to_numpy(dtype=np.int64)
+    return golden, fit_case(golden), indices
+
+
+def test_bootstrap_on_lavaans_resamples(boot_case: tuple[dict[str, Any], Any, np.ndarray]
+                                        ) -> None:
+    """lavaan's draws (bootstrapLavaan keep.idx) refitted here: the same SEs and intervals."""
+    from semwidget.cb.bollen_stine import bollen_stine
+    from semwidget.cb.bootstrap import bootstrap_result
+
+    golden, result, indices = boot_case
+    assert indices.shape == (golden["R"], result.nobs)
+    if golden["type"] == "bollen.stine":
+        out = bollen_stine(result, indices=indices, progress=False)
+        ours = np.array(out.options["bollen_stine_chisq"])
+        assert len(ours) == len(golden["boot_chisq"])
+        assert ours == pytest.approx(np.array(golden["boot_chisq"]), rel=1e-4, abs=1e-4)
+        assert out.fit_measures["bollen_stine_pvalue"] == pytest.approx(
+            golden["bollen_stine_pvalue"], abs=1e-12)
+        assert out.fit_measures["chisq"] == pytest.approx(golden["chisq"], rel=1e-6)
+        return
+    out = bootstrap_result(result, indices=indices, ci="perc", progress=False)
+    assert out.bootstrap.failed == golden["failed"]
+    est = out.estimates
+    for ref in golden["boot_se"]:
+        got = _row(est, ref)
+        assert got["se"] == pytest.approx(ref["se"], rel=1e-3, abs=TOL), \
+            f"{golden['name']}: {ref['lhs']} {ref['op']} {ref['rhs']}"
+    for ref in golden["boot_ci"]:
+        got = _row(est, ref)
+        where = f"{golden['name']}: {ref['lhs']} {ref['op']} {ref['rhs']}"
+        assert got["est"] == pytest.approx(ref["est"], abs=TOL), where
+        assert got["ci_lower"] == pytest.approx(ref["ci.lower"], abs=TOL), where
+        assert got["ci_upper"] == pytest.approx(ref["ci.upper"], abs=TOL), where
+
+
+def test_bootstrap_with_fiml_and_means_runs_from_fit() -> None:
+    data = pd.read_csv(ROOT / "tests/golden/data/hs_missing10.csv")
+    out = semwidget.fit("f =~ x1 + x2 + x3", data, missing="fiml", se="bootstrap",
+                        bootstrap=20, seed=3)
+    assert out.bootstrap.ok >= 10
+    intercepts = (out.estimates.op == "~1") & out.estimates.lhs.isin(["x1", "x2", "x3"])
+    assert (out.estimates.loc[intercepts, "se"] > 0).all()
+    again = semwidget.fit("f =~ x1 + x2 + x3", data, missing="fiml", se="bootstrap",
+                          bootstrap=20, seed=3)
+    assert again.estimates["se"].to_numpy() == pytest.approx(out.estimates["se"].to_numpy())
+
+
+def test_bollen_stine_refusals_name_the_feature() -> None:
+    data = pd.read_csv(ROOT / "tests/golden/data/hs_missing10.csv")
+    with pytest.raises(semwidget.ModelSpecError, match="Bollen-Stine.*missing='fiml'"):
+        semwidget.fit("f =~ x1 + x2 + x3", data, missing="fiml", test="bootstrap",
+                      bootstrap=10)
+    with pytest.raises(semwidget.ModelSpecError, match="Bollen-Stine.*sample_cov"):
+        semwidget.fit("f =~ x1 + x2 + x3", sample_cov=HS_TEXT, sample_nobs=100,
+                      test="bootstrap")
+
+
+def test_widget_fits_summary_statistics_without_data() -> None:
+    w = semwidget.SEMWidget(syntax="f =~ x1 + x2 + x3", sample_cov=HS_TEXT, sample_nobs=100,
+                            auto_fit=False)
+    assert w.columns == ["x1", "x2", "x3"]
+    w.fit()
+    assert w.error == ""
+    assert w.results["fit"]["df"] == 0
+    assert w.result.nobs == 100
+
+
+def test_widget_fit_bar_gets_the_bollen_stine_p_value() -> None:
+    w = semwidget.SEMWidget(semwidget.datasets.load("hs1939"), syntax="f =~ x1 + x2 + x3 + x4",
+                            test="bootstrap", bootstrap=20, seed=1, auto_fit=False)
+    w.fit()
+    p = w.results["fit"]["bollen_stine_pvalue"]
+    assert 0.0 <= p <= 1.0
+
+
+def test_cli_fits_a_covariance_file(capsys: pytest.CaptureFixture[str], tmp_path: Path
+                                    ) -> None:
+    from semwidget.cli import main
+
+    model = tmp_path / "m.lav"
+    model.write_text(load_case("sstats_hs_cfa")["model"])
+    cov = str(GOLDEN / "hs_cov.txt")
+    assert main(["fit", str(model), "--cov", cov, "--nobs", "301", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    ref = load_case("sstats_hs_cfa")["fit"]["chisq"]
+    assert out["fit"]["chisq"] == pytest.approx(ref, rel=TOL)
+    assert main(["fit", str(model), "--cov", cov]) == 2
+    assert "--nobs N" in capsys.readouterr().err

@@ -6,6 +6,7 @@
  */
 import type { ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api";
 import { nodesOf } from "../model/graph";
+import { PRODUCT } from "../model/interaction";
 import type { Layout, Point } from "../model/state";
 import { type Block, type Ctx, IND_DIST, IND_GAP, type LayoutInput, type Side, indicatorBlocks, makeBlock, placeBlock } from "./blocks";
 import { elkLayoutSync } from "./elk";
@@ -24,7 +25,8 @@ function structuralEdges(m: LayoutInput, inBlock: Set<string>): Array<[string, s
     out.push([a, b]);
   };
   for (const r of m.table) {
-    if (r.op === "~") push(r.rhs, r.lhs);
+    // a product term `y ~ a:b` is no node: its factors lead to y (model/interaction.ts)
+    if (r.op === "~") for (const x of r.rhs.split(PRODUCT)) push(x, r.lhs);
     else if (r.op === "=~") push(r.lhs, r.rhs);
     else if (r.op === "<~") push(r.rhs, r.lhs);
   }

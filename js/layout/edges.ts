@@ -11,7 +11,7 @@ import type { EdgeGeom, EdgeLabel, Scene, SceneEdge, SceneNode } from "./scene-t
 const HEAD_LEN = 9;
 const HEAD_HALF = 4;
 
-function arrowHead(tip: Point, from: Point): string {
+export function arrowHead(tip: Point, from: Point): string {
   const dx = tip.x - from.x;
   const dy = tip.y - from.y;
   const len = Math.hypot(dx, dy) || 1;
@@ -185,6 +185,7 @@ export function sceneBounds(scene: Scene): Box {
     for (const p of edgeGeometry(e, a, b).poly) grow({ x: p.x, y: p.y, w: 0, h: 0 });
     if (e.label) grow(labelRect(e.label));
   }
+  for (const m of scene.moderations ?? []) if (m.label) grow(labelRect(m.label));
   if (!Number.isFinite(x0)) return { x: 0, y: 0, w: 400, h: 300 };
   return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
 }

@@ -6,6 +6,7 @@
 import type { EdgeResult, GhostSuggestion, Point } from "../model/state";
 import type { NodeKind } from "../model/graph";
 import type { Overlay } from "../model/compare";
+import type { ProductTerm } from "../model/interaction";
 
 export interface SceneNode {
   name: string;
@@ -88,6 +89,19 @@ export interface Scene {
   flagged: ReadonlySet<string>;
   /** Browser view: the diff of two compared versions and the local-fit links (render/overlay.ts). */
   overlay?: Overlay;
+  /** Product terms (`y ~ a:b`), drawn as a dot on the path `a -> y` (layout/moderation.ts). */
+  moderations?: ModerationMark[];
+}
+
+export interface ModerationMark extends ProductTerm {
+  /** The dot, on the moderated path. */
+  dot: Point;
+  /** Start of the moderator's dashed arrow (on the moderator's outline). */
+  from: Point;
+  /** The moderator's dashed arrow to the dot and its arrowhead (SVG paths). */
+  d: string;
+  heads: string;
+  label: EdgeLabel | null;
 }
 
 export interface EdgeGeom {

@@ -10,6 +10,7 @@ import type { DiagramState, EdgeResult, GhostSuggestion, Layout, TableRow } from
 import { EDGE_OPS, edgeKey, shownName } from "../model/state";
 import { type LoopInfo, chooseArcSides, loopTilt, planArcs } from "./arcs";
 import { FONT_LABEL, FONT_SMALL, angleDiff, nodeSize, textWidth } from "./geometry";
+import { moderationMarks } from "./moderation";
 import { avoidNodes, spreadCovEnds } from "./routing";
 import { type EdgeLabel, type EdgeShape, type Scene, type SceneEdge, type SceneNode, errorName } from "./scene-types";
 
@@ -198,7 +199,8 @@ export function buildScene(st: DiagramState, layout: Layout): Scene {
   // Covariances under directed paths so arrows stay on top.
   edges.sort((p, q) => (p.shape === "arrow" ? 1 : 0) - (q.shape === "arrow" ? 1 : 0));
   const stale = fitted && st.results?.stale === true;
-  return { nodes, byName, edges, fitted, stale, flagged: new Set(st.flagged ?? []) };
+  const moderations = moderationMarks(st.table, byName, edges, (row) => edgeLabel(row, fitted ? res!.edges![edgeKey(row)] : undefined, st));
+  return { nodes, byName, edges, fitted, stale, flagged: new Set(st.flagged ?? []), moderations };
 }
 
 /** Variables with a residual: indicators and regressed variables (CB-SEM). */

@@ -3,6 +3,7 @@
  * indicators yet. Every function returns a new Model and never mutates its input; invalid edits
  * throw a GraphError whose message names the offending name or value.
  */
+import { isProductTerm } from "./interaction";
 import type { Engine, Op, TableRow } from "./state";
 import { EDGE_OPS, edgeKey } from "./state";
 
@@ -74,7 +75,7 @@ export function nodesOf(m: Pick<Model, "table" | "latents"> & { extras?: string[
   const seen = new Set<string>();
   const out: NodeInfo[] = [];
   const add = (n: string): void => {
-    if (n === "" || seen.has(n)) return;
+    if (n === "" || seen.has(n) || isProductTerm(n)) return; // drawn as a dot (interaction.ts)
     seen.add(n);
     out.push({ name: n, kind: comp.has(n) ? "composite" : lat.has(n) ? "latent" : "observed" });
   };

@@ -67,6 +67,11 @@ export function fitItems(results: Results | null, engine: Engine): FitItem[] {
       status: p === null ? "none" : p >= 0.05 ? "good" : "none",
     });
   }
+  // the Bollen-Stine bootstrap p-value, when the fit asked for it (test = "bootstrap")
+  const bs = num(fit.bollen_stine_pvalue);
+  if (bs !== null) {
+    items.push({ key: "bollen_stine", label: "Bollen\u2013Stine", value: `p ${fmtP(bs)}`, status: bs >= 0.05 ? "good" : "none" });
+  }
   const cfi = pick("cfi");
   if (cfi.v !== null) items.push({ key: "cfi", label: `CFI${cfi.tag}`, value: fmtNoZero(cfi.v, 3), status: atLeast(cfi.v, 0.95, 0.9) });
   const tli = pick("tli");

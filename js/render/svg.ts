@@ -12,6 +12,7 @@ import { buildScene } from "../layout/scene";
 import type { Scene, SceneEdge, SceneNode } from "../layout/scene-types";
 import { fitItems, fitSummary } from "./fit";
 import { OVERLAY_CSS, diffAttrs, diffClass, diffNote, renderOverlay } from "./overlay";
+import { renderModeration } from "./moderation";
 import { FONT_FAMILY, paint, themeCSS } from "./theme";
 import { type VNode, h, toXML } from "./vdom";
 
@@ -113,7 +114,7 @@ function r(v: number): number {
 }
 
 /** The label of an edge: a backing box and one text line per row. */
-export function renderLabel(e: SceneEdge, o: RenderOptions): VNode | null {
+export function renderLabel(e: Pick<SceneEdge, "label">, o: RenderOptions): VNode | null {
   const l = e.label;
   if (!l) return null;
   const top = -l.h / 2 + 1.5;
@@ -221,6 +222,7 @@ export function renderScene(scene: Scene, o: RenderOptions): VNode {
     o.standalone ? null : h("style", {}, themeCSS() + OVERLAY_CSS),
     h("g", { class: "semw-edges" }, ...scene.edges.map((e) => renderEdge(e, scene, o))),
     o.standalone ? null : renderOverlay(scene, o.interactive),
+    h("g", { class: "semw-moderations" }, ...(scene.moderations ?? []).map((m) => renderModeration(m, o.standalone, renderLabel(m, o)))),
     h("g", { class: "semw-nodes" }, ...scene.nodes.map((n) => renderNode(n, { ...o, flagged: o.flagged ?? scene.flagged }))),
   );
 }

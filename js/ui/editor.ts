@@ -36,6 +36,7 @@ import { Popup } from "./popup";
 import { startRename } from "./rename";
 import { pruneSelection } from "./selection";
 import { GroupSelector } from "./groups";
+import { PLSPanels } from "./pls";
 import { EstimatorControl, toggleOrdered } from "./estimator";
 import { Toolbar } from "./toolbar";
 import { exportPNG, exportSVG, readDiagram, saveDiagram } from "./files";
@@ -67,6 +68,7 @@ export class Editor implements EditorHost {
   private sendingLatents = false;
   private readonly toolbar: Toolbar;
   private readonly groups: GroupSelector;
+  private readonly pls: PLSPanels;
   private readonly estimation: EstimatorControl;
   private readonly palette: Palette;
   private readonly syntax: SyntaxPanel;
@@ -157,7 +159,8 @@ export class Editor implements EditorHost {
       this.port.save();
       this.setStatus(`Estimator: ${est || "default"}`);
     }, () => this.guard(() => this.toggleOrdinal()));
-    this.toolbar.el.append(this.groups.el, this.estimation.el);
+    this.pls = new PLSPanels(d, (msg) => this.port.send(msg), (msg) => this.setStatus(msg));
+    this.toolbar.el.append(this.groups.el, this.estimation.el, this.pls.mgaButton, this.pls.predictButton);
 
     this.palette = new Palette(d, (c) => this.guard(() => dropColumn(this, c, null, null)));
     this.canvasHost = el(d, "div", { className: "semw-canvas", attrs: { tabindex: "0" } });
@@ -191,7 +194,7 @@ export class Editor implements EditorHost {
     });
     this.fileInput = el(d, "input", { attrs: { type: "file", accept: ".json,application/json", hidden: "", "aria-label": "Diagram file to load" } });
     this.fileInput.addEventListener("change", () => this.loadFile());
-    this.root.append(this.toolbar.el, main, this.warningsPanel.el, this.overlays.history.el, this.tools.effectsEl, bottom, this.fileInput);
+    this.root.append(this.toolbar.el, main, this.warningsPanel.el, this.overlays.history.el, this.tools.effectsEl, this.pls.el, bottom, this.fileInput);
     host.append(this.root);
 
     this.pointer = new PointerInput(this);
@@ -260,6 +263,7 @@ export class Editor implements EditorHost {
         this.showWarnings();
         this.groups.show(this.results);
         this.setStatus("");
+        this.pls.show(this.results, this.engine);
         break;
       case "options":
         this.options = st.options;
@@ -268,6 +272,7 @@ export class Editor implements EditorHost {
       case "engine":
         this.engine = st.engine;
         this.toolbar.showEngine(this.engine);
+        this.pls.show(this.results, this.engine);
         break;
       case "columns":
         this.columns = Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
@@ -284,6 +289,7 @@ export class Editor implements EditorHost {
         if (v) {
           this.setStatus("");
           this.tools.kernelError();
+          this.pls.kernelError();
         }
         return;
       case "syntax":
@@ -597,6 +603,7 @@ export class Editor implements EditorHost {
   private toggleEngine(): void {
     this.engine = this.engine === "pls" ? "sem" : "pls";
     this.toolbar.showEngine(this.engine);
+    this.pls.show(this.results, this.engine);
     this.port.set("engine", this.engine);
     this.port.save();
   }

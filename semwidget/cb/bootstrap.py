@@ -34,6 +34,7 @@ from semwidget.cb import estimate as cbsem
 from semwidget.cb import ml_derivatives as mld
 from semwidget.cb.assemble import standardized
 from semwidget.cb.ram import RAMModel
+from semwidget.cb.resample_fit import needs_refit, refit_resamples, rows_used
 from semwidget.distributions import norm_cdf, norm_ppf, norm_sf
 from semwidget.errors import DataError, ModelSpecError, SemWidgetError
 from semwidget.model.defined import defined_functions
@@ -426,10 +427,14 @@ def intervals(draws: np.ndarray, est: np.ndarray, level: float = 0.95,
 
 def jackknife_acceleration(result: CBResult, n_jobs: int | None = 1) -> np.ndarray:
     """BCa acceleration of every table row from leave-one-out refits (Efron, 1987)."""
-    X = _frame(result)
+    X = rows_used(result) if needs_refit(result) else _frame(result)
     n = len(X)
     idx = np.array([np.delete(np.arange(n), i) for i in range(n)])
-    theta, conv = fit_resamples(result.model, X, idx, result.theta, n_jobs, progress=False)
+    if needs_refit(result):
+        theta, _, conv = refit_resamples(result, X, idx)
+    else:
+        theta, conv = fit_resamples(result.model, X, idx, result.theta, n_jobs,
+                                    progress=False)
     est, _, _ = replicate_values(result, theta[conv])
     d = np.nanmean(est, axis=0) - est
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -448,13 +453,14 @@ def _frame(result: CBResult) -> np.ndarray:
 
 def bootstrap_draws(result: CBResult, n_boot: int = 1000, seed: int | None = None,
                     n_jobs: int | None = 1, progress: bool | None = None,
-                    level: float = 0.95) -> BootstrapDraws:
+                    level: float = 0.95, indices: np.ndarray | None = None
+                    ) -> BootstrapDraws:
     """Refit ``result``'s model to ``n_boot`` resamples of its data rows.
 
     Parameters
     ----------
     result : CBResult
-        An ML fit on complete data (listwise).
+        An ML fit, on complete data or by FIML, with or without a mean structure.
     n_boot : int
         Number of resamples.
     seed : int, optional
@@ -465,27 +471,36 @@ def bootstrap_draws(result: CBResult, n_boot: int = 1000, seed: int | None = Non
         Show a tqdm progress bar (default: only for 200 resamples or more).
     level : float
         Confidence level recorded for the intervals.
+    indices : ndarray, optional
+        The rows of every resample, shape (n_boot, N) (instead of drawing them from ``seed``).
 
     Raises
     ------
     BootstrapError
         If fewer than half of the resamples converge.
     """
-    if result.model.meanstructure:
-        raise ModelSpecError("the bootstrap does not yet resample models with intercepts "
-                             "('~ 1'); remove them or use se='standard'")
-    if result.estimator != "ML" or result.missing != "listwise":
-        raise ModelSpecError("the bootstrap is implemented for ML on complete data "
-                             f"(this fit: estimator={result.estimator!r}, "
-                             f"missing={result.missing!r})")
+    if result.estimator != "ML":
+        raise ModelSpecError(f"se='bootstrap' is implemented for ML (complete data or FIML); "
+                             f"this fit used estimator={result.estimator!r}")
+    if indices is not None:
+        n_boot = len(indices)
     if int(n_boot) < 2:
         raise ModelSpecError(f"bootstrap={n_boot!r}: ask for at least 2 resamples "
                              "(1000 or more for intervals)")
     if any(result.table["op"].isin(["==", "<", ">"])):
         raise ModelSpecError("the bootstrap does not handle explicit constraints (==, <, >) yet")
-    X = _frame(result)
-    idx = draw_indices(len(X), int(n_boot), seed)
-    theta, conv = fit_resamples(result.model, X, idx, result.theta, n_jobs, progress)
+    if needs_refit(result):
+        # FIML or a mean structure: each resample refitted as a new data set
+        X = rows_used(result)
+        idx = draw_indices(len(X), int(n_boot), seed) if indices is None else indices
+        bar = _progress(len(idx), progress)
+        theta, _, conv = refit_resamples(result, X, idx, bar)
+        if bar is not None:
+            bar.close()
+    else:
+        X = _frame(result)
+        idx = draw_indices(len(X), int(n_boot), seed) if indices is None else indices
+        theta, conv = fit_resamples(result.model, X, idx, result.theta, n_jobs, progress)
     n_ok = int(conv.sum())
     if n_ok < MIN_OK_SHARE * n_boot:
         raise BootstrapError(
@@ -501,7 +516,8 @@ def bootstrap_draws(result: CBResult, n_boot: int = 1000, seed: int | None = Non
 
 def bootstrap_result(result: CBResult, n_boot: int = 1000, seed: int | None = None,
                      n_jobs: int | None = 1, level: float = 0.95, ci: str = "perc",
-                     bca: bool = True, progress: bool | None = None) -> CBResult:
+                     bca: bool = True, progress: bool | None = None,
+                     indices: np.ndarray | None = None) -> CBResult:
     """A copy of ``result`` with bootstrap SEs and intervals.
 
     The table and estimates get bootstrap ``se`` (SD of the replicates), ``z``/``pvalue`` from
@@ -519,9 +535,11 @@ def bootstrap_result(result: CBResult, n_boot: int = 1000, seed: int | None = No
     """
     if ci not in ("perc", "bc", "bca"):
         raise ModelSpecError(f"ci={ci!r}: use 'perc', 'bc' or 'bca'")
-    draws = bootstrap_draws(result, n_boot, seed, n_jobs, progress, level)
+    draws = bootstrap_draws(result, n_boot, seed, n_jobs, progress, level, indices)
     table = result.table.copy()
     est0 = table["est"].to_numpy(dtype=float)
+    # the jackknife is N more fits: with FIML or means (refitted one by one) only for BCa
+    bca = bca and (ci == "bca" or not needs_refit(result))
     acc = jackknife_acceleration(result, n_jobs) if (bca or ci == "bca") else None
     iv = intervals(draws.est, est0, level, acc)
     siv = intervals(draws.std_all, table["std_all"].to_numpy(dtype=float), level)

@@ -54,8 +54,11 @@ def fit_complete(full: pd.DataFrame, ov: list[str], mom: Moments, est: str,
     """ML / GLS / ULS on complete data (listwise)."""
     ms = bool((full["op"] == "~1").any())
     if ms and est != "ML":
-        raise ModelSpecError(f"intercepts ('~ 1') are estimated with ML; {est} fits the "
-                             "covariances only")
+        written = full.loc[(full["op"] == "~1") & (full["user"] == 1), "lhs"]
+        asked = f"intercepts ('{written.iloc[0]} ~ 1')" if len(written) else \
+            "a mean structure (meanstructure=True or kind='growth')"
+        raise ModelSpecError(f"{asked} are estimated with ML; {est} fits the covariances "
+                             "only")
     full = fill_exogenous(full, ov, mom.cov, mom.mean)
     model = RAMModel.from_table(full, ov, meanstructure=ms)
     nx = len(exo_names(full))

@@ -27,12 +27,13 @@ from semwidget.cb.fiml import (
     numeric_hessian,
     patterns,
 )
-from semwidget.cb.group_measures import gfi_group, rmsea_groups
+from semwidget.cb.group_measures import rmsea_groups
 from semwidget.cb.measures import FIT_ORDER, incremental, information_criteria
 from semwidget.cb.multigroup import GroupData, fit_ml_groups
-from semwidget.cb.prepare import fill_exogenous
+from semwidget.cb.prepare import exo_names, fill_exogenous
 from semwidget.cb.ram import Implied, RAMModel
 from semwidget.distributions import chi2_sf
+from semwidget.model.partable import roles
 
 
 def fiml_groups(full: pd.DataFrame, ov: list[str], rows: list[np.ndarray], moms: list[Moments],
@@ -126,7 +127,13 @@ def _measures(pats: Sequence, moms: list[Moments], h1: list, imps: list[Implied]
     df = G * per_group_moments - npar
     ll0 = [loglik(pt, imp.sigma, imp.mu) for pt, imp in zip(pats, imps, strict=True)]
     ll1 = [h[2] for h in h1]
-    parts = [fiml_fit_measures(pt, int(m.n), p, a, b, npar, df, h[1], h[0], imp, nx)
+    # lavaan's conditional likelihood and baseline under fixed.x, group by group (cb.fiml)
+    exo = exo_names(full)
+    xi = [k for k, v in enumerate(ov) if v in exo]
+    ov_x = set(roles(full).ov_x)
+    free_x = [k for k, v in enumerate(ov) if v in ov_x and k not in xi]
+    parts = [fiml_fit_measures(pt, int(m.n), p, a, b, npar, df, h[1], h[0], imp, nx,
+                               X=m.data, xi=xi, free_x=free_x)
              for pt, m, a, b, h, imp in zip(pats, moms, ll0, ll1, h1, imps, strict=True)]
     out: dict[str, float] = {"npar": float(npar), "ntotal": float(N)}
     chisq = max(2.0 * (sum(ll1) - sum(ll0)), 0.0)
@@ -141,22 +148,13 @@ def _measures(pats: Sequence, moms: list[Moments], h1: list, imps: list[Implied]
     out.update(rmsea_groups(chisq, df, N, G))
     for k in ("srmr", "srmr_bentler", "srmr_bentler_nomean", "rmr", "rmr_nomean"):
         out[k] = float(sum(wg * q[k] for wg, q in zip(w, parts, strict=True)))
-    xs = set(full.loc[full["exo"] == 1, "lhs"])
-    is_x = np.array([v in xs for v in ov])
-    out["gfi"] = float(sum(wg * gfi_group(h[1], imp.sigma, h[0], imp.mu, is_x)
-                           for wg, h, imp in zip(w, h1, imps, strict=True)))
+    # GFI as each group's FIML GFI (available-case moments, h1 information) weighted by
+    # n_g / N; AGFI over every group's moments; the log-likelihoods are conditional on fixed
+    # covariates, group by group (lavaan's definitions, see cb.fiml.fiml_fit_measures)
+    out["gfi"] = float(sum(wg * q["gfi"] for wg, q in zip(w, parts, strict=True)))
     nel = G * (p * (p + 1) // 2 + p)
     out["agfi"] = 1.0 - (nel / df) * (1.0 - out["gfi"]) if df > 0 else 1.0
-    # With fixed.x the likelihood is conditional on the covariates: drop their marginal part,
-    # the log-likelihood of the covariates' observed values under their EM moments.
-    xi = np.array([k for k, v in enumerate(ov) if v in xs], dtype=int)
-    lx = 0.0
-    if len(xi):
-        for m, h in zip(moms, h1, strict=True):
-            X = m.data[:, xi]
-            X = X[~np.isnan(X).all(axis=1)]
-            lx += loglik(patterns(X), h[1][np.ix_(xi, xi)], h[0][xi])
-    out["logl"] = float(sum(ll0)) - lx
-    out["unrestricted_logl"] = float(sum(ll1)) - lx
+    out["logl"] = float(sum(q["logl"] for q in parts))
+    out["unrestricted_logl"] = float(sum(q["unrestricted_logl"] for q in parts))
     out.update(information_criteria(out["logl"], npar, N))
     return {k: out[k] for k in FIT_ORDER if k in out}

@@ -22,6 +22,7 @@ from semwidget.cb.assemble import model_warnings, r_squared, standardized
 from semwidget.cb.constraints import fit_groups_constrained as fit_constrained_groups
 from semwidget.cb.constraints import general_rows, read_constraints
 from semwidget.cb.data import Moments, check_data, moments
+from semwidget.cb.fiml import drop_missing_covariates
 from semwidget.cb.group_fiml import fiml_groups
 from semwidget.cb.group_measures import group_fit_measures
 from semwidget.cb.group_robust import robust_groups
@@ -75,8 +76,11 @@ def fit_groups(model: str | pd.DataFrame, data: pd.DataFrame, *, group: str,
                group_equal: list[str], group_partial: list[str], estimator: str = "ML",
                missing: str = "listwise", std_lv: bool = False, orthogonal: bool = False,
                fixed_x: bool = True, se: str = "standard", test: str = "standard",
-               summary: SummaryData | None = None) -> CBResult:
+               summary: SummaryData | None = None, keep_x: bool = False) -> CBResult:
     """Fit one model to several groups at once (checked options, see :func:`semwidget.fit`).
+
+    Under FIML with fixed covariates the rows missing a covariate are dropped in each group
+    (lavaan's ``missing="ml"``) unless ``keep_x`` (``missing="fiml.x"``).
 
     With ``summary`` (sample_cov= as a list) the groups' moments replace ``data``.
     """
@@ -95,8 +99,15 @@ def fit_groups(model: str | pd.DataFrame, data: pd.DataFrame, *, group: str,
         raise ModelSpecError("inequality constraints ('<', '>') with group= are not "
                              "supported yet")
     ov = observed_names(full)
+    dropped: list[str] = []
     if summary is None:
         frames: list[pd.DataFrame | None] = [check_data(p, ov) for p in parts]
+        if missing == "fiml" and fixed_x and not keep_x:
+            exo = set(exo_names(full))
+            for g, f in enumerate(frames):
+                assert f is not None
+                frames[g], gone = drop_missing_covariates(f, exo)
+                dropped += [f"group {labels[g]!r}: {w}" for w in gone]
         moms = [moments(f, missing) for f in frames]
     else:
         frames, moms = [None] * len(labels), summary.moments(ov)
@@ -121,11 +132,13 @@ def fit_groups(model: str | pd.DataFrame, data: pd.DataFrame, *, group: str,
             H = np.linalg.inv(res.vcov) / sum(m.n for m in moms)
             vcov_r, measures = robust_fiml.apply_groups(
                 se, test, models, res.theta, imps, [m.data for m in moms], H,
-                [(m.cov, m.mean) for m in moms], measures)
+                [(m.cov, m.mean) for m in moms], measures,
+                xi=[k for k, v in enumerate(ov) if v in set(exo_names(full))])
             if vcov_r is not None:
                 res = dataclasses.replace(res, vcov=vcov_r)
-        return _assemble(full, rows, models, imps, res, moms, frames, measures, labels,
-                         options)
+        out = _assemble(full, rows, models, imps, res, moms, frames, measures, labels, options)
+        out.warnings[:0] = dropped
+        return out
     full = _fill_exogenous(full, ov, moms)
     models = []
     for idx in rows:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from semwidget.cb.bollen_stine import bollen_stine as bollen_stine_test
 from semwidget.cb.bootstrap import bootstrap_result
 from semwidget.cb.categorical import CATEGORICAL_ESTIMATORS
 from semwidget.cb.complete import fit_complete
@@ -75,7 +76,8 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
            parameterization: str = "delta", information: str | None = None,
            meanstructure: bool | None = None, summary: SummaryData | None = None,
            kind: str = "sem", sampling_weights: str | None = None,
-           rotation: str = "geomin", rotation_args: dict[str, Any] | None = None) -> CBResult:
+           rotation: str = "geomin", rotation_args: dict[str, Any] | None = None,
+           bollen_stine: bool = False) -> CBResult:
     """Fit a CB-SEM model with checked options (see :func:`semwidget.fit` for their meaning).
 
     Returns
@@ -83,6 +85,10 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
     CBResult
         The estimates, fit measures, R² and warnings (bootstrapped when ``se="bootstrap"``).
     """
+    if bollen_stine and (group is not None or ordered or summary is not None):
+        raise ModelSpecError("test='bootstrap' (Bollen-Stine) needs the raw rows of one "
+                             "group of continuous data; it is not available with group=, "
+                             "ordered= or sample_cov=", name="test")
     if kind == "growth":
         if group is not None or ordered or (summary is not None and len(summary.covs) > 1):
             raise ModelSpecError("kind='growth' (lavaan's growth()) with several groups or "
@@ -125,7 +131,7 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
                             missing="fiml" if missing == "fiml.x" else missing,
                             std_lv=std_lv, orthogonal=orthogonal,
                             fixed_x=(estimator == "ML") if fixed_x is None else fixed_x,
-                            se=se, test=test)
+                            se=se, test=test, keep_x=missing == "fiml.x")
         if label is not None and label != estimator:
             result = dataclasses.replace(result, estimator=label)
         if se == "bootstrap":
@@ -207,6 +213,8 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
     if se == "bootstrap":
         result = bootstrap_result(result, 1000 if bootstrap is None else bootstrap, seed=seed,
                                   n_jobs=n_jobs, ci=boot_ci)
+    if bollen_stine:
+        result = bollen_stine_test(result, 1000 if bootstrap is None else bootstrap, seed=seed)
     return result
 
 

@@ -58,8 +58,9 @@ def parse_cov_text(text: str, names: Sequence[str] | None = None, what: str = "s
         Naming the line and the token that is neither a number nor a name, or the count of
         numbers that fits no matrix.
     """
-    lines = [ln for ln in (re.split(r"[\s,;]+", raw.strip()) for raw in text.splitlines())
-             if ln and ln != [""]]
+    # blanks, commas or semicolons separate; quotes (a CSV's names) are not part of a name
+    lines = [ln for ln in ([t.strip("\"'") for t in re.split(r"[\s,;]+", raw) if t.strip("\"'")]
+                           for raw in text.splitlines()) if ln]
     if not lines:
         raise DataError(f"{what}: the text holds no numbers")
     header: list[str] | None = None

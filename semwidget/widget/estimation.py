@@ -15,13 +15,17 @@ import traitlets
 from semwidget.cb.categorical import CATEGORICAL_ESTIMATORS
 from semwidget.cb.estimate import ESTIMATORS
 from semwidget.cb.robust import ROBUST_ESTIMATORS
+from semwidget.cb.sample_stats import summary_data
 from semwidget.widget.state import WidgetStateError, describe
 
 SEM_OPTIONS = ("estimator", "missing", "std_lv", "orthogonal", "fixed_x", "se", "n_jobs",
                "boot_ci", "group", "group_equal", "group_partial", "test", "ordered",
-               "parameterization")
+               "parameterization",
+               # issue 14a: summary statistics instead of data, information, means, growth
+               "sample_cov", "sample_mean", "sample_nobs", "information", "meanstructure",
+               "kind")
 SHARED_OPTIONS = ("bootstrap", "seed")  # CB-SEM with se="bootstrap", and PLS
-PLS_OPTIONS = ("scheme", "consistent")
+PLS_OPTIONS = ("scheme", "consistent", "permutations")
 FIT_OPTIONS = SEM_OPTIONS + SHARED_OPTIONS + PLS_OPTIONS
 
 #: The estimator choices, in the order the toolbar lists them ("" = lavaan's default): every
@@ -121,3 +125,17 @@ class OrderedTrait(traitlets.TraitType[list, list]):
     def validate(self, obj: Any, value: Any) -> list[str]:
         latents = getattr(obj, "_latent_names", None)
         return validate_ordered(value, latents() if callable(latents) else None)
+
+
+def summary_columns(fit_options: dict[str, Any]) -> list[str]:
+    """The variables of ``sample_cov=`` (they stand in for the data's columns), or []."""
+    if fit_options.get("sample_cov") is None:
+        return []
+    return summary_data(fit_options["sample_cov"], fit_options.get("sample_mean"),
+                        fit_options.get("sample_nobs")).names
+
+
+def has_means(fit_options: dict[str, Any]) -> bool:
+    """Whether the fit options give the model a mean structure (FIML, meanstructure=True)."""
+    return fit_options.get("missing") in ("fiml", "fiml.x", "ml", "ml.x") or \
+        bool(fit_options.get("meanstructure")) or fit_options.get("kind") == "growth"

@@ -22,7 +22,6 @@ from typing import Any
 import pandas as pd
 
 from semwidget.errors import DataError, ModelSpecError, SemWidgetError
-from semwidget.model import parse
 from semwidget.tables.compare import Comparison
 from semwidget.tables.nesting import compare_models
 from semwidget.widget import state as widget_state
@@ -89,7 +88,9 @@ def _edges(result: Any, syntax: str) -> dict[str, dict[str, Any]]:
     """Every parameter row of a fit as ``key → {free, value, label}`` (first group only)."""
     table = getattr(result, "table", None)
     if not isinstance(table, pd.DataFrame) or "free" not in table.columns:
-        table = parse(syntax)  # PLS: the model as written
+        from semwidget.pls.model import parse_model  # PLS: the model as written (a:b too)
+
+        table = parse_model(syntax)
     if "group" in table.columns:
         table = table[table["group"] <= 1]
     value_col = "est" if "est" in table.columns else "ustart"

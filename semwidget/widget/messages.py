@@ -25,6 +25,8 @@ def run(widget: SEMWidget, message: dict[str, Any]) -> None:
         widget.add_indirect(message["x"], message["y"], chain=message["chain"])
     elif kind == "modindices":
         widget.show_modindices(message["k"])
+    elif kind == "pls_predict":
+        widget.predict_pls(message["folds"], message["repetitions"])
     elif kind == "compare":  # the History panel: results["diff"] for the diagram
         widget.compare(message["i"], message["j"])
     else:

@@ -359,14 +359,16 @@ def measured_latents(table: pd.DataFrame | Iterable[Mapping[str, Any]]) -> list[
 def node_names(
     table: pd.DataFrame | Iterable[Mapping[str, Any]], latents: Iterable[str] = ()
 ) -> list[str]:
-    """Every name drawn as a node: variables of the model's rows, then drawn-only latents."""
+    """Every name drawn as a node: variables of the model's rows, then drawn-only latents.
+
+    A PLS product term (``y ~ a:b``) is no node: the view draws it as a dot on ``a -> y``."""
     rows = table.to_dict("records") if isinstance(table, pd.DataFrame) else table
     names: dict[str, None] = {}
     for row in rows:
         if row["op"] not in NODE_OPS:
             continue
         names.setdefault(row["lhs"], None)
-        if row["op"] != "~1":
+        if row["op"] != "~1" and ":" not in str(row["rhs"]):
             names.setdefault(row["rhs"], None)
     for name in latents:
         names.setdefault(name, None)
@@ -477,7 +479,10 @@ MESSAGE_FIELDS: dict[str, tuple[str, ...]] = {
     "modindices": ("k",),
     "add_ghost": ("edge",),
     "compare": ("i", "j"),
+    "pls_predict": ("folds", "repetitions"),
 }
+#: PLSpredict's settings a ``pls_predict`` message may send: (default, lowest, highest).
+PREDICT_LIMITS = {"folds": (10, 2, 100), "repetitions": (10, 1, 1000)}
 _MAX_MODINDICES = 1000
 _EDGE_OPS = ("=~", "~", "~~")
 
@@ -534,6 +539,13 @@ def validate_message(content: object) -> dict[str, Any]:
                 f"modindices message: 'k' must be an integer from 1 to {_MAX_MODINDICES}, got "
                 f"{_describe(k)}")
         out["k"] = k
+    elif kind == "pls_predict":
+        for name, (default, low, high) in PREDICT_LIMITS.items():
+            value = content.get(name, default)
+            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+                raise WidgetStateError(f"pls_predict message: '{name}' must be an integer from "
+                                       f"{low} to {high}, got {_describe(value)}")
+            out[name] = value
     elif kind == "add_ghost":
         edge = content.get("edge")
         parts = edge.split() if isinstance(edge, str) else []
@@ -651,5 +663,6 @@ def select_group(results: dict[str, Any], label: str) -> dict[str, Any]:
         return {**results, "edges": edges, "r2": {}, "group": ALL_GROUPS}
     if label not in by_group:
         raise SemWidgetError(f"no group {label!r}: the groups are {list(by_group)}")
+    # a PLS group's own fit (its SRMR); a CB-SEM multigroup fit has one for the whole model
     return {**results, "edges": by_group[label]["edges"], "r2": by_group[label]["r2"],
-            "group": label}
+            "fit": by_group[label].get("fit", results.get("fit", {})), "group": label}

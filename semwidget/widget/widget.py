@@ -23,7 +23,7 @@ from semwidget.errors import DataError, SemWidgetError
 from semwidget.model import emit, parse
 from semwidget.model.partable import model_counts
 from semwidget.tables.local_fit import local_fit_payload
-from semwidget.widget import checks, diagram_file
+from semwidget.widget import checks, diagram_file, pls_views
 from semwidget.widget import estimation as fit_choice
 from semwidget.widget import labels as node_labels
 from semwidget.widget import messages as widget_messages
@@ -59,7 +59,7 @@ def _static_asset(name: str, fallback: str) -> Path | str:
     return path if path.is_file() else fallback
 
 
-class SEMWidget(anywidget.AnyWidget):
+class SEMWidget(pls_views.PLSViews, anywidget.AnyWidget):
     """A structural equation model drawn in a notebook, synced with lavaan syntax.
 
     Parameters
@@ -125,6 +125,7 @@ class SEMWidget(anywidget.AnyWidget):
     ) -> None:
         engine = widget_state.validate_engine(engine)
         self._fit_options = fit_choice.check_fit_options(engine, fit_options)
+        self._summary_columns = fit_choice.summary_columns(fit_options)  # sample_cov=
         self.auto_fit = bool(auto_fit)
         self.result: Any = None
         self._data: pd.DataFrame | None = None
@@ -160,7 +161,7 @@ class SEMWidget(anywidget.AnyWidget):
         if value is not None and not isinstance(value, pd.DataFrame):
             raise DataError(f"data must be a pandas DataFrame, got {type(value).__name__}")
         self._data = value
-        self.columns = [] if value is None else [str(name) for name in value.columns]
+        self.columns = [str(c) for c in (self._summary_columns if value is None else value)]
         self.results = {}
         self._fit_warnings = []
         self._check_model()
@@ -186,7 +187,7 @@ class SEMWidget(anywidget.AnyWidget):
             table,
             std_lv=bool(self._fit_options.get("std_lv", False)),
             orthogonal=bool(self._fit_options.get("orthogonal", False)),
-            meanstructure=self._fit_options.get("missing") == "fiml",
+            meanstructure=fit_choice.has_means(self._fit_options),
             latents=latents,
             **self._group_counts(),
         )
@@ -240,18 +241,16 @@ class SEMWidget(anywidget.AnyWidget):
     ) -> None:
         """Re-derive the model from ``text``; on a syntax error keep the model, set ``error``."""
         try:
-            table = (
-                parse(text) if text.strip() else widget_state.table_from_records([])
-            )
+            table = (pls_views.parse_syntax(text, self.engine) if text.strip()
+                     else widget_state.table_from_records([]))
         except SemWidgetError as err:
             self.error = str(err)
             return
         records = widget_state.table_records(table)
         old_latents = self.latents if keep_latents is None else keep_latents
         old_measured = self._measured_latents() if keep_latents is None else []
-        latents = widget_state.merge_latents(
-            old_latents, old_measured, widget_state.measured_latents(records)
-        )
+        latents = widget_state.merge_latents(old_latents, old_measured,
+                                             widget_state.measured_latents(records))
         changed = records != self.table
         state = {**self.diagram_state(), "table": records, "latents": latents}
         before = self.positions if previous_layout is None else previous_layout
@@ -304,6 +303,7 @@ class SEMWidget(anywidget.AnyWidget):
     @traitlets.observe("engine")
     def _on_engine(self, change: dict[str, Any]) -> None:
         self.results = {}
+        self._apply_syntax(self.syntax)  # the PLS parser reads product terms, lavaan's does not
         self._fit_warnings = []
         self._check_model()
         self._schedule_auto_fit()
@@ -323,7 +323,7 @@ class SEMWidget(anywidget.AnyWidget):
         return [*self.latents, *self._measured_latents()]
 
     def _check_model(self) -> None:
-        columns = None if self._data is None else self.columns
+        columns = None if self._data is None and not self._summary_columns else self.columns
         self._model_warnings = checks.model_warnings(self.table, self.latents, columns)
         self.warnings = [*self._model_warnings, *self._fit_warnings]
 
@@ -409,18 +409,16 @@ class SEMWidget(anywidget.AnyWidget):
         from semwidget.fitting import fit as fit_model
 
         with self._fit_lock:
-            if self._data is None:
-                raise DataError(
-                    "there is no data to fit: create the widget with SEMWidget(data, ...) "
-                    "or set w.data"
-                )
+            if self._data is None and not self._summary_columns:
+                raise DataError("there is no data to fit: create the widget with "
+                                "SEMWidget(data, ...) or set w.data")
             if not self.syntax.strip():
                 raise SemWidgetError("there is no model to fit: draw one or set w.syntax")
             return fit_model(self.syntax, self._data, engine=self.engine, **self._fit_options)
 
     def _publish_fit(self, result: Any) -> None:
         self.result = result
-        payload = widget_state.results_payload(result)
+        payload = pls_views.results_payload(result, self.table)
         payload["local_fit"] = local_fit_payload(result)  # the residual-correlation overlay
         nodes = widget_state.node_names(self.table, self.latents)
         self._fit_warnings = checks.fit_warnings(payload, nodes)
@@ -470,7 +468,7 @@ class SEMWidget(anywidget.AnyWidget):
             self.error = f"Fitting failed unexpectedly ({type(err).__name__}: {err})"
 
     def _schedule_auto_fit(self) -> None:
-        if not self.auto_fit or self._data is None or not self.table:
+        if not (self.auto_fit and self.table and (self._data is not None or self._summary_columns)):
             return
         self._refit.request()
 
@@ -610,7 +608,7 @@ class SEMWidget(anywidget.AnyWidget):
             If the syntax does not parse: a file that could not be loaded again is not written.
         """
         if self.syntax.strip():
-            parse(self.syntax)
+            pls_views.parse_syntax(self.syntax, self.engine)
         diagram_file.save(
             path,
             diagram_file.Diagram(
@@ -650,7 +648,8 @@ class SEMWidget(anywidget.AnyWidget):
         """
         diagram = diagram_file.load(path)
         try:
-            table = parse(diagram.syntax) if diagram.syntax.strip() else None
+            table = (pls_views.parse_syntax(diagram.syntax, diagram.engine)
+                     if diagram.syntax.strip() else None)
         except SemWidgetError as err:
             raise diagram_file.DiagramFileError(path, f"syntax: {err}") from None
         if table is not None:

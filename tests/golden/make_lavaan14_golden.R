@@ -15,48 +15,7 @@ OUT_DIR <- "tests/golden/lavaan14"
 dir.create(OUT_DIR, showWarnings = FALSE)
 CASES14 <- list()
 
-# Runs one lavaan function (by name, so lavaan reads its own name) and keeps its warnings.
-run14 <- function(fun, args) {
-  warns <- character(0)
-  fit <- withCallingHandlers(
-    do.call(fun, args),
-    warning = function(w) {
-      warns <<- c(warns, conditionMessage(w))
-      invokeRestart("muffleWarning")
-    }
-  )
-  list(fit = fit, warnings = as.list(warns))
-}
-
-# One case -> one JSON. `data_path` is what Python reads (NULL for summary-statistics input);
-# `py` the semwidget.fit keyword arguments besides model and data.
-case14 <- function(name, fun, model, args, data_path, py, notes = "") {
-  run <- run14(fun, c(list(model = model), args))  # fun: "cfa", "sem" or "growth"
-  fit <- run$fit
-  fm <- fitMeasures(fit)
-  pe <- parameterEstimates(fit, standardized = TRUE)
-  if (!"label" %in% names(pe)) pe$label <- ""
-  keep <- intersect(c("lhs", "op", "rhs", "group", "label", "est", "se", "z", "pvalue", "ci.lower",
-                      "ci.upper", "std.lv", "std.all"), names(pe))
-  out <- list(
-    name = name,
-    "function" = fun,
-    model = model,
-    data = if (is.null(data_path)) NULL else data_path,
-    py = if (length(py)) py else structure(list(), names = character(0)),
-    options = effective_options(fit, fun),
-    nobs = lavInspect(fit, "nobs"),
-    estimates = rows_of(pe[, keep]),
-    fit = named_dict(fm),
-    r2 = if (is.list(r2 <- lavInspect(fit, "r2"))) lapply(r2, named_dict) else named_dict(r2),
-    lavaan_version = as.character(packageVersion("lavaan")),
-    lavaan_warnings = run$warnings,
-    notes = notes
-  )
-  write_golden(out, file.path("lavaan14", paste0(name, ".json")))
-  CASES14[[name]] <<- list(file = paste0(name, ".json"), "function" = fun, notes = notes)
-  invisible(fit)
-}
+source("tests/golden/lavaan14_helpers.R")  # run14(), case14()
 
 hs <- read.csv(HS_CSV)
 poldem <- read.csv(POLDEM_CSV)
@@ -233,6 +192,80 @@ case14("growth_quadratic", "growth", paste0(LINEAR, "\nq =~ 0*t1 + 1*t2 + 4*t3 +
 case14("growth_fiml", "growth", LINEAR, list(data = g14_miss, missing = "ml"),
        "tests/golden/data/growth_missing.csv", list(kind = "growth", missing = "ml"),
        "growth under FIML")
+
+# ---- 3./4. bootstrap with FIML and means; Bollen-Stine -----------------------------------
+# lavaan's own resamples: bootstrapLavaan(keep.idx = TRUE) returns the rows it drew, which are
+# written (0-based) beside the case, so Python refits exactly the same resamples. Reference
+# numbers are lavaan's definitions on those draws: se = sqrt(diag(cov(coef draws))), the
+# percentile interval of parameterEstimates(boot.ci.type = "perc") on the draws, and the
+# Bollen-Stine p-value = #(T* > T) / #(T* that converged) (lav_model_test).
+boot14 <- function(name, fun, model, data, data_path, args, py, B, seed, type = "ordinary") {
+  fit <- run14(fun, c(list(model = model, data = data), args))$fit
+  set.seed(seed)
+  if (type == "ordinary") {
+    draws <- bootstrapLavaan(fit, R = B, FUN = coef, keep.idx = TRUE)
+  } else {
+    draws <- bootstrapLavaan(fit, R = B, type = "bollen.stine", keep.idx = TRUE,
+                             FUN = function(x) fitMeasures(x, "chisq"))
+  }
+  idx <- attr(draws, "boot.idx")[[1]]
+  failed <- attr(draws, "error.idx")
+  idx_file <- paste0(name, "_idx.csv")
+  write.csv(idx - 1L, file.path(OUT_DIR, idx_file), row.names = FALSE)
+  ok <- stats::complete.cases(draws)
+  out <- list(name = name, "function" = fun, model = model, data = data_path,
+              py = py, indices = idx_file, type = type, R = B, failed = length(failed),
+              nobs = lavInspect(fit, "nobs"), options = effective_options(fit, fun),
+              lavaan_version = as.character(packageVersion("lavaan")))
+  if (type == "ordinary") {
+    coefs <- draws[ok, , drop = FALSE]
+    pt <- parTable(fit)
+    free <- pt[pt$free > 0, ]
+    se <- sqrt(diag(stats::cov(coefs)))
+    out$boot_se <- rows_of(data.frame(lhs = free$lhs, op = free$op, rhs = free$rhs,
+                                      se = unname(se[free$free]), stringsAsFactors = FALSE))
+    fit@boot$coef <- coefs
+    fit@Options$se <- "bootstrap"
+    pe <- parameterEstimates(fit, boot.ci.type = "perc", level = 0.95)
+    pe <- pe[pe$op %in% c("=~", "~", "~~", "~1", ":="), ]
+    out$boot_ci <- rows_of(pe[, c("lhs", "op", "rhs", "est", "ci.lower", "ci.upper")])
+  } else {
+    T0 <- fitMeasures(fit, "chisq")
+    Tb <- as.numeric(draws[ok, 1])
+    out$chisq <- unname(T0)
+    out$boot_chisq <- Tb
+    out$bollen_stine_pvalue <- sum(Tb > T0) / length(Tb)
+  }
+  write_golden(out, file.path("lavaan14", paste0(name, ".json")))
+  BOOT14[[name]] <<- list(file = paste0(name, ".json"), type = type)
+}
+BOOT14 <- list()
+HS_MED <- "
+visual =~ x1 + x2 + x3
+textual =~ x4 + x5 + x6
+speed =~ x7 + x8 + x9
+textual ~ a*visual
+speed ~ b*textual + c*visual
+ab := a*b"
+boot14("boot_fiml_hs_cfa", "cfa", HS_CFA, hs_miss, "tests/golden/data/hs_missing10.csv",
+       list(missing = "ml"), list(missing = "fiml"), 60, 1401)
+boot14("boot_fiml_hs_mediation", "sem", HS_MED, hs_miss, "tests/golden/data/hs_missing10.csv",
+       list(missing = "ml"), list(missing = "fiml"), 40, 1402)
+boot14("boot_fiml_hs_cov", "sem", HS_COV, hs_miss, "tests/golden/data/hs_missing10.csv",
+       list(missing = "ml"), list(missing = "fiml"), 40, 1403)
+boot14("boot_means_hs_cfa", "cfa", HS_CFA, hs, HS_CSV, list(meanstructure = TRUE),
+       list(meanstructure = TRUE), 150, 1404)
+boot14("boot_means_poldem", "sem", paste0(PD_PATH, "\ny1 ~ 1"), poldem, POLDEM_CSV, list(),
+       list(), 150, 1405)
+boot14("boot_growth", "growth", LINEAR, g14, GROWTH14_CSV, list(), list(kind = "growth"),
+       150, 1406)
+boot14("bs_hs_cfa", "cfa", HS_CFA, hs, HS_CSV, list(), list(), 150, 1407, "bollen.stine")
+boot14("bs_poldem_sem", "sem", PD_SEM, poldem, POLDEM_CSV, list(), list(), 150, 1408,
+       "bollen.stine")
+boot14("bs_hs_cov", "sem", HS_COV, hs, HS_CSV, list(), list(), 150, 1409, "bollen.stine")
+boot14("bs_hs_means", "cfa", HS_CFA, hs, HS_CSV, list(meanstructure = TRUE),
+       list(meanstructure = TRUE), 150, 1410, "bollen.stine")
+write_golden(list(cases = BOOT14), file.path("lavaan14", "boot_cases.json"))
 
 # ---- index of the cases ---------------------------------------------------------------------
 write_golden(list(cases = CASES14), file.path("lavaan14", "cases.json"))
