@@ -7,6 +7,7 @@ tests/golden/make_comparison_golden.R); the diff is checked edge by edge.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -120,3 +121,32 @@ def test_bad_history_in_a_file_is_named(tmp_path: Path) -> None:
                                 "history": [{"number": "one"}]}))
     with pytest.raises(DiagramFileError, match=r"history\[0\]: 'number' must be int"):
         SEMWidget.load(path)
+
+
+def test_compare_message_from_the_history_panel(hs: object) -> None:
+    zero = "\nvisual ~~ 0*textual\nvisual ~~ 0*speed\ntextual ~~ 0*speed"
+    w = _widget(hs, MODELS["hs_cfa"], MODELS["hs_cfa"] + zero)
+    w._on_custom_msg(w, {"type": "compare", "i": 1, "j": 2}, [])
+    assert w.error == ""
+    diff = w.results["diff"]
+    assert diff["versions"] == [1, 2]
+    assert diff["fixed"] == ["visual ~~ textual", "visual ~~ speed", "textual ~~ speed"]
+    golden = _pair("hs_cfa", "hs_orthogonal")
+    assert diff["table"][1]["chisq_diff"] == pytest.approx(golden["chisq_diff"], abs=1e-3)
+    # an unknown version is named in `error`; results keep the last comparison
+    w._on_custom_msg(w, {"type": "compare", "i": 1, "j": 9}, [])
+    assert "no version 9" in w.error and w.results["diff"]["versions"] == [1, 2]
+
+
+@pytest.mark.parametrize(("content", "match"), [
+    ({"type": "compare", "i": 1}, "'j' must be a version number.*None"),
+    ({"type": "compare", "i": 0, "j": 2}, "'i' must be a version number.*0"),
+    ({"type": "compare", "i": True, "j": 2}, "'i' must be a version number"),
+    ({"type": "compare", "i": "1", "j": 2}, "'i' must be a version number"),
+    ({"type": "compare", "i": 1, "j": 2, "k": 3}, "unexpected field"),
+])
+def test_bad_compare_messages_are_named(hs: object, content: dict, match: str) -> None:
+    w = _widget(hs, MODELS["hs_cfa"])
+    w._on_custom_msg(w, content, [])
+    assert "Ignored a message from the diagram" in w.error
+    assert re.search(match, w.error), w.error

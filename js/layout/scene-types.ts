@@ -5,6 +5,7 @@
  */
 import type { EdgeResult, GhostSuggestion, Point } from "../model/state";
 import type { NodeKind } from "../model/graph";
+import type { Overlay } from "../model/compare";
 import type { ProductTerm } from "../model/interaction";
 
 export interface SceneNode {
@@ -86,6 +87,8 @@ export interface Scene {
   stale: boolean;
   /** Variables a warning of the fit or of the model check names (drawn flagged). */
   flagged: ReadonlySet<string>;
+  /** Browser view: the diff of two compared versions and the local-fit links (render/overlay.ts). */
+  overlay?: Overlay;
   /** Product terms (`y ~ a:b`), drawn as a dot on the path `a -> y` (layout/moderation.ts). */
   moderations?: ModerationMark[];
 }

@@ -4,6 +4,8 @@
  * of the anywidget model.
  */
 
+import type { Overlay } from "./compare";
+
 /** Operators of the user table. */
 export type Op = "=~" | "~" | "~~" | "~1" | ":=" | "==" | "<" | ">" | "<~" | "|" | "~*~";
 
@@ -137,6 +139,8 @@ export interface DiagramState {
   labels?: Labels;
   /** Observed variables treated as ordinal (`ordered` trait). */
   ordered?: string[];
+  /** Front-end only: the version diff and local-fit links drawn over the model (browser view). */
+  overlay?: Overlay;
 }
 
 /** Variable name -> display label (spaces and accents allowed; the syntax keeps the name). */

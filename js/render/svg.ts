@@ -11,6 +11,7 @@ import { mergeLayout } from "../layout/merge";
 import { buildScene } from "../layout/scene";
 import type { Scene, SceneEdge, SceneNode } from "../layout/scene-types";
 import { fitItems, fitSummary } from "./fit";
+import { OVERLAY_CSS, diffAttrs, diffClass, diffNote, renderOverlay } from "./overlay";
 import { renderModeration } from "./moderation";
 import { FONT_FAMILY, paint, themeCSS } from "./theme";
 import { type VNode, h, toXML } from "./vdom";
@@ -152,12 +153,13 @@ export function renderEdge(e: SceneEdge, scene: Scene, o: RenderOptions): VNode 
   return h(
     "g",
     {
-      class: `semw-edge-g${sel}`, ...(e.op === "->" ? { "data-error": e.rhs } : { "data-edge": e.key }), "data-shape": e.shape,
+      class: `semw-edge-g${sel}${diffClass(scene, e.key)}`, ...(e.op === "->" ? { "data-error": e.rhs } : { "data-edge": e.key }), "data-shape": e.shape,
+      ...diffAttrs(scene, e.key),
       ...(implied ? { "data-implied": "true", opacity: 0.45 } : {}),
       ...(e.fixed ? { "data-fixed": "true" } : {}),
       ...(e.flagged ? { "data-flagged": "true" } : {}),
     },
-    o.interactive ? h("title", {}, edgeTooltip(e)) : null,
+    o.interactive ? h("title", {}, edgeTooltip(e) + diffNote(scene, e.key)) : null,
     o.interactive ? h("path", { ...paint("hit", o.standalone), d: g.d }) : null,
     h("path", { ...paint(lineRole, o.standalone), d: g.d, fill: "none", ...(e.fixed || implied ? { "stroke-dasharray": e.fixed ? "6 3" : "3 3" } : {}), ...toneStyle(e, "line") }),
     h("path", { ...paint("head", o.standalone), d: g.heads, ...toneStyle(e, "head") }),
@@ -217,8 +219,9 @@ export function renderScene(scene: Scene, o: RenderOptions): VNode {
   return h(
     "g",
     { class: `semw-diagram${scene.stale ? " semw-stale" : ""}`, ...(scene.stale ? { "data-stale": "true" } : {}) },
-    o.standalone ? null : h("style", {}, themeCSS()),
+    o.standalone ? null : h("style", {}, themeCSS() + OVERLAY_CSS),
     h("g", { class: "semw-edges" }, ...scene.edges.map((e) => renderEdge(e, scene, o))),
+    o.standalone ? null : renderOverlay(scene, o.interactive),
     h("g", { class: "semw-moderations" }, ...(scene.moderations ?? []).map((m) => renderModeration(m, o.standalone, renderLabel(m, o)))),
     h("g", { class: "semw-nodes" }, ...scene.nodes.map((n) => renderNode(n, { ...o, flagged: o.flagged ?? scene.flagged }))),
   );
@@ -231,6 +234,7 @@ export function layoutScene(st: DiagramState, layout?: Layout): { scene: Scene; 
   const labelLines = 1 + (detail && o.se ? 1 : 0) + (detail && o.ci ? 1 : 0);
   const lay = mergeLayout(layout ?? st.layout, { ...st, labelLines });
   const scene = buildScene(st, lay);
+  if (st.overlay) scene.overlay = st.overlay;
   placeLabels(scene);
   return { scene, layout: lay };
 }

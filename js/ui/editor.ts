@@ -41,6 +41,7 @@ import { EstimatorControl, toggleOrdered } from "./estimator";
 import { Toolbar } from "./toolbar";
 import { exportPNG, exportSVG, readDiagram, saveDiagram } from "./files";
 import { ModelTools } from "./tools";
+import { Overlays, identificationWarning } from "./overlays";
 import { WarningsPanel, toWarnings } from "./warnings";
 
 export class Editor implements EditorHost {
@@ -74,6 +75,9 @@ export class Editor implements EditorHost {
   private readonly optionsBar: OptionsBar;
   private readonly fitEl: HTMLElement;
   private readonly warningsPanel: WarningsPanel;
+  private readonly overlays: Overlays;
+  private warningsRaw: unknown = [];
+  private errorText = "";
   private readonly fileInput: HTMLInputElement;
   private readonly pointer: PointerInput;
   private listeners: Array<[string, () => void]> = [];
@@ -120,6 +124,7 @@ export class Editor implements EditorHost {
       exitIndirect: () => this.setMode("select"),
     });
     this.tools.onToggle = () => this.renderNow();
+    this.overlays = new Overlays(d, (msg) => this.port.send(msg), () => this.renderNow());
     this.tools.indirectButton.addEventListener("click", () => this.setMode(this.mode === "indirect" ? "select" : "indirect"));
     this.toolbar = new Toolbar(d, (fn) => this.guard(fn), {
       "add-latent": () => addNode(this, "latent"),
@@ -146,7 +151,7 @@ export class Editor implements EditorHost {
         latents: [...this.model.latents], options: { ...this.options }, engine: this.engine, labels: { ...this.labels },
       }),
       load: () => this.fileInput.click(),
-    }, [this.tools.modindicesButton, this.tools.indirectButton]);
+    }, [this.tools.modindicesButton, this.tools.indirectButton, this.overlays.localFitButton]);
     this.groups = new GroupSelector(d, (g) => this.port.send({ type: "group", group: g }));
     this.estimation = new EstimatorControl(d, (est) => {
       this.estimator = est;
@@ -189,7 +194,7 @@ export class Editor implements EditorHost {
     });
     this.fileInput = el(d, "input", { attrs: { type: "file", accept: ".json,application/json", hidden: "", "aria-label": "Diagram file to load" } });
     this.fileInput.addEventListener("change", () => this.loadFile());
-    this.root.append(this.toolbar.el, main, this.warningsPanel.el, this.tools.effectsEl, this.pls.el, bottom, this.fileInput);
+    this.root.append(this.toolbar.el, main, this.warningsPanel.el, this.overlays.history.el, this.tools.effectsEl, this.pls.el, bottom, this.fileInput);
     host.append(this.root);
 
     this.pointer = new PointerInput(this);
@@ -254,6 +259,8 @@ export class Editor implements EditorHost {
       case "results":
         this.results = st.results;
         this.tools.setResults(this.results);
+        this.overlays.setResults(this.results);
+        this.showWarnings();
         this.groups.show(this.results);
         this.setStatus("");
         this.pls.show(this.results, this.engine);
@@ -277,6 +284,8 @@ export class Editor implements EditorHost {
         return;
       case "error":
         this.showError(typeof v === "string" ? v : "");
+        this.errorText = typeof v === "string" ? v : "";
+        this.showWarnings();
         if (v) {
           this.setStatus("");
           this.tools.kernelError();
@@ -287,8 +296,12 @@ export class Editor implements EditorHost {
         this.syntax.offerText(typeof v === "string" ? v : "");
         return;
       case "warnings":
-        this.warningsPanel.show(toWarnings(v));
+        this.warningsRaw = v;
+        this.showWarnings();
         break;
+      case "versions":
+        this.overlays.history.setVersions(v);
+        return;
       case "labels":
         this.labels = toLabels(v);
         break;
@@ -317,7 +330,14 @@ export class Editor implements EditorHost {
       flaggedEdges: this.warningsPanel.flaggedEdges(),
       labels: this.labels,
       ordered: this.ordered,
+      overlay: this.overlays.overlay(),
     };
+  }
+
+  /** The `warnings` trait, and a failed fit's identification problem naming its parameters. */
+  private showWarnings(): void {
+    const id = identificationWarning(this.results, this.errorText);
+    this.warningsPanel.show([...toWarnings(this.warningsRaw), ...(id ? [id] : [])]);
   }
 
   snapshot(): Snapshot {
@@ -526,7 +546,7 @@ export class Editor implements EditorHost {
 
   /** The standalone picture: the current drawing without the browser-only suggestions. */
   private exportState(): DiagramState {
-    return { ...this.diagramState(), ghosts: [], flagged: [], flaggedEdges: [] };
+    return { ...this.diagramState(), ghosts: [], flagged: [], flaggedEdges: [], overlay: undefined };
   }
 
   private copySyntax(): void {

@@ -478,6 +478,7 @@ MESSAGE_FIELDS: dict[str, tuple[str, ...]] = {
     "indirect": ("x", "y", "chain"),
     "modindices": ("k",),
     "add_ghost": ("edge",),
+    "compare": ("i", "j"),
     "pls_predict": ("folds", "repetitions"),
 }
 #: PLSpredict's settings a ``pls_predict`` message may send: (default, lowest, highest).
@@ -494,7 +495,7 @@ def validate_message(content: object) -> dict[str, Any]:
     dict
         ``{"type": ..., <its fields, normalised>}``: ``indirect`` has ``x``, ``y`` (or None)
         and ``chain`` (a list of names, or None); ``modindices`` has ``k``; ``add_ghost`` has
-        ``edge`` as ``(lhs, op, rhs)``.
+        ``edge`` as ``(lhs, op, rhs)``; ``compare`` has the version numbers ``i`` and ``j``.
 
     Raises
     ------
@@ -554,6 +555,13 @@ def validate_message(content: object) -> dict[str, Any]:
                 f"(expected 'lhs op rhs' with op one of {', '.join(_EDGE_OPS)})")
         out["edge"] = (validate_name(parts[0], "add_ghost message: 'edge'"), parts[1],
                        validate_name(parts[2], "add_ghost message: 'edge'"))
+    elif kind == "compare":
+        for key in ("i", "j"):
+            number = content.get(key)
+            if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+                raise WidgetStateError(f"compare message: {key!r} must be a version number (an "
+                                       f"integer from 1), got {_describe(number)}")
+            out[key] = number
     return out
 
 

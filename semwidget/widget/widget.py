@@ -26,6 +26,7 @@ from semwidget.tables.local_fit import local_fit_payload
 from semwidget.widget import checks, diagram_file, pls_views
 from semwidget.widget import estimation as fit_choice
 from semwidget.widget import labels as node_labels
+from semwidget.widget import messages as widget_messages
 from semwidget.widget import render as svg_export
 from semwidget.widget import state as widget_state
 from semwidget.widget.history import History, HistoryComparison
@@ -586,18 +587,7 @@ class SEMWidget(pls_views.PLSViews, anywidget.AnyWidget):
             return
         before = self.syntax
         try:
-            if kind == "layout":
-                self.auto_layout()
-            elif kind == "group":
-                self.show_group(message["group"])
-            elif kind == "indirect":
-                self.add_indirect(message["x"], message["y"], chain=message["chain"])
-            elif kind == "modindices":
-                self.show_modindices(message["k"])
-            elif kind == "pls_predict":
-                self.predict_pls(message["folds"], message["repetitions"])
-            else:
-                self.add_ghost(" ".join(message["edge"]))
+            widget_messages.run(self, message)
         except Exception as err:
             if not isinstance(err, SemWidgetError):
                 # A bug, not bad input: the comm handler would only log it, so show it too.
