@@ -21,7 +21,7 @@ from semwidget.cb import measures as fm
 from semwidget.cb import robust, robust_fiml
 from semwidget.cb.assemble import assemble
 from semwidget.cb.data import Moments
-from semwidget.cb.estimate import numeric_hessian
+from semwidget.cb.fiml_kernels import information, loglik, loglik_gradients
 from semwidget.cb.information import fiml_expected_vcov, refuse_with_robust
 from semwidget.cb.measures import FIT_ORDER
 from semwidget.cb.prepare import (
@@ -54,6 +54,10 @@ class Pattern:
         self.ioo = np.ix_(self.obs, self.obs)
 
 
+class Patterns(list):
+    """The patterns of one data set; the batched kernels cache their stacked form on it."""
+
+
 def patterns(X: np.ndarray, weights: np.ndarray | None = None) -> list[Pattern]:
     """Group the rows of ``X`` (NaN for missing) by missing-data pattern.
 
@@ -62,7 +66,7 @@ def patterns(X: np.ndarray, weights: np.ndarray | None = None) -> list[Pattern]:
     """
     mask = ~np.isnan(X)
     keys, inverse = np.unique(mask, axis=0, return_inverse=True)
-    out = []
+    out = Patterns()
     for k, key in enumerate(keys):
         sel = inverse.ravel() == k
         rows = X[sel][:, key]
@@ -72,39 +76,6 @@ def patterns(X: np.ndarray, weights: np.ndarray | None = None) -> list[Pattern]:
         d = rows - m
         out.append(Pattern(np.flatnonzero(key), n, m, (d * w[:, None]).T @ d / n))
     return out
-
-
-def loglik(pats: list[Pattern], sigma: np.ndarray, mu: np.ndarray) -> float:
-    """Observed-data log-likelihood; ``-inf`` if a pattern's covariance is not positive definite."""
-    total = 0.0
-    for pt in pats:
-        o = pt.obs
-        so = sigma[pt.ioo]
-        try:
-            L = np.linalg.cholesky(so)
-        except np.linalg.LinAlgError:
-            return -np.inf
-        inv = np.linalg.inv(so)
-        d = pt.mean - mu[o]
-        logdet = 2.0 * np.log(np.diag(L)).sum()
-        total += -0.5 * pt.n * (len(o) * LOG2PI + logdet + np.sum(inv * pt.cov) + d @ inv @ d)
-    return float(total)
-
-
-def loglik_gradients(pats: list[Pattern], sigma: np.ndarray, mu: np.ndarray
-                     ) -> tuple[np.ndarray, np.ndarray]:
-    """d loglik / d Sigma (as a symmetric matrix used in a trace) and d loglik / d mu."""
-    p = sigma.shape[0]
-    g_sig = np.zeros((p, p))
-    g_mu = np.zeros(p)
-    for pt in pats:
-        o = pt.obs
-        inv = np.linalg.inv(sigma[pt.ioo])
-        d = pt.mean - mu[o]
-        M = pt.cov + np.outer(d, d)
-        g_sig[pt.ioo] += -0.5 * pt.n * (inv - inv @ M @ inv)
-        g_mu[o] += pt.n * (inv @ d)
-    return g_sig, g_mu
 
 
 def _em_plan(pats: list[Pattern], p: int) -> list[tuple[Any, ...]]:
@@ -199,6 +170,29 @@ def em_saturated(pats: list[Pattern], p: int, start_mean: np.ndarray, start_cov:
     return mu, sig, loglik(pats, sig, mu)
 
 
+def newton_polish(fobj: Any, gobj: Any, hess: Any, theta: np.ndarray, steps: int = 3
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Newton steps with the exact Hessian after the quasi-Newton run, and that Hessian.
+
+    Each step is kept only if it does not raise the objective, so a poor Hessian far from the
+    optimum cannot make the fit worse; the steps tighten the optimum the SEs are taken at.
+    """
+    H = hess(theta)
+    for _ in range(steps):
+        try:
+            cand = theta - np.linalg.solve(H, gobj(theta))
+        except np.linalg.LinAlgError:
+            break
+        if not fobj(cand) <= fobj(theta) + 1e-12:
+            break
+        moved = np.max(np.abs(cand - theta))
+        theta = cand
+        H = hess(theta)
+        if moved < 1e-10:
+            break
+    return theta, H
+
+
 def _objective(model: RAMModel, pats: list[Pattern], n: int):  # noqa: ANN202
     def f(theta: np.ndarray) -> float:
         imp = model.implied(theta)
@@ -253,16 +247,7 @@ def fit_fiml_table(full: pd.DataFrame, ov: list[str], mom: Moments, frame: pd.Da
     opt = optimize.minimize(fobj, theta0, jac=gobj, method="BFGS",
                             options={"gtol": 1e-9, "maxiter": 2000})
     theta = opt.x
-    H = numeric_hessian(gobj, theta)
-    # one Newton polish with the exact Hessian tightens the optimum for the SEs
-    try:
-        step = np.linalg.solve(H, gobj(theta))
-        cand = theta - step
-        if fobj(cand) <= fobj(theta) + 1e-12:
-            theta = cand
-            H = numeric_hessian(gobj, theta)
-    except np.linalg.LinAlgError:
-        pass
+    theta, H = newton_polish(fobj, gobj, lambda t: information(model, pats, t) / n, theta)
     vcov = cbsem._inverse(H * n)
     converged = bool(opt.success or np.max(np.abs(gobj(theta))) < 1e-6)
     res = cbsem.Estimate(theta, fobj(theta), converged, int(opt.nit), vcov)

@@ -24,9 +24,10 @@ from semwidget.cb.fiml import (
     fiml_fit_measures,
     loglik,
     loglik_gradients,
-    numeric_hessian,
+    newton_polish,
     patterns,
 )
+from semwidget.cb.fiml_kernels import information
 from semwidget.cb.group_measures import gfi_group, rmsea_groups
 from semwidget.cb.measures import FIT_ORDER, incremental, information_criteria
 from semwidget.cb.multigroup import GroupData, fit_ml_groups
@@ -95,14 +96,11 @@ def fiml_groups(full: pd.DataFrame, ov: list[str], rows: list[np.ndarray], moms:
     opt = optimize.minimize(fobj, theta0, jac=gobj, method="BFGS",
                             options={"gtol": 1e-9, "maxiter": 2000})
     theta = opt.x
-    H = numeric_hessian(gobj, theta)
-    try:  # one Newton polish with the exact Hessian tightens the optimum for the SEs
-        cand = theta - np.linalg.solve(H, gobj(theta))
-        if fobj(cand) <= fobj(theta) + 1e-12:
-            theta = cand
-            H = numeric_hessian(gobj, theta)
-    except np.linalg.LinAlgError:
-        pass
+
+    def hess(t: np.ndarray) -> np.ndarray:
+        return sum(information(m, pt, t) for m, pt in zip(models, pats, strict=True)) / N
+
+    theta, H = newton_polish(fobj, gobj, hess, theta)
     vcov = cbsem._inverse(H * N)
     converged = bool(opt.success or np.max(np.abs(gobj(theta))) < 1e-6)
     res = cbsem.Estimate(theta, fobj(theta), converged, int(opt.nit), vcov)

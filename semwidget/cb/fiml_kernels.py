@@ -1,0 +1,210 @@
+"""Batched numeric kernels of the FIML log-likelihood: value, gradient and observed information.
+
+Missing-data patterns with the same number of observed variables are stacked, so one call of
+batched linear algebra (a Cholesky factor per pattern) serves them all instead of a Python
+loop with an inverse per pattern. The observed information is analytic in the data: its
+pattern part is a sum of Kronecker products of the patterns' inverse covariances, contracted
+with the Jacobian of the implied moments; only the model's second derivatives (the implied
+moments are rational in the parameters) come from central differences of the analytic
+Jacobian, which involve no pattern at all.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from semwidget.cb.ram import RAMModel
+
+LOG2PI = math.log(2.0 * math.pi)
+
+#: Above this many observed variables the (p(p+1)/2)^2 Kronecker sums of the analytic
+#: information outgrow differencing the batched gradient, which is used instead.
+MAX_P_KRONECKER = 60
+
+
+@dataclass
+class Stack:
+    """Patterns with ``k`` observed variables, stacked along a first axis."""
+
+    idx: np.ndarray  # (m, k) observed variables
+    n: np.ndarray    # (m,) rows (or weight sums)
+    mean: np.ndarray  # (m, k)
+    cov: np.ndarray   # (m, k, k)
+    flat: np.ndarray  # (m, k, k) positions in a raveled p x p matrix
+
+
+def stacks(pats: Any, p: int) -> list[Stack]:
+    """The patterns grouped by size, built once per pattern list (cached on it when possible)."""
+    cached = getattr(pats, "_stacks", None)
+    if cached is not None and cached[0] == p:
+        return cached[1]
+    by_k: dict[int, list[Any]] = {}
+    for pt in pats:
+        by_k.setdefault(len(pt.obs), []).append(pt)
+    out = []
+    for _k, group in sorted(by_k.items()):
+        idx = np.array([pt.obs for pt in group], dtype=int)
+        out.append(Stack(idx, np.array([pt.n for pt in group], dtype=float),
+                         np.array([pt.mean for pt in group]), np.array([pt.cov for pt in group]),
+                         idx[:, :, None] * p + idx[:, None, :]))
+    try:
+        pats._stacks = (p, out)
+    except AttributeError:
+        pass  # a plain list: rebuilt on the next call
+    return out
+
+
+def _factor(st: Stack, sigma: np.ndarray, mu: np.ndarray
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Per pattern: inverse covariance, log-determinant and residual mean; None if not PD."""
+    so = sigma[st.idx[:, :, None], st.idx[:, None, :]]
+    try:
+        L = np.linalg.cholesky(so)
+    except np.linalg.LinAlgError:
+        return None
+    Li = np.linalg.inv(L)
+    A = Li.transpose(0, 2, 1) @ Li
+    logdet = 2.0 * np.log(np.diagonal(L, axis1=1, axis2=2)).sum(axis=1)
+    return A, logdet, st.mean - mu[st.idx]
+
+
+def loglik(pats: Any, sigma: np.ndarray, mu: np.ndarray) -> float:
+    """Observed-data log-likelihood; ``-inf`` if a pattern's covariance is not positive definite."""
+    total = 0.0
+    for st in stacks(pats, sigma.shape[0]):
+        f = _factor(st, sigma, mu)
+        if f is None:
+            return -np.inf
+        A, logdet, d = f
+        k = st.idx.shape[1]
+        quad = np.einsum("mij,mij->m", A, st.cov) + np.einsum("mi,mij,mj->m", d, A, d)
+        total += float(-0.5 * st.n @ (k * LOG2PI + logdet + quad))
+    return total
+
+
+def _parts(st: Stack, sigma: np.ndarray, mu: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    f = _factor(st, sigma, mu)
+    if f is None:
+        # a trial point of the line search can leave the positive definite cone, where the
+        # objective is flagged; its gradient still exists while the blocks are invertible
+        A = np.linalg.inv(sigma[st.idx[:, :, None], st.idx[:, None, :]])
+        d = st.mean - mu[st.idx]
+    else:
+        A, _, d = f
+    a = np.einsum("mij,mj->mi", A, d)
+    B = A @ st.cov @ A + a[:, :, None] * a[:, None, :]  # A M A with M = C + d d'
+    return A, a, B
+
+
+def loglik_gradients(pats: Any, sigma: np.ndarray, mu: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """d loglik / d Sigma (as a symmetric matrix used in a trace) and d loglik / d mu."""
+    p = sigma.shape[0]
+    g_sig = np.zeros(p * p)
+    g_mu = np.zeros(p)
+    for st in stacks(pats, p):
+        A, a, B = _parts(st, sigma, mu)
+        vals = -0.5 * st.n[:, None, None] * (A - B)
+        g_sig += np.bincount(st.flat.ravel(), weights=vals.ravel(), minlength=p * p)
+        g_mu += np.bincount(st.idx.ravel(), weights=(st.n[:, None] * a).ravel(), minlength=p)
+    return g_sig.reshape(p, p), g_mu
+
+
+def _padded(st: Stack, X: np.ndarray, p: int) -> np.ndarray:
+    out = np.zeros((len(st.n), p, p))
+    out[np.arange(len(st.n))[:, None, None], st.idx[:, :, None], st.idx[:, None, :]] = X
+    return out
+
+
+def moment_hessian(pats: Any, sigma: np.ndarray, mu: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Hessian of ``-loglik`` in the implied moments (entries of Sigma taken one by one).
+
+    Returns ``W`` of shape (p, p, p, p) with ``d2 = sum W[i,j,r,s] dS'[i,j] dS[r,s]``, the
+    cross block ``X`` (p, p, p) with ``sum X[i,j,r] dS[i,j] dmu[r]`` (to be counted twice) and
+    the mean block ``K`` (p, p). Per pattern (A its inverse covariance, B = A M A, a = A d):
+    ``n/2 [-tr(A dS' A dS) + tr(dS' A dS B) + tr(dS' B dS A)] + n a' dS A dmu + n dmu' A dmu``.
+    """
+    p = sigma.shape[0]
+    r, c = np.triu_indices(p)
+    pair = np.zeros((p, p), dtype=int)
+    pair[r, c] = pair[c, r] = np.arange(len(r))
+    KAA = np.zeros((len(r), len(r)))
+    KAB = np.zeros((len(r), len(r)))
+    X = np.zeros((p, p * p))
+    K = np.zeros((p, p))
+    for st in stacks(pats, p):
+        A, a, B = _parts(st, sigma, mu)
+        Ap, Bp = _padded(st, A, p), _padded(st, B, p)
+        ap = np.zeros((len(st.n), p))
+        np.put_along_axis(ap, st.idx, a, axis=1)
+        VA = Ap[:, r, c]
+        nVA = st.n[:, None] * VA
+        KAA += nVA.T @ VA
+        KAB += nVA.T @ Bp[:, r, c]
+        X += (st.n[:, None] * ap).T @ Ap.reshape(len(st.n), p * p)
+        K += np.einsum("m,mij->ij", st.n, Ap)
+    # W[i,j,r,s] pairs dS'[i,j] with A[j,r] and B[s,i] (and A <-> B, and -A A / 2)
+    kaa = KAA[pair[:, :, None, None], pair[None, None, :, :]]  # [j,r,s,i] -> A_jr A_si
+    kab = KAB[pair[:, :, None, None], pair[None, None, :, :]]  # A_jr B_si
+    Wjrsi = -0.5 * kaa + 0.5 * (kab + kab.transpose(2, 3, 0, 1))
+    W = Wjrsi.transpose(3, 0, 1, 2)  # -> [i, j, r, s]
+    return W, X.reshape(p, p, p), K
+
+
+def curvature(model: RAMModel, theta: np.ndarray, g_sig: np.ndarray, g_mu: np.ndarray
+              ) -> np.ndarray:
+    """Second derivatives of the implied moments contracted with fixed moment gradients.
+
+    Central differences of the analytic Jacobian (the moments' dependence on the parameters
+    alone; no pattern is touched).
+    """
+    q = len(theta)
+    T = np.zeros((q, q))
+    for k in range(q):
+        h = 1e-5 * max(1.0, abs(theta[k]))
+        cols = []
+        for s in (h, -h):
+            t = theta.copy()
+            t[k] += s
+            dsig, dmu = model.jacobian(t, model.implied(t))
+            cols.append(np.einsum("kij,ij->k", dsig, g_sig) + dmu @ g_mu)
+        T[:, k] = (cols[0] - cols[1]) / (2 * h)
+    return 0.5 * (T + T.T)
+
+
+def information(model: RAMModel, pats: Any, theta: np.ndarray) -> np.ndarray:
+    """Hessian of ``-loglik`` (summed over rows) in the free parameters: observed information.
+
+    Beyond :data:`MAX_P_KRONECKER` variables, central differences of the batched gradient.
+    """
+    imp = model.implied(theta)
+    p = imp.sigma.shape[0]
+    if p > MAX_P_KRONECKER:
+        def grad(t: np.ndarray) -> np.ndarray:
+            return -total_gradient(model, pats, t)
+        from semwidget.cb.estimate import numeric_hessian
+        return numeric_hessian(grad, theta)
+    dsig, dmu = model.jacobian(theta, imp)
+    W, X, K = moment_hessian(pats, imp.sigma, imp.mu)
+    J = dsig.reshape(len(theta), p * p)
+    H = J @ W.reshape(p * p, p * p) @ J.T
+    cross = J @ X.reshape(p * p, p) @ dmu.T
+    H += cross + cross.T + dmu @ K @ dmu.T
+    gs, gm = loglik_gradients(pats, imp.sigma, imp.mu)
+    H -= curvature(model, theta, gs, gm)
+    return 0.5 * (H + H.T)
+
+
+def total_gradient(model: RAMModel, pats: Any, theta: np.ndarray) -> np.ndarray:
+    """Gradient of the log-likelihood (summed over rows) in the free parameters."""
+    imp = model.implied(theta)
+    dsig, dmu = model.jacobian(theta, imp)
+    gs, gm = loglik_gradients(pats, imp.sigma, imp.mu)
+    return np.einsum("kij,ij->k", dsig, gs) + dmu @ gm
