@@ -21,7 +21,13 @@ from semwidget.cb import measures as fm
 from semwidget.cb import robust, robust_fiml
 from semwidget.cb.assemble import assemble
 from semwidget.cb.data import Moments
-from semwidget.cb.fiml_kernels import information, loglik, loglik_gradients
+from semwidget.cb.fiml_kernels import (
+    information,
+    inverse_kron,
+    loglik,
+    newton_minimize,
+    total_gradient,
+)
 from semwidget.cb.information import fiml_expected_vcov, refuse_with_robust
 from semwidget.cb.measures import FIT_ORDER
 from semwidget.cb.prepare import (
@@ -170,6 +176,25 @@ def em_saturated(pats: list[Pattern], p: int, start_mean: np.ndarray, start_cov:
     return mu, sig, loglik(pats, sig, mu)
 
 
+def minimize(fobj: Any, gobj: Any, hess: Any, theta0: np.ndarray
+             ) -> tuple[np.ndarray, np.ndarray, int, bool]:
+    """Minimise by Newton's method, falling back on BFGS (then Newton polish) when it stalls.
+
+    Returns the estimate, the Hessian of the objective there, the iterations and convergence.
+    """
+    theta, H, nit, ok = newton_minimize(fobj, gobj, hess, theta0)
+    if ok:
+        return theta, H, nit, True
+    # scipy.optimize costs ~0.25 s to import and only this fallback needs it
+    from scipy import optimize
+
+    opt = optimize.minimize(fobj, theta, jac=gobj, method="BFGS",
+                            options={"gtol": 1e-9, "maxiter": 2000})
+    theta, H = newton_polish(fobj, gobj, hess, opt.x)
+    converged = bool(opt.success or np.max(np.abs(gobj(theta))) < 1e-6)
+    return theta, H, nit + int(opt.nit), converged
+
+
 def newton_polish(fobj: Any, gobj: Any, hess: Any, theta: np.ndarray, steps: int = 3
                   ) -> tuple[np.ndarray, np.ndarray]:
     """Newton steps with the exact Hessian after the quasi-Newton run, and that Hessian.
@@ -200,10 +225,7 @@ def _objective(model: RAMModel, pats: list[Pattern], n: int):  # noqa: ANN202
         return -ll / n if np.isfinite(ll) else 1e10
 
     def g(theta: np.ndarray) -> np.ndarray:
-        imp = model.implied(theta)
-        dsig, dmu = model.jacobian(theta, imp)
-        gs, gm = loglik_gradients(pats, imp.sigma, imp.mu)
-        return -(np.einsum("kij,ij->k", dsig, gs) + dmu @ gm) / n
+        return -total_gradient(model, pats, theta) / n
 
     return f, g
 
@@ -241,16 +263,10 @@ def fit_fiml_table(full: pd.DataFrame, ov: list[str], mom: Moments, frame: pd.Da
         else:
             theta0[f] = cv.get(tix, 0.0)
     fobj, gobj = _objective(model, pats, n)
-    # scipy.optimize costs ~0.25 s to import and only FIML needs it
-    from scipy import optimize
-
-    opt = optimize.minimize(fobj, theta0, jac=gobj, method="BFGS",
-                            options={"gtol": 1e-9, "maxiter": 2000})
-    theta = opt.x
-    theta, H = newton_polish(fobj, gobj, lambda t: information(model, pats, t) / n, theta)
+    theta, H, nit, converged = minimize(fobj, gobj, lambda t: information(model, pats, t) / n,
+                                        theta0)
     vcov = cbsem._inverse(H * n)
-    converged = bool(opt.success or np.max(np.abs(gobj(theta))) < 1e-6)
-    res = cbsem.Estimate(theta, fobj(theta), converged, int(opt.nit), vcov)
+    res = cbsem.Estimate(theta, fobj(theta), converged, nit, vcov)
     if vcov is None:
         raise unidentified_error(full, model, theta, sig1, "ML", None)
     imp = model.implied(theta)
@@ -335,15 +351,12 @@ def h1_information(pats: list[Pattern], sigma: np.ndarray, n: int) -> np.ndarray
     p = sigma.shape[0]
     r, c = cbsem.vech_indices(p)
     half = np.where(r == c, 0.5, 1.0)
-    scale = np.outer(half, half)
+    K, KAA, pair = inverse_kron(pats, sigma)
     W = np.zeros((p + len(r), p + len(r)))
-    for pt in pats:
-        A = np.zeros((p, p))
-        A[pt.ioo] = np.linalg.inv(sigma[pt.ioo])
-        w = pt.n / n
-        W[:p, :p] += w * A
-        W[p:, p:] += w * (A[np.ix_(r, r)] * A[np.ix_(c, c)] + A[np.ix_(r, c)] * A[np.ix_(c, r)]
-                          ) * scale
+    W[:p, :p] = K / n
+    ra, rb, ca, cb = r[:, None], r[None, :], c[:, None], c[None, :]
+    W[p:, p:] = (KAA[pair[ra, rb], pair[ca, cb]] + KAA[pair[ra, cb], pair[ca, rb]]
+                 ) * np.outer(half, half) / n
     return W
 
 

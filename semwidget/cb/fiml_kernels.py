@@ -122,6 +122,33 @@ def _padded(st: Stack, X: np.ndarray, p: int) -> np.ndarray:
     return out
 
 
+def _pairs(p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r, c = np.triu_indices(p)
+    pair = np.zeros((p, p), dtype=int)
+    pair[r, c] = pair[c, r] = np.arange(len(r))
+    return r, c, pair
+
+
+def inverse_kron(pats: Any, sigma: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sums over patterns of ``n A`` and of ``n A[x, y] A[u, v]`` (A: the inverse of the
+    pattern's implied covariance, zero where unobserved).
+
+    Returns ``K`` (p, p), ``KAA`` indexed by unordered pairs and ``pair`` (p, p), the index of
+    the pair ``{x, y}``: the sum of ``n A[x, y] A[u, v]`` is ``KAA[pair[x, y], pair[u, v]]``.
+    """
+    p = sigma.shape[0]
+    r, c, pair = _pairs(p)
+    KAA = np.zeros((len(r), len(r)))
+    K = np.zeros((p, p))
+    zero = np.zeros(p)
+    for st in stacks(pats, p):
+        Ap = _padded(st, _parts(st, sigma, zero)[0], p)
+        VA = Ap[:, r, c]
+        KAA += (st.n[:, None] * VA).T @ VA
+        K += np.einsum("m,mij->ij", st.n, Ap)
+    return K, KAA, pair
+
+
 def moment_hessian(pats: Any, sigma: np.ndarray, mu: np.ndarray
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Hessian of ``-loglik`` in the implied moments (entries of Sigma taken one by one).
@@ -132,9 +159,7 @@ def moment_hessian(pats: Any, sigma: np.ndarray, mu: np.ndarray
     ``n/2 [-tr(A dS' A dS) + tr(dS' A dS B) + tr(dS' B dS A)] + n a' dS A dmu + n dmu' A dmu``.
     """
     p = sigma.shape[0]
-    r, c = np.triu_indices(p)
-    pair = np.zeros((p, p), dtype=int)
-    pair[r, c] = pair[c, r] = np.arange(len(r))
+    r, c, pair = _pairs(p)
     KAA = np.zeros((len(r), len(r)))
     KAB = np.zeros((len(r), len(r)))
     X = np.zeros((p, p * p))
@@ -208,3 +233,39 @@ def total_gradient(model: RAMModel, pats: Any, theta: np.ndarray) -> np.ndarray:
     dsig, dmu = model.jacobian(theta, imp)
     gs, gm = loglik_gradients(pats, imp.sigma, imp.mu)
     return np.einsum("kij,ij->k", dsig, gs) + dmu @ gm
+
+
+def newton_minimize(fobj: Any, gobj: Any, hess: Any, theta: np.ndarray, *, gtol: float = 1e-9,
+                    max_iter: int = 60) -> tuple[np.ndarray, np.ndarray, int, bool]:
+    """Newton's method with the exact Hessian and a backtracking (Armijo) line search.
+
+    From the complete-data start a handful of steps reach the optimum, where the quasi-Newton
+    run needed about a hundred gradients. Returns the estimate, the Hessian there, the number
+    of steps and whether the gradient fell below ``gtol``; ``False`` (a Hessian that is not
+    positive definite, or no step that lowers the objective) tells the caller to fall back.
+    """
+    f = fobj(theta)
+    H = hess(theta)
+    for it in range(max_iter):
+        g = gobj(theta)
+        if np.max(np.abs(g)) < gtol:
+            return theta, H, it, True
+        try:
+            np.linalg.cholesky(H)
+            step = np.linalg.solve(H, g)
+        except np.linalg.LinAlgError:
+            return theta, H, it, False
+        slope = float(g @ step)
+        t = 1.0
+        while t > 1e-6:
+            cand = theta - t * step
+            fc = fobj(cand)
+            if fc <= f - 1e-4 * t * slope:
+                break
+            t *= 0.5
+        else:
+            # no decrease left to find: at the optimum up to rounding, or stuck
+            return theta, H, it, bool(np.max(np.abs(g)) < 1e-6)
+        theta, f = cand, fc
+        H = hess(theta)
+    return theta, H, max_iter, bool(np.max(np.abs(gobj(theta))) < gtol)
