@@ -22,6 +22,7 @@ from semwidget.cb import robust, robust_fiml
 from semwidget.cb.assemble import assemble
 from semwidget.cb.data import Moments
 from semwidget.cb.fiml_kernels import (
+    em_step,
     information,
     inverse_kron,
     loglik,
@@ -84,44 +85,6 @@ def patterns(X: np.ndarray, weights: np.ndarray | None = None) -> list[Pattern]:
     return out
 
 
-def _em_plan(pats: list[Pattern], p: int) -> list[tuple[Any, ...]]:
-    """Per pattern, the index arrays one EM step needs (built once, not per iteration)."""
-    plan = []
-    for pt in pats:
-        o = pt.obs
-        mis = np.setdiff1d(np.arange(p), o)
-        plan.append((pt, o, mis, pt.ioo, np.ix_(mis, o), np.ix_(o, mis),
-                     np.ix_(mis, mis), pt.cov + np.outer(pt.mean, pt.mean)))
-    return plan
-
-
-def _em_step(plan: list[tuple[Any, ...]], p: int, n: int, mu: np.ndarray, sig: np.ndarray
-             ) -> tuple[np.ndarray, np.ndarray]:
-    T1 = np.zeros(p)
-    T2 = np.zeros((p, p))
-    for pt, o, mis, ioo, imo, iom, imm, second in plan:
-        if len(mis) == 0:
-            T1 += pt.n * pt.mean
-            T2 += pt.n * second
-            continue
-        smo = sig[imo]
-        B = np.linalg.solve(sig[ioo], smo.T).T  # regression of missing on observed
-        cond = sig[imm] - B @ smo.T
-        full_mean = np.empty(p)
-        full_mean[o] = pt.mean
-        full_mean[mis] = mu[mis] + B @ (pt.mean - mu[o])
-        # sum over rows of x x' with the missing part replaced by its expectation
-        Ex = np.empty((p, p))
-        Ex[ioo] = pt.cov
-        Ex[imo] = B @ pt.cov
-        Ex[iom] = Ex[imo].T
-        Ex[imm] = Ex[imo] @ B.T + cond
-        T1 += pt.n * full_mean
-        T2 += pt.n * (Ex + np.outer(full_mean, full_mean))
-    new_mu = T1 / n
-    return new_mu, T2 / n - np.outer(new_mu, new_mu)
-
-
 def em_saturated(pats: list[Pattern], p: int, start_mean: np.ndarray, start_cov: np.ndarray,
                  *, max_iter: int = 5000, tol: float = 1e-9) -> tuple[np.ndarray, np.ndarray,
                                                                      float]:
@@ -134,10 +97,9 @@ def em_saturated(pats: list[Pattern], p: int, start_mean: np.ndarray, start_cov:
     The fixed point, and so the answer, is EM's.
     """
     n = sum(pt.n for pt in pats)
-    plan = _em_plan(pats, p)
 
     def step(x: np.ndarray) -> np.ndarray:
-        m, S = _em_step(plan, p, n, x[:p], x[p:].reshape(p, p))
+        m, S = em_step(pats, p, n, x[:p], x[p:].reshape(p, p))
         return np.concatenate([m, S.ravel()])
 
     x = np.concatenate([start_mean, start_cov.ravel()])

@@ -36,6 +36,7 @@ class Stack:
     mean: np.ndarray  # (m, k)
     cov: np.ndarray   # (m, k, k)
     flat: np.ndarray  # (m, k, k) positions in a raveled p x p matrix
+    order: np.ndarray  # (m, p) observed variables first, then the missing ones
 
 
 def stacks(pats: Any, p: int) -> list[Stack]:
@@ -49,9 +50,12 @@ def stacks(pats: Any, p: int) -> list[Stack]:
     out = []
     for _k, group in sorted(by_k.items()):
         idx = np.array([pt.obs for pt in group], dtype=int)
+        seen = np.zeros((len(group), p), dtype=bool)
+        np.put_along_axis(seen, idx, True, axis=1)
+        order = np.concatenate([idx, np.nonzero(~seen)[1].reshape(len(group), -1)], axis=1)
         out.append(Stack(idx, np.array([pt.n for pt in group], dtype=float),
                          np.array([pt.mean for pt in group]), np.array([pt.cov for pt in group]),
-                         idx[:, :, None] * p + idx[:, None, :]))
+                         idx[:, :, None] * p + idx[:, None, :], order))
     try:
         pats._stacks = (p, out)
     except AttributeError:
@@ -114,6 +118,40 @@ def loglik_gradients(pats: Any, sigma: np.ndarray, mu: np.ndarray
         g_sig += np.bincount(st.flat.ravel(), weights=vals.ravel(), minlength=p * p)
         g_mu += np.bincount(st.idx.ravel(), weights=(st.n[:, None] * a).ravel(), minlength=p)
     return g_sig.reshape(p, p), g_mu
+
+
+def em_step(pats: Any, p: int, n: float, mu: np.ndarray, sig: np.ndarray
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """One EM step for the saturated mean and covariance, all patterns of a size at once.
+
+    The missing part of each row is replaced by its regression on the observed part (and the
+    cross-products get the conditional covariance), in each pattern's own variable order.
+    """
+    T1 = np.zeros(p)
+    T2 = np.zeros(p * p)
+    for st in stacks(pats, p):
+        k = st.idx.shape[1]
+        o, mis = st.order[:, :k], st.order[:, k:]
+        full_mean = np.concatenate([st.mean, mu[mis]], axis=1)
+        E = np.zeros((len(st.n), p, p))
+        E[:, :k, :k] = st.cov
+        if k < p:
+            som = sig[o[:, :, None], mis[:, None, :]]
+            Bt = np.linalg.solve(sig[o[:, :, None], o[:, None, :]], som)  # (m, k, p - k)
+            B = Bt.transpose(0, 2, 1)
+            full_mean[:, k:] += np.einsum("mij,mj->mi", B, st.mean - mu[o])
+            BC = B @ st.cov
+            E[:, k:, :k] = BC
+            E[:, :k, k:] = BC.transpose(0, 2, 1)
+            E[:, k:, k:] = BC @ Bt + sig[mis[:, :, None], mis[:, None, :]] - B @ som
+        E += full_mean[:, :, None] * full_mean[:, None, :]
+        flat = st.order[:, :, None] * p + st.order[:, None, :]
+        T2 += np.bincount(flat.ravel(), weights=(st.n[:, None, None] * E).ravel(),
+                          minlength=p * p)
+        np.add.at(T1, st.order.ravel(), (st.n[:, None] * full_mean).ravel())
+    new_mu = T1 / n
+    S = T2.reshape(p, p) / n - np.outer(new_mu, new_mu)
+    return new_mu, S
 
 
 def _padded(st: Stack, X: np.ndarray, p: int) -> np.ndarray:
