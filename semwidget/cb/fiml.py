@@ -23,7 +23,7 @@ from semwidget.cb.assemble import assemble
 from semwidget.cb.data import Moments
 from semwidget.cb.fiml_kernels import (
     em_step,
-    information,
+    information_gradient,
     inverse_kron,
     loglik,
     newton_minimize,
@@ -138,13 +138,14 @@ def em_saturated(pats: list[Pattern], p: int, start_mean: np.ndarray, start_cov:
     return mu, sig, loglik(pats, sig, mu)
 
 
-def minimize(fobj: Any, gobj: Any, hess: Any, theta0: np.ndarray
+def minimize(fobj: Any, gobj: Any, hess_grad: Any, theta0: np.ndarray
              ) -> tuple[np.ndarray, np.ndarray, int, bool]:
     """Minimise by Newton's method, falling back on BFGS (then Newton polish) when it stalls.
 
-    Returns the estimate, the Hessian of the objective there, the iterations and convergence.
+    ``hess_grad(theta)`` gives the objective's Hessian and gradient. Returns the estimate, the
+    Hessian of the objective there, the iterations and convergence.
     """
-    theta, H, nit, ok = newton_minimize(fobj, gobj, hess, theta0)
+    theta, H, nit, ok = newton_minimize(fobj, hess_grad, theta0)
     if ok:
         return theta, H, nit, True
     # scipy.optimize costs ~0.25 s to import and only this fallback needs it
@@ -152,7 +153,7 @@ def minimize(fobj: Any, gobj: Any, hess: Any, theta0: np.ndarray
 
     opt = optimize.minimize(fobj, theta, jac=gobj, method="BFGS",
                             options={"gtol": 1e-9, "maxiter": 2000})
-    theta, H = newton_polish(fobj, gobj, hess, opt.x)
+    theta, H = newton_polish(fobj, gobj, lambda t: hess_grad(t)[0], opt.x)
     converged = bool(opt.success or np.max(np.abs(gobj(theta))) < 1e-6)
     return theta, H, nit + int(opt.nit), converged
 
@@ -225,14 +226,18 @@ def fit_fiml_table(full: pd.DataFrame, ov: list[str], mom: Moments, frame: pd.Da
         else:
             theta0[f] = cv.get(tix, 0.0)
     fobj, gobj = _objective(model, pats, n)
-    theta, H, nit, converged = minimize(fobj, gobj, lambda t: information(model, pats, t) / n,
-                                        theta0)
+    def hess_grad(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        H, g = information_gradient(model, pats, t)
+        return H / n, -g / n
+
+    theta, H, nit, converged = minimize(fobj, gobj, hess_grad, theta0)
     vcov = cbsem._inverse(H * n)
-    res = cbsem.Estimate(theta, fobj(theta), converged, nit, vcov)
+    fmin = fobj(theta)
+    res = cbsem.Estimate(theta, fmin, converged, nit, vcov)
     if vcov is None:
         raise unidentified_error(full, model, theta, sig1, "ML", None)
     imp = model.implied(theta)
-    ll0 = -fobj(theta) * n
+    ll0 = -fmin * n
     df = n_mom - model.n_par
     xi = [k for k, v in enumerate(ov) if v in exo_names(full)]
     free_x = [k for k, v in enumerate(ov) if v in set(roles(full).ov_x) and k not in xi]

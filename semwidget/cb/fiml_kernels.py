@@ -194,7 +194,9 @@ def moment_hessian(pats: Any, sigma: np.ndarray, mu: np.ndarray
     Returns ``W`` of shape (p, p, p, p) with ``d2 = sum W[i,j,r,s] dS'[i,j] dS[r,s]``, the
     cross block ``X`` (p, p, p) with ``sum X[i,j,r] dS[i,j] dmu[r]`` (to be counted twice) and
     the mean block ``K`` (p, p). Per pattern (A its inverse covariance, B = A M A, a = A d):
-    ``n/2 [-tr(A dS' A dS) + tr(dS' A dS B) + tr(dS' B dS A)] + n a' dS A dmu + n dmu' A dmu``.
+    ``n/2 [-tr(A dS' A dS) + tr(dS' A dS B) + tr(dS' B dS A)] + n a' dS A dmu + n dmu' A dmu``;
+    then the log-likelihood's gradients in Sigma and mu (as :func:`loglik_gradients`, from the
+    same factors).
     """
     p = sigma.shape[0]
     r, c, pair = _pairs(p)
@@ -202,11 +204,15 @@ def moment_hessian(pats: Any, sigma: np.ndarray, mu: np.ndarray
     KAB = np.zeros((len(r), len(r)))
     X = np.zeros((p, p * p))
     K = np.zeros((p, p))
+    g_sig = np.zeros((p, p))
+    g_mu = np.zeros(p)
     for st in stacks(pats, p):
         A, a, B = _parts(st, sigma, mu)
         Ap, Bp = _padded(st, A, p), _padded(st, B, p)
+        g_sig -= 0.5 * np.einsum("m,mij->ij", st.n, Ap - Bp)
         ap = np.zeros((len(st.n), p))
         np.put_along_axis(ap, st.idx, a, axis=1)
+        g_mu += st.n @ ap
         VA = Ap[:, r, c]
         nVA = st.n[:, None] * VA
         KAA += nVA.T @ VA
@@ -218,7 +224,7 @@ def moment_hessian(pats: Any, sigma: np.ndarray, mu: np.ndarray
     kab = KAB[pair[:, :, None, None], pair[None, None, :, :]]  # A_jr B_si
     Wjrsi = -0.5 * kaa + 0.5 * (kab + kab.transpose(2, 3, 0, 1))
     W = Wjrsi.transpose(3, 0, 1, 2)  # -> [i, j, r, s]
-    return W, X.reshape(p, p, p), K
+    return W, X.reshape(p, p, p), K, g_sig, g_mu
 
 
 def curvature(model: RAMModel, theta: np.ndarray, g_sig: np.ndarray, g_mu: np.ndarray
@@ -247,22 +253,27 @@ def information(model: RAMModel, pats: Any, theta: np.ndarray) -> np.ndarray:
 
     Beyond :data:`MAX_P_KRONECKER` variables, central differences of the batched gradient.
     """
+    return information_gradient(model, pats, theta)[0]
+
+
+def information_gradient(model: RAMModel, pats: Any, theta: np.ndarray
+                         ) -> tuple[np.ndarray, np.ndarray]:
+    """The observed information and the log-likelihood's gradient (both summed over rows)."""
     imp = model.implied(theta)
     p = imp.sigma.shape[0]
     if p > MAX_P_KRONECKER:
         def grad(t: np.ndarray) -> np.ndarray:
             return -total_gradient(model, pats, t)
         from semwidget.cb.estimate import numeric_hessian
-        return numeric_hessian(grad, theta)
+        return numeric_hessian(grad, theta), total_gradient(model, pats, theta)
     dsig, dmu = model.jacobian(theta, imp)
-    W, X, K = moment_hessian(pats, imp.sigma, imp.mu)
+    W, X, K, gs, gm = moment_hessian(pats, imp.sigma, imp.mu)
     J = dsig.reshape(len(theta), p * p)
     H = J @ W.reshape(p * p, p * p) @ J.T
     cross = J @ X.reshape(p * p, p) @ dmu.T
     H += cross + cross.T + dmu @ K @ dmu.T
-    gs, gm = loglik_gradients(pats, imp.sigma, imp.mu)
     H -= curvature(model, theta, gs, gm)
-    return 0.5 * (H + H.T)
+    return 0.5 * (H + H.T), np.einsum("kij,ij->k", dsig, gs) + dmu @ gm
 
 
 def total_gradient(model: RAMModel, pats: Any, theta: np.ndarray) -> np.ndarray:
@@ -273,19 +284,20 @@ def total_gradient(model: RAMModel, pats: Any, theta: np.ndarray) -> np.ndarray:
     return np.einsum("kij,ij->k", dsig, gs) + dmu @ gm
 
 
-def newton_minimize(fobj: Any, gobj: Any, hess: Any, theta: np.ndarray, *, gtol: float = 1e-9,
+def newton_minimize(fobj: Any, hess_grad: Any, theta: np.ndarray, *, gtol: float = 1e-9,
                     max_iter: int = 60) -> tuple[np.ndarray, np.ndarray, int, bool]:
     """Newton's method with the exact Hessian and a backtracking (Armijo) line search.
 
     From the complete-data start a handful of steps reach the optimum, where the quasi-Newton
-    run needed about a hundred gradients. Returns the estimate, the Hessian there, the number
-    of steps and whether the gradient fell below ``gtol``; ``False`` (a Hessian that is not
-    positive definite, or no step that lowers the objective) tells the caller to fall back.
+    run needed about a hundred gradients. ``hess_grad(theta)`` gives the objective's Hessian
+    and gradient together (one factorization per pattern serves both). Returns the estimate,
+    the Hessian there, the number of steps and whether the gradient fell below ``gtol``;
+    ``False`` (a Hessian that is not positive definite, or no step that lowers the objective)
+    tells the caller to fall back.
     """
     f = fobj(theta)
-    H = hess(theta)
+    H, g = hess_grad(theta)
     for it in range(max_iter):
-        g = gobj(theta)
         if np.max(np.abs(g)) < gtol:
             return theta, H, it, True
         try:
@@ -305,5 +317,5 @@ def newton_minimize(fobj: Any, gobj: Any, hess: Any, theta: np.ndarray, *, gtol:
             # no decrease left to find: at the optimum up to rounding, or stuck
             return theta, H, it, bool(np.max(np.abs(g)) < 1e-6)
         theta, f = cand, fc
-        H = hess(theta)
-    return theta, H, max_iter, bool(np.max(np.abs(gobj(theta))) < gtol)
+        H, g = hess_grad(theta)
+    return theta, H, max_iter, bool(np.max(np.abs(g)) < gtol)

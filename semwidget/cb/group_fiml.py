@@ -26,7 +26,7 @@ from semwidget.cb.fiml import (
     minimize,
     patterns,
 )
-from semwidget.cb.fiml_kernels import information, total_gradient
+from semwidget.cb.fiml_kernels import information_gradient, total_gradient
 from semwidget.cb.group_measures import gfi_group, rmsea_groups
 from semwidget.cb.measures import FIT_ORDER, incremental, information_criteria
 from semwidget.cb.multigroup import GroupData, fit_ml_groups
@@ -84,10 +84,11 @@ def fiml_groups(full: pd.DataFrame, ov: list[str], rows: list[np.ndarray], moms:
         return -sum(total_gradient(m, pt, theta) for m, pt in zip(models, pats, strict=True)
                     ) / N
 
-    def hess(t: np.ndarray) -> np.ndarray:
-        return sum(information(m, pt, t) for m, pt in zip(models, pats, strict=True)) / N
+    def hess_grad(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        parts = [information_gradient(m, pt, t) for m, pt in zip(models, pats, strict=True)]
+        return sum(h for h, _ in parts) / N, -sum(g for _, g in parts) / N
 
-    theta, H, nit, converged = minimize(fobj, gobj, hess, theta0)
+    theta, H, nit, converged = minimize(fobj, gobj, hess_grad, theta0)
     vcov = cbsem._inverse(H * N)
     res = cbsem.Estimate(theta, fobj(theta), converged, nit, vcov)
     imps = [m.implied(theta) for m in models]
