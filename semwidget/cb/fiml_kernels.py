@@ -120,35 +120,51 @@ def loglik_gradients(pats: Any, sigma: np.ndarray, mu: np.ndarray
     return g_sig.reshape(p, p), g_mu
 
 
+def _em_constant(st: Stack, p: int) -> tuple[np.ndarray, np.ndarray]:
+    """The observed blocks of a stack's EM sums, which do not change between steps."""
+    const = getattr(st, "_em_const", None)
+    if const is None:
+        second = st.cov + st.mean[:, :, None] * st.mean[:, None, :]
+        const = (np.bincount(st.idx.ravel(), weights=(st.n[:, None] * st.mean).ravel(),
+                             minlength=p),
+                 np.bincount(st.flat.ravel(), weights=(st.n[:, None, None] * second).ravel(),
+                             minlength=p * p))
+        st._em_const = const  # type: ignore[attr-defined]
+    return const
+
+
 def em_step(pats: Any, p: int, n: float, mu: np.ndarray, sig: np.ndarray
             ) -> tuple[np.ndarray, np.ndarray]:
     """One EM step for the saturated mean and covariance, all patterns of a size at once.
 
     The missing part of each row is replaced by its regression on the observed part (and the
-    cross-products get the conditional covariance), in each pattern's own variable order.
+    cross-products get the conditional covariance); the observed blocks are data, summed once.
     """
     T1 = np.zeros(p)
     T2 = np.zeros(p * p)
     for st in stacks(pats, p):
+        c1, c2 = _em_constant(st, p)
+        T1 += c1
+        T2 += c2
         k = st.idx.shape[1]
+        if k == p:
+            continue
         o, mis = st.order[:, :k], st.order[:, k:]
-        full_mean = np.concatenate([st.mean, mu[mis]], axis=1)
-        E = np.zeros((len(st.n), p, p))
-        E[:, :k, :k] = st.cov
-        if k < p:
-            som = sig[o[:, :, None], mis[:, None, :]]
-            Bt = np.linalg.solve(sig[o[:, :, None], o[:, None, :]], som)  # (m, k, p - k)
-            B = Bt.transpose(0, 2, 1)
-            full_mean[:, k:] += np.einsum("mij,mj->mi", B, st.mean - mu[o])
-            BC = B @ st.cov
-            E[:, k:, :k] = BC
-            E[:, :k, k:] = BC.transpose(0, 2, 1)
-            E[:, k:, k:] = BC @ Bt + sig[mis[:, :, None], mis[:, None, :]] - B @ som
-        E += full_mean[:, :, None] * full_mean[:, None, :]
-        flat = st.order[:, :, None] * p + st.order[:, None, :]
-        T2 += np.bincount(flat.ravel(), weights=(st.n[:, None, None] * E).ravel(),
+        som = sig[o[:, :, None], mis[:, None, :]]
+        Bt = np.linalg.solve(sig[o[:, :, None], o[:, None, :]], som)  # (m, k, p - k)
+        B = Bt.transpose(0, 2, 1)
+        mm = mu[mis] + np.einsum("mij,mj->mi", B, st.mean - mu[o])  # expected missing part
+        w = st.n[:, None, None]
+        E_mo = w * (B @ st.cov + mm[:, :, None] * st.mean[:, None, :])
+        E_mm = w * ((B @ st.cov) @ Bt + sig[mis[:, :, None], mis[:, None, :]] - B @ som
+                    + mm[:, :, None] * mm[:, None, :])
+        f_mo = mis[:, :, None] * p + o[:, None, :]
+        f_om = o[:, None, :] * p + mis[:, :, None]
+        f_mm = mis[:, :, None] * p + mis[:, None, :]
+        T2 += np.bincount(np.concatenate([f_mo.ravel(), f_om.ravel(), f_mm.ravel()]),
+                          weights=np.concatenate([E_mo.ravel(), E_mo.ravel(), E_mm.ravel()]),
                           minlength=p * p)
-        np.add.at(T1, st.order.ravel(), (st.n[:, None] * full_mean).ravel())
+        T1 += np.bincount(mis.ravel(), weights=(st.n[:, None] * mm).ravel(), minlength=p)
     new_mu = T1 / n
     S = T2.reshape(p, p) / n - np.outer(new_mu, new_mu)
     return new_mu, S
