@@ -21,7 +21,14 @@ from semwidget.cb import measures as fm
 from semwidget.cb import robust, robust_fiml
 from semwidget.cb.assemble import assemble
 from semwidget.cb.data import Moments
-from semwidget.cb.estimate import numeric_hessian
+from semwidget.cb.fiml_kernels import (
+    em_step,
+    information_gradient,
+    inverse_kron,
+    loglik,
+    newton_minimize,
+    total_gradient,
+)
 from semwidget.cb.information import fiml_expected_vcov, refuse_with_robust
 from semwidget.cb.measures import FIT_ORDER
 from semwidget.cb.prepare import (
@@ -54,6 +61,10 @@ class Pattern:
         self.ioo = np.ix_(self.obs, self.obs)
 
 
+class Patterns(list):
+    """The patterns of one data set; the batched kernels cache their stacked form on it."""
+
+
 def patterns(X: np.ndarray, weights: np.ndarray | None = None) -> list[Pattern]:
     """Group the rows of ``X`` (NaN for missing) by missing-data pattern.
 
@@ -62,7 +73,7 @@ def patterns(X: np.ndarray, weights: np.ndarray | None = None) -> list[Pattern]:
     """
     mask = ~np.isnan(X)
     keys, inverse = np.unique(mask, axis=0, return_inverse=True)
-    out = []
+    out = Patterns()
     for k, key in enumerate(keys):
         sel = inverse.ravel() == k
         rows = X[sel][:, key]
@@ -72,77 +83,6 @@ def patterns(X: np.ndarray, weights: np.ndarray | None = None) -> list[Pattern]:
         d = rows - m
         out.append(Pattern(np.flatnonzero(key), n, m, (d * w[:, None]).T @ d / n))
     return out
-
-
-def loglik(pats: list[Pattern], sigma: np.ndarray, mu: np.ndarray) -> float:
-    """Observed-data log-likelihood; ``-inf`` if a pattern's covariance is not positive definite."""
-    total = 0.0
-    for pt in pats:
-        o = pt.obs
-        so = sigma[pt.ioo]
-        try:
-            L = np.linalg.cholesky(so)
-        except np.linalg.LinAlgError:
-            return -np.inf
-        inv = np.linalg.inv(so)
-        d = pt.mean - mu[o]
-        logdet = 2.0 * np.log(np.diag(L)).sum()
-        total += -0.5 * pt.n * (len(o) * LOG2PI + logdet + np.sum(inv * pt.cov) + d @ inv @ d)
-    return float(total)
-
-
-def loglik_gradients(pats: list[Pattern], sigma: np.ndarray, mu: np.ndarray
-                     ) -> tuple[np.ndarray, np.ndarray]:
-    """d loglik / d Sigma (as a symmetric matrix used in a trace) and d loglik / d mu."""
-    p = sigma.shape[0]
-    g_sig = np.zeros((p, p))
-    g_mu = np.zeros(p)
-    for pt in pats:
-        o = pt.obs
-        inv = np.linalg.inv(sigma[pt.ioo])
-        d = pt.mean - mu[o]
-        M = pt.cov + np.outer(d, d)
-        g_sig[pt.ioo] += -0.5 * pt.n * (inv - inv @ M @ inv)
-        g_mu[o] += pt.n * (inv @ d)
-    return g_sig, g_mu
-
-
-def _em_plan(pats: list[Pattern], p: int) -> list[tuple[Any, ...]]:
-    """Per pattern, the index arrays one EM step needs (built once, not per iteration)."""
-    plan = []
-    for pt in pats:
-        o = pt.obs
-        mis = np.setdiff1d(np.arange(p), o)
-        plan.append((pt, o, mis, pt.ioo, np.ix_(mis, o), np.ix_(o, mis),
-                     np.ix_(mis, mis), pt.cov + np.outer(pt.mean, pt.mean)))
-    return plan
-
-
-def _em_step(plan: list[tuple[Any, ...]], p: int, n: int, mu: np.ndarray, sig: np.ndarray
-             ) -> tuple[np.ndarray, np.ndarray]:
-    T1 = np.zeros(p)
-    T2 = np.zeros((p, p))
-    for pt, o, mis, ioo, imo, iom, imm, second in plan:
-        if len(mis) == 0:
-            T1 += pt.n * pt.mean
-            T2 += pt.n * second
-            continue
-        smo = sig[imo]
-        B = np.linalg.solve(sig[ioo], smo.T).T  # regression of missing on observed
-        cond = sig[imm] - B @ smo.T
-        full_mean = np.empty(p)
-        full_mean[o] = pt.mean
-        full_mean[mis] = mu[mis] + B @ (pt.mean - mu[o])
-        # sum over rows of x x' with the missing part replaced by its expectation
-        Ex = np.empty((p, p))
-        Ex[ioo] = pt.cov
-        Ex[imo] = B @ pt.cov
-        Ex[iom] = Ex[imo].T
-        Ex[imm] = Ex[imo] @ B.T + cond
-        T1 += pt.n * full_mean
-        T2 += pt.n * (Ex + np.outer(full_mean, full_mean))
-    new_mu = T1 / n
-    return new_mu, T2 / n - np.outer(new_mu, new_mu)
 
 
 def em_saturated(pats: list[Pattern], p: int, start_mean: np.ndarray, start_cov: np.ndarray,
@@ -157,10 +97,9 @@ def em_saturated(pats: list[Pattern], p: int, start_mean: np.ndarray, start_cov:
     The fixed point, and so the answer, is EM's.
     """
     n = sum(pt.n for pt in pats)
-    plan = _em_plan(pats, p)
 
     def step(x: np.ndarray) -> np.ndarray:
-        m, S = _em_step(plan, p, n, x[:p], x[p:].reshape(p, p))
+        m, S = em_step(pats, p, n, x[:p], x[p:].reshape(p, p))
         return np.concatenate([m, S.ravel()])
 
     x = np.concatenate([start_mean, start_cov.ravel()])
@@ -199,6 +138,49 @@ def em_saturated(pats: list[Pattern], p: int, start_mean: np.ndarray, start_cov:
     return mu, sig, loglik(pats, sig, mu)
 
 
+def minimize(fobj: Any, gobj: Any, hess_grad: Any, theta0: np.ndarray
+             ) -> tuple[np.ndarray, np.ndarray, int, bool]:
+    """Minimise by Newton's method, falling back on BFGS (then Newton polish) when it stalls.
+
+    ``hess_grad(theta)`` gives the objective's Hessian and gradient. Returns the estimate, the
+    Hessian of the objective there, the iterations and convergence.
+    """
+    theta, H, nit, ok = newton_minimize(fobj, hess_grad, theta0)
+    if ok:
+        return theta, H, nit, True
+    # scipy.optimize costs ~0.25 s to import and only this fallback needs it
+    from scipy import optimize
+
+    opt = optimize.minimize(fobj, theta, jac=gobj, method="BFGS",
+                            options={"gtol": 1e-9, "maxiter": 2000})
+    theta, H = newton_polish(fobj, gobj, lambda t: hess_grad(t)[0], opt.x)
+    converged = bool(opt.success or np.max(np.abs(gobj(theta))) < 1e-6)
+    return theta, H, nit + int(opt.nit), converged
+
+
+def newton_polish(fobj: Any, gobj: Any, hess: Any, theta: np.ndarray, steps: int = 3
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Newton steps with the exact Hessian after the quasi-Newton run, and that Hessian.
+
+    Each step is kept only if it does not raise the objective, so a poor Hessian far from the
+    optimum cannot make the fit worse; the steps tighten the optimum the SEs are taken at.
+    """
+    H = hess(theta)
+    for _ in range(steps):
+        try:
+            cand = theta - np.linalg.solve(H, gobj(theta))
+        except np.linalg.LinAlgError:
+            break
+        if not fobj(cand) <= fobj(theta) + 1e-12:
+            break
+        moved = np.max(np.abs(cand - theta))
+        theta = cand
+        H = hess(theta)
+        if moved < 1e-10:
+            break
+    return theta, H
+
+
 def _objective(model: RAMModel, pats: list[Pattern], n: int):  # noqa: ANN202
     def f(theta: np.ndarray) -> float:
         imp = model.implied(theta)
@@ -206,10 +188,7 @@ def _objective(model: RAMModel, pats: list[Pattern], n: int):  # noqa: ANN202
         return -ll / n if np.isfinite(ll) else 1e10
 
     def g(theta: np.ndarray) -> np.ndarray:
-        imp = model.implied(theta)
-        dsig, dmu = model.jacobian(theta, imp)
-        gs, gm = loglik_gradients(pats, imp.sigma, imp.mu)
-        return -(np.einsum("kij,ij->k", dsig, gs) + dmu @ gm) / n
+        return -total_gradient(model, pats, theta) / n
 
     return f, g
 
@@ -247,29 +226,18 @@ def fit_fiml_table(full: pd.DataFrame, ov: list[str], mom: Moments, frame: pd.Da
         else:
             theta0[f] = cv.get(tix, 0.0)
     fobj, gobj = _objective(model, pats, n)
-    # scipy.optimize costs ~0.25 s to import and only FIML needs it
-    from scipy import optimize
+    def hess_grad(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        H, g = information_gradient(model, pats, t)
+        return H / n, -g / n
 
-    opt = optimize.minimize(fobj, theta0, jac=gobj, method="BFGS",
-                            options={"gtol": 1e-9, "maxiter": 2000})
-    theta = opt.x
-    H = numeric_hessian(gobj, theta)
-    # one Newton polish with the exact Hessian tightens the optimum for the SEs
-    try:
-        step = np.linalg.solve(H, gobj(theta))
-        cand = theta - step
-        if fobj(cand) <= fobj(theta) + 1e-12:
-            theta = cand
-            H = numeric_hessian(gobj, theta)
-    except np.linalg.LinAlgError:
-        pass
+    theta, H, nit, converged = minimize(fobj, gobj, hess_grad, theta0)
     vcov = cbsem._inverse(H * n)
-    converged = bool(opt.success or np.max(np.abs(gobj(theta))) < 1e-6)
-    res = cbsem.Estimate(theta, fobj(theta), converged, int(opt.nit), vcov)
+    fmin = fobj(theta)
+    res = cbsem.Estimate(theta, fmin, converged, nit, vcov)
     if vcov is None:
         raise unidentified_error(full, model, theta, sig1, "ML", None)
     imp = model.implied(theta)
-    ll0 = -fobj(theta) * n
+    ll0 = -fmin * n
     df = n_mom - model.n_par
     xi = [k for k, v in enumerate(ov) if v in exo_names(full)]
     free_x = [k for k, v in enumerate(ov) if v in set(roles(full).ov_x) and k not in xi]
@@ -350,15 +318,12 @@ def h1_information(pats: list[Pattern], sigma: np.ndarray, n: int) -> np.ndarray
     p = sigma.shape[0]
     r, c = cbsem.vech_indices(p)
     half = np.where(r == c, 0.5, 1.0)
-    scale = np.outer(half, half)
+    K, KAA, pair = inverse_kron(pats, sigma)
     W = np.zeros((p + len(r), p + len(r)))
-    for pt in pats:
-        A = np.zeros((p, p))
-        A[pt.ioo] = np.linalg.inv(sigma[pt.ioo])
-        w = pt.n / n
-        W[:p, :p] += w * A
-        W[p:, p:] += w * (A[np.ix_(r, r)] * A[np.ix_(c, c)] + A[np.ix_(r, c)] * A[np.ix_(c, r)]
-                          ) * scale
+    W[:p, :p] = K / n
+    ra, rb, ca, cb = r[:, None], r[None, :], c[:, None], c[None, :]
+    W[p:, p:] = (KAA[pair[ra, rb], pair[ca, cb]] + KAA[pair[ra, cb], pair[ca, rb]]
+                 ) * np.outer(half, half) / n
     return W
 
 

@@ -23,10 +23,10 @@ from semwidget.cb.fiml import (
     em_saturated,
     fiml_fit_measures,
     loglik,
-    loglik_gradients,
-    numeric_hessian,
+    minimize,
     patterns,
 )
+from semwidget.cb.fiml_kernels import information_gradient, total_gradient
 from semwidget.cb.group_measures import rmsea_groups
 from semwidget.cb.measures import FIT_ORDER, incremental, information_criteria
 from semwidget.cb.multigroup import GroupData, fit_ml_groups
@@ -82,31 +82,16 @@ def fiml_groups(full: pd.DataFrame, ov: list[str], rows: list[np.ndarray], moms:
         return -total / N
 
     def gobj(theta: np.ndarray) -> np.ndarray:
-        grad = np.zeros(len(theta))
-        for m, pt in zip(models, pats, strict=True):
-            imp = m.implied(theta)
-            dsig, dmu = m.jacobian(theta, imp)
-            gs, gm = loglik_gradients(pt, imp.sigma, imp.mu)
-            grad -= np.einsum("kij,ij->k", dsig, gs) + dmu @ gm
-        return grad / N
+        return -sum(total_gradient(m, pt, theta) for m, pt in zip(models, pats, strict=True)
+                    ) / N
 
-    # scipy.optimize costs ~0.25 s to import and only FIML needs it
-    from scipy import optimize
+    def hess_grad(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        parts = [information_gradient(m, pt, t) for m, pt in zip(models, pats, strict=True)]
+        return sum(h for h, _ in parts) / N, -sum(g for _, g in parts) / N
 
-    opt = optimize.minimize(fobj, theta0, jac=gobj, method="BFGS",
-                            options={"gtol": 1e-9, "maxiter": 2000})
-    theta = opt.x
-    H = numeric_hessian(gobj, theta)
-    try:  # one Newton polish with the exact Hessian tightens the optimum for the SEs
-        cand = theta - np.linalg.solve(H, gobj(theta))
-        if fobj(cand) <= fobj(theta) + 1e-12:
-            theta = cand
-            H = numeric_hessian(gobj, theta)
-    except np.linalg.LinAlgError:
-        pass
+    theta, H, nit, converged = minimize(fobj, gobj, hess_grad, theta0)
     vcov = cbsem._inverse(H * N)
-    converged = bool(opt.success or np.max(np.abs(gobj(theta))) < 1e-6)
-    res = cbsem.Estimate(theta, fobj(theta), converged, int(opt.nit), vcov)
+    res = cbsem.Estimate(theta, fobj(theta), converged, nit, vcov)
     imps = [m.implied(theta) for m in models]
     measures = _measures(pats, moms, h1, imps, models, full, ov, npar)
     h1_moms = [Moments(m.names, m.n, sig1, mu1, m.data) for (mu1, sig1, _), m in zip(h1, moms,
