@@ -24,6 +24,7 @@ from semwidget.cb.modindices import (
     _key,
     _standardize_epc,
     candidates,
+    select_rows,
 )
 from semwidget.cb.multigroup import GroupData, derivatives, objective
 from semwidget.errors import ModelSpecError
@@ -118,13 +119,4 @@ def group_modindices(result: CBResult, sort: bool = False, minimum: float = 0.0,
         frame.insert(4, "group_label", view.groups[0])
         parts.append(frame[ok[sl]])
     out = pd.concat(parts, ignore_index=True)
-    if op is not None:
-        ops = [op] if isinstance(op, str) else list(op)
-        out = out[out["op"].isin(ops)]
-    if minimum > 0:
-        out = out[out["mi"] >= minimum]
-    if sort:
-        out = out.sort_values("mi", ascending=False, kind="stable")
-    if top is not None:
-        out = out.head(top)
-    return out.reset_index(drop=True)[GROUP_COLUMNS]
+    return select_rows(out, op, minimum, sort, top)[GROUP_COLUMNS]

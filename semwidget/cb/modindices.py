@@ -23,6 +23,7 @@ model's implied standard deviations, and residual covariances by the residual va
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -204,6 +205,13 @@ def modindices(result: CBResult, sort: bool = False, minimum: float = 0.0,
     out["sepc_all"] = all_s
     out["sepc_nox"] = nox_s
     out = out[ok].reset_index(drop=True)
+    return select_rows(out, op, minimum, sort, top)[COLUMNS]
+
+
+def select_rows(out: pd.DataFrame, op: str | Sequence[str] | None, minimum: float,
+                sort: bool, top: int | None) -> pd.DataFrame:
+    """The modification-index rows the caller asked for: by operator, at least ``minimum``,
+    sorted by MI (stable), the first ``top``; shared by the single- and multigroup tables."""
     if op is not None:
         ops = [op] if isinstance(op, str) else list(op)
         out = out[out["op"].isin(ops)]
@@ -213,7 +221,7 @@ def modindices(result: CBResult, sort: bool = False, minimum: float = 0.0,
         out = out.sort_values("mi", ascending=False, kind="stable")
     if top is not None:
         out = out.head(top)
-    return out.reset_index(drop=True)[COLUMNS]
+    return out.reset_index(drop=True)
 
 
 def _standardize_epc(result: CBResult, rows: pd.DataFrame, epc: np.ndarray,
