@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from golden_checks import NOT_REPORTED  # lavaan measures this engine never reports
 
 import semwidget
 from semwidget.cb.robust_fiml import FIML_NOT_COMPUTED
@@ -22,12 +23,6 @@ from semwidget.errors import ModelSpecError
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
 CASES = json.loads((GOLDEN / "robust_cases.json").read_text())["cases"]
-# lavaan fit measures outside the scope of this engine (none is a robust quantity)
-NOT_REPORTED = {"fmin", "pnfi", "pnfi.scaled", "rni", "rmsea.ci.level", "rmsea.close.h0",
-                "rmsea.notclose.pvalue", "rmsea.notclose.h0", "rmsea.notclose.pvalue.scaled",
-                "rmsea.notclose.pvalue.robust", "crmr", "crmr_nomean", "srmr_mplus",
-                "srmr_mplus_nomean", "cn_05", "cn_01", "pgfi", "mfi", "ecvi",
-                "scaling.factor.h1", "scaling.factor.h0"}
 
 
 def _load(name: str) -> tuple[dict, semwidget.FitResult]:
