@@ -37,3 +37,21 @@ def assert_paths_and_r2(result, golden: dict, atol: float = 1e-6) -> None:
         assert paths[(src, dst)].est == pytest.approx(value, abs=atol), (src, dst)
     for c, value in golden["r2"].items():
         assert result.r2[c] == pytest.approx(value, abs=atol), c
+
+
+def assert_boot_paths(result, boot: dict, tol: float = 1e-6) -> None:
+    """A golden bootstrap case (same seed, so the same resamples): the number of fitted
+    resamples and each path's SE, mean and 95% percentile interval match."""
+    import numpy as np
+    import pytest
+
+    assert result.bootstrap == boot["nboot"] - boot["fails"]
+    samples = result.boot_samples["paths"]
+    rows = paths_of(result)
+    order = path_order(result)
+    for src, dst, stat in boot["paths"]:
+        j = order.index((src, dst))
+        assert rows[(src, dst)].se == pytest.approx(stat["se"], abs=tol), (src, dst)
+        assert samples[:, j].mean() == pytest.approx(stat["mean"], abs=tol), (src, dst)
+        lo, hi = np.quantile(samples[:, j], [0.025, 0.975])
+        assert (lo, hi) == pytest.approx((stat["lo"], stat["hi"]), abs=tol), (src, dst)

@@ -1,4 +1,7 @@
-"""Moderation in PLS-SEM by the two-stage approach (SmartPLS 4's default, seminr's two_stage).
+"""Moderation in PLS-SEM: the two-stage approach and the routing to the product indicators.
+
+``interaction="two_stage"`` (SmartPLS 4's default, seminr's two_stage) is estimated here;
+``"product_indicator"`` and ``"orthogonal"`` in :mod:`semwidget.pls.product_terms`.
 
 An interaction is written as lavaan writes one, ``CLE ~ INT + GEN + INT:GEN``. Stage one
 estimates the model without the interaction paths and takes the construct scores of the
@@ -21,6 +24,7 @@ import pandas as pd
 
 from semwidget.errors import ModelSpecError
 from semwidget.pls.model import INTERACTION, build_model
+from semwidget.pls.product_terms import fit_product_terms
 from semwidget.pls.result import PLSResult
 from semwidget.pls.two_stage import Term, fit_stages
 
@@ -31,14 +35,29 @@ def interaction_rows(table: pd.DataFrame) -> pd.Series:
     return (table["op"].astype(str) == "~") & rhs.str.contains(INTERACTION, regex=False)
 
 
+#: The ``interaction=`` approaches of ``fit_pls``.
+METHODS = ("two_stage", "product_indicator", "orthogonal")
+
+
+def check_method(method: object) -> str:
+    """``method`` if it is one of :data:`METHODS`, else a ModelSpecError naming it."""
+    if not isinstance(method, str) or method not in METHODS:
+        raise ModelSpecError(
+            f"interaction must be one of {', '.join(repr(m) for m in METHODS)}, not "
+            f"{method!r}", name="interaction",
+        )  # fmt: skip
+    return method
+
+
 def fit_two_stage(
     table: pd.DataFrame,
     data: pd.DataFrame,
     options: dict[str, Any],
     *,
     progress: bool | None = None,
+    method: str = "two_stage",
 ) -> PLSResult:
-    """Fit a PLS model with product terms by the two-stage approach.
+    """Fit a PLS model with product terms (by default by the two-stage approach).
 
     Parameters
     ----------
@@ -48,6 +67,8 @@ def fit_two_stage(
         Raw indicator data.
     options : dict
         ``fit_pls``'s checked options (``scheme``, ``bootstrap``, ``seed``, ...).
+    method : {"two_stage", "product_indicator", "orthogonal"}
+        The approach (the last two: :func:`semwidget.pls.product_terms.fit_product_terms`).
 
     Returns
     -------
@@ -62,9 +83,10 @@ def fit_two_stage(
         product of PLSc scores is not a consistent estimate; seminr and SmartPLS do not
         offer it either).
     """
+    method = check_method(method)
     if options["consistent"]:
         raise ModelSpecError(
-            "interaction terms are estimated by the two-stage approach on PLS scores; "
+            f"interaction terms are estimated by the {method} approach on PLS composites; "
             "consistent=True (PLSc) is not available with them",
             name="consistent",
         )
@@ -72,16 +94,13 @@ def fit_two_stage(
     columns = [str(c) for c in data.columns]
     stage1 = build_model(table[~mask.to_numpy()], columns)
     names = list(dict.fromkeys(table.loc[mask, "rhs"].astype(str)))
+    parts = {}
     for name in names:
         if name in columns:
             raise ModelSpecError(
                 f"'{name}' is both an interaction term and a column of the data; rename "
                 "the column", name=name,
             )  # fmt: skip
-    stage2 = build_model(table, columns + names)
-    terms = []
-    parts = {}
-    for name in names:
         iv, moderator = name.split(INTERACTION, 1)
         for part in (iv, moderator):
             if part not in stage1.constructs:
@@ -90,15 +109,21 @@ def fit_two_stage(
                     "both parts of a product term need their own block and main-effect "
                     "path", name=part,
                 )  # fmt: skip
+        parts[name] = (iv, moderator)
+    if method != "two_stage":
+        return fit_product_terms(table, stage1, parts, data, options,
+                                 orthogonal=method == "orthogonal", progress=progress)  # fmt: skip
+    stage2 = build_model(table, columns + names)
+    terms = []
+    for name, (iv, moderator) in parts.items():
         pos = (stage1.constructs.index(iv), stage1.constructs.index(moderator))
         terms.append(Term(name, pos, stage2.constructs.index(name), rescale=True))
-        parts[name] = (iv, moderator)
 
     staged = fit_stages(stage1, stage2, terms, data, options, progress=progress)
     result = staged.result
     result.moderation = {
         t.name: {"iv": parts[t.name][0], "moderator": parts[t.name][1], "scale": float(sd),
-                 "mean": float(mu)}
+                 "mean": float(mu), "method": "two_stage"}
         for t, sd, mu in zip(terms, staged.scale, staged.mean, strict=True)
     }  # fmt: skip
     return result
