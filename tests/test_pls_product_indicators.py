@@ -154,3 +154,60 @@ def test_plsc_refused(method):
     g = golden(method, "mobi_image_expectation")
     with pytest.raises(ModelSpecError, match=f"{method} approach"):
         fit_pls(g["syntax"], data(g["data"]), consistent=True, interaction=method)
+
+
+@pytest.mark.parametrize("method", ("two_stage", *METHODS))
+def test_slopes_tables_apa_and_widget_payload_for_every_approach(method):
+    """The simple slopes, the APA table and text, and the widget's payload read the same
+    result for each approach (nothing assumes the two-stage approach)."""
+    from semwidget.pls.model import parse_model
+    from semwidget.tables.pls_moderation import (
+        moderation_apa,
+        moderation_table,
+        simple_slope_plot,
+        simple_slopes,
+    )
+    from semwidget.widget.pls_views import results_payload
+
+    g = golden("product_indicator", "mobi_image_expectation")
+    boot = g["bootstrap"][0]
+    res = fit_pls(g["syntax"], data(g["data"]), interaction=method, bootstrap=boot["nboot"],
+                  seed=boot["seed"], progress=False)  # fmt: skip
+    paths = paths_of(res)
+    b_x = paths[("Image", "Satisfaction")].est
+    row = paths[("Image:Expectation", "Satisfaction")]
+    slopes = simple_slopes(res)
+    assert slopes.slope.tolist() == pytest.approx([b_x - row.est, b_x, b_x + row.est])
+    assert (slopes.ci_lower < slopes.slope).all() and (slopes.slope < slopes.ci_upper).all()
+    assert len(simple_slope_plot(res).marks[0].y) == 3
+
+    section = moderation_table(res)
+    rec = section.table.iloc[0]
+    assert rec["Interaction"] == "Image × Expectation → Satisfaction"
+    assert rec["Approach"] == method.replace("_", "-")
+    assert float(rec["β"]) == pytest.approx(row.est, abs=5e-4)
+    assert float(rec["SE"]) == pytest.approx(row.se, abs=5e-4)
+    assert float(rec["Slope at -1 SD"]) == pytest.approx(b_x - row.est, abs=5e-4)
+    assert f"{res.bootstrap} bootstrap" in section.note
+    text = moderation_apa(res)
+    assert text.startswith("By the ") and "95% CI [" in text and "at -1 SD of Expectation" in text
+
+    payload = results_payload(res, parse_model(g["syntax"]))
+    assert payload["edges"]["Satisfaction ~ Image:Expectation"]["est"] == pytest.approx(row.est)
+    assert payload["interactions"] == [{"key": "Satisfaction ~ Image:Expectation",
+                                        "dv": "Satisfaction", "iv": "Image",
+                                        "moderator": "Expectation"}]  # fmt: skip
+    assert "Image:Expectation" not in payload["r2"]
+
+
+def test_moderation_table_without_bootstrap_and_without_terms():
+    from semwidget.tables.pls_moderation import moderation_apa, moderation_table
+
+    res = fitted("product_indicator", "simulated_two_terms")
+    table = moderation_table(res).table
+    assert list(table["Interaction"]) == ["M × X → Y", "M × Z → Y"]
+    assert (table["SE"] == "").all() and (table["95% CI"] == "").all()
+    assert "t = " not in moderation_apa(res)
+    with pytest.raises(ModelSpecError, match="no interaction"):
+        moderation_table(fit_pls("A =~ IMAG1 + IMAG2\nB =~ CUSA1 + CUSA2\nB ~ A\n",
+                                 data("mobi.csv")))  # fmt: skip
