@@ -18,15 +18,25 @@ are the resample's own), batched like the ordinary PLS bootstrap.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from semwidget.errors import ModelSpecError
-from semwidget.pls.model import INTERACTION, build_model
-from semwidget.pls.product_terms import fit_product_terms
+from semwidget.pls.bootstrap import augmented_correlations, weighted_correlations
+from semwidget.pls.data import PreparedData, prepare_data
+from semwidget.pls.model import INTERACTION, BlockIndex, PLSModel, build_model
+from semwidget.pls.product_terms import (
+    fit_product_terms,
+    generate,
+    product_model,
+    stage_order,
+)
 from semwidget.pls.result import PLSResult
-from semwidget.pls.two_stage import Term, fit_stages
+from semwidget.pls.two_stage import Term, fit_stages, term_columns
 
 
 def interaction_rows(table: pd.DataFrame) -> pd.Series:
@@ -47,6 +57,96 @@ def check_method(method: object) -> str:
             f"{method!r}", name="interaction",
         )  # fmt: skip
     return method
+
+
+def product_parts(
+    table: pd.DataFrame, data: pd.DataFrame
+) -> tuple[PLSModel, dict[str, tuple[str, str]], list[str]]:
+    """The main-effects model, each product term's ``(iv, moderator)`` and the columns.
+
+    Raises
+    ------
+    ModelSpecError
+        A product term that is a data column, or whose parts are not constructs.
+    """
+    mask = interaction_rows(table)
+    columns = [str(c) for c in data.columns]
+    stage1 = build_model(table[~mask.to_numpy()], columns)
+    parts = {}
+    for name in dict.fromkeys(table.loc[mask, "rhs"].astype(str)):
+        if name in columns:
+            raise ModelSpecError(
+                f"'{name}' is both an interaction term and a column of the data; rename "
+                "the column", name=name,
+            )  # fmt: skip
+        iv, moderator = name.split(INTERACTION, 1)
+        for part in (iv, moderator):
+            if part not in stage1.constructs:
+                raise ModelSpecError(
+                    f"interaction '{name}': '{part}' is not a construct of the model; "
+                    "both parts of a product term need their own block and main-effect "
+                    "path", name=part,
+                )  # fmt: skip
+        parts[name] = (iv, moderator)
+    return stage1, parts, columns
+
+
+@dataclass(frozen=True)
+class FoldData:
+    """A model with product terms, refitted on case weightings (PLSpredict's folds).
+
+    ``fold(counts)`` gives, per weighting (B, n), the correlations (B, p, p) of the model's
+    indicators (:attr:`spec` order; the generated ones rebuilt from the weighted rows) and
+    every row's indicators standardized by the weighting (B, n, p): held-out rows get the
+    product indicators, or stage-one scores, of their training fold.
+    """
+
+    spec: PLSModel
+    prepared: PreparedData  # the main-effects model's indicators
+    order: np.ndarray
+    columns: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+    def fold(self, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Correlations, standardized rows and whether each weighting could be fitted."""
+        g, ok = self.columns(counts)
+        s, x = augmented_correlations(self.prepared.z, counts, g)
+        o = self.order
+        s, x = s[:, o][:, :, o], x[:, :, o]
+        return s, x, ok & np.isfinite(s).all(axis=(1, 2))
+
+
+def fold_data(
+    table: pd.DataFrame, data: pd.DataFrame, options: dict[str, Any], method: str
+) -> FoldData:
+    """:class:`FoldData` of a model with product terms by ``method`` (see :data:`METHODS`).
+
+    ``options``: ``missing``, ``missing_value``, ``scheme``, ``tol``, ``max_iter``.
+    """
+    method = check_method(method)
+    stage1, parts, columns = product_parts(table, data)
+    prepared = prepare_data(data, stage1, missing=options["missing"],
+                            missing_value=options.get("missing_value"))  # fmt: skip
+    z1 = prepared.z
+    if method == "two_stage":
+        spec = build_model(table, columns + list(parts))
+        index1 = BlockIndex.from_model(stage1)
+        terms = [Term(name, (stage1.constructs.index(a), stage1.constructs.index(b)),
+                      spec.constructs.index(name)) for name, (a, b) in parts.items()]  # fmt: skip
+        kw = {k: options[k] for k in ("scheme", "tol", "max_iter")}
+
+        def columns_of(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            return term_columns(z1, counts, weighted_correlations(z1, counts), index1, terms, kw)
+
+        generated = list(parts)
+    else:
+        blocks, spec = product_model(table, stage1, parts, columns)
+        generated = [c for b in blocks for c in b.columns]
+        orthogonal = method == "orthogonal"
+
+        def columns_of(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            return generate(z1, counts, blocks, orthogonal), np.ones(counts.shape[0], bool)
+
+    return FoldData(spec, prepared, stage_order(spec, stage1, generated), columns_of)
 
 
 def fit_two_stage(
@@ -90,30 +190,11 @@ def fit_two_stage(
             "consistent=True (PLSc) is not available with them",
             name="consistent",
         )
-    mask = interaction_rows(table)
-    columns = [str(c) for c in data.columns]
-    stage1 = build_model(table[~mask.to_numpy()], columns)
-    names = list(dict.fromkeys(table.loc[mask, "rhs"].astype(str)))
-    parts = {}
-    for name in names:
-        if name in columns:
-            raise ModelSpecError(
-                f"'{name}' is both an interaction term and a column of the data; rename "
-                "the column", name=name,
-            )  # fmt: skip
-        iv, moderator = name.split(INTERACTION, 1)
-        for part in (iv, moderator):
-            if part not in stage1.constructs:
-                raise ModelSpecError(
-                    f"interaction '{name}': '{part}' is not a construct of the model; "
-                    "both parts of a product term need their own block and main-effect "
-                    "path", name=part,
-                )  # fmt: skip
-        parts[name] = (iv, moderator)
+    stage1, parts, columns = product_parts(table, data)
     if method != "two_stage":
         return fit_product_terms(table, stage1, parts, data, options,
                                  orthogonal=method == "orthogonal", progress=progress)  # fmt: skip
-    stage2 = build_model(table, columns + names)
+    stage2 = build_model(table, columns + list(parts))
     terms = []
     for name, (iv, moderator) in parts.items():
         pos = (stage1.constructs.index(iv), stage1.constructs.index(moderator))

@@ -81,6 +81,36 @@ def product_blocks(
     return out
 
 
+def product_model(
+    table: pd.DataFrame, base: PLSModel, parts: dict[str, tuple[str, str]], columns: list[str]
+) -> tuple[list[ProductBlock], PLSModel]:
+    """The product blocks and the model with each term as a Mode A block of them."""
+    blocks = product_blocks(parts, base, columns)
+    generated = [c for b in blocks for c in b.columns]
+    extra = pd.DataFrame({
+        "lhs": [b.name for b in blocks for _ in b.columns], "op": "=~", "rhs": generated,
+    })  # fmt: skip
+    return blocks, build_model(pd.concat([table, extra], ignore_index=True), columns + generated)
+
+
+def stage_order(spec: PLSModel, base: PLSModel, generated: list[str]) -> np.ndarray:
+    """Column of each indicator of ``spec`` in ``[base indicators, generated columns]``."""
+    p1 = len(base.items)
+    pos = {item: j for j, item in enumerate(base.items)}
+    pos.update({item: p1 + q for q, item in enumerate(generated)})
+    return np.array([pos[item] for item in spec.items], dtype=int)
+
+
+def check_generated(sd: np.ndarray, generated: list[str]) -> None:
+    """Raise DataError naming the first generated column without variance."""
+    for k in np.flatnonzero(~(np.asarray(sd) > 1e-10)):
+        raise DataError(
+            f"the generated indicator '{generated[k]}' has no variance (its product is a "
+            "linear function of the main effects' indicators); drop that indicator",
+            column=generated[k],
+        )
+
+
 def generate(
     z1: np.ndarray, counts: np.ndarray, blocks: list[ProductBlock], orthogonal: bool
 ) -> np.ndarray:
@@ -153,12 +183,8 @@ def fit_product_terms(
         A generated indicator without variance (e.g. an orthogonalized square of a 0/1 item).
     """
     columns = [str(c) for c in data.columns]
-    blocks = product_blocks(parts, base, columns)
+    blocks, spec = product_model(table, base, parts, columns)
     generated = [c for b in blocks for c in b.columns]
-    extra = pd.DataFrame({
-        "lhs": [b.name for b in blocks for _ in b.columns], "op": "=~", "rhs": generated,
-    })  # fmt: skip
-    spec = build_model(pd.concat([table, extra], ignore_index=True), columns + generated)
     prepared = prepare_data(
         data, base, missing=options["missing"], missing_value=options.get("missing_value")
     )
@@ -166,15 +192,8 @@ def fit_product_terms(
     n, p1 = z1.shape
     gen = generate(z1, np.ones((1, n)), blocks, orthogonal)[0]
     gen_sd = gen.std(axis=0, ddof=1)
-    for k in np.flatnonzero(~(gen_sd > 1e-10)):
-        raise DataError(
-            f"the generated indicator '{generated[k]}' has no variance (its product is a "
-            "linear function of the main effects' indicators); drop that indicator",
-            column=generated[k],
-        )
-    pos = {item: j for j, item in enumerate(base.items)}
-    pos.update({item: p1 + q for q, item in enumerate(generated)})
-    order = np.array([pos[item] for item in spec.items], dtype=int)
+    check_generated(gen_sd, generated)
+    order = stage_order(spec, base, generated)
     z2 = np.column_stack([z1, (gen - gen.mean(axis=0)) / gen_sd])[:, order]
 
     layout = stat_layout(spec, BlockIndex.from_model(spec))
