@@ -55,3 +55,26 @@ def assert_boot_paths(result, boot: dict, tol: float = 1e-6) -> None:
         assert samples[:, j].mean() == pytest.approx(stat["mean"], abs=tol), (src, dst)
         lo, hi = np.quantile(samples[:, j], [0.025, 0.975])
         assert (lo, hi) == pytest.approx((stat["lo"], stat["hi"]), abs=tol), (src, dst)
+
+
+def permuted_fits(frame: pd.DataFrame, group: str, syntax: str, n_perm: int, seed: int,
+                  **fit_kw):  # fmt: skip
+    """The permutation groups of a two-group MGA refitted one by one with ``fit_pls``
+    (independent of the batched code): ``pooled``, ``is_a`` and ``(mask, fit_a, fit_b)``s."""
+    import numpy as np
+
+    from semwidget.pls.fit import fit_pls
+
+    labels = frame[group].astype(str)
+    first = labels.iloc[0]
+    rows_a = np.flatnonzero(labels == first)
+    rows_b = np.flatnonzero(labels != first)
+    pooled = frame.iloc[np.concatenate([rows_a, rows_b])].reset_index(drop=True)
+    is_a = np.arange(len(pooled)) < rows_a.size
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(n_perm):
+        mask = is_a[rng.permutation(len(pooled))]
+        out.append((mask, fit_pls(syntax, pooled[mask], **fit_kw),
+                    fit_pls(syntax, pooled[~mask], **fit_kw)))  # fmt: skip
+    return pooled, is_a, out

@@ -130,14 +130,15 @@ def weighted_correlations(z: np.ndarray, counts: np.ndarray) -> np.ndarray:
 
 
 def augmented_correlations(
-    z: np.ndarray, counts: np.ndarray, g: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+    z: np.ndarray, counts: np.ndarray, g: np.ndarray, *, rows: bool = True
+) -> tuple[np.ndarray, np.ndarray | None]:
     """Correlations of ``[z, g]`` under case counts, and all rows standardized by them.
 
     ``z`` (n, p) is shared, ``g`` (B, n, q) are columns made per weighting (product
     indicators, products of scores). Returns the correlation matrices (B, p + q, p + q) and
     the values (B, n, p + q) of every row, centred and scaled with each weighting's mean
-    and (n - 1) standard deviation: a held-out row standardized by its training fold.
+    and (n - 1) standard deviation: a held-out row standardized by its training fold
+    (``rows=False``: None instead).
     """
     b = counts.shape[0]
     size = counts.sum(axis=1, keepdims=True)
@@ -148,7 +149,7 @@ def augmented_correlations(
     sd = np.sqrt(np.maximum(np.diagonal(cov, axis1=1, axis2=2), 0.0))
     with np.errstate(invalid="ignore", divide="ignore"):
         s = cov / sd[:, :, None] / sd[:, None, :]
-        scaled = x / (sd * np.sqrt(size / (size - 1)))[:, None, :]
+        scaled = x / (sd * np.sqrt(size / (size - 1)))[:, None, :] if rows else None
     return s, scaled
 
 

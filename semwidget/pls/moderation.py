@@ -26,17 +26,24 @@ import numpy as np
 import pandas as pd
 
 from semwidget.errors import ModelSpecError
-from semwidget.pls.bootstrap import augmented_correlations, weighted_correlations
+from semwidget.pls.bootstrap import (
+    StatLayout,
+    augmented_correlations,
+    scatter_rows,
+    weighted_correlations,
+)
+from semwidget.pls.bootstrap import statistics as _statistics
 from semwidget.pls.data import PreparedData, prepare_data
 from semwidget.pls.model import INTERACTION, BlockIndex, PLSModel, build_model
 from semwidget.pls.product_terms import (
+    adjustment,
     fit_product_terms,
     generate,
     product_model,
     stage_order,
 )
 from semwidget.pls.result import PLSResult
-from semwidget.pls.two_stage import Term, fit_stages, term_columns
+from semwidget.pls.two_stage import Term, fit_stages, rescale, term_columns
 
 
 def interaction_rows(table: pd.DataFrame) -> pd.Series:
@@ -105,14 +112,39 @@ class FoldData:
     prepared: PreparedData  # the main-effects model's indicators
     order: np.ndarray
     columns: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+    terms: list[Term]  # the interaction constructs, to put their paths on their scale
+    scale: Callable[[np.ndarray, np.ndarray], np.ndarray]  # (loadings, sd of columns)
 
     def fold(self, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Correlations, standardized rows and whether each weighting could be fitted."""
         g, ok = self.columns(counts)
         s, x = augmented_correlations(self.prepared.z, counts, g)
+        assert x is not None
         o = self.order
         s, x = s[:, o][:, :, o], x[:, :, o]
         return s, x, ok & np.isfinite(s).all(axis=(1, 2))
+
+    def statistics(
+        self, counts: np.ndarray, layout: StatLayout, kw: dict[str, Any], *, measures: bool
+    ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+        """The fit's statistics per weighting, interaction paths on the product's scale
+        (as the fit reports them): what a permuted group's refit gives."""
+        g, ok = self.columns(counts)
+        s, _ = augmented_correlations(self.prepared.z, counts, g, rows=False)
+        o = self.order
+        s = s[:, o][:, :, o]
+        usable = np.isfinite(s).all(axis=(1, 2))
+        size = counts[usable].sum(axis=1, keepdims=True)
+        f = counts[usable] / size
+        gu = g[usable]
+        mean = np.einsum("bn,bnq->bq", f, gu)
+        var = np.einsum("bn,bnq->bq", f, gu * gu) - mean * mean
+        sd = np.sqrt(np.maximum(var, 0.0) * size / (size - 1))
+        stats, converged, good = _statistics(s[usable], layout, **kw, consistent=False,
+                                             measures=measures)  # fmt: skip
+        stats = rescale(stats, self.scale(stats["loadings"], sd), self.terms, layout)
+        good &= ok[usable] & (sd > 1e-10).all(axis=1)
+        return scatter_rows(stats, converged, good, usable)
 
 
 def fold_data(
@@ -131,11 +163,15 @@ def fold_data(
         spec = build_model(table, columns + list(parts))
         index1 = BlockIndex.from_model(stage1)
         terms = [Term(name, (stage1.constructs.index(a), stage1.constructs.index(b)),
-                      spec.constructs.index(name)) for name, (a, b) in parts.items()]  # fmt: skip
+                      spec.constructs.index(name), rescale=True)
+                 for name, (a, b) in parts.items()]  # fmt: skip
         kw = {k: options[k] for k in ("scheme", "tol", "max_iter")}
 
         def columns_of(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             return term_columns(z1, counts, weighted_correlations(z1, counts), index1, terms, kw)
+
+        def scale(loadings: np.ndarray, sd: np.ndarray) -> np.ndarray:
+            return sd  # the product's own standard deviation
 
         generated = list(parts)
     else:
@@ -146,7 +182,11 @@ def fold_data(
         def columns_of(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             return generate(z1, counts, blocks, orthogonal), np.ones(counts.shape[0], bool)
 
-    return FoldData(spec, prepared, stage_order(spec, stage1, generated), columns_of)
+        terms = [Term(b.name, (), spec.constructs.index(b.name), rescale=True) for b in blocks]
+        scale = adjustment(spec, blocks)
+
+    return FoldData(spec, prepared, stage_order(spec, stage1, generated), columns_of, terms,
+                    scale)  # fmt: skip
 
 
 def fit_two_stage(

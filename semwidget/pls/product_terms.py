@@ -25,6 +25,7 @@ means and standard deviations, and for ``"orthogonal"`` its own regressions), ba
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,6 +100,29 @@ def stage_order(spec: PLSModel, base: PLSModel, generated: list[str]) -> np.ndar
     pos = {item: j for j, item in enumerate(base.items)}
     pos.update({item: p1 + q for q, item in enumerate(generated)})
     return np.array([pos[item] for item in spec.items], dtype=int)
+
+
+def adjustment(
+    spec: PLSModel, blocks: list[ProductBlock]
+) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """Henseler & Chin's variance adjustment of each term, ``(loadings, sd) -> (B, terms)``.
+
+    ``loadings`` (B, p) are the model's (correlations), ``sd`` (B, q) the generated columns'
+    standard deviations; a term's factor is ``sum |l_i| sd_i / sum |l_i|`` over its block.
+    """
+    item_pos = {item: i for i, item in enumerate(spec.items)}
+    loading_cols = [np.array([item_pos[c] for c in b.columns]) for b in blocks]
+    sd_cols = np.split(np.arange(sum(len(b.columns) for b in blocks)),
+                       np.cumsum([len(b.columns) for b in blocks])[:-1])  # fmt: skip
+
+    def factor(loadings: np.ndarray, sd: np.ndarray) -> np.ndarray:
+        out = []
+        for li, si in zip(loading_cols, sd_cols, strict=True):
+            lam = np.abs(loadings[:, li])
+            out.append((lam * sd[:, si]).sum(axis=1) / lam.sum(axis=1))
+        return np.stack(out, axis=1)
+
+    return factor
 
 
 def check_generated(sd: np.ndarray, generated: list[str]) -> None:
@@ -198,18 +222,7 @@ def fit_product_terms(
 
     layout = stat_layout(spec, BlockIndex.from_model(spec))
     terms = [Term(b.name, (), spec.constructs.index(b.name), rescale=True) for b in blocks]
-    item_pos = {item: i for i, item in enumerate(spec.items)}
-    loading_cols = [np.array([item_pos[c] for c in b.columns]) for b in blocks]
-    sd_cols = np.split(np.arange(len(generated)), np.cumsum([len(b.columns) for b in blocks]))
-
-    def factor(loadings: np.ndarray, sd: np.ndarray) -> np.ndarray:
-        """Henseler & Chin's adjustment per term (B, n_terms): loading-weighted mean sd."""
-        out = []
-        for li, si in zip(loading_cols, sd_cols, strict=False):
-            lam = np.abs(loadings[:, li])
-            out.append((lam * sd[:, si]).sum(axis=1) / lam.sum(axis=1))
-        return np.stack(out, axis=1)
-
+    factor = adjustment(spec, blocks)
     def adjust(stats: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         return rescale(stats, factor(stats["loadings"], gen_sd[None]), terms, layout)
 
