@@ -2,7 +2,8 @@
 
 It checks the options and routes the model: with ``group=`` to the multigroup analysis
 (:mod:`semwidget.pls.mga`), with higher-order constructs to :mod:`semwidget.pls.higher_order`,
-with product terms to the two-stage moderation (:mod:`semwidget.pls.moderation`), otherwise
+with product terms to the moderation (:mod:`semwidget.pls.moderation`: two-stage, product
+indicators or orthogonalized product indicators, ``interaction=``), otherwise
 to one fit (:func:`semwidget.pls.core.fit_plain`).
 """
 

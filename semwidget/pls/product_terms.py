@@ -151,17 +151,19 @@ def generate(
     m = f @ z1
     var = np.maximum(f @ (z1 * z1) - m * m, 1e-300)
     sd = np.sqrt(var * size / (size - 1))
+    used = np.unique(np.concatenate([blk.pairs.ravel() for blk in blocks]))
+    col = {int(c): k for k, c in enumerate(used)}
+    zs = (z1[None, :, used] - m[:, None, used]) / sd[:, None, used]  # (B, n, used)
     out = []
     for blk in blocks:
-        i, j = blk.pairs[:, 0], blk.pairs[:, 1]
-        zi = (z1[None, :, i] - m[:, None, i]) / sd[:, None, i]
-        zj = (z1[None, :, j] - m[:, None, j]) / sd[:, None, j]
-        prod = zi * zj  # (B, n, q)
+        i = np.array([col[int(c)] for c in blk.pairs[:, 0]])
+        j = np.array([col[int(c)] for c in blk.pairs[:, 1]])
+        prod = zs[:, :, i] * zs[:, :, j]  # (B, n, q)
         if orthogonal:
             x = np.concatenate([np.ones((z1.shape[0], 1)), z1[:, blk.basis]], axis=1)
             xtf = x.T[None, :, :] * f[:, None, :]  # (B, k, n)
-            beta = np.linalg.solve(xtf @ x[None], xtf @ prod)  # (B, k, q)
-            prod = prod - np.einsum("nk,bkq->bnq", x, beta)
+            beta = np.linalg.solve(xtf @ x, xtf @ prod)  # (B, k, q)
+            prod -= x @ beta
         out.append(prod)
     return np.concatenate(out, axis=2)
 
@@ -239,8 +241,9 @@ def fit_product_terms(
         sd_z = np.sqrt(np.maximum(f @ (z1 * z1) - m * m, 1e-300))
         fg = f[:, :, None] * g
         mean_g = fg.sum(axis=1)
-        cross = np.einsum("bnq,np->bqp", fg, z1) - mean_g[:, :, None] * m[:, None, :]
-        cov_g = np.einsum("bnq,bnr->bqr", fg, g) - mean_g[:, :, None] * mean_g[:, None, :]
+        fg_t = np.swapaxes(fg, 1, 2)  # batched matrix products, not einsum: the hot loop
+        cross = fg_t @ z1 - mean_g[:, :, None] * m[:, None, :]
+        cov_g = fg_t @ g - mean_g[:, :, None] * mean_g[:, None, :]
         sd_g = np.sqrt(np.maximum(np.diagonal(cov_g, axis1=1, axis2=2), 0.0))
         big = np.empty((cu.shape[0], p1 + len(generated), p1 + len(generated)))
         big[:, :p1, :p1] = s1[usable]
