@@ -38,7 +38,7 @@ def fitted(name: str, permutations: int = 0):
     return fit_pls(
         g["syntax"], data(g["data"]), group=g["group"], bootstrap=opt["bootstrap"],
         seed=opt["seed"], missing_value=opt["missing_value"], permutations=permutations,
-        progress=False,
+        progress=False, interaction=opt.get("interaction", "two_stage"),
     )  # fmt: skip
 
 
