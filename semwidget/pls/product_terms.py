@@ -225,6 +225,7 @@ def fit_product_terms(
     layout = stat_layout(spec, BlockIndex.from_model(spec))
     terms = [Term(b.name, (), spec.constructs.index(b.name), rescale=True) for b in blocks]
     factor = adjustment(spec, blocks)
+
     def adjust(stats: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         return rescale(stats, factor(stats["loadings"], gen_sd[None]), terms, layout)
 
@@ -260,7 +261,8 @@ def fit_product_terms(
 
     result = estimate_prepared(
         spec, z2, prepared.nobs, prepared.warnings, options, progress=progress,
-        adjust=adjust, resample_stats=resample, extra_per_case=3 + 3 * len(generated),
+        adjust=adjust, resample_stats=resample,
+        extra_per_case=3 + 3 * len(generated) + p1,  # products, their weighted copies, zs
     )  # fmt: skip
     scale = factor(result.loadings.est.to_numpy()[None], gen_sd[None])[0]
     method = "orthogonal" if orthogonal else "product_indicator"
