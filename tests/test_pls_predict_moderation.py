@@ -79,12 +79,17 @@ def scores_and_paths(res, cols: dict[str, pd.Series]) -> tuple[dict, dict]:
     return scores, paths
 
 
-@pytest.mark.parametrize("method", METHODS)
-def test_plspredict_folds_rebuilt_by_hand(method):
+@pytest.mark.parametrize(("method", "technique"),
+                         [(m, "DA") for m in METHODS] + [("product_indicator", "EA")])
+def test_plspredict_folds_rebuilt_by_hand(method, technique):
+    """DA: each construct from its direct antecedents' scores; EA: Loyalty from the
+    predicted Satisfaction (the exogenous constructs, the interaction among them, as
+    measured)."""
     syntax, _, frame, _ = case()
     folds, seed = 5, 3
     got = predict_pls(syntax, frame, folds=folds, repetitions=1, seed=seed,
-                      interaction=method)  # fmt: skip
+                      interaction=method, technique=technique)  # fmt: skip
+    exogenous = ["Image", "Expectation", TERM]
     n = len(frame)
     fold_of = np.empty(n, dtype=int)
     fold_of[np.random.Generator(np.random.PCG64(seed)).permutation(n)] = fold_ids(n, folds)
@@ -102,14 +107,19 @@ def test_plspredict_folds_rebuilt_by_hand(method):
         owner = res.weights.set_index("item").construct
         for target in ("Satisfaction", "Loyalty"):
             sources = [src for src, dst in paths if dst == target]
+            if technique == "EA":
+                sources = exogenous
             x_items = [i for i in owner.index if owner[i] in sources]
             x_tr = np.column_stack([np.ones(len(train))] + [cols_tr[i] for i in x_items])
             x_te = np.column_stack([np.ones(len(test))] + [cols_te[i] for i in x_items])
             y_items = list(owner.index[owner == target])
             beta = np.linalg.lstsq(x_tr, train[y_items].to_numpy(), rcond=None)[0]
             lm.loc[test.index, y_items] = x_te @ beta
+        predicted = dict(scores)
         for target in ("Satisfaction", "Loyalty"):
-            pred = sum(b * scores[src] for (src, dst), b in paths.items() if dst == target)
+            inputs = predicted if technique == "EA" else scores
+            pred = sum(b * inputs[src] for (src, dst), b in paths.items() if dst == target)
+            predicted[target] = pred
             for item in res.loadings.loc[res.loadings.construct == target, "item"]:
                 value = pred * loadings[item] * train[item].std(ddof=1) + train[item].mean()
                 expected.loc[test.index, item] = value

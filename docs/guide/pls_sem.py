@@ -93,7 +93,7 @@ paths_boot[["est", "se", "t", "pvalue", "ci_lower", "ci_upper"]].round(3)
 # resample) to 1e-6.
 
 # %%
-from semwidget.tables.pls_moderation import moderation_table  # noqa: E402
+from semwidget.tables.pls_moderation import moderation_table
 
 folders = {"two_stage": "", "product_indicator": "product_indicator/",
            "orthogonal": "orthogonal/"}  # fmt: skip
