@@ -57,7 +57,7 @@ def defined_rows(table: pd.DataFrame, model: RAMModel, theta: np.ndarray, values
                  std_lv: np.ndarray, std_all: np.ndarray, vcov: np.ndarray | None
                  ) -> dict[int, tuple[float, float, float, float]]:
     """Estimate, SE (delta method), std.lv and std.all of each ``:=`` row, by table index."""
-    if not (table["op"] == ":=").any():
+    if not (table["op"].to_numpy() == ":=").any():
         return {}
     labelled, funcs = defined_functions(table, model)
 
@@ -114,17 +114,17 @@ def assemble(full: pd.DataFrame, model: RAMModel, res: cbsem.Estimate, imp: Any,
     for i, (e, s, l_, a) in defined_rows(full, model, res.theta, values, lv, al,
                                          res.vcov).items():
         est_col[i], se_col[i], std_lv_col[i], std_all_col[i] = e, s, l_, a
-    ops = full["op"].to_numpy()
+    # Built column by column in one constructor each: repeated frame assignment is the
+    # slowest part of a small fit.
+    cols = {c: full[c].to_numpy() for c in full.columns}
+    ops = cols["op"]
     keep = np.isin(ops, ["=~", "~", "~~", "~1", ":="])
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(se_col > 0, est_col / se_col, np.nan)
     pval = 2.0 * norm_sf(np.abs(z))
-    is_fixed = (full["free"].to_numpy() == 0) & (ops != ":=")
+    is_fixed = (cols["free"] == 0) & (ops != ":=")
     lo = np.where(is_fixed, est_col, est_col - Z975 * se_col)
     hi = np.where(is_fixed, est_col, est_col + Z975 * se_col)
-    # Built column by column in one constructor each: repeated frame assignment is the
-    # slowest part of a small fit.
-    cols = {c: full[c].to_numpy() for c in full.columns}
     cols.update(est=est_col, se=np.where(is_fixed, 0.0, se_col), z=z, pvalue=pval,
                 ci_lower=lo, ci_upper=hi, std_lv=std_lv_col, std_all=std_all_col)
     table = pd.DataFrame(cols)

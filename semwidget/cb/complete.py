@@ -61,18 +61,20 @@ def fit_complete(full: pd.DataFrame, ov: list[str], mom: Moments, est: str,
                              "only")
     full = fill_exogenous(full, ov, mom.cov, mom.mean)
     model = RAMModel.from_table(full, ov, meanstructure=ms)
-    nx = len(exo_names(full))
-    n_mom = count_moments(len(ov), nx, ms)
+    exo = exo_names(full)
+    n_mom = count_moments(len(ov), len(exo), ms)
     mean = mom.mean if ms else None
     cons = read_constraints(full, model)
     n_eq = cons.n_eq if cons is not None else 0
-    check_identified(full, model.n_par - n_eq, n_mom, model,
-                     cbsem.start_values(model, mom.cov, user_starts(full, model)))
+    starts = user_starts(full, model)
+    if model.n_par - n_eq > n_mom:  # the only case check_identified looks at the starts
+        check_identified(full, model.n_par - n_eq, n_mom, model,
+                         cbsem.start_values(model, mom.cov, starts))
     # lavaan's least-squares estimators (GLS, ULS) fit the unbiased (N - 1) covariance matrix.
     S = mom.cov if est == "ML" else mom.cov * mom.n / (mom.n - 1.0)
-    theta0 = cbsem.start_values(model, S, user_starts(full, model))
+    theta0 = cbsem.start_values(model, S, starts)
     if ms:
-        theta0 = mean_starts(model, theta0, mom.mean, user_starts(full, model))
+        theta0 = mean_starts(model, theta0, mom.mean, starts)
     W = None if est == "ML" else cbsem.wls_weight(S, est)
     n_par = model.n_par
     bounds = inequality_bounds(full)
@@ -107,7 +109,8 @@ def fit_complete(full: pd.DataFrame, ov: list[str], mom: Moments, est: str,
     # lavaan: each equality constraint is one parameter less (npar) and one df more
     df = n_mom - n_par + n_eq
     measures = complete_fit_measures(S, imp.sigma, mom.n, est, res.fmin, n_par - n_eq, df,
-                                     full, ov, W, mean=mean, mu=imp.mu if ms else None)
+                                     full, ov, W, mean=mean, mu=imp.mu if ms else None,
+                                     exo=exo)
     se, test = options.get("se", "standard"), options.get("test", "standard")
     information = options.get("information")
     refuse_with_robust(information, se, test, "expected", robust.ROBUST_SE,
@@ -124,7 +127,7 @@ def fit_complete(full: pd.DataFrame, ov: list[str], mom: Moments, est: str,
         if est != "ML":
             raise ModelSpecError(f"robust standard errors and scaled tests need ML (or MLR, "
                                  f"MLM, MLMV), not {est}")
-        is_x = np.array([v in exo_names(full) for v in ov])
+        is_x = np.array([v in exo for v in ov])
         is_ov_x = np.array([v in set(roles(full).ov_x) for v in ov])
         vcov, measures, robust_moments = robust.apply(se, test, model, res.theta, imp,
                                                       mom.data, S, mean, is_x, is_ov_x,

@@ -18,7 +18,7 @@ from semwidget.model.partable import MODEL_OPS
 def fill_exogenous(full: pd.DataFrame, ov: list[str], cov: np.ndarray,
                    mean: np.ndarray | None = None) -> pd.DataFrame:
     """Put the sample (co)variances and means of fixed exogenous covariates into ``ustart``."""
-    exo = full.index[full["exo"] == 1]
+    exo = full.index[full["exo"].to_numpy() == 1]
     if len(exo) == 0:
         return full
     full = full.copy()
