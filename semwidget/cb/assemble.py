@@ -130,7 +130,9 @@ def assemble(full: pd.DataFrame, model: RAMModel, res: cbsem.Estimate, imp: Any,
     table = pd.DataFrame(cols)
     estimates = pd.DataFrame({c: cols[c][keep] for c in ESTIMATE_COLUMNS})
     warnings = model_warnings(model, imp, res)
-    names = model.names[: model.n_obs]
+    # one Index for the four moment frames: each frame making its own from a list cost more
+    # than the frame itself
+    names = pd.Index(model.names[: model.n_obs])
     return CBResult(
         table=table,
         estimates=estimates,
