@@ -50,9 +50,15 @@ def mean_starts(model: RAMModel, theta: np.ndarray, mean: np.ndarray,
 
 
 def fit_complete(full: pd.DataFrame, ov: list[str], mom: Moments, est: str,
-                 options: dict[str, Any], frame: pd.DataFrame | None = None) -> CBResult:
-    """ML / GLS / ULS on complete data (listwise)."""
-    ms = bool((full["op"] == "~1").any())
+                 options: dict[str, Any], frame: pd.DataFrame | None = None, *,
+                 ov_x: list[str] | None = None) -> CBResult:
+    """ML / GLS / ULS on complete data (listwise).
+
+    ``ov_x``: the table's observed covariates (``roles(full).ov_x``), when the caller has
+    classified the variables already.
+    """
+    ov_x = roles(full).ov_x if ov_x is None else ov_x
+    ms = bool((full["op"].to_numpy() == "~1").any())
     if ms and est != "ML":
         written = full.loc[(full["op"] == "~1") & (full["user"] == 1), "lhs"]
         asked = f"intercepts ('{written.iloc[0]} ~ 1')" if len(written) else \
@@ -110,7 +116,7 @@ def fit_complete(full: pd.DataFrame, ov: list[str], mom: Moments, est: str,
     df = n_mom - n_par + n_eq
     measures = complete_fit_measures(S, imp.sigma, mom.n, est, res.fmin, n_par - n_eq, df,
                                      full, ov, W, mean=mean, mu=imp.mu if ms else None,
-                                     exo=exo)
+                                     exo=exo, ov_x=ov_x)
     se, test = options.get("se", "standard"), options.get("test", "standard")
     information = options.get("information")
     refuse_with_robust(information, se, test, "expected", robust.ROBUST_SE,
@@ -128,7 +134,7 @@ def fit_complete(full: pd.DataFrame, ov: list[str], mom: Moments, est: str,
             raise ModelSpecError(f"robust standard errors and scaled tests need ML (or MLR, "
                                  f"MLM, MLMV), not {est}")
         is_x = np.array([v in exo for v in ov])
-        is_ov_x = np.array([v in set(roles(full).ov_x) for v in ov])
+        is_ov_x = np.array([v in set(ov_x) for v in ov])
         vcov, measures, robust_moments = robust.apply(se, test, model, res.theta, imp,
                                                       mom.data, S, mean, is_x, is_ov_x,
                                                       measures, weights=mom.weights,

@@ -336,10 +336,12 @@ def _inverse(M: np.ndarray) -> np.ndarray | None:
     d = np.sqrt(np.diag(M))
     if not np.all(np.isfinite(d)) or np.any(d <= 0):
         return None
-    cond = np.linalg.cond(M / np.outer(d, d))
+    dd = np.outer(d, d)
+    scaled = M / dd
+    cond = np.linalg.cond(scaled)
     if not np.isfinite(cond) or cond > 1e14:
         return None
-    return np.linalg.inv(M / np.outer(d, d)) / np.outer(d, d)
+    return np.linalg.inv(scaled) / dd
 
 
 def _repair_start(model: RAMModel, S: np.ndarray, theta: np.ndarray) -> np.ndarray:

@@ -166,13 +166,14 @@ def normal_loglik(S: np.ndarray, sigma: np.ndarray, n: int,
 def complete_fit_measures(S: np.ndarray, sigma: np.ndarray, n: int, est: str, fmin: float,
                           npar: int, df: int, full: pd.DataFrame, ov: list[str],
                           W: np.ndarray | None, mean: np.ndarray | None = None,
-                          mu: np.ndarray | None = None, exo: set[str] | None = None
-                          ) -> dict[str, float]:
+                          mu: np.ndarray | None = None, exo: set[str] | None = None,
+                          ov_x: list[str] | None = None) -> dict[str, float]:
     """Every fit measure for a complete-data fit, with lavaan's formulas.
 
     ``mean`` and ``mu`` (sample and implied means) are given when the model has a mean
     structure; then SRMR, GFI and the log-likelihood include the means, as in lavaan.
-    ``exo`` (the fixed covariates, :func:`exo_names` of ``full``) saves reading them again.
+    ``exo`` (the fixed covariates, :func:`exo_names` of ``full``) and ``ov_x`` (its observed
+    covariates, ``roles(full).ov_x``) save reading the table again.
     """
     xs = exo_names(full) if exo is None else exo
     out: dict[str, float] = {"npar": float(npar), "ntotal": float(n)}
@@ -184,7 +185,7 @@ def complete_fit_measures(S: np.ndarray, sigma: np.ndarray, n: int, est: str, fm
     out["pvalue"] = float(chi2_sf(chisq, df)) if df > 0 else math.nan
     out["chisq_df"] = chisq / df if df > 0 else math.nan
     b_chisq, b_df = baseline_complete(S, n, est, full, ov, W, means=mean is not None,
-                                      fixed=xs)
+                                      fixed=xs, ov_x=ov_x)
     out["baseline_chisq"] = b_chisq
     out["baseline_df"] = float(b_df)
     out["baseline_pvalue"] = float(chi2_sf(b_chisq, b_df)) if b_df > 0 else math.nan
@@ -227,14 +228,16 @@ def complete_fit_measures(S: np.ndarray, sigma: np.ndarray, n: int, est: str, fm
 
 def baseline_complete(S: np.ndarray, n: int, est: str, full: pd.DataFrame, ov: list[str],
                       W: np.ndarray | None, means: bool = False,
-                      fixed: set[str] | None = None) -> tuple[float, int]:
+                      fixed: set[str] | None = None, ov_x: list[str] | None = None
+                      ) -> tuple[float, int]:
     """Chi-square and df of lavaan's baseline model: independent variables, fixed-x saturated.
 
-    ``fixed``: the fixed covariates (:func:`exo_names` of ``full``), when the caller has them.
+    ``fixed`` (the fixed covariates, :func:`exo_names` of ``full``) and ``ov_x`` (the observed
+    covariates, ``roles(full).ov_x``): when the caller has them.
     """
     fixed = exo_names(full) if fixed is None else fixed
     # the baseline keeps the covariates' block saturated, fixed or not (as lavaan does)
-    xs = set(roles(full).ov_x)
+    xs = set(roles(full).ov_x if ov_x is None else ov_x)
     p = len(ov)
     is_x = np.array([v in xs for v in ov])
     nx = int(is_x.sum())
