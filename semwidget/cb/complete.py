@@ -111,12 +111,12 @@ def fit_complete(full: pd.DataFrame, ov: list[str], mom: Moments, est: str,
         for pos, tix in enumerate(model.table_index):
             if model.pidx[pos] >= 0:
                 theta0[model.pidx[pos]] = old_theta[tix]
-    imp = model.implied(res.theta)
+    imp = model.implied(res.theta) if res.implied is None else res.implied
     # lavaan: each equality constraint is one parameter less (npar) and one df more
     df = n_mom - n_par + n_eq
     measures = complete_fit_measures(S, imp.sigma, mom.n, est, res.fmin, n_par - n_eq, df,
                                      full, ov, W, mean=mean, mu=imp.mu if ms else None,
-                                     exo=exo, ov_x=ov_x)
+                                     exo=exo, ov_x=ov_x, sigma_inv=res.sigma_inv)
     se, test = options.get("se", "standard"), options.get("test", "standard")
     information = options.get("information")
     refuse_with_robust(information, se, test, "expected", robust.ROBUST_SE,

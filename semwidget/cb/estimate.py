@@ -38,6 +38,10 @@ class Estimate:
     iterations: int
     vcov: np.ndarray | None
     message: str = ""
+    #: The implied moments and Sigma^-1 at ``theta``, where the estimator has them (ML), so
+    #: the fit measures and the standardized solution reuse them instead of recomputing.
+    implied: Implied | None = None
+    sigma_inv: np.ndarray | None = None
 
 
 def vech_indices(p: int) -> tuple[np.ndarray, np.ndarray]:
@@ -216,7 +220,7 @@ def fit_ml(model: RAMModel, S: np.ndarray, n: int, theta0: np.ndarray, *,
     _, info = _ml_derivatives(model, imp, inv, S, mean, True)
     assert info is not None
     vcov = _inverse(info * (n / 2.0))
-    return Estimate(theta, f, converged, it, vcov)
+    return Estimate(theta, f, converged, it, vcov, implied=imp, sigma_inv=inv)
 
 
 def _ml_derivatives(model: RAMModel, imp: Implied, inv: np.ndarray, S: np.ndarray,

@@ -130,7 +130,8 @@ class RAMModel:
         A, S, m = self.matrices(theta)
         n = self.n_var
         try:
-            B = np.linalg.inv(np.eye(n) - A)
+            # paths that never chain (a CFA): A @ A = 0, so the inverse is I + A exactly
+            B = np.eye(n) + A if self.plan().one_deep else np.linalg.inv(np.eye(n) - A)
         except np.linalg.LinAlgError as err:
             raise ModelSpecError("the regressions form a loop with no solution "
                                  "((I - B) is singular)") from err
@@ -233,6 +234,7 @@ class RowPlan:
     fs: np.ndarray
     fc: np.ndarray
     half: np.ndarray      # 0.5 for the variances among the free symmetric rows, else 1
+    one_deep: bool        # no variable both receives and sends a directed path
 
     @classmethod
     def of(cls, model: RAMModel) -> RowPlan:
@@ -243,9 +245,10 @@ class RowPlan:
         d, s, c = (np.flatnonzero(k == kind) for kind in (0, 1, 2))
         fk, fi, fj = k[free], i[free], j[free]
         fs = np.flatnonzero(fk == 1)
+        one_deep = not set(i[d].tolist()) & set(j[d].tolist())
         return cls(free, model.pidx[free], d, i[d] * n + j[d], s, i[s] * n + j[s],
                    j[s] * n + i[s], c, i[c], fi, fj, np.flatnonzero(fk == 0), fs,
-                   np.flatnonzero(fk == 2), np.where(fi[fs] == fj[fs], 0.5, 1.0))
+                   np.flatnonzero(fk == 2), np.where(fi[fs] == fj[fs], 0.5, 1.0), one_deep)
 
 
 @dataclass
