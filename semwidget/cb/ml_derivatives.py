@@ -87,7 +87,10 @@ def aggregate(model: RAMModel, grad: np.ndarray, info: np.ndarray | None = None
     Rows that share a parameter (equality labels) are summed; otherwise the rows are a
     permutation of the parameters and are put in place.
     """
-    par = model.plan().free_par
+    pl = model.plan()
+    if pl.in_order:  # rows and parameters coincide: nothing to move
+        return grad, info
+    par = pl.free_par
     q = model.n_par
     shape = grad.shape[:-1]
     if not model._shares_parameters():

@@ -235,6 +235,7 @@ class RowPlan:
     fc: np.ndarray
     half: np.ndarray      # 0.5 for the variances among the free symmetric rows, else 1
     one_deep: bool        # no variable both receives and sends a directed path
+    in_order: bool        # the free rows are the parameters 0, 1, ..., each once
 
     @classmethod
     def of(cls, model: RAMModel) -> RowPlan:
@@ -246,9 +247,12 @@ class RowPlan:
         fk, fi, fj = k[free], i[free], j[free]
         fs = np.flatnonzero(fk == 1)
         one_deep = not set(i[d].tolist()) & set(j[d].tolist())
-        return cls(free, model.pidx[free], d, i[d] * n + j[d], s, i[s] * n + j[s],
+        par = model.pidx[free]
+        in_order = bool(np.array_equal(par, np.arange(model.n_par)))
+        return cls(free, par, d, i[d] * n + j[d], s, i[s] * n + j[s],
                    j[s] * n + i[s], c, i[c], fi, fj, np.flatnonzero(fk == 0), fs,
-                   np.flatnonzero(fk == 2), np.where(fi[fs] == fj[fs], 0.5, 1.0), one_deep)
+                   np.flatnonzero(fk == 2), np.where(fi[fs] == fj[fs], 0.5, 1.0), one_deep,
+                   in_order)
 
 
 @dataclass

@@ -178,7 +178,10 @@ def _plain_block(data: pd.DataFrame, names: Sequence[str], position: dict[str, l
         if (np.abs(x) > MAX_ABS_VALUE).any() or np.isinf(x).any() or \
                 np.isnan(x).all(axis=0).any():
             return None
-    return pd.DataFrame(x, index=data.index, columns=list(names))
+    # the data's own column labels when they are the names: no new Index to infer
+    labels = data.columns[pos]
+    same = labels.tolist() == list(names)
+    return pd.DataFrame(x, index=data.index, columns=labels if same else list(names))
 
 
 def check_collinear(names: Sequence[str], cov: np.ndarray) -> None:
