@@ -168,11 +168,10 @@ def model_warnings(model: RAMModel, imp: Any, res: cbsem.Estimate) -> list[str]:
         out.append(f"the optimizer did not converge after {res.iterations} iterations; "
                    "estimates are not trustworthy")
     p = model.n_obs
-    for v in range(model.n_var):
-        if imp.S[v, v] < 0:
-            kind = "residual variance" if v < p else "variance"
-            out.append(f"Heywood case: the {kind} of '{model.names[v]}' is negative "
-                       f"({imp.S[v, v]:.3f})")
+    for v in np.flatnonzero(np.diag(imp.S) < 0).tolist():
+        kind = "residual variance" if v < p else "variance"
+        out.append(f"Heywood case: the {kind} of '{model.names[v]}' is negative "
+                   f"({imp.S[v, v]:.3f})")
     psi = imp.S[p:, p:]
     if psi.size and np.all(np.diag(psi) >= 0):
         if np.linalg.eigvalsh(psi).min() < -1e-10:

@@ -67,15 +67,17 @@ def start_values(model: RAMModel, S: np.ndarray, user_start: np.ndarray | None =
     p = model.n_obs
     diag = np.diag(S)
     marker: dict[int, int] = {}
-    for k, i, j, f, v in zip(model.kind, model.row_i, model.row_j, model.pidx, model.fixed,
-                             strict=True):
+    # plain lists: a loop over numpy scalars is several times slower
+    kind, row_i, row_j = model.kind.tolist(), model.row_i.tolist(), model.row_j.tolist()
+    pidx = model.pidx.tolist()
+    for k, i, j, f, v in zip(kind, row_i, row_j, pidx, model.fixed.tolist(), strict=True):
         if k == 0 and f < 0 and v != 0 and i < p and j >= p:
             marker.setdefault(j, i)
     inds: dict[int, list[int]] = {}
-    for k, i, j in zip(model.kind, model.row_i, model.row_j, strict=True):
+    for k, i, j in zip(kind, row_i, row_j, strict=True):
         if k == 0 and i < p <= j:
             inds.setdefault(j, []).append(i)
-    for k, i, j, f in zip(model.kind, model.row_i, model.row_j, model.pidx, strict=True):
+    for k, i, j, f in zip(kind, row_i, row_j, pidx, strict=True):
         if f < 0 or seen[f]:
             continue
         seen[f] = True
