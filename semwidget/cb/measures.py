@@ -110,7 +110,7 @@ def residual_measures(S: np.ndarray, sigma: np.ndarray, m: np.ndarray | None = N
 @functools.lru_cache(maxsize=64)
 def _lower_triangle(p: int) -> np.ndarray:
     """Flat indices of the lower triangle of a p x p matrix, row by row (``np.tril_indices``),
-    kept per size: making them cost more than the rest of the residual measures."""
+    kept per size: every fit of p variables uses the same."""
     r, c = np.tril_indices(p)
     out = r * p + c
     out.flags.writeable = False

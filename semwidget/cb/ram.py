@@ -214,8 +214,8 @@ class RAMModel:
 class RowPlan:
     """Where each row of a RAM model goes, as integer index arrays made once per model.
 
-    A fit evaluates the model a few dozen times at tens of microseconds each, so recomputing
-    the kind masks and the free rows each time was a fifth of an HS evaluation.
+    A fit evaluates the model a few dozen times at tens of microseconds each; the kind masks
+    and free rows are the same every time, so they are made once.
     """
 
     free: np.ndarray      # model rows with a free parameter
