@@ -71,7 +71,10 @@ def moments(frame: pd.DataFrame, missing: str) -> Moments:
     else:
         mean = np.nanmean(X, axis=0)
         cov = pd.DataFrame(X).cov(ddof=0).to_numpy()
-    for k, name in enumerate(names):
+    # all columns at once in the usual case (complete rows, none constant); a column at a
+    # time only to name the one that is
+    plain = missing == "listwise" and n >= 2 and bool((X.max(axis=0) > X.min(axis=0)).all())
+    for k, name in enumerate([] if plain else names):
         col = X[:, k]
         col = col[~np.isnan(col)]
         if col.size < 2 or np.ptp(col) == 0:

@@ -35,7 +35,7 @@ from semwidget.cb.weights import split_weights, weighted_moments
 from semwidget.errors import DataError, ModelSpecError
 from semwidget.model import variables
 from semwidget.model.efa import efa_blocks, unrotated_table
-from semwidget.model.partable import build, observed_names, user_table
+from semwidget.model.partable import build, observed_names, roles, user_table
 
 
 def _fit_ordinal_groups(model: str | pd.DataFrame, data: pd.DataFrame, group: str,
@@ -204,17 +204,19 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
     if label in CATEGORICAL_ESTIMATORS and label != "ULS":
         raise ModelSpecError(f"estimator='{label}' is for ordinal indicators: list them in "
                              "ordered=, or use ML/MLR for continuous data")
-    if (user["op"] == "|").any():
-        bad = user.loc[user["op"] == "|", "lhs"].iloc[0]
+    user_ops = user["op"].to_numpy()
+    if (user_ops == "|").any():
+        bad = user["lhs"].to_numpy()[user_ops == "|"][0]
         raise ModelSpecError(f"thresholds ('{bad} | t1') belong to ordered variables: list "
                              f"'{bad}' in ordered=", name=str(bad))
     # As lavaan: a model with intercepts (~1), or FIML, gets a mean structure.
-    meanstructure = missing == "fiml" or bool((user["op"] == "~1").any()) or bool(meanstructure)
+    meanstructure = missing == "fiml" or bool((user_ops == "~1").any()) or bool(meanstructure)
     full = build(user, [str(c) for c in data.columns], std_lv=std_lv, orthogonal=orthogonal,
                  fixed_x=fixed_x, meanstructure=meanstructure)
     if kind == "growth":
         full = growth_table(full)
-    ov = observed_names(full)
+    rr = roles(full)  # once: the fit below needs the observed covariates too
+    ov = rr.ov
     frame = check_data(data, ov)
     dropped: list[str] = []
     if missing == "fiml" and not keep_x:
@@ -239,7 +241,7 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
         result = fit_fiml_table(full, ov, mom, frame, options_used)
         result.warnings[:0] = dropped
     else:
-        result = fit_complete(full, ov, mom, estimator, options_used, frame)
+        result = fit_complete(full, ov, mom, estimator, options_used, frame, ov_x=rr.ov_x)
     if blocks:
         result = rotate_result(result, blocks, spec, mom, options_used, frame)
     if label is not None and label != estimator:
