@@ -12,7 +12,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
+from model_texts import HS
 
 import semwidget
 
@@ -20,6 +22,15 @@ INIT = Path(semwidget.__file__)
 
 #: What a plain ``import semwidget`` must not load.
 NOT_ON_IMPORT = ["numpy", "pandas", "scipy"]
+
+#: What a first complete CB fit (ML, complete data) does not need.
+NOT_ON_FIRST_FIT = [
+    "scipy.stats", "scipy.optimize", "scipy.linalg", "joblib", "anywidget", "bqplot",
+    "matplotlib", "sklearn", "semwidget.pls", "semwidget.widget", "semwidget.cb.categorical",
+    "semwidget.cb.ordinal", "semwidget.cb.polychoric", "semwidget.cb.bootstrap",
+    "semwidget.cb.resample_fit", "semwidget.cb.bollen_stine", "semwidget.cb.fiml",
+    "semwidget.cb.group_bootstrap", "semwidget.tables.report", "semwidget.tables.explore",
+]
 
 
 def _run(code: str) -> object:
@@ -68,3 +79,26 @@ def test_lazy_table_and_type_checking_imports_cover_the_public_names() -> None:
     assert public == seen, "type checkers must see every lazy name (if TYPE_CHECKING:)"
     assert public == set(semwidget._LAZY)
 
+
+def test_a_first_fit_loads_only_what_it_needs() -> None:
+    code = ("import json, sys, semwidget\n"
+            "hs = semwidget.datasets.load('hs1939')\n"
+            f"res = semwidget.fit({HS!r}, hs)\n"
+            "assert abs(res.fit_measures['cfi'] - 0.931) < 1e-3\n"
+            f"{_loaded(NOT_ON_FIRST_FIT)}")
+    assert _run(code) == []
+
+
+def test_numpy_block_diag_is_scipys_exactly() -> None:
+    from scipy import linalg
+
+    from semwidget.cb.blocks import block_diag
+
+    rng = np.random.default_rng(16)
+    cases = [(rng.normal(size=(2, 3)), rng.normal(size=(1, 1)), np.arange(4.0)),
+             (np.eye(2, dtype=int), rng.normal(size=(0, 2)), np.array(3.5)),
+             (rng.normal(size=(3, 3)),), ()]
+    for blocks in cases:
+        ours, ref = block_diag(*blocks), linalg.block_diag(*blocks)
+        assert ours.shape == ref.shape and ours.dtype == ref.dtype
+        assert np.array_equal(ours, ref)
