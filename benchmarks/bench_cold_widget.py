@@ -87,7 +87,9 @@ READ = ('import json; print("STAMPS" + json.dumps({k: round(1000 * (v - _t["star
         'for k, v in _t.items()}))')
 
 #: The same steps headless in a fresh process, waiting for the widget's refit thread.
-HEADLESS = "_t = {}\n" + CELL.rsplit("\nw", 1)[0] + """
+HEADLESS = "_t = {}\n" + CELL.rsplit("\nw", 1)[0].replace(
+    "w = semwidget.SEMWidget", "import semwidget.widget.widget\n"
+    "_t['widget import'] = time.perf_counter()\nw = semwidget.SEMWidget") + """
 w.wait_for_auto_fit()
 _t["fitted"] = time.perf_counter()
 import json; print(json.dumps({k: 1000 * (v - _t["start"]) for k, v in _t.items()}))"""
@@ -181,7 +183,7 @@ def main() -> None:
         values = [row[key] for row in lab_rows]
         print(f"  {key:<22}{statistics.median(values):8.0f} ms  ({values[0]:.0f})")
     print("headless fresh process (python -c), ms from its first line:")
-    for key in ("import", "data", "widget", "fitted"):
+    for key in ("import", "data", "widget import", "widget", "fitted"):
         values = [row[key] for row in headless_rows]
         print(f"  {key:<22}{statistics.median(values):8.0f} ms  ({values[0]:.0f})")
     total = statistics.median(row["page coef"] for row in lab_rows)
