@@ -182,6 +182,7 @@ def main() -> None:
     for key in lab_rows[0]:
         values = [row[key] for row in lab_rows]
         print(f"  {key:<22}{statistics.median(values):8.0f} ms  ({values[0]:.0f})")
+    print("  per run, page coef: " + ", ".join(f"{row['page coef']:.0f}" for row in lab_rows))
     print("headless fresh process (python -c), ms from its first line:")
     for key in ("import", "data", "widget import", "widget", "fitted"):
         values = [row[key] for row in headless_rows]

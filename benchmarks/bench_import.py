@@ -1,38 +1,51 @@
 """Cold start: ``import semwidget`` against R's ``library(lavaan)``, measured in the same run.
 
-    python benchmarks/bench_import.py [--runs 7]
+    python benchmarks/bench_import.py [--runs 7] [--before OTHER_CHECKOUT] [--no-pyc]
 
 Each command runs in a fresh process (BLAS on one thread), the runs interleaved so that a busy
-machine slows all of them alike; medians of wall time and peak RSS. Rows:
+machine slows all of them alike; medians of wall time and peak RSS. Our modules' bytecode is
+cached (in a temporary directory, written by one untimed run of every command) as in an
+installed wheel; ``--no-pyc`` compiles them on every start instead, as a checkout run with
+``PYTHONDONTWRITEBYTECODE`` does (the 1.0 s measured for ``import semwidget`` before issue 16
+was partly that compiling). Rows:
 
-- ``python -c pass`` / ``Rscript -e NULL``: the interpreters' own start-up, the floor;
-- ``numpy+pandas+scipy.linalg``: the libraries a fit cannot do without, the floor of ours;
-- ``import semwidget`` against ``library(lavaan)``; target (issue 16) <= 250 ms, i.e. about
-  the floor above plus our own modules (``scipy.stats``, ``scipy.optimize``, the PLS engine,
-  the widget and the views a first fit does not need load on first use);
+- ``python -c pass`` / ``Rscript -e NULL``: the interpreters' own start-up;
+- ``numpy``, ``numpy+pandas``, ``numpy+pandas+scipy.special``: the libraries a first fit
+  cannot do without, the floor of a first fit (the last minus the second is what
+  ``scipy.special``'s array-API layer costs);
+- ``import semwidget`` against ``library(lavaan)``; target (issue 16) <= 250 ms: the package
+  loads only its error types, every public name on first use (PEP 562);
+- ``import semwidget; .fit``: what a first fit imports (the floor plus our modules);
 - ``import + fit(HS)``: a cold process to the first complete result, against ``library(lavaan);
-  cfa(HS)``.
+  cfa(HS)``; ``(before)``: the same for ``--before``, another checkout.
 
-The slowest imports of ``import semwidget`` (``python -X importtime``) are printed last.
+The slowest imports of the first fit (``python -X importtime``) are printed last.
 
-Measured 2026-12-01 with ``--runs 5 --before <checkout of main before issue 16>`` on the shared
-development machine while about ten other jobs ran (load average near 10: every absolute time
-is many times a quiet machine's; read the ratios and the floor):
+Measured 2026-12-01 with ``--runs 11 --before <main before this change>`` on the shared
+machine under a load average near 6 (about ten other jobs): every absolute time is several
+times a quiet machine's; read the ratios and the differences:
 
     command                      median ms  peak RSS MB
-    python -c pass                      95           11
-    numpy+pandas+scipy.linalg         3787           85
-    import semwidget                  4156           86
-    import + fit(HS)                  4858           91
-    import semwidget (before)         6216          109
-    Rscript -e NULL                   1153           50
-    library(lavaan)                   2143           71
-    library + cfa(HS)                 3810           84
+    python -c pass                      62           11
+    numpy                              491           25
+    numpy+pandas                      1492           67
+    numpy+pandas+scipy.special        1924           82
+    import semwidget                    94           11
+    import semwidget; .fit            2081           84
+    import + fit(HS)                  2336           89
+    import semwidget (before)         2477           91
+    import + fit(HS) (before)         2449           97
+    Rscript -e NULL                    633           50
+    library(lavaan)                   1254           71
+    library + cfa(HS)                 1807           84
 
-``import semwidget`` is now the libraries' floor plus ~0.37 s (under that load) of our own
-modules, a third less than before (scipy.stats, scipy.optimize and the PLS engine are no
-longer loaded); the 250 ms target could not be checked under that load. ``scipy.linalg``
-itself pulls in ``numpy.f2py`` (through scipy's array-API layer), part of the floor.
+``import semwidget`` loads no numpy, pandas or scipy: 94 ms, 0.07 x ``library(lavaan)`` (before:
+2.0 x), within 32 ms of a bare ``python -c pass``. A first fit's imports are the floor plus
+157 ms of ours under that load (~25 ms on a quieter machine: ``import semwidget; .fit`` 1029 ms
+against a floor of 1004 ms at load 3); it no longer loads ``scipy.linalg`` (``cb/blocks.py``),
+nor the ordinal, FIML, group, bootstrap, ESEM and report modules. The cold first HS fit is
+1.29 x lavaan's; what is left is third-party: pandas, and ``scipy.special`` (432 ms here, about
+a fifth of the first fit: its array-API layer pulls in ``numpy.f2py`` and ``numpy.testing``).
 """
 
 from __future__ import annotations
