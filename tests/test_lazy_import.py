@@ -102,3 +102,12 @@ def test_numpy_block_diag_is_scipys_exactly() -> None:
         ours, ref = block_diag(*blocks), linalg.block_diag(*blocks)
         assert ours.shape == ref.shape and ours.dtype == ref.dtype
         assert np.array_equal(ours, ref)
+
+
+def test_the_widget_module_leaves_the_fit_and_the_comparison_views_unloaded() -> None:
+    # the refit thread loads the fit; the history's comparison loads when asked for
+    code = ("import json, sys, semwidget.widget.widget\n"
+            + _loaded(["semwidget.fitting", "semwidget.tables.report", "semwidget.tables.compare",
+                       "semwidget.tables.nesting", "semwidget.pls", "scipy.linalg",
+                       "scipy.stats", "scipy.optimize"]))
+    assert _run(code) == []
