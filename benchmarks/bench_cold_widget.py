@@ -22,6 +22,25 @@ between kernel and page.
 The same kernel-side steps are also timed headless in fresh processes (``python -c``, no
 Jupyter, the bytecode cached as in an installed wheel), interleaved with the Lab runs.
 Needs the built front end (``npm run build``) and Chromium at /usr/bin/chromium.
+
+Measured 2026-12-01 with ``--runs 7`` on the shared machine under a load average near 6.4
+(about ten other jobs; a quiet machine is several times faster), medians (ms):
+
+    page: mounted 3414, nodes drawn 3414, fitted coefficients drawn 3643
+          (runs: 2545, 3643, 3843, 4536, 3416, 3989, 3095)
+    kernel: import semwidget 8, + data 933, + widget 3296, fit published 3501
+    headless python -c: import 46, data 1199, widget import 2205, widget 3172, fitted 3296
+
+So the 1 s target is missed here: 3.6 s, of which the kernel's work to the published fit is
+3.5 s and the front end after it 0.14 s. Of the kernel's part: ``import semwidget`` ~0; the
+data ~0.9 s (pandas's import, the CSV); the widget ~2.4 s: importing anywidget/ipywidgets,
+``scipy.special`` (the view's local-fit overlay and the fit need it; its array-API layer is the
+slow part) and our view modules, then the constructor's layout of the diagram in V8
+(mini-racer starting and loading ``render.js``, waited for synchronously), then the fit in the
+refit thread ~0.2 s. In a headless process with IPython loaded, at load ~7, the shares were:
+pandas 30 %, the V8 layout 25-30 %, scipy.special 20 %, anywidget 8 %, our modules 5 %, the
+fit 3 %. What is ours to cut next is the synchronous V8 layout at construction (the browser
+lays the diagram out itself once the view is up).
 """
 
 from __future__ import annotations
