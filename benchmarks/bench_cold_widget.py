@@ -39,8 +39,8 @@ slow part) and our view modules, then the constructor's layout of the diagram in
 (mini-racer starting and loading ``render.js``, waited for synchronously), then the fit in the
 refit thread ~0.2 s. In a headless process with IPython loaded, at load ~7, the shares were:
 pandas 30 %, the V8 layout 25-30 %, scipy.special 20 %, anywidget 8 %, our modules 5 %, the
-fit 3 %. What is ours to cut next is the synchronous V8 layout at construction (the browser
-lays the diagram out itself once the view is up).
+fit 3 %. The largest part that is ours is the synchronous V8 layout in the constructor (the
+fit waits for it); it lives in ``semwidget/widget``, outside this change.
 """
 
 from __future__ import annotations
