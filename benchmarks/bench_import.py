@@ -21,31 +21,35 @@ was partly that compiling). Rows:
 
 The slowest imports of the first fit (``python -X importtime``) are printed last.
 
-Measured 2026-12-01 with ``--runs 11 --before <main before this change>`` on the shared
-machine under a load average near 6 (about ten other jobs): every absolute time is several
+Measured 2026-12-01 with ``--runs 15 --before <main before this change>`` on the shared
+machine under a load average near 5.4 (about ten other jobs): every absolute time is several
 times a quiet machine's; read the ratios and the differences:
 
     command                      median ms  peak RSS MB
-    python -c pass                      62           11
-    numpy                              491           25
-    numpy+pandas                      1492           67
-    numpy+pandas+scipy.special        1924           82
-    import semwidget                    94           11
-    import semwidget; .fit            2081           84
-    import + fit(HS)                  2336           89
-    import semwidget (before)         2477           91
-    import + fit(HS) (before)         2449           97
-    Rscript -e NULL                    633           50
-    library(lavaan)                   1254           71
-    library + cfa(HS)                 1807           84
+    python -c pass                      46           11
+    numpy                              269           25
+    numpy+pandas                      1095           67
+    numpy+pandas+scipy.special        1618           82
+    import semwidget                    87           11
+    import semwidget; .fit            1792           84
+    import + fit(HS)                  1734           89
+    import semwidget (before)         2035           91
+    import + fit(HS) (before)         2336           97
+    Rscript -e NULL                    519           50
+    library(lavaan)                    916           71
+    library + cfa(HS)                 1470           84
 
-``import semwidget`` loads no numpy, pandas or scipy: 94 ms, 0.07 x ``library(lavaan)`` (before:
-2.0 x), within 32 ms of a bare ``python -c pass``. A first fit's imports are the floor plus
-157 ms of ours under that load (~25 ms on a quieter machine: ``import semwidget; .fit`` 1029 ms
-against a floor of 1004 ms at load 3); it no longer loads ``scipy.linalg`` (``cb/blocks.py``),
-nor the ordinal, FIML, group, bootstrap, ESEM and report modules. The cold first HS fit is
-1.29 x lavaan's; what is left is third-party: pandas, and ``scipy.special`` (432 ms here, about
-a fifth of the first fit: its array-API layer pulls in ``numpy.f2py`` and ``numpy.testing``).
+``import semwidget`` loads no numpy, pandas or scipy: 87 ms, 0.09 x ``library(lavaan)`` (before:
+2.2 x), within ~40 ms of a bare ``python -c pass``; the same in every run (94 ms, 0.07 x, with
+``--runs 11`` at load 5.8; 45 ms, 0.10 x, with ``--runs 7`` at load 3.1). A first fit no longer
+loads ``scipy.linalg`` (``cb/blocks.py``) nor the ordinal, FIML, group, bootstrap, ESEM and
+report modules; its imports are the floor plus ~25 ms of ours at load 3 (1029 against 1004 ms)
+and 157-174 ms at load 5-6. The cold first HS fit, 1734 against 2336 ms before here (0.74 x),
+is within this machine's noise of the old one (2336 / 2449 at load 5.8; at load 3.1 the old
+one came out faster, 1020 against 1390 ms): 1.18-1.55 x lavaan's. What is left is third-party:
+pandas, and ``scipy.special`` (523 ms here, a third of the floor: its array-API layer pulls in
+``numpy.f2py`` and ``numpy.testing``), which ``cb/measures.py`` and ``cb/robust.py`` use for the
+RMSEA interval (``chndtr``, ``chndtrinc``) and ``semwidget.distributions`` for every p-value.
 """
 
 from __future__ import annotations
