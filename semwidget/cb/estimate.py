@@ -26,6 +26,16 @@ from semwidget.cb.ram import Implied, RAMModel
 from semwidget.errors import ModelSpecError
 
 ESTIMATORS = ("ML", "GLS", "ULS")
+#: The estimators of ordinal indicators (cb/categorical), here so that checking an
+#: estimator's name does not load the ordinal machinery.
+CATEGORICAL_ESTIMATORS = {
+    # estimator: (fit with, se, test)
+    "WLSMV": ("DWLS", "robust.sem", "scaled.shifted"),
+    "DWLS": ("DWLS", "standard", "standard"),
+    "WLS": ("WLS", "standard", "standard"),
+    "ULSMV": ("ULS", "robust.sem", "scaled.shifted"),
+    "ULS": ("ULS", "standard", "standard"),
+}
 
 
 @dataclass

@@ -12,8 +12,7 @@ from typing import Any
 
 import traitlets
 
-from semwidget.cb.categorical import CATEGORICAL_ESTIMATORS
-from semwidget.cb.estimate import ESTIMATORS
+from semwidget.cb.estimate import CATEGORICAL_ESTIMATORS, ESTIMATORS
 from semwidget.cb.robust import ROBUST_ESTIMATORS
 from semwidget.cb.sample_stats import summary_data
 from semwidget.widget.state import WidgetStateError, describe
