@@ -133,3 +133,30 @@ def test_moment_curvature_is_the_jacobians_derivative(model: str, data: pd.DataF
         ref[:, k] = (sides[0] - sides[1]) / (2 * h)
     np.testing.assert_allclose(got, 0.5 * (ref + ref.T), atol=1e-6 * max(1.0, np.abs(ref).max()))
     assert np.abs(got).max() > 1.0  # the models are curved: the check is not of zeros
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_moment_information_is_the_case_scores_derivative(weighted: bool) -> None:
+    from semwidget.cb.estimate import vech_indices
+    from semwidget.cb.robust_fiml import moment_information, weighted_scores
+
+    X = _data("sparse_hs_cfa_mcar50")[[f"x{i}" for i in range(1, 10)]].to_numpy(float)
+    w = np.random.default_rng(3).uniform(0.5, 2.0, len(X)) if weighted else None
+    p = X.shape[1]
+    mu, sig, _ = h1_fiml.em_saturated(patterns(X, w), p, *_diag_start(X))
+    r, c = vech_indices(p)
+    v0 = np.concatenate([mu, sig[r, c]])
+    ref = np.zeros((len(v0), len(v0)))
+    for j in range(len(v0)):
+        h = 1e-5 * max(1.0, abs(v0[j]))
+        sides = []
+        for s in (h, -h):
+            v = v0.copy()
+            v[j] += s
+            S = np.zeros((p, p))
+            S[r, c] = v[p:]
+            S[c, r] = v[p:]
+            sides.append(weighted_scores(X, S, v[:p], w).mean(axis=0))
+        ref[:, j] = -(sides[0] - sides[1]) / (2 * h)
+    got = moment_information(X, sig, mu, w)
+    np.testing.assert_allclose(got, 0.5 * (ref + ref.T), atol=1e-7 * np.abs(ref).max())

@@ -29,6 +29,44 @@ MAX_P_KRONECKER = 60
 
 
 @dataclass
+class Pattern:
+    """Rows sharing one missing-data pattern, summarised by their moments."""
+
+    obs: np.ndarray  # indices of observed variables
+    n: int
+    mean: np.ndarray
+    cov: np.ndarray  # divisor n, around the pattern mean
+
+
+class Patterns(list):
+    """The patterns of one data set; the batched kernels cache their stacked form on it."""
+
+
+def patterns(X: np.ndarray, weights: np.ndarray | None = None) -> list[Pattern]:
+    """Group the rows of ``X`` (NaN for missing) by missing-data pattern.
+
+    With sampling ``weights`` a pattern's ``n`` is its sum of weights and its moments are
+    weighted, so the weighted log-likelihood keeps the same form.
+    """
+    mask = ~np.isnan(X)
+    keys, inverse = np.unique(mask, axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    # the rows of each pattern by one stable sort (a mask per pattern is O(rows x patterns))
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.searchsorted(inverse[order], np.arange(len(keys) + 1))
+    out = Patterns()
+    for k, key in enumerate(keys):
+        sel = order[bounds[k]:bounds[k + 1]]
+        rows = X[sel][:, key]
+        w = np.ones(len(rows)) if weights is None else weights[sel]
+        n = float(w.sum()) if weights is not None else len(rows)
+        m = w @ rows / n
+        d = rows - m
+        out.append(Pattern(np.flatnonzero(key), n, m, (d * w[:, None]).T @ d / n))
+    return out
+
+
+@dataclass
 class Stack:
     """Patterns with ``k`` observed variables, stacked along a first axis."""
 

@@ -169,6 +169,25 @@ def _vech_maps(p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     return r * p + c, c * p + r, np.where(r == c, 0.5, 1.0), np.stack([r, c])
 
 
+def saturated_information(pats: Any, p: int, mu: np.ndarray, sig: np.ndarray
+                          ) -> tuple[np.ndarray, np.ndarray]:
+    """Observed information (Hessian of ``-loglik``, summed over rows) of the saturated model
+    in (mu; vech Sigma), lavaan's vech order, and the log-likelihood's gradient there.
+
+    The Hessian in the implied moments (``fiml_kernels.moment_hessian``) maps to the free
+    (mu, vech Sigma) by the duplication matrix; Sigma is linear in them, so there is no
+    curvature term.
+    """
+    i1, i2, half, (r, c) = _vech_maps(p)
+    W, X, K, gs, gm = moment_hessian(pats, sig, mu)
+    Wm = W.reshape(p * p, p * p)
+    Hs = (Wm[i1][:, i1] + Wm[i1][:, i2] + Wm[i2][:, i1] + Wm[i2][:, i2]) * np.outer(half, half)
+    Xm = X.reshape(p * p, p)
+    Xv = (Xm[i1] + Xm[i2]) * half[:, None]
+    H = np.block([[K, Xv.T], [Xv, Hs]])
+    return 0.5 * (H + H.T), np.concatenate([gm, (gs[r, c] + gs[c, r]) * half])
+
+
 def _is_pd(sig: np.ndarray) -> bool:
     try:
         np.linalg.cholesky(sig)
@@ -182,23 +201,15 @@ def saturated_newton(pats: Any, p: int, mu: np.ndarray, sig: np.ndarray, *,
                      ) -> tuple[np.ndarray, np.ndarray, bool]:
     """Newton's method for the saturated FIML log-likelihood in (mu, vech Sigma).
 
-    The Hessian of ``-loglik`` in the implied moments (``fiml_kernels.moment_hessian``) maps to
-    the free (mu, vech Sigma) by the duplication matrix; Sigma is linear in them, so there is no
-    curvature term. A backtracking line search keeps each step inside the positive definite
-    cone and raising the likelihood. Returns the moments reached and whether the step size
-    fell below ``tol`` (False: the Hessian was not positive definite or no step helped).
+    The Hessian is :func:`saturated_information`. A backtracking line search keeps each step
+    inside the positive definite cone and raising the likelihood. Returns the moments reached
+    and whether the step size fell below ``tol`` (False: neither the Hessian nor the expected
+    information was positive definite, or no step helped).
     """
-    i1, i2, half, (r, c) = _vech_maps(p)
-    hh = np.outer(half, half)
+    r, c = vech_indices(p)
     f = -loglik(pats, sig, mu)
     for _ in range(max_iter):
-        W, X, K, gs, gm = moment_hessian(pats, sig, mu)
-        Wm = W.reshape(p * p, p * p)
-        Hs = (Wm[i1][:, i1] + Wm[i1][:, i2] + Wm[i2][:, i1] + Wm[i2][:, i2]) * hh
-        Xm = X.reshape(p * p, p)
-        Xv = (Xm[i1] + Xm[i2]) * half[:, None]
-        H = np.block([[K, Xv.T], [Xv, Hs]])
-        g = np.concatenate([gm, (gs[r, c] + gs[c, r]) * half])  # gradient of loglik
+        H, g = saturated_information(pats, p, mu, sig)
         try:
             L = np.linalg.cholesky(H)
         except np.linalg.LinAlgError:
@@ -210,11 +221,11 @@ def saturated_newton(pats: Any, p: int, mu: np.ndarray, sig: np.ndarray, *,
                 return mu, sig, False
         step = np.linalg.solve(L.T, np.linalg.solve(L, g))
         slope = float(g @ step)
+        S = np.zeros((p, p))
+        S[r, c] = step[p:]
+        S[c, r] = step[p:]
         t = 1.0
         while t > 1e-4:
-            S = np.zeros((p, p))
-            S[r, c] = step[p:]
-            S[c, r] = step[p:]
             cand_mu, cand_sig = mu + t * step[:p], sig + t * S
             # the observed blocks can stay positive definite while Sigma leaves the cone;
             # EM stays in it, so the maximum sought is inside it (or EM's, on its border)
