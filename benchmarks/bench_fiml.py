@@ -12,31 +12,45 @@ large cases, so start-up and imports are left out) and the parent records the ch
 RSS. Chi-square and log-likelihood are printed for both, to show the same optimum. Targets
 (issue 16): >= 5x lavaan on HS 10 % MCAR and on p = 30, n = 5,000; no case over 10 s.
 
-Measured 2026-12-01 on the shared development machine (2 cores, load average 5-9 from other
-engineers' jobs, so absolute times are inflated two- to fivefold and vary between runs; the
-ratio is the same-run comparison). ``python benchmarks/bench_fiml.py --no-lavaan-sparse`` at
-commit 6be31b0 (before the EM change of 7c48d5b):
+Measured 2026-12-01 on the shared development machine (2 cores, load average ~5 from other
+engineers' jobs throughout, so absolute times are inflated and vary between runs; the ratio is
+the same-run comparison). ``python benchmarks/bench_fiml.py --no-lavaan-sparse`` at commit
+1766ee8 (the h1 Newton finish, analytic curvature, solve-based log-likelihood; the 60 % case
+ran after ee0b8bf was checked out, which changes only the MLR path):
 
     case                    who          seconds  peak MB       chisq          logl
+    HS 10% MCAR (n=301)     semwidget      0.074       99      70.176     -3389.648
+    HS 10% MCAR (n=301)     lavaan         1.400      118      70.176     -3389.648
+    HS 10% MCAR (n=301)     ratio      lavaan / semwidget = 19.0x (target >= 5x: met)
+    p=30 n=5000 20% MCAR    semwidget      6.351      231     419.151   -153130.809
+    p=30 n=5000 20% MCAR    lavaan       555.169      166     419.151   -153130.809
+    p=30 n=5000 20% MCAR    ratio      lavaan / semwidget = 87.4x (target >= 5x: met)
+    p=30 n=1000 60% MCAR    semwidget      2.820      141     396.073    -15882.457
+
+Every case is under 10 s. What changed, from cProfile runs of the two large cases:
+
+- h1 (saturated) moments, 42 of 54 s in the 60 % case before: EM now starts from the
+  pairwise-available moments (made positive definite), runs SQUAREM cycles while each shrinks
+  the change at least tenfold, then hands over to Newton's method on the saturated
+  log-likelihood in (mu, vech Sigma) with its analytic Hessian (Fisher scoring where that is
+  indefinite, EM again if Newton stops short). 60 %: 6 EM steps and 7 Newton steps instead of
+  247 EM steps; 20 %: EM converges in 13 steps from the pairwise start, Newton is not needed.
+- EM step: with few values missing in a pattern, the regression and conditional covariance
+  come from the precision matrix's small missing block instead of a solve with the large
+  observed block (20 % case: 180 -> 43 ms per step).
+- the model's second derivatives: analytic (``ml_derivatives.moment_curvature``) in place of
+  central differences of the Jacobian (2q Jacobians per Newton step, 6.7 s before).
+- log-likelihood: per pattern one Cholesky factor and solves, no inverse (20 % case: 860 ->
+  380 ms per evaluation); patterns grouped by one sort; the baseline's per-variable sums
+  batched.
+
+Before these changes, at commit 6be31b0 (same command, load average 5-9):
+
     HS 10% MCAR (n=301)     semwidget      0.129       98      70.176     -3389.648
     HS 10% MCAR (n=301)     lavaan         1.149      118      70.176     -3389.648
-    HS 10% MCAR (n=301)     ratio      lavaan / semwidget = 8.9x (target >= 5x: met)
     p=30 n=5000 20% MCAR    semwidget     18.590      235     419.151   -153130.809
     p=30 n=5000 20% MCAR    lavaan      1055.793      166     419.151   -153130.809
-    p=30 n=5000 20% MCAR    ratio      lavaan / semwidget = 56.8x (target >= 5x: met)
     p=30 n=1000 60% MCAR    semwidget     49.831      134     396.073    -15882.457
-
-``python benchmarks/bench_fiml.py --no-lavaan`` at 7c48d5b, while the run above was still in
-lavaan's fit (so the two competed for the cores, and the times are higher, not lower):
-
-    HS 10% MCAR (n=301)     semwidget      0.610       98      70.176     -3389.648
-    p=30 n=5000 20% MCAR    semwidget     38.546      239     419.151   -153130.809
-    p=30 n=1000 60% MCAR    semwidget     66.738      133     396.073    -15882.457
-
-The 10 s bound is missed on this machine for both large cases. In a profile of the 60 % case
-(54 s) the EM for the h1 moments takes 42 s: 247 SQUAREM-accelerated steps over ~1,000
-one-row patterns; the Newton fit with its analytic information is 11 s, of which 6.7 s are
-the central differences of the Jacobian for the model's second derivatives.
 
 Before issue 16 (numeric Hessian, a Python loop with an inverse per pattern, BFGS): HS 10 %
 348 ms, p = 30 n = 5,000 129 s, 60 % missing 256 s.

@@ -1,5 +1,5 @@
-"""Issue 14 (part A) against lavaan 0.6.14 (golden files by tests/golden/make_lavaan14_golden.R
-and make_lavaan14_groups_golden.R).
+"""Issue 14 (part A) against lavaan 0.6.14 (golden files by tests/golden/make_lavaan14_golden.R,
+make_lavaan14_groups_golden.R and, for issue 16's sparse FIML cases, make_fiml_sparse_golden.R).
 
 Each case file holds lavaan's call and the keyword arguments of the same fit in semwidget
 ("py"). Tolerances: estimates, std.all, R² and fit measures 1e-4 (chi-square-scale measures
@@ -22,8 +22,9 @@ import semwidget
 
 GOLDEN = Path(__file__).parent / "golden" / "lavaan14"
 ROOT = Path(__file__).parent.parent
-# cases.json: make_lavaan14_golden.R; groups_cases.json: make_lavaan14_groups_golden.R
-CASES = sorted(name for index in ("cases.json", "groups_cases.json")
+# cases.json: make_lavaan14_golden.R; groups_cases.json: make_lavaan14_groups_golden.R;
+# sparse_cases.json (FIML with much missing): make_fiml_sparse_golden.R
+CASES = sorted(name for index in ("cases.json", "groups_cases.json", "sparse_cases.json")
                for name in json.loads((GOLDEN / index).read_text())["cases"])
 RELATIVE = {"chisq", "baseline_chisq", "logl", "unrestricted_logl", "aic", "bic", "bic2",
             "chisq_scaled", "baseline_chisq_scaled"}

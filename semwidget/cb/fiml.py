@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -22,13 +21,15 @@ from semwidget.cb import robust, robust_fiml
 from semwidget.cb.assemble import assemble
 from semwidget.cb.data import Moments
 from semwidget.cb.fiml_kernels import (
-    em_step,
+    Pattern,
     information_gradient,
-    inverse_kron,
     loglik,
     newton_minimize,
+    patterns,
+    stacks,
     total_gradient,
 )
+from semwidget.cb.h1_fiml import em_saturated, h1_information
 from semwidget.cb.information import fiml_expected_vcov, refuse_with_robust
 from semwidget.cb.measures import FIT_ORDER
 from semwidget.cb.prepare import (
@@ -44,98 +45,6 @@ from semwidget.distributions import chi2_sf
 from semwidget.model.partable import count_moments, roles
 
 LOG2PI = math.log(2.0 * math.pi)
-
-
-@dataclass
-class Pattern:
-    """Rows sharing one missing-data pattern, summarised by their moments."""
-
-    obs: np.ndarray  # indices of observed variables
-    n: int
-    mean: np.ndarray
-    cov: np.ndarray  # divisor n, around the pattern mean
-
-    def __post_init__(self) -> None:
-        # The observed block's index, built once: np.ix_ per pattern per call was a third of
-        # the time of a fit with many patterns.
-        self.ioo = np.ix_(self.obs, self.obs)
-
-
-class Patterns(list):
-    """The patterns of one data set; the batched kernels cache their stacked form on it."""
-
-
-def patterns(X: np.ndarray, weights: np.ndarray | None = None) -> list[Pattern]:
-    """Group the rows of ``X`` (NaN for missing) by missing-data pattern.
-
-    With sampling ``weights`` a pattern's ``n`` is its sum of weights and its moments are
-    weighted, so the weighted log-likelihood keeps the same form.
-    """
-    mask = ~np.isnan(X)
-    keys, inverse = np.unique(mask, axis=0, return_inverse=True)
-    out = Patterns()
-    for k, key in enumerate(keys):
-        sel = inverse.ravel() == k
-        rows = X[sel][:, key]
-        w = np.ones(len(rows)) if weights is None else weights[sel]
-        n = float(w.sum()) if weights is not None else len(rows)
-        m = w @ rows / n
-        d = rows - m
-        out.append(Pattern(np.flatnonzero(key), n, m, (d * w[:, None]).T @ d / n))
-    return out
-
-
-def em_saturated(pats: list[Pattern], p: int, start_mean: np.ndarray, start_cov: np.ndarray,
-                 *, max_iter: int = 5000, tol: float = 1e-9) -> tuple[np.ndarray, np.ndarray,
-                                                                     float]:
-    """EM estimates of the unrestricted mean and covariance, and their log-likelihood.
-
-    EM crawls when much is missing (thousands of steps at 60 % missing cells), so the steps
-    are accelerated with SQUAREM (Varadhan & Roland, 2008, scheme S3): two EM steps set a
-    direction, an extrapolated point is taken along it and stabilised by one more EM step, and
-    the plain two-step point is kept whenever the extrapolation would lower the likelihood.
-    The fixed point, and so the answer, is EM's.
-    """
-    n = sum(pt.n for pt in pats)
-
-    def step(x: np.ndarray) -> np.ndarray:
-        m, S = em_step(pats, p, n, x[:p], x[p:].reshape(p, p))
-        return np.concatenate([m, S.ravel()])
-
-    x = np.concatenate([start_mean, start_cov.ravel()])
-    ll_x = -np.inf
-    used = 0
-    while used < max_iter:
-        x1 = step(x)
-        r = x1 - x
-        if np.max(np.abs(r)) < tol:
-            x = x1
-            break
-        x2 = step(x1)
-        used += 2
-        v = x2 - x1 - r
-        if np.max(np.abs(x2 - x1)) < tol:
-            x = x2
-            break
-        vv = float(v @ v)
-        alpha = -math.sqrt(float(r @ r) / vv) if vv > 0 else -1.0
-        alpha = min(alpha, -1.0)  # -1 is the plain two-step point
-        best = x2
-        if alpha < -1.0:
-            try:
-                cand = step(x - 2 * alpha * r + alpha**2 * v)
-                used += 1
-                ll_c = loglik(pats, cand[p:].reshape(p, p), cand[:p])
-                if np.isfinite(ll_c) and ll_c >= ll_x:
-                    best, ll_x = cand, ll_c
-            except np.linalg.LinAlgError:
-                pass  # the extrapolated covariance was singular: keep the EM point
-        if best is x2:
-            ll_x = loglik(pats, x2[p:].reshape(p, p), x2[:p])
-        x = best
-    mu, sig = x[:p], x[p:].reshape(p, p)
-    sig = 0.5 * (sig + sig.T)
-    return mu, sig, loglik(pats, sig, mu)
 
 
 def minimize(fobj: Any, gobj: Any, hess_grad: Any, theta0: np.ndarray
@@ -309,24 +218,6 @@ def drop_missing_covariates(frame: pd.DataFrame, covariates: set[str]
         "use missing='fiml.x' to keep them"]
 
 
-def h1_information(pats: list[Pattern], sigma: np.ndarray, n: int) -> np.ndarray:
-    """Expected information of the unrestricted model's (means, vech(Sigma)) under FIML.
-
-    Each pattern contributes the complete-data information of its observed part, weighted by
-    its share of the rows; lavaan weighs GFI with this matrix (at the implied moments).
-    """
-    p = sigma.shape[0]
-    r, c = cbsem.vech_indices(p)
-    half = np.where(r == c, 0.5, 1.0)
-    K, KAA, pair = inverse_kron(pats, sigma)
-    W = np.zeros((p + len(r), p + len(r)))
-    W[:p, :p] = K / n
-    ra, rb, ca, cb = r[:, None], r[None, :], c[:, None], c[None, :]
-    W[p:, p:] = (KAA[pair[ra, rb], pair[ca, cb]] + KAA[pair[ra, cb], pair[ca, rb]]
-                 ) * np.outer(half, half) / n
-    return W
-
-
 def fiml_fit_measures(pats: list[Pattern], n: int, p: int, ll0: float, ll1: float, npar: int,
                       df: int, sig1: np.ndarray, mu1: np.ndarray, imp: Any, nx: int, *,
                       X: np.ndarray | None = None, xi: Sequence[int] = (),
@@ -364,18 +255,19 @@ def fiml_fit_measures(pats: list[Pattern], n: int, p: int, ll0: float, ll1: floa
     # baseline: independent variables with free means and variances; the likelihood then
     # separates by variable, so each uses its own observed values.
     llb = llb_x
-    col_sums: dict[int, list[float]] = {}
-    for pt in pats:
-        for k, j in enumerate(pt.obs):
-            if int(j) in block:
-                continue
-            s = col_sums.setdefault(int(j), [0.0, 0.0, 0.0])
-            s[0] += pt.n
-            s[1] += pt.n * pt.mean[k]
-            s[2] += pt.n * (pt.cov[k, k] + pt.mean[k] ** 2)
-    for cnt, s1, s2 in col_sums.values():
-        m = s1 / cnt
-        v = s2 / cnt - m * m
+    sums = np.zeros((3, p))  # per variable: rows seen, sum, sum of squares (all patterns)
+    for st in stacks(pats, p):
+        cells = st.idx.ravel()
+        w = np.repeat(st.n, st.idx.shape[1])
+        sq = np.diagonal(st.cov, axis1=1, axis2=2) + st.mean ** 2
+        for row, vals in enumerate((w, w * st.mean.ravel(), w * sq.ravel())):
+            sums[row] += np.bincount(cells, weights=vals, minlength=p)
+    for j in range(p):
+        if j in block or sums[0, j] == 0:
+            continue
+        cnt = sums[0, j]
+        m = sums[1, j] / cnt
+        v = sums[2, j] / cnt - m * m
         llb += -0.5 * cnt * (LOG2PI + math.log(v) + 1.0)
     b_chisq = 2.0 * (ll1 - llb)
     nf = len(free_x)

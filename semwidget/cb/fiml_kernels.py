@@ -4,9 +4,8 @@ Missing-data patterns with the same number of observed variables are stacked, so
 batched linear algebra (a Cholesky factor per pattern) serves them all instead of a Python
 loop with an inverse per pattern. The observed information is analytic in the data: its
 pattern part is a sum of Kronecker products of the patterns' inverse covariances, contracted
-with the Jacobian of the implied moments; only the model's second derivatives (the implied
-moments are rational in the parameters) come from central differences of the analytic
-Jacobian, which involve no pattern at all.
+with the Jacobian of the implied moments, and the model's second derivatives are analytic too
+(:func:`semwidget.cb.ml_derivatives.moment_curvature`).
 """
 
 from __future__ import annotations
@@ -17,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from semwidget.cb.ml_derivatives import moment_curvature
+
 if TYPE_CHECKING:
     from semwidget.cb.ram import RAMModel
 
@@ -25,6 +26,44 @@ LOG2PI = math.log(2.0 * math.pi)
 #: Above this many observed variables the (p(p+1)/2)^2 Kronecker sums of the analytic
 #: information outgrow differencing the batched gradient, which is used instead.
 MAX_P_KRONECKER = 60
+
+
+@dataclass
+class Pattern:
+    """Rows sharing one missing-data pattern, summarised by their moments."""
+
+    obs: np.ndarray  # indices of observed variables
+    n: int
+    mean: np.ndarray
+    cov: np.ndarray  # divisor n, around the pattern mean
+
+
+class Patterns(list):
+    """The patterns of one data set; the batched kernels cache their stacked form on it."""
+
+
+def patterns(X: np.ndarray, weights: np.ndarray | None = None) -> list[Pattern]:
+    """Group the rows of ``X`` (NaN for missing) by missing-data pattern.
+
+    With sampling ``weights`` a pattern's ``n`` is its sum of weights and its moments are
+    weighted, so the weighted log-likelihood keeps the same form.
+    """
+    mask = ~np.isnan(X)
+    keys, inverse = np.unique(mask, axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    # the rows of each pattern by one stable sort (a mask per pattern is O(rows x patterns))
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.searchsorted(inverse[order], np.arange(len(keys) + 1))
+    out = Patterns()
+    for k, key in enumerate(keys):
+        sel = order[bounds[k]:bounds[k + 1]]
+        rows = X[sel][:, key]
+        w = np.ones(len(rows)) if weights is None else weights[sel]
+        n = float(w.sum()) if weights is not None else len(rows)
+        m = w @ rows / n
+        d = rows - m
+        out.append(Pattern(np.flatnonzero(key), n, m, (d * w[:, None]).T @ d / n))
+    return out
 
 
 @dataclass
@@ -63,44 +102,49 @@ def stacks(pats: Any, p: int) -> list[Stack]:
     return out
 
 
-def _factor(st: Stack, sigma: np.ndarray, mu: np.ndarray
-            ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """Per pattern: inverse covariance, log-determinant and residual mean; None if not PD."""
-    so = sigma[st.idx[:, :, None], st.idx[:, None, :]]
-    try:
-        L = np.linalg.cholesky(so)
-    except np.linalg.LinAlgError:
-        return None
-    Li = np.linalg.inv(L)
-    A = Li.transpose(0, 2, 1) @ Li
-    logdet = 2.0 * np.log(np.diagonal(L, axis1=1, axis2=2)).sum(axis=1)
-    return A, logdet, st.mean - mu[st.idx]
-
-
 def loglik(pats: Any, sigma: np.ndarray, mu: np.ndarray) -> float:
-    """Observed-data log-likelihood; ``-inf`` if a pattern's covariance is not positive definite."""
+    """Observed-data log-likelihood; ``-inf`` if a pattern's covariance is not positive definite.
+
+    Per pattern ``log|S| + tr(S^-1 C) + d' S^-1 d`` from the Cholesky factor ``L`` by solves
+    (``|L^-1 d|^2``), without forming the inverse: most patterns of sparse data are one row
+    each (``C = 0``), and ``tr(S^-1 C) = tr(L^-1 C L^-T)`` is needed only for the others.
+    """
     total = 0.0
     for st in stacks(pats, sigma.shape[0]):
-        f = _factor(st, sigma, mu)
-        if f is None:
+        so = sigma[st.idx[:, :, None], st.idx[:, None, :]]
+        try:
+            L = np.linalg.cholesky(so)
+        except np.linalg.LinAlgError:
             return -np.inf
-        A, logdet, d = f
+        logdet = 2.0 * np.log(np.diagonal(L, axis1=1, axis2=2)).sum(axis=1)
+        y = np.linalg.solve(L, (st.mean - mu[st.idx])[:, :, None])
+        quad = np.einsum("mij,mij->m", y, y)
+        multi = _several_rows(st)
+        if len(multi):
+            Lm = L[multi]
+            Z = np.linalg.solve(Lm, np.linalg.solve(Lm, st.cov[multi]).transpose(0, 2, 1))
+            quad[multi] += np.trace(Z, axis1=1, axis2=2)
         k = st.idx.shape[1]
-        quad = np.einsum("mij,mij->m", A, st.cov) + np.einsum("mi,mij,mj->m", d, A, d)
         total += float(-0.5 * st.n @ (k * LOG2PI + logdet + quad))
     return total
 
 
+def _several_rows(st: Stack) -> np.ndarray:
+    """The patterns of a stack with a nonzero covariance (more than one distinct row)."""
+    multi = getattr(st, "_multi", None)
+    if multi is None:
+        multi = np.flatnonzero(st.cov.reshape(len(st.n), -1).any(axis=1))
+        st._multi = multi  # type: ignore[attr-defined]
+    return multi
+
+
 def _parts(st: Stack, sigma: np.ndarray, mu: np.ndarray
            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    f = _factor(st, sigma, mu)
-    if f is None:
-        # a trial point of the line search can leave the positive definite cone, where the
-        # objective is flagged; its gradient still exists while the blocks are invertible
-        A = np.linalg.inv(sigma[st.idx[:, :, None], st.idx[:, None, :]])
-        d = st.mean - mu[st.idx]
-    else:
-        A, _, d = f
+    # one inverse per pattern (no log-determinant is needed here); a trial point of the line
+    # search can leave the positive definite cone, where the objective is flagged, but the
+    # gradient still exists while the blocks are invertible
+    A = np.linalg.inv(sigma[st.idx[:, :, None], st.idx[:, None, :]])
+    d = st.mean - mu[st.idx]
     a = np.einsum("mij,mj->mi", A, d)
     B = A @ st.cov @ A + a[:, :, None] * a[:, None, :]  # A M A with M = C + d d'
     return A, a, B
@@ -120,7 +164,7 @@ def loglik_gradients(pats: Any, sigma: np.ndarray, mu: np.ndarray
     return g_sig.reshape(p, p), g_mu
 
 
-def _em_constant(st: Stack, p: int) -> tuple[np.ndarray, np.ndarray]:
+def em_constant(st: Stack, p: int) -> tuple[np.ndarray, np.ndarray]:
     """The observed blocks of a stack's EM sums, which do not change between steps."""
     const = getattr(st, "_em_const", None)
     if const is None:
@@ -142,22 +186,31 @@ def em_step(pats: Any, p: int, n: float, mu: np.ndarray, sig: np.ndarray
     """
     T1 = np.zeros(p)
     T2 = np.zeros(p * p)
+    precision = None
     for st in stacks(pats, p):
-        c1, c2 = _em_constant(st, p)
+        c1, c2 = em_constant(st, p)
         T1 += c1
         T2 += c2
         k = st.idx.shape[1]
         if k == p:
             continue
         o, mis = st.order[:, :k], st.order[:, k:]
-        som = sig[o[:, :, None], mis[:, None, :]]
-        Bt = np.linalg.solve(sig[o[:, :, None], o[:, None, :]], som)  # (m, k, p - k)
-        B = Bt.transpose(0, 2, 1)
+        if p - k < k:
+            # few missing: the regression and the conditional covariance from the precision
+            # matrix's missing block, (p - k) square, instead of solving with the k x k block
+            if precision is None:
+                precision = np.linalg.inv(sig)
+            cond = np.linalg.inv(precision[mis[:, :, None], mis[:, None, :]])
+            B = -cond @ precision[mis[:, :, None], o[:, None, :]]  # (m, p - k, k)
+        else:
+            som = sig[o[:, :, None], mis[:, None, :]]
+            B = np.linalg.solve(sig[o[:, :, None], o[:, None, :]], som).transpose(0, 2, 1)
+            cond = sig[mis[:, :, None], mis[:, None, :]] - B @ som
         mm = mu[mis] + np.einsum("mij,mj->mi", B, st.mean - mu[o])  # expected missing part
         w = st.n[:, None, None]
-        E_mo = w * (B @ st.cov + mm[:, :, None] * st.mean[:, None, :])
-        E_mm = w * ((B @ st.cov) @ Bt + sig[mis[:, :, None], mis[:, None, :]] - B @ som
-                    + mm[:, :, None] * mm[:, None, :])
+        BC = B @ st.cov
+        E_mo = w * (BC + mm[:, :, None] * st.mean[:, None, :])
+        E_mm = w * (BC @ B.transpose(0, 2, 1) + cond + mm[:, :, None] * mm[:, None, :])
         f_mo = mis[:, :, None] * p + o[:, None, :]
         f_om = o[:, None, :] * p + mis[:, :, None]
         f_mm = mis[:, :, None] * p + mis[:, None, :]
@@ -243,27 +296,6 @@ def moment_hessian(pats: Any, sigma: np.ndarray, mu: np.ndarray
     return W, X.reshape(p, p, p), K, g_sig, g_mu
 
 
-def curvature(model: RAMModel, theta: np.ndarray, g_sig: np.ndarray, g_mu: np.ndarray
-              ) -> np.ndarray:
-    """Second derivatives of the implied moments contracted with fixed moment gradients.
-
-    Central differences of the analytic Jacobian (the moments' dependence on the parameters
-    alone; no pattern is touched).
-    """
-    q = len(theta)
-    T = np.zeros((q, q))
-    for k in range(q):
-        h = 1e-5 * max(1.0, abs(theta[k]))
-        cols = []
-        for s in (h, -h):
-            t = theta.copy()
-            t[k] += s
-            dsig, dmu = model.jacobian(t, model.implied(t))
-            cols.append(np.einsum("kij,ij->k", dsig, g_sig) + dmu @ g_mu)
-        T[:, k] = (cols[0] - cols[1]) / (2 * h)
-    return 0.5 * (T + T.T)
-
-
 def information(model: RAMModel, pats: Any, theta: np.ndarray) -> np.ndarray:
     """Hessian of ``-loglik`` (summed over rows) in the free parameters: observed information.
 
@@ -288,7 +320,7 @@ def information_gradient(model: RAMModel, pats: Any, theta: np.ndarray
     H = J @ W.reshape(p * p, p * p) @ J.T
     cross = J @ X.reshape(p * p, p) @ dmu.T
     H += cross + cross.T + dmu @ K @ dmu.T
-    H -= curvature(model, theta, gs, gm)
+    H -= moment_curvature(model, imp, gs, gm)  # analytic: no 2q Jacobians per step
     return 0.5 * (H + H.T), np.einsum("kij,ij->k", dsig, gs) + dmu @ gm
 
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from semwidget.cb.ram import RAMModel
+from semwidget.cb.ram import Implied, RAMModel
 
-__all__ = ["aggregate", "factors", "gradient", "information"]
+__all__ = ["aggregate", "factors", "gradient", "information", "moment_curvature"]
 
 
 def factors(model: RAMModel, G: np.ndarray, C: np.ndarray, eta: np.ndarray | None = None
@@ -129,3 +129,56 @@ def ml_gradient_information(model: RAMModel, G: np.ndarray, C: np.ndarray, sigma
     g = gradient(U, V, R, M, Wd)
     info = information(U, V, inv, M) if with_information else None
     return aggregate(model, g, info)
+
+
+def moment_curvature(model: RAMModel, imp: Implied, g_sig: np.ndarray,
+                     g_mu: np.ndarray | None = None) -> np.ndarray:
+    """Second derivatives of the implied moments, contracted with fixed moment weights.
+
+    Returns the (q, q) matrix ``d2/dtheta_k dtheta_l [tr(g_sig Sigma) + g_mu' mu]``
+    (``g_sig`` symmetric), the term a Hessian gains from the curvature of ``Sigma(theta)`` and
+    ``mu(theta)``. With ``B = (I - A)^-1``, ``C = B S B'``, ``eta = B m``, the weights padded to
+    all variables (``Gf``, ``gf``) and ``N = B' Gf B``, ``M = C Gf B``, ``h = B' gf``, the rows
+    (a path ``b -> a``; a (co)variance ``c ~~ d``; an intercept ``c``) pair as
+
+        path-path   2 (B[d,a] M[b,c] + B[b,c] M[d,a] + C[b,d] N[c,a])
+                    + h[c] B[d,a] eta[b] + h[a] B[b,c] eta[d]
+        path-cov    2 (B[b,c] N[d,a] + B[b,d] N[c,a])   (halved for a variance)
+        path-mean   h[a] B[b,c]
+
+    and (co)variances and intercepts, in which the moments are linear, not at all. Rows that
+    share a parameter are summed (:func:`aggregate`).
+    """
+    n, p = model.n_var, model.n_obs
+    B, C = imp.B, imp.C
+    Gf = np.zeros((n, n))
+    Gf[:p, :p] = g_sig
+    gf = np.zeros(n)
+    if g_mu is not None and model.meanstructure:
+        gf[:p] = g_mu
+    N = B.T @ Gf @ B
+    M = C @ Gf @ B
+    h = B.T @ gf
+    eta = imp.eta
+    free = model.pidx >= 0
+    kind, ri, rj = model.kind[free], model.row_i[free], model.row_j[free]
+    T = np.zeros((len(kind), len(kind)))
+    pa = np.flatnonzero(kind == 0)
+    a, b = ri[pa], rj[pa]
+    if len(pa):
+        A, Bb = a[:, None], b[:, None]
+        c, d = a[None, :], b[None, :]
+        T[np.ix_(pa, pa)] = (2.0 * (B[d, A] * M[Bb, c] + B[Bb, c] * M[d, A] + C[Bb, d] * N[c, A])
+                             + h[c] * B[d, A] * eta[Bb] + h[A] * B[Bb, c] * eta[d])
+        cv = np.flatnonzero(kind == 1)
+        if len(cv):
+            c, d = ri[cv][None, :], rj[cv][None, :]
+            t = 2.0 * (B[Bb, c] * N[d, A] + B[Bb, d] * N[c, A]) * np.where(c == d, 0.5, 1.0)
+            T[np.ix_(pa, cv)] = t
+            T[np.ix_(cv, pa)] = t.T
+        mn = np.flatnonzero(kind == 2)
+        if len(mn) and model.meanstructure:
+            t = h[A] * B[Bb, ri[mn][None, :]]
+            T[np.ix_(pa, mn)] = t
+            T[np.ix_(mn, pa)] = t.T
+    return aggregate(model, np.zeros(len(kind)), T)[1]

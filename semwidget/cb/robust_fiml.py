@@ -17,6 +17,8 @@ import numpy as np
 from semwidget.cb import estimate as cbsem
 from semwidget.cb import robust
 from semwidget.cb.blocks import block_diag
+from semwidget.cb.fiml_kernels import patterns
+from semwidget.cb.h1_fiml import saturated_information
 from semwidget.cb.ram import Implied, RAMModel
 from semwidget.distributions import chi2_sf
 from semwidget.errors import ModelSpecError
@@ -75,23 +77,12 @@ def moment_information(X: np.ndarray, sigma: np.ndarray, mu: np.ndarray,
                        weights: np.ndarray | None = None) -> np.ndarray:
     """Observed information of the unrestricted model in ``(mu; vech Sigma)`` per case.
 
-    Central differences of the mean (weighted: sum of weighted / N) case score, analytic.
+    The analytic Hessian of minus the (weighted) log-likelihood over the rows, from the
+    batched pattern kernels (:func:`semwidget.cb.h1_fiml.saturated_information`); central
+    differences of the case scores cost two passes over every pattern per moment.
     """
     n, p = X.shape
-    r, c = cbsem.vech_indices(p)
-    v0 = np.concatenate([mu, sigma[r, c]])
-    k = len(v0)
-    A = np.zeros((k, k))
-    for j in range(k):
-        h = 1e-5 * max(1.0, abs(v0[j]))
-        vp, vm = v0.copy(), v0.copy()
-        vp[j] += h
-        vm[j] -= h
-        mp, sp = _vech_moments(vp, p)
-        mm, sm = _vech_moments(vm, p)
-        A[:, j] = -(weighted_scores(X, sp, mp, weights).mean(axis=0)
-                    - weighted_scores(X, sm, mm, weights).mean(axis=0)) / (2.0 * h)
-    return 0.5 * (A + A.T)
+    return saturated_information(patterns(X, weights), p, mu, sigma)[0] / n
 
 
 def _jacobian(model: RAMModel, theta: np.ndarray, imp: Implied) -> np.ndarray:
