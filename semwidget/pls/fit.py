@@ -119,7 +119,7 @@ def fit_pls(
         "scheme": scheme, "consistent": consistent, "missing": missing,
         "missing_value": missing_value, "bootstrap": bootstrap, "seed": seed,
         "boot_ci": boot_ci, "sign_change": sign_change, "max_iter": max_iter, "tol": tol,
-        "exact_fit": exact_fit, "interaction": interaction,
+        "exact_fit": exact_fit, "interaction": interaction, "hoc": hoc,
     }  # fmt: skip
     table = parse_model(model)
     if group is not None:
