@@ -22,6 +22,11 @@ from its own rows (its standardization, products, stage-one weights or regressio
 permutation distribution of an interaction path's difference is that of the fitted one.
 MICOM then tests the main-effect constructs (with the same label permutations): the
 interaction construct is generated from them, it has no indicators of its own to compare.
+
+Higher-order constructs (``hoc=``): every group is fitted by the chosen HOC approach, and
+every permuted group (and bootstrap resample) redoes the HOC stages on its own rows. MICOM
+covers the constructs with indicators of their own, with the stage-one (or repeated
+indicators) model's weights; ``micom_note`` names them and says why the HOC is left out.
 """
 
 from __future__ import annotations
@@ -356,7 +361,11 @@ def _plan(table: pd.DataFrame, data: pd.DataFrame, options: dict[str, Any]) -> _
         note = (f"MICOM covers {', '.join(covered)}: the constructs with indicators of "
                 f"their own. The higher-order construct(s) {left} are measured by {how}, "
                 "whose invariance MICOM tests through the dimensions.")  # fmt: skip
-        if st.stage1 is None:  # repeated indicators: one model, permuted as it is
+        if st.interactions:
+            terms = ", ".join(st.parts)
+            note += (f" The interaction construct(s) {terms} are generated from the scores "
+                     "and have no indicators of their own.")  # fmt: skip
+        if st.stage1 is None and not st.interactions:  # one model, permuted as it is
             return _Plan(fit_hoc, st.data, m_spec, None, m_data, m_spec, covered, note)
 
         def hoc_folds(pooled: pd.DataFrame, *, options: dict[str, Any]) -> FoldData:

