@@ -88,7 +88,7 @@ def fit_pls(
         How higher-order constructs (``HOC =~ LOC1 + LOC2``) are estimated: the disjoint or
         embedded two-stage approach, or repeated indicators (see
         :mod:`semwidget.pls.higher_order`; also with ``group`` and with product terms
-        on the HOC, which the two-stage approaches take by ``interaction="two_stage"``).
+        on the HOC).
     interaction : {"two_stage", "product_indicator", "orthogonal"}
         How product terms ``y ~ x + m + x:m`` are estimated: the two-stage approach
         (SmartPLS 4's default), all pairwise products of the standardized indicators of

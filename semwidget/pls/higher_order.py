@@ -18,8 +18,8 @@ stage-one fit (the dimensions' loadings and reliability).
 Product terms with a HOC (``Y ~ HOC + M + HOC:M``): with repeated indicators the HOC is an
 ordinary block, and the interaction is built on it (its repeated indicators) by any
 ``interaction=`` approach; with the two-stage approaches the stage-two model measures the HOC
-by the dimension scores, so the interaction is formed in that model by the two-stage
-moderation approach (seminr's ``higher_composite`` with ``interaction_term(two_stage)``;
+by the dimension scores, so the interaction is formed in that model, by any approach
+(seminr's ``higher_composite`` with ``interaction_term``; see
 :mod:`semwidget.pls.hoc_interaction`). A dimension cannot be a part of a product term (its
 paths go through its HOC).
 """
@@ -106,21 +106,14 @@ def fit_higher_order(
         return result
     assert st.stage2 is not None
     if st.interactions:
-        if method != "two_stage":
-            raise ModelSpecError(
-                f"interaction={method!r} with a two-stage higher-order construct is not "
-                "available: the HOC's indicators are its dimensions' scores, which every "
-                "bootstrap resample re-estimates, and product indicators of those scores "
-                "are not rebuilt per resample here; use interaction='two_stage' (seminr's "
-                "way with higher_composite) or hoc='repeated'", name="interaction",
-            )  # fmt: skip
-        fd = chain_fold_data(st.stage1, st.terms, st.stage2, st.final, st.parts, st.data,
-                             options)  # fmt: skip
-        result, sd, mean = fit_chain(fd, options, progress=progress)
+        assert st.table2 is not None
+        fd = chain_fold_data(st.stage1, st.terms, st.stage2, st.table2, st.parts, st.data,
+                             options, method)  # fmt: skip
+        result, factor, _ = fit_chain(fd, options, progress=progress)
         k = len(st.terms)
         result.moderation = {
-            name: {"iv": iv, "moderator": mod, "scale": float(sd[k + j]),
-                   "mean": float(mean[k + j]), "method": "two_stage"}
+            name: {"iv": iv, "moderator": mod, "scale": float(factor[k + j]), "method": method,
+                   "mean": float((result.scores[iv] * result.scores[mod]).mean())}
             for j, (name, (iv, mod)) in enumerate(st.parts.items())
         }  # fmt: skip
     else:
@@ -141,7 +134,7 @@ class Stages:
     approach, stage one of the embedded one) or the disjoint stage one, and the data with
     any copied indicators. ``stage1``/``stage2``/``terms``: the two-stage models and the
     dimension-score columns (None for the repeated approach). ``interactions``: the
-    product-term rows ``Y ~ A:B``, left out of all of these; ``final``: stage two with them.
+    product-term rows ``Y ~ A:B``, left out of all of these; ``table2``: stage two with them.
     """
 
     hocs: dict[str, list[str]]
@@ -152,7 +145,7 @@ class Stages:
     terms: list[Term]
     interactions: list[tuple[str, str, str]] = field(default_factory=list)
     parts: dict[str, tuple[str, str]] = field(default_factory=dict)  # product -> (iv, mod)
-    final: PLSModel | None = None  # stage two with the product terms
+    table2: pd.DataFrame | None = None  # stage two with the product terms
 
 
 def stages(table: pd.DataFrame, data: pd.DataFrame, approach: str) -> Stages:
@@ -184,13 +177,12 @@ def stages(table: pd.DataFrame, data: pd.DataFrame, approach: str) -> Stages:
         Term(d, (stage1.constructs.index(d),), stage2.constructs.index(h))
         for h, ds in hocs.items() for d in ds
     ]
-    final = None
+    table2 = None
     if inter:
         table2 = _frame(_second_stage_rows(rows, hocs) + inter)
         # the parts must be constructs of stage two (only the columns' names are read)
         product_parts(table2, pd.DataFrame(columns=columns + dims))
-        final = build_model(table2, columns + dims + list(parts))
-    return Stages(hocs, first_rows, data1, stage1, stage2, terms, inter, parts, final)
+    return Stages(hocs, first_rows, data1, stage1, stage2, terms, inter, parts, table2)
 
 
 def _product_parts(hocs: dict[str, list[str]], inter: list[tuple[str, str, str]]) -> dict:
@@ -224,8 +216,9 @@ def hoc_fold_data(st: Stages, options: dict[str, Any]) -> FoldData:
         return fold_data(frame, st.data, options, options.get("interaction", "two_stage"))
     assert st.stage2 is not None
     if st.interactions:
-        return chain_fold_data(st.stage1, st.terms, st.stage2, st.final, st.parts, st.data,
-                               options)  # fmt: skip
+        assert st.table2 is not None
+        return chain_fold_data(st.stage1, st.terms, st.stage2, st.table2, st.parts, st.data,
+                               options, options.get("interaction", "two_stage"))  # fmt: skip
     stage1, terms = st.stage1, st.terms
     prepared = prepare_data(st.data, stage1, missing=options["missing"],
                             missing_value=options.get("missing_value"))  # fmt: skip

@@ -19,7 +19,8 @@ bootstrap on the mean-replaced data as in make_moderation_golden.py).
 With product terms (``tests/golden_pls/hoc_moderation/``): ``mobi_perception_x_expectation``
 adds ``Satisfaction ~ Perception:Expectation`` to the Perception model, by seminr's
 ``interaction_term(method = two_stage)`` on the disjoint two-stage HOC (seminr forms it in
-the stage-two model, where Perception is measured by the dimension scores). The
+the stage-two model, where Perception is measured by the dimension scores); ``..._<method>``
+the same by ``product_indicator`` and ``orthogonal``. The
 ``*_repeated_<method>`` cases build the repeated-indicators model by hand in seminr (the HOC
 a composite of copies of its dimensions' indicators, ``Quality ~ Perception`` and ``Value ~
 Perception``), with the interaction on that block by each of seminr's three methods.
@@ -154,6 +155,9 @@ def write_interaction_case(name, method, *, repeated, nboot=200, seed=9):
 
 def interaction_cases() -> None:
     write_interaction_case("mobi_perception_x_expectation", "two_stage", repeated=False)
+    for method in ("product_indicator", "orthogonal"):
+        write_interaction_case(f"mobi_perception_x_expectation_{method}", method,
+                               repeated=False)  # fmt: skip
     for method in ("two_stage", "product_indicator", "orthogonal"):
         write_interaction_case(f"mobi_perception_x_expectation_repeated_{method}", method,
                                repeated=True)  # fmt: skip
