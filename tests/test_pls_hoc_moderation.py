@@ -4,8 +4,9 @@ Against seminr's Python port (tests/golden_pls/hoc_moderation/, written by
 tests/golden_pls/make_hoc_golden.py): the disjoint two-stage HOC with a two-stage
 interaction formed in the stage-two model (``higher_composite`` + ``interaction_term``, by
 two-stage, product indicators and orthogonalized ones), and the repeated-indicators HOC
-with the interaction on its repeated block by all three approaches; same-seed bootstrap (seminr redoes every stage in every resample). Multigroup
-fits of such models by direct computation (one ``fit_pls`` per group and permuted group).
+with the interaction on its repeated block by all three approaches; same-seed bootstrap
+(seminr redoes every stage in every resample). Multigroup fits of such models by direct
+computation (one ``fit_pls`` per group and permuted group).
 """
 
 from __future__ import annotations
