@@ -115,3 +115,16 @@ def test_refusals_say_why():
                 hoc="repeated", progress=False)  # fmt: skip
     with pytest.raises(ModelSpecError, match="rho_A"):
         fit_pls(g["syntax"], frame, consistent=True, progress=False)
+
+
+def test_plsc_refusals_of_interactions_and_ipma_say_why():
+    from semwidget.pls.ipma import ipma
+
+    frame = data("mobi.csv")
+    plain = ("Expectation =~ CUEX1 + CUEX2 + CUEX3\nQuality =~ PERQ1 + PERQ2 + PERQ3\n"
+             "Satisfaction =~ CUSA1 + CUSA2 + CUSA3\nLoyalty =~ CUSL1 + CUSL2 + CUSL3\n"
+             "Satisfaction ~ Quality + Expectation\nLoyalty ~ Satisfaction\n")
+    with pytest.raises(ModelSpecError, match="no reliability"):
+        fit_pls(plain + "Satisfaction ~ Quality:Expectation\n", frame, consistent=True)
+    with pytest.raises(ModelSpecError, match="different variables"):
+        ipma(fit_pls(plain, frame, consistent=True), frame, "Loyalty")
