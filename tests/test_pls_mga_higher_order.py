@@ -22,6 +22,7 @@ from semwidget.pls.fit import fit_pls
 from semwidget.pls.higher_order import _disjoint_rows, _rows, stages
 from semwidget.pls.mga import group_seed, henseler_p, split_groups
 from semwidget.pls.model import parse_model
+from semwidget.tables.pls_mga import micom_table
 
 APPROACHES = ("disjoint", "embedded", "repeated")
 DIMENSIONS = {"Quality", "Value"}
@@ -84,6 +85,7 @@ def test_groups_permutations_and_micom_by_direct_computation(approach):
     assert set(res.micom.invariance.construct) == covered
     assert "Perception" in res.micom_note and "Quality" in res.micom_note
     assert res.to_dict()["micom_note"] == res.micom_note
+    assert res.micom_note in micom_table(res).note
     model, frame1 = stage_one_syntax(approach)
     plain = fit_pls(model, frame1, group="cusco", permutations=n_perm, seed=seed,
                     progress=False)  # fmt: skip
