@@ -1,10 +1,11 @@
 """Product terms with a higher-order construct (``Y ~ HOC + M + HOC:M``).
 
 Against seminr's Python port (tests/golden_pls/hoc_moderation/, written by
-tests/golden_pls/make_hoc_golden.py): the disjoint two-stage HOC with a two-stage
-interaction formed in the stage-two model (``higher_composite`` + ``interaction_term``, by
-two-stage, product indicators and orthogonalized ones), and the repeated-indicators HOC
-with the interaction on its repeated block by all three approaches; same-seed bootstrap
+tests/golden_pls/make_hoc_golden.py): the disjoint two-stage HOC with the interaction formed
+in the stage-two model (``higher_composite`` + ``interaction_term`` by two-stage, product
+indicators and orthogonalized ones), and the repeated-indicators HOC with the interaction on
+its repeated block by all three approaches (mobi, Perception x Expectation); a Mode B HOC
+with -99 codes (corp_rep, REP moderating CUSA -> CUSL) both ways; same-seed bootstrap
 (seminr redoes every stage in every resample). Multigroup fits of such models by direct
 computation (one ``fit_pls`` per group and permuted group).
 """
@@ -40,7 +41,7 @@ def golden(name: str) -> dict:
 
 
 def test_cases_present():
-    assert len(CASES) >= 6
+    assert len(CASES) >= 8
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -49,9 +50,10 @@ def test_hoc_interaction_equals_seminr(name):
     boot = g["bootstrap"][0]
     res = fit_pls(g["syntax"], data(g["data"]), hoc=g["options"]["hoc"],
                   interaction=g["options"]["interaction"], bootstrap=boot["nboot"],
-                  seed=boot["seed"], progress=False)  # fmt: skip
+                  seed=boot["seed"], missing_value=g["options"]["missing_value"],
+                  progress=False)  # fmt: skip
     assert_paths_and_r2(res, g)
-    assert res.moderation[TERM]["iv"] == "Perception"
+    assert res.moderation[g["term"]]["iv"] == g["term"].split(":")[0]
     assert res.higher_order["approach"] == g["options"]["hoc"]
     assert res.bootstrap == boot["nboot"] - boot["fails"]
     paths, order = paths_of(res), path_order(res)
