@@ -78,3 +78,16 @@ def permuted_fits(frame: pd.DataFrame, group: str, syntax: str, n_perm: int, see
         out.append((mask, fit_pls(syntax, pooled[mask], **fit_kw),
                     fit_pls(syntax, pooled[~mask], **fit_kw)))  # fmt: skip
     return pooled, is_a, out
+
+
+def permutation_p(row, perms) -> float:
+    """The permutation p-value of one MGA row (``lhs``, ``rhs``, ``diff``) from
+    :func:`permuted_fits`'s refits: the share of permuted differences at least as large."""
+    import numpy as np
+
+    d = []
+    for _, fa, fb in perms:
+        pa = fa.estimates.query("lhs == @row.lhs and rhs == @row.rhs and op == '~'").est
+        pb = fb.estimates.query("lhs == @row.lhs and rhs == @row.rhs and op == '~'").est
+        d.append(pa.iloc[0] - pb.iloc[0])
+    return float(np.mean(np.abs(d) >= abs(row["diff"]) - 1e-12))

@@ -87,7 +87,8 @@ def fit_pls(
     hoc : {"disjoint", "embedded", "repeated"}
         How higher-order constructs (``HOC =~ LOC1 + LOC2``) are estimated: the disjoint or
         embedded two-stage approach, or repeated indicators (see
-        :mod:`semwidget.pls.higher_order`).
+        :mod:`semwidget.pls.higher_order`; also with ``group`` and with product terms
+        on the HOC).
     interaction : {"two_stage", "product_indicator", "orthogonal"}
         How product terms ``y ~ x + m + x:m`` are estimated: the two-stage approach
         (SmartPLS 4's default), all pairwise products of the standardized indicators of
@@ -119,7 +120,7 @@ def fit_pls(
         "scheme": scheme, "consistent": consistent, "missing": missing,
         "missing_value": missing_value, "bootstrap": bootstrap, "seed": seed,
         "boot_ci": boot_ci, "sign_change": sign_change, "max_iter": max_iter, "tol": tol,
-        "exact_fit": exact_fit, "interaction": interaction,
+        "exact_fit": exact_fit, "interaction": interaction, "hoc": hoc,
     }  # fmt: skip
     table = parse_model(model)
     if group is not None:

@@ -71,8 +71,13 @@ def ipma(
         Non-numeric indicators or an indicator whose scale has no range.
     """
     if result.options.get("consistent"):
-        raise ModelSpecError("IPMA needs composite scores; refit with consistent=False",
-                             name="consistent")  # fmt: skip
+        raise ModelSpecError(
+            "IPMA is not available for a PLSc fit (consistent=True): its performances are "
+            "the rescaled composite scores, while PLSc's total effects (the importances) "
+            "are corrected for those composites' attenuation, so the two axes would "
+            "describe different variables; refit with consistent=False (seminr has no "
+            "IPMA to compare with)", name="consistent",
+        )  # fmt: skip
     est = result.estimates
     paths = est[est.op == "~"]
     names = list(result.construct_cor.columns)

@@ -22,12 +22,19 @@ from its own rows (its standardization, products, stage-one weights or regressio
 permutation distribution of an interaction path's difference is that of the fitted one.
 MICOM then tests the main-effect constructs (with the same label permutations): the
 interaction construct is generated from them, it has no indicators of its own to compare.
+
+Higher-order constructs (``hoc=``): every group is fitted by the chosen HOC approach, and
+every permuted group (and bootstrap resample) redoes the HOC stages on its own rows. MICOM
+covers the constructs with indicators of their own, with the stage-one (or repeated
+indicators) model's weights; ``micom_note`` names them and says why the HOC is left out.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import combinations
 from typing import Any
 
@@ -39,9 +46,16 @@ from semwidget.errors import DataError, ModelSpecError
 from semwidget.pls.bootstrap import chunk_size, plain_resample_stats
 from semwidget.pls.core import fit_plain, stat_layout
 from semwidget.pls.data import prepare_data
+from semwidget.pls.higher_order import (
+    fit_higher_order,
+    higher_order_rows,
+    hoc_fold_data,
+    micom_model,
+    stages,
+)
 from semwidget.pls.micom import MICOMResult, micom_pair
 from semwidget.pls.model import BlockIndex, PLSModel, build_model
-from semwidget.pls.moderation import fit_two_stage, fold_data, interaction_rows
+from semwidget.pls.moderation import FoldData, fit_two_stage, fold_data, interaction_rows
 from semwidget.pls.result import PLSResult, json_records
 
 #: Columns of ``PLSGroupResult.mga``.
@@ -68,6 +82,9 @@ class PLSGroupResult:
         without permutations.
     micom : MICOMResult or None
         Measurement invariance of composites (needs ``permutations > 0``).
+    micom_note : str
+        Which constructs MICOM covers and why others are left out (product terms and
+        higher-order constructs have no indicators of their own); empty when it covers all.
     permutations : int
     warnings : list of str
     options : dict
@@ -78,6 +95,7 @@ class PLSGroupResult:
     mga: pd.DataFrame
     micom: Any = None
     permutations: int = 0
+    micom_note: str = ""
     warnings: list[str] = field(default_factory=list)
     options: dict[str, Any] = field(default_factory=dict)
     engine: str = "pls"
@@ -96,6 +114,7 @@ class PLSGroupResult:
         }  # fmt: skip
         if self.micom is not None:
             out["micom"] = json_records(self.micom.invariance, list(self.micom.invariance.columns))
+            out["micom_note"] = self.micom_note
         return out
 
     def __repr__(self) -> str:
@@ -155,17 +174,18 @@ def permute_pair(
     n_perm: int,
     rng: np.random.Generator,
     options: dict[str, Any],
-    table: pd.DataFrame | None = None,
+    folds: Callable[[pd.DataFrame], FoldData] | None = None,
 ) -> Permutations:
     """Fit both permuted groups of ``n_perm`` label permutations of the pooled rows.
 
-    With ``table`` (a model with product terms) each permuted group rebuilds its
-    interaction constructs (``options["interaction"]``); ``spec`` is then unused.
+    With ``folds`` (the pooled rows -> :class:`FoldData` of a model with generated columns:
+    product terms, two-stage HOC dimension scores) each permuted group rebuilds those
+    columns from its own rows; ``spec`` is then unused.
     """
     pooled = data.iloc[np.concatenate([rows_a, rows_b])]
     kw = {k: options[k] for k in ("scheme", "tol", "max_iter", "consistent")}
-    if table is not None:
-        fd = fold_data(table, pooled, options, options.get("interaction", "two_stage"))
+    if folds is not None:
+        fd = folds(pooled)
         prepared, spec = fd.prepared, fd.spec
     else:
         prepared = prepare_data(
@@ -179,7 +199,7 @@ def permute_pair(
     labels = np.arange(n) < rows_a.size
     index = BlockIndex.from_model(spec)
     layout = stat_layout(spec, index)
-    if table is not None:
+    if folds is not None:
         fit_kw = {k: kw[k] for k in ("scheme", "tol", "max_iter")}
 
         def run(counts: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
@@ -265,48 +285,39 @@ def fit_groups(
             f"permutations must be a whole number >= 0, not {permutations!r}",
             name="permutations",
         )
-    moderated = bool(interaction_rows(table).any())
-    measured = table[table["op"].isin(["=~", "<~"])]
-    if measured["rhs"].isin(set(measured["lhs"])).any():
-        raise ModelSpecError("a multigroup analysis with higher-order constructs is not "
-                             "supported", name=group)  # fmt: skip
     rows = split_groups(data, group)
+    plan = _plan(table, data, options)
     seed = options.get("seed")
     fits: dict[str, PLSResult] = {}
     for g, (name, idx) in enumerate(rows.items()):
-        part = data.iloc[idx]
         own = {**options, "seed": group_seed(seed, g)}
         try:
-            if moderated:
-                fits[name] = fit_two_stage(table, part, own, progress=progress,
-                                           method=options.get("interaction", "two_stage"))
-            else:
-                fits[name] = fit_plain(table, part, own, progress=progress)
+            fits[name] = plan.fit(data.iloc[idx], own, progress)
         except DataError as exc:
             raise DataError(f"group '{name}' ({group} = {name}, n = {idx.size}): {exc}",
                             column=getattr(exc, "column", None)) from None  # fmt: skip
     first = next(iter(fits.values()))
     opts = dict(first.options)
     opts["seed"] = seed
-    # MICOM's model: the main effects (the whole model without product terms)
-    spec = build_model(table[~interaction_rows(table).to_numpy()], [str(c) for c in data.columns])
+    folds = None if plan.folds is None else partial(plan.folds, options=opts)
     rng = np.random.default_rng(seed)
     records = []
     micom_parts = []
     for a, b in combinations(rows, 2):
         perm = perm_micom = None
         if permutations:
-            # MICOM of a moderated model permutes the same labels (a copy of the stream)
+            # a separate MICOM model permutes the same labels (a copy of the stream)
             micom_rng = copy.deepcopy(rng)
-            perm = permute_pair(data, spec, rows[a], rows[b], permutations, rng, opts,
-                                table=table if moderated else None)  # fmt: skip
+            perm = permute_pair(plan.data, plan.spec, rows[a], rows[b], permutations, rng,
+                                opts, folds=folds)  # fmt: skip
             perm_micom = perm
-            if moderated and micom:
-                perm_micom = permute_pair(data, spec, rows[a], rows[b], permutations,
-                                          micom_rng, opts)  # fmt: skip
+            if folds is not None and micom:
+                perm_micom = permute_pair(plan.micom_data, plan.micom_spec, rows[a], rows[b],
+                                          permutations, micom_rng, opts)  # fmt: skip
         records += _pair_rows(a, b, fits[a], fits[b], perm)
         if micom and perm_micom is not None:
-            micom_parts.append(micom_pair(a, b, spec, perm_micom, opts))
+            part = micom_pair(a, b, plan.micom_spec, perm_micom, opts)
+            micom_parts.append(part.subset(plan.micom_constructs))
     mga = pd.DataFrame(records, columns=MGA_COLUMNS)
     micom_result = None
     if micom_parts:
@@ -314,8 +325,75 @@ def fit_groups(
     warnings = [f"group '{g}': {w}" for g, r in fits.items() for w in r.warnings]
     return PLSGroupResult(
         group=group, groups=fits, mga=mga, micom=micom_result, permutations=permutations,
-        warnings=warnings, options={**opts, "group": group, "permutations": permutations},
+        warnings=warnings, micom_note=plan.micom_note if micom_result is not None else "",
+        options={**opts, "group": group, "permutations": permutations},
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How a model is fitted per group, permuted and tested by MICOM."""
+
+    fit: Callable[[pd.DataFrame, dict[str, Any], bool | None], PLSResult]
+    data: pd.DataFrame  # the data the permutations draw from (with any copied indicators)
+    spec: PLSModel  # the permuted groups' model when nothing is generated per group
+    folds: Callable[..., FoldData] | None  # (pooled rows, options=) -> generated columns
+    micom_data: pd.DataFrame
+    micom_spec: PLSModel
+    micom_constructs: list[str]
+    micom_note: str = ""
+
+
+def _plan(table: pd.DataFrame, data: pd.DataFrame, options: dict[str, Any]) -> _Plan:
+    """The :class:`_Plan` of a plain model, one with product terms or one with HOCs."""
+    columns = [str(c) for c in data.columns]
+    if higher_order_rows(table):
+        approach = options.get("hoc", "disjoint")
+
+        def fit_hoc(part: pd.DataFrame, own: dict[str, Any], progress: bool | None) -> PLSResult:
+            return fit_higher_order(table, part, own, approach, progress=progress)
+
+        st = stages(table, data, approach)
+        m_data, m_spec, covered = micom_model(st)
+        left = ", ".join(st.hocs)
+        how = ("copies of their dimensions' indicators" if approach == "repeated"
+               else "their dimensions' scores")  # fmt: skip
+        note = (f"MICOM covers {', '.join(covered)}: the constructs with indicators of "
+                f"their own. The higher-order construct(s) {left} are measured by {how}, "
+                "whose invariance MICOM tests through the dimensions.")  # fmt: skip
+        if st.interactions:
+            terms = ", ".join(st.parts)
+            note += (f" The interaction construct(s) {terms} are generated from the scores "
+                     "and have no indicators of their own.")  # fmt: skip
+        if st.stage1 is None and not st.interactions:  # one model, permuted as it is
+            return _Plan(fit_hoc, st.data, m_spec, None, m_data, m_spec, covered, note)
+
+        def hoc_folds(pooled: pd.DataFrame, *, options: dict[str, Any]) -> FoldData:
+            return hoc_fold_data(stages(table, pooled, approach), options)
+
+        return _Plan(fit_hoc, data, m_spec, hoc_folds, m_data, m_spec, covered, note)
+    mask = interaction_rows(table)
+    # the main effects (the whole model without product terms): MICOM's model
+    spec = build_model(table[~mask.to_numpy()], columns)
+    if not mask.any():
+        def fit_one(part: pd.DataFrame, own: dict[str, Any], progress: bool | None) -> PLSResult:
+            return fit_plain(table, part, own, progress=progress)
+
+        return _Plan(fit_one, data, spec, None, data, spec, list(spec.constructs))
+    method = options.get("interaction", "two_stage")
+
+    def fit_moderated(part: pd.DataFrame, own: dict[str, Any], progress: bool | None) -> PLSResult:
+        return fit_two_stage(table, part, own, progress=progress, method=method)
+
+    def product_folds(pooled: pd.DataFrame, *, options: dict[str, Any]) -> FoldData:
+        return fold_data(table, pooled, options, method)
+
+    terms = ", ".join(dict.fromkeys(table.loc[mask, "rhs"].astype(str)))
+    note = (f"MICOM covers {', '.join(spec.constructs)}: the main-effect constructs. The "
+            f"interaction construct(s) {terms} are generated from them and have no "
+            "indicators of their own to compare.")  # fmt: skip
+    return _Plan(fit_moderated, data, spec, product_folds, data, spec, list(spec.constructs),
+                 note)  # fmt: skip
 
 
 def _pair_rows(

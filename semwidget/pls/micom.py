@@ -49,6 +49,12 @@ class MICOMResult:
     means_variances: pd.DataFrame
     invariance: pd.DataFrame
 
+    def subset(self, constructs: list[str]) -> MICOMResult:
+        """The rows of ``constructs`` only."""
+        frames = (getattr(self, f) for f in ("compositional", "means_variances", "invariance"))
+        return MICOMResult(*(f[f["construct"].isin(constructs)].reset_index(drop=True)
+                             for f in frames))  # fmt: skip
+
     @classmethod
     def concat(cls, parts: list[MICOMResult]) -> MICOMResult:
         """One result from the results of several pairs of groups."""

@@ -219,15 +219,19 @@ def fit_two_stage(
     Raises
     ------
     ModelSpecError
-        An interaction whose parts are not constructs of the model, or PLSc (the two-stage
-        product of PLSc scores is not a consistent estimate; seminr and SmartPLS do not
-        offer it either).
+        An interaction whose parts are not constructs of the model, or PLSc (the
+        interaction construct has no reliability of its own to correct by; seminr runs PLSc
+        with rho_A = 1 for it, which leaves its path uncorrected beside corrected main
+        effects).
     """
     method = check_method(method)
     if options["consistent"]:
         raise ModelSpecError(
-            f"interaction terms are estimated by the {method} approach on PLS composites; "
-            "consistent=True (PLSc) is not available with them",
+            f"consistent=True (PLSc) is not available with interaction terms: by the {method} "
+            "approach the interaction construct is built from composite scores or products "
+            "of indicators, with no reliability (rho_A) of its own to correct by; seminr "
+            "runs PLSc with rho_A = 1 for it, which leaves the interaction's path "
+            "attenuated beside disattenuated main effects; fit with consistent=False",
             name="consistent",
         )
     stage1, parts, columns = product_parts(table, data)

@@ -78,6 +78,8 @@ def micom_table(result: PLSGroupResult, digits: int = 3) -> Section:
     note = ("Step 1 (configural invariance) holds: the same blocks, data treatment and "
             "algorithm settings in every group. Full invariance: steps 2 and 3; partial: "
             "step 2 (path coefficients may be compared).")  # fmt: skip
+    if result.micom_note:  # which constructs MICOM covered (product terms, HOCs left out)
+        note += " " + result.micom_note
     return Section("MICOM: measurement invariance of composites", pd.DataFrame(rows), note)
 
 

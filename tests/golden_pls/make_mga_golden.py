@@ -36,13 +36,14 @@ import pandas as pd
 from seminr import estimate_pls
 from seminr.mga.estimate_pls_mga import estimate_pls_mga
 from seminr.specify import interactions
-from seminr.specify.constructs import composite, mode_A, mode_B
+from seminr.specify.constructs import composite, higher_composite, mode_A, mode_B
 from seminr.specify.relationships import SMRow
 
 from semwidget.pls.mga import group_seed
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+from make_hoc_golden import ECSI  # noqa: E402
 from make_pls_golden import (  # noqa: E402
     CORP_BLOCKS,
     CORP_PATHS,
@@ -96,8 +97,10 @@ def simulate_genre(n_per_group: int = 150, seed: int = 2) -> pd.DataFrame:
     return out.iloc[rng.permutation(len(out))].reset_index(drop=True)
 
 
-def syntax(blocks, paths, mode_b=()):
+def syntax(blocks, paths, mode_b=(), hocs=None):
     lines = [f"{c} {'<~' if c in mode_b else '=~'} {' + '.join(i)}" for c, i in blocks.items()]
+    lines += [f"{h} {'<~' if h in mode_b else '=~'} {' + '.join(d)}"
+              for h, d in (hocs or {}).items()]  # fmt: skip
     targets: dict[str, list[str]] = {}
     for s, t in paths:
         targets.setdefault(t, []).append(s)
@@ -105,9 +108,11 @@ def syntax(blocks, paths, mode_b=()):
 
 
 def write_case(name, data_file, frame, group, blocks, paths, *, mode_b=(), missing_value=None,
-               nboot=500, seed=7, interaction=None):  # fmt: skip
+               nboot=500, seed=7, interaction=None, hocs=None):  # fmt: skip
     """``interaction``: ``(iv, moderator, method name)`` of one product term ``iv:moderator``
-    (its path is in ``paths`` as ``("iv:moderator", target)``)."""
+    (its path is in ``paths`` as ``("iv:moderator", target)``); ``hocs``: HOC -> dimensions,
+    seminr's ``higher_composite(method = two_stage)`` (both stages redone per group and
+    resample)."""
     labels = list(pd.unique(frame[group]))
     items = [i for c in blocks for i in blocks[c]]
     work = frame.copy()
@@ -115,6 +120,8 @@ def write_case(name, data_file, frame, group, blocks, paths, *, mode_b=(), missi
         work[items] = work[items].replace(missing_value, np.nan)
         work[items] = work.groupby(group)[items].transform(lambda s: s.fillna(s.mean()))
     mm = [composite(c, i, mode_B if c in mode_b else mode_A) for c, i in blocks.items()]
+    mm += [higher_composite(h, d, weights=mode_B if h in mode_b else mode_A)
+           for h, d in (hocs or {}).items()]  # fmt: skip
     if interaction is not None:
         iv, moderator, method = interaction
         mm.append(interactions.interaction_term(iv, moderator,
@@ -133,9 +140,10 @@ def write_case(name, data_file, frame, group, blocks, paths, *, mode_b=(), missi
         "data": data_file,
         "group": group,
         "groups": [str(v) for v in labels],
-        "syntax": syntax(blocks, paths, mode_b),
+        "syntax": syntax(blocks, paths, mode_b, hocs),
         "options": {"missing_value": missing_value, "bootstrap": nboot, "seed": seed,
-                    "interaction": interaction[2] if interaction else "two_stage"},
+                    "interaction": interaction[2] if interaction else "two_stage",
+                    "hoc": "disjoint"},
         "paths": [
             {"source": r.source.replace("*", ":"), "target": r.target, "est_a": r.group1_beta,
              "est_b": r.group2_beta, "diff": r.diff, "boot_mean_a": r.group1_beta_mean,
@@ -161,10 +169,28 @@ def main() -> None:
     genre.to_csv(HERE / "data" / "genre.csv", index=False)
     write_case("genre", "genre.csv", genre, "genre", GENRE_BLOCKS, GENRE_PATHS, nboot=500,
                seed=3)  # fmt: skip
+    higher_order_cases(mobi, corp)
     moderated = [*GENRE_PATHS, ("INT:PSN", "CLE")]
     for method in ("two_stage", "product_indicator", "orthogonal"):
         write_case(f"genre_int_psn_{method}", "genre.csv", genre, "genre", GENRE_BLOCKS,
                    moderated, nboot=300, seed=5, interaction=("INT", "PSN", method))  # fmt: skip
+
+
+def higher_order_cases(mobi: pd.DataFrame, corp: pd.DataFrame) -> None:
+    """The two HOC models of make_hoc_golden.py, per group (disjoint two-stage)."""
+    blocks = {c: ECSI[c] for c in ("Expectation", "Quality", "Value", "Satisfaction", "Loyalty")}
+    write_case("mobi_perception_cusco", "mobi_groups.csv", mobi, "cusco", blocks,
+               [("Expectation", "Perception"), ("Perception", "Satisfaction"),
+                ("Expectation", "Satisfaction"), ("Satisfaction", "Loyalty")],
+               nboot=300, seed=13, hocs={"Perception": ["Quality", "Value"]})  # fmt: skip
+    drivers = ("QUAL", "PERF", "CSOR", "ATTR")
+    corp_blocks = {c: CORP_BLOCKS[c] for c in (*drivers, "COMP", "LIKE", "CUSA", "CUSL")}
+    write_case("corp_rep_reputation_servicetype", "corp_rep.csv", corp, "servicetype",
+               corp_blocks,
+               [(d, "REP") for d in drivers] + [("REP", "CUSA"), ("REP", "CUSL"),
+                                                ("CUSA", "CUSL")],
+               mode_b=(*drivers, "REP"), missing_value=-99, nboot=200, seed=17,
+               hocs={"REP": ["COMP", "LIKE"]})  # fmt: skip
 
 
 if __name__ == "__main__":
