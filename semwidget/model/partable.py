@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from semwidget.errors import ModelSpecError
+from semwidget.model.frame_arrays import column_arrays
 from semwidget.model.groups import apply_group_equal, check_words, parse_partial, resolve
 from semwidget.model.parser import parse
 
@@ -60,9 +61,10 @@ def records(table: pd.DataFrame | list[dict]) -> list[dict]:
     """Rows of a table as dicts (fast path for the small tables models have)."""
     if isinstance(table, list):
         return table
-    cols = list(table.columns)
+    arrays = column_arrays(table)  # a Series per column cost more than the rows
+    cols = list(arrays)
     return [dict(zip(cols, vals, strict=True)) for vals in
-            zip(*(table[c].tolist() for c in cols), strict=True)]
+            zip(*(arrays[c].tolist() for c in cols), strict=True)]
 
 
 def roles(table: pd.DataFrame | list[dict]) -> VariableRoles:
@@ -78,7 +80,8 @@ def roles(table: pd.DataFrame | list[dict]) -> VariableRoles:
     VariableRoles
     """
     if isinstance(table, pd.DataFrame):  # the four columns roles need, not a dict a row
-        rows = list(zip(*(table[c].tolist() for c in ("lhs", "op", "rhs", "user")),
+        arrays = column_arrays(table)
+        rows = list(zip(*(arrays[c].tolist() for c in ("lhs", "op", "rhs", "user")),
                         strict=True))
     else:
         rows = [(r["lhs"], r["op"], r["rhs"], r["user"]) for r in table]
