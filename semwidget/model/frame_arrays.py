@@ -9,10 +9,12 @@ pass over them gives arrays a new frame takes as they are.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # annotations only: callers already hold a frame, so pandas is loaded
+    import pandas as pd
 
 
 def _stored(column: pd.Series) -> Any:
