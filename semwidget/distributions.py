@@ -8,6 +8,7 @@ loads in a few milliseconds. These helpers keep ``scipy.stats``'s answers at the
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -36,6 +37,13 @@ def chi2_sf(x: Any, df: Any) -> Any:
     float or numpy.ndarray
         The tail area, shaped like the broadcast of ``x`` and ``df``.
     """
+    if isinstance(x, float | int) and isinstance(df, float | int):
+        # the scalar case (every fit's p-values) skips the array round trip: same ufunc,
+        # same doubles, same edge rules
+        x, df = float(x), float(df)
+        if math.isnan(x) or math.isnan(df) or df <= 0:
+            return np.float64(math.nan)
+        return np.float64(1.0) if x < 0 else special.chdtrc(df, x)
     x = np.asarray(x, dtype=float)
     df = np.asarray(df, dtype=float)
     with np.errstate(invalid="ignore"):

@@ -27,6 +27,17 @@ def test_chi2_tail_matches_scipy_stats_at_every_edge(x: float, df: float) -> Non
     assert type(ours) is type(ref)
 
 
+def test_chi2_scalar_shortcut_agrees_with_the_array_path() -> None:
+    # plain and NumPy scalars take the scalar shortcut, 0-d and 1-element arrays do not
+    for x, df in itertools.product([-1.0, 0.0, 3.0, 85.3, np.inf, np.nan],
+                                   [0, -2, 1, 24, 2.5, 1e6, np.nan]):
+        ref = stats.chi2.sf(x, df)
+        for xx, dd in ((x, df), (np.float64(x), np.float64(df)), (np.asarray(x), df)):
+            got = dist.chi2_sf(xx, dd)
+            assert _same(got, ref) and type(got) is type(ref), (xx, dd, got, ref)
+        assert _same(dist.chi2_sf(np.array([x]), df), np.array([ref]))
+
+
 def test_vector_tails_and_quantiles_match_scipy_stats() -> None:
     z = np.linspace(-40, 40, 2001)
     assert _same(dist.norm_sf(z), stats.norm.sf(z))

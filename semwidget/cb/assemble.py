@@ -14,6 +14,7 @@ from semwidget.cb.ram import Implied, RAMModel
 from semwidget.cb.result import ESTIMATE_COLUMNS, Z975, CBResult
 from semwidget.distributions import norm_sf
 from semwidget.model.defined import defined_functions
+from semwidget.model.frame_arrays import column_arrays
 
 
 def standardized(model: RAMModel, imp: Implied, values: np.ndarray
@@ -117,8 +118,8 @@ def assemble(full: pd.DataFrame, model: RAMModel, res: cbsem.Estimate, imp: Any,
     std_all_col[tix] = al
     # Built column by column in one constructor each: repeated frame assignment is the
     # slowest part of a small fit.
-    cols = {c: full[c].to_numpy() for c in full.columns}
-    ops = cols["op"]
+    cols = column_arrays(full)
+    ops = np.asarray(cols["op"], dtype=object)
     for i, (e, s, l_, a) in defined_rows(full, model, res.theta, values, lv, al,
                                          res.vcov, ops).items():
         est_col[i], se_col[i], std_lv_col[i], std_all_col[i] = e, s, l_, a

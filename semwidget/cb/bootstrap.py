@@ -106,21 +106,10 @@ def batch_implied(model: RAMModel, theta: np.ndarray
     S[:, model.row_j[s], model.row_i[s]] = vals[:, s]
     # with no path into a variable that itself has paths in (a CFA: A^2 = 0) the inverse of
     # (I - A) is I + A; otherwise a batched inverse
-    B = np.eye(n) + A if _paths_one_deep(model) else np.linalg.inv(np.eye(n) - A)
+    B = np.eye(n) + A if model.plan().one_deep else np.linalg.inv(np.eye(n) - A)
     C = B @ S @ B.transpose(0, 2, 1)
     p = model.n_obs
     return C, C[:, :p, :p], B, S
-
-
-def _paths_one_deep(model: RAMModel) -> bool:
-    """Whether the directed paths never chain (A @ A == 0 for every parameter value)."""
-    got = model.__dict__.get("_one_deep")
-    if got is None:
-        d = model.kind == 0
-        heads, tails = set(model.row_i[d].tolist()), set(model.row_j[d].tolist())
-        got = not (heads & tails)
-        model.__dict__["_one_deep"] = got
-    return bool(got)
 
 
 def _batch_objective(sigma: np.ndarray, S: np.ndarray, logdet_s: np.ndarray

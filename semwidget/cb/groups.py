@@ -42,6 +42,7 @@ from semwidget.cb.sample_stats import SummaryData
 from semwidget.distributions import norm_sf
 from semwidget.errors import DataError, ModelSpecError
 from semwidget.model.defined import compile_expression
+from semwidget.model.frame_arrays import column_arrays
 from semwidget.model.partable import build, count_moments, observed_names, user_table
 
 GROUP_COLUMNS = [*ESTIMATE_COLUMNS, "group", "group_label"]
@@ -304,7 +305,7 @@ def _assemble(full: pd.DataFrame, rows: list[np.ndarray], models: list[RAMModel]
         z = np.where(se_col > 0, est_col / se_col, np.nan)
     pval = 2.0 * norm_sf(np.abs(z))
     is_fixed = (full["free"].to_numpy() == 0) & (ops != ":=")
-    cols = {c: full[c].to_numpy() for c in full.columns}
+    cols = column_arrays(full)
     cols.update(est=est_col, se=np.where(is_fixed, 0.0, se_col), z=z, pvalue=pval,
                 ci_lower=np.where(is_fixed, est_col, est_col - Z975 * se_col),
                 ci_upper=np.where(is_fixed, est_col, est_col + Z975 * se_col),

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from semwidget.errors import ModelSpecError
+from semwidget.model.frame_arrays import column_arrays
 from semwidget.model.groups import apply_group_equal, check_words, parse_partial, resolve
 from semwidget.model.parser import parse
 
@@ -60,9 +61,10 @@ def records(table: pd.DataFrame | list[dict]) -> list[dict]:
     """Rows of a table as dicts (fast path for the small tables models have)."""
     if isinstance(table, list):
         return table
-    cols = list(table.columns)
+    arrays = column_arrays(table)  # a Series per column cost more than the rows
+    cols = list(arrays)
     return [dict(zip(cols, vals, strict=True)) for vals in
-            zip(*(table[c].tolist() for c in cols), strict=True)]
+            zip(*(arrays[c].tolist() for c in cols), strict=True)]
 
 
 def roles(table: pd.DataFrame | list[dict]) -> VariableRoles:
@@ -78,7 +80,8 @@ def roles(table: pd.DataFrame | list[dict]) -> VariableRoles:
     VariableRoles
     """
     if isinstance(table, pd.DataFrame):  # the four columns roles need, not a dict a row
-        rows = list(zip(*(table[c].tolist() for c in ("lhs", "op", "rhs", "user")),
+        arrays = column_arrays(table)
+        rows = list(zip(*(arrays[c].tolist() for c in ("lhs", "op", "rhs", "user")),
                         strict=True))
     else:
         rows = [(r["lhs"], r["op"], r["rhs"], r["user"]) for r in table]
@@ -386,18 +389,21 @@ def _frame(rows: list[dict], grouped: bool) -> pd.DataFrame:
     """Number the free parameters and make the full table."""
     cols: dict[str, Any] = {c: [row[c] for row in rows] for c in COLUMNS[1:]}
     cols["free"] = _number_free(cols)
-    out = pd.DataFrame({
+    # text as object arrays: pandas reaches its string dtype from those quicker than from lists
+    data: dict[str, Any] = {
         "id": np.arange(1, len(rows) + 1, dtype=np.int64),
-        "lhs": cols["lhs"], "op": cols["op"], "rhs": cols["rhs"],
+        "lhs": np.array(cols["lhs"], dtype=object), "op": np.array(cols["op"], dtype=object),
+        "rhs": np.array(cols["rhs"], dtype=object),
         "user": np.asarray(cols["user"], dtype=np.int64),
         "free": cols["free"],
         "ustart": np.asarray(cols["ustart"], dtype=np.float64),
-        "label": cols["label"],
+        "label": np.array(cols["label"], dtype=object),
         "freed": np.asarray(cols["freed"], dtype=np.int64),
         "exo": np.asarray(cols["exo"], dtype=np.int64),
-    })
-    if grouped:
-        out["group"] = np.asarray([row["group"] for row in rows], dtype=np.int64)
+    }
+    if grouped:  # in the one constructor: adding a column to a frame costs more
+        data["group"] = np.asarray([row["group"] for row in rows], dtype=np.int64)
+    out = pd.DataFrame(data)
     if "==" in cols["op"]:
         _apply_equalities(out)
     return out
