@@ -15,7 +15,13 @@ Five measures, each a median:
    refit), from the click that edits the HS CFA or the Political Democracy SEM (Undo / Redo of a
    deleted path) to the moment the refitted coefficients are in the DOM (target <= 150 ms);
 5. **drag frame, 30 indicators**: as (2), on the fitted 6-factor, 30-indicator CFA of
-   ``tests/browser/big_model.py`` (target <= 16 ms).
+   ``tests/browser/big_model.py`` (target <= 16 ms);
+6. **edit -> coefficients, 100-node model**: as (4), on the 100-node model of (1) (Undo / Redo
+   of a deleted loading; target <= 150 ms).
+
+``--kernel-against OTHER_CHECKOUT`` times the kernel's part of (6) alone - from setting
+``w.syntax`` to the refitted ``w.results`` - for this checkout and another one (say, main's), in
+subprocesses of the same run, and prints the ratio.
 
 (1) and (2) load the built bundle (``semwidget/static/widget.js``) in a page with a stub anywidget
 model; nothing else runs on that page. Run ``python benchmarks/bench_widget.py`` (Debian's
@@ -290,15 +296,25 @@ _WATCH_REFIT = """
 """
 
 
-def bench_edit_to_coefficients(browser: Any, edits: int = 20) -> dict[str, list[float]]:
+#: The models of (4) and (6): syntax, data (a data set's name, or a CSV written beside the
+#: notebook) and the path deleted before the timed Undo / Redo.
+REFIT_MODELS = {"HS CFA": (HS, "hs1939", "visual =~ x3"),
+                "PolDem SEM": (POLDEM, "poldem", "ind60 =~ x2"),
+                "100-node model": (hundred_node_model(), "hundred.csv", "f1 =~ y1_2")}
+
+
+def bench_edit_to_coefficients(browser: Any, edits: int = 20,
+                               names: tuple[str, ...] = tuple(REFIT_MODELS)
+                               ) -> dict[str, list[float]]:
     """In JupyterLab, default settings: Undo/Redo of a deleted path until the refit is drawn."""
-    models = {"HS CFA": (HS, "hs1939", "visual =~ x3"),
-              "PolDem SEM": (POLDEM, "poldem", "ind60 =~ x2")}
-    cells = ["from semwidget import datasets\nfrom semwidget.widget import SEMWidget"]
-    cells += [f"w{k} = SEMWidget(datasets.load({name!r}), {syntax!r})\nw{k}"
-              for k, (syntax, name, _) in enumerate(models.values())]
+    models = {name: REFIT_MODELS[name] for name in names}
+    cells = ["import pandas as pd\nfrom semwidget import datasets\n"
+             "from semwidget.widget import SEMWidget"]
+    cells += [f"w{k} = SEMWidget({_data_code(data)}, {syntax!r})\nw{k}"
+              for k, (syntax, data, _) in enumerate(models.values())]
     out: dict[str, list[float]] = {}
     with JupyterLab() as lab:
+        simulated_data().to_csv(lab.root / "hundred.csv", index=False)
         lab.write_notebook("refit.ipynb", cells)
         page = browser.new_page(viewport={"width": 1500, "height": 1000})
         nb = NotebookPage(page)
@@ -329,8 +345,63 @@ def bench_edit_to_coefficients(browser: Any, edits: int = 20) -> dict[str, list[
     return out
 
 
+def _data_code(data: str) -> str:
+    return f"pd.read_csv({data!r})" if data.endswith(".csv") else f"datasets.load({data!r})"
+
+
+# The kernel's part of (6), run in a subprocess with one checkout first on sys.path: set the
+# syntax (a loading deleted, then back), wait for the live refit, time until results are set.
+_KERNEL_EDIT = """
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+sys.path.insert(0, sys.argv[2])
+import pandas as pd
+import semwidget
+from semwidget.widget import SEMWidget
+assert semwidget.__file__.startswith(sys.argv[1]), semwidget.__file__
+full = sys.argv[3]
+cut = full.replace(" + y1_2", "", 1)
+w = SEMWidget(pd.read_csv(sys.argv[4]), full)
+w.wait_for_auto_fit()
+stamps = []
+w.observe(lambda change: stamps.append(time.perf_counter()), names="results")
+times = []
+for index in range(int(sys.argv[5])):
+    stamps.clear()
+    t0 = time.perf_counter()
+    w.syntax = cut if index % 2 == 0 else full
+    w.wait_for_auto_fit()
+    assert not w.results.get("stale"), w.error
+    times.append(1000.0 * (stamps[-1] - t0))
+print("TIMES" + json.dumps(times))
+"""
+
+
+def bench_kernel_against(other: Path, edits: int = 10) -> dict[str, list[float]]:
+    """The kernel's edit -> results of (6) for this checkout and ``other``, alternated."""
+    import subprocess
+    import tempfile
+
+    out: dict[str, list[float]] = {"this checkout": [], other.name: []}
+    with tempfile.TemporaryDirectory() as folder:
+        csv = Path(folder) / "hundred.csv"
+        simulated_data().to_csv(csv, index=False)
+        for _ in range(2):
+            for label, repo in (("this checkout", ROOT), (other.name, other)):
+                run = subprocess.run(
+                    [sys.executable, "-c", _KERNEL_EDIT, str(repo), str(ROOT / "benchmarks"),
+                     hundred_node_model(), str(csv), str(edits // 2)],
+                    capture_output=True, text=True, check=True, env={**os.environ,
+                                                                     "PYTHONPATH": ""})
+                line = next(x for x in run.stdout.splitlines() if x.startswith("TIMES"))
+                out[label] += json.loads(line.removeprefix("TIMES"))
+    return out
+
+
 def main() -> None:
-    """Run every measure; ``--only refit`` runs measure 4 alone, ``--only cfa30`` measure 5;
+    """Run every measure; ``--only refit`` runs measures 4 and 6, ``--only refit100`` measure 6
+    alone, ``--only cfa30`` measure 5; ``--kernel-against OTHER_CHECKOUT [EDITS]`` the kernel's
+    part of 6 for two checkouts;
     ``--mount-against OTHER.js`` compares the mount (1) with another build of the bundle."""
     from playwright.sync_api import sync_playwright
 
@@ -350,7 +421,19 @@ def main() -> None:
         print(f"ratio this build / {Path(sys.argv[2]).name}: {ours / theirs:.2f}")
         return
 
-    only_refit = sys.argv[1:] in (["--only", "refit"], ["--only", "cfa30"])
+    if sys.argv[1:2] == ["--kernel-against"] and len(sys.argv) in (3, 4):
+        edits = int(sys.argv[3]) if len(sys.argv) == 4 else 10
+        times = bench_kernel_against(Path(sys.argv[2]).resolve(), edits)
+        medians = {label: statistics.median(v) for label, v in times.items()}
+        for label, value in medians.items():
+            print(f"kernel edit -> results, 100-node model, {label:14s} median {value:9.1f} ms"
+                  f"  min {min(times[label]):9.1f} ms  n {len(times[label])}")
+        ours, theirs = medians.values()
+        print(f"ratio this checkout / {Path(sys.argv[2]).name}: {ours / theirs:.3f}")
+        return
+
+    only_refit = sys.argv[1:] in (["--only", "refit"], ["--only", "cfa30"],
+                                  ["--only", "refit100"])
     if not BUNDLE.is_file():
         raise SystemExit(f"{BUNDLE} is missing: run `npm run build` first")
     if not CHROMIUM.exists():
@@ -372,8 +455,11 @@ def main() -> None:
                 big = bench_page(browser, cfa30_state(), node="F2")
                 rows.append(("drag frame, 30-indicator CFA", big["drag"], 16.0))
             if sys.argv[1:] != ["--only", "cfa30"]:
+                names = (("100-node model",) if sys.argv[1:] == ["--only", "refit100"]
+                         else tuple(REFIT_MODELS))
                 rows += [(f"edit -> coefficients, {name}", times, 150.0)
-                         for name, times in bench_edit_to_coefficients(browser).items()]
+                         for name, times in bench_edit_to_coefficients(browser,
+                                                                       names=names).items()]
         finally:
             browser.close()
     print(f"{'measure':40s} {'median ms':>10s} {'p90 ms':>8s} {'n':>4s} {'target':>8s}")

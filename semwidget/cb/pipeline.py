@@ -31,6 +31,7 @@ from semwidget.cb.prepare import exo_names
 from semwidget.cb.result import CBResult
 from semwidget.cb.robust import ROBUST_SE, SCALED_TESTS
 from semwidget.cb.sample_stats import SummaryData
+from semwidget.cb.starts import forget_starts, with_starts
 from semwidget.cb.weights import split_weights, weighted_moments
 from semwidget.errors import DataError, ModelSpecError
 from semwidget.model import variables
@@ -107,7 +108,7 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
            meanstructure: bool | None = None, summary: SummaryData | None = None,
            kind: str = "sem", sampling_weights: str | None = None,
            rotation: str = "geomin", rotation_args: dict[str, Any] | None = None,
-           bollen_stine: bool = False) -> CBResult:
+           bollen_stine: bool = False, start: Any = None) -> CBResult:
     """Fit a CB-SEM model with checked options (see :func:`semwidget.fit` for their meaning).
 
     Returns
@@ -125,6 +126,9 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
                                  "ordinal indicators is not supported yet; write the "
                                  "intercepts and use sem()")
         meanstructure = True
+    if start is not None and (group is not None or ordered):
+        raise ModelSpecError("start= is supported for single-group continuous data (not with "
+                             "group= or ordered=)", name="start")
     if summary is not None:
         blocks = efa_blocks(user_table(model))
         if blocks:
@@ -133,7 +137,7 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
         return _fit_summary(model, summary, estimator=estimator, label=label, missing=missing,
                             se=se, test=test, ordered=ordered, std_lv=std_lv,
                             orthogonal=orthogonal, fixed_x=fixed_x, information=information,
-                            meanstructure=meanstructure, kind=kind)
+                            meanstructure=meanstructure, kind=kind, start=start)
     if information is not None and (group is not None or ordered):
         raise ModelSpecError(f"information='{information}' is supported for single-group "
                              "continuous data; with group= or ordered= the default is used",
@@ -194,6 +198,9 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
                                       {*user["lhs"].astype(str), *user["rhs"].astype(str)})
     data, ordered_names = ordered_columns(data, ordered)
     if ordered_names:
+        if start is not None:
+            raise ModelSpecError(f"start= is supported for continuous data; "
+                                 f"{', '.join(ordered_names)} are ordinal", name="start")
         if information is not None:
             raise ModelSpecError(f"information='{information}' is supported for continuous "
                                  f"data; ordinal indicators ({', '.join(ordered_names)}) use "
@@ -214,6 +221,9 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
                  fixed_x=fixed_x, meanstructure=meanstructure)
     if kind == "growth":
         full = growth_table(full)
+    warm: frozenset[int] = frozenset()
+    if start is not None:
+        full, warm = with_starts(full, start)
     ov = observed_names(full)
     frame = check_data(data, ov)
     dropped: list[str] = []
@@ -250,14 +260,14 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
                                   n_jobs=n_jobs, ci=boot_ci)
     if bollen_stine:
         result = bollen_stine_test(result, 1000 if bootstrap is None else bootstrap, seed=seed)
-    return result
+    return forget_starts(result, warm)
 
 
 def _fit_summary(model: str | pd.DataFrame, summary: SummaryData, *, estimator: str,
                  label: str | None, missing: str, se: str, test: str,
                  ordered: list[str] | None, std_lv: bool, orthogonal: bool,
                  fixed_x: bool | None, information: str | None,
-                 meanstructure: bool | None, kind: str) -> CBResult:
+                 meanstructure: bool | None, kind: str, start: Any = None) -> CBResult:
     """A fit from summary statistics (sample_cov=): the moments stand in for the data."""
     needs_rows = [(missing != "listwise", f"missing='{missing}'"),
                   (se == "bootstrap", "se='bootstrap'"),
@@ -295,6 +305,9 @@ def _fit_summary(model: str | pd.DataFrame, summary: SummaryData, *, estimator: 
                  meanstructure=ms)
     if kind == "growth":
         full = growth_table(full)
+    warm: frozenset[int] = frozenset()
+    if start is not None:
+        full, warm = with_starts(full, start)
     ov = observed_names(full)
     mom = summary.moments(ov)[0]
     if not ms:
@@ -308,4 +321,4 @@ def _fit_summary(model: str | pd.DataFrame, summary: SummaryData, *, estimator: 
     result = fit_complete(full, ov, mom, estimator, options_used, None)
     if label is not None and label != estimator:
         result = dataclasses.replace(result, estimator=label)
-    return result
+    return forget_starts(result, warm)
