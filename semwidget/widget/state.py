@@ -480,6 +480,7 @@ MESSAGE_FIELDS: dict[str, tuple[str, ...]] = {
     "add_ghost": ("edge",),
     "compare": ("i", "j"),
     "pls_predict": ("folds", "repetitions"),
+    "local_fit": ("on",),
 }
 #: PLSpredict's settings a ``pls_predict`` message may send: (default, lowest, highest).
 PREDICT_LIMITS = {"folds": (10, 2, 100), "repetitions": (10, 1, 1000)}
@@ -513,7 +514,12 @@ def validate_message(content: object) -> dict[str, Any]:
         listed = ", ".join(_describe(key) for key in extra[:5])
         raise WidgetStateError(f"{kind} message: unexpected field(s) {listed}")
     out: dict[str, Any] = {"type": kind}
-    if kind == "group":
+    if kind == "local_fit":
+        if not isinstance(content.get("on"), bool):
+            raise WidgetStateError(f"local_fit message: 'on' must be true or false, got "
+                                   f"{_describe(content.get('on'))}")
+        out["on"] = content["on"]
+    elif kind == "group":
         group = content.get("group")
         if not isinstance(group, str) or not group or len(group) > 200:
             raise WidgetStateError(f"group message: 'group' must be a group label, got "
