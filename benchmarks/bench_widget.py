@@ -19,9 +19,11 @@ Five measures, each a median:
 6. **edit -> coefficients, 100-node model**: as (4), on the 100-node model of (1) (Undo / Redo
    of a deleted loading; target <= 150 ms).
 
-``--kernel-against OTHER_CHECKOUT`` times the kernel's part of (6) alone - from setting
-``w.syntax`` to the refitted ``w.results`` - for this checkout and another one (say, main's), in
-subprocesses of the same run, and prints the ratio.
+``--profile-refit`` splits the kernel's part of (6) into its steps (re-deriving the model from
+the syntax, the cold and the warm-started fit, the results payload, the local-fit overlay, the
+JSON sent), each a median of 10. ``--kernel-against OTHER_CHECKOUT`` times the kernel's part of
+(6) alone - from setting ``w.syntax`` to the refitted ``w.results`` - for this checkout and
+another one (say, main's), in subprocesses of the same run, and prints the ratio.
 
 (1) and (2) load the built bundle (``semwidget/static/widget.js``) in a page with a stub anywidget
 model; nothing else runs on that page. Run ``python benchmarks/bench_widget.py`` (Debian's
@@ -377,6 +379,43 @@ print("TIMES" + json.dumps(times))
 """
 
 
+def profile_refit(repeats: int = 10) -> list[tuple[str, float]]:
+    """The kernel's steps of one refit of the 100-node model after a deleted loading, in ms."""
+    from semwidget import fit
+    from semwidget.tables.local_fit import local_fit_payload
+    from semwidget.widget import pls_views
+
+    data, full = simulated_data(), hundred_node_model()
+    cut = full.replace(" + y1_2", "", 1)
+    widget = SEMWidget(data, full, auto_fit=False)
+    before = fit(cut, data)
+
+    def median_ms(step: Any) -> float:
+        times = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            step()
+            times.append(1000.0 * (time.perf_counter() - t0))
+        return statistics.median(times)
+
+    def edit() -> None:
+        widget.syntax = cut
+        widget.syntax = full
+
+    result = fit(full, data)
+    payload = pls_views.results_payload(result, widget.table)
+    payload["local_fit"] = local_fit_payload(result)
+    return [
+        ("syntax -> table, counts, layout (x2)", median_ms(edit) / 2),
+        ("fit, cold starts", median_ms(lambda: fit(full, data))),
+        ("fit, warm starts (start=before)", median_ms(lambda: fit(full, data, start=before))),
+        ("results payload", median_ms(lambda: pls_views.results_payload(result, widget.table))),
+        ("local-fit overlay (when shown)", median_ms(lambda: local_fit_payload(result))),
+        ("JSON of the results", median_ms(lambda: json.dumps(payload))),
+        ("JSON size, kB", len(json.dumps(payload)) / 1000.0),
+    ]
+
+
 def bench_kernel_against(other: Path, edits: int = 10) -> dict[str, list[float]]:
     """The kernel's edit -> results of (6) for this checkout and ``other``, alternated."""
     import subprocess
@@ -398,10 +437,20 @@ def bench_kernel_against(other: Path, edits: int = 10) -> dict[str, list[float]]
     return out
 
 
+def _print_against(what: str, times: dict[str, list[float]], ours: str) -> None:
+    """Both sides' medians and their ratio (ours first in ``times``)."""
+    medians = {label: statistics.median(v) for label, v in times.items()}
+    for label, value in medians.items():
+        print(f"{what}, {label:20s} median {value:9.1f} ms  min {min(times[label]):9.1f} ms  "
+              f"n {len(times[label])}")
+    mine, theirs = medians.values()
+    print(f"ratio {ours} / {list(medians)[1]}: {mine / theirs:.3f}")
+
+
 def main() -> None:
     """Run every measure; ``--only refit`` runs measures 4 and 6, ``--only refit100`` measure 6
     alone, ``--only cfa30`` measure 5; ``--kernel-against OTHER_CHECKOUT [EDITS]`` the kernel's
-    part of 6 for two checkouts;
+    part of 6 for two checkouts, ``--profile-refit`` its steps;
     ``--mount-against OTHER.js`` compares the mount (1) with another build of the bundle."""
     from playwright.sync_api import sync_playwright
 
@@ -413,23 +462,17 @@ def main() -> None:
                 times = bench_mount_against(browser, fitted_state(), Path(sys.argv[2]))
             finally:
                 browser.close()
-        medians = {label: statistics.median(v) for label, v in times.items()}
-        for label, value in medians.items():
-            print(f"mount 100-node fitted model, {label:20s} median {value:7.1f} ms  "
-                  f"min {min(times[label]):6.1f} ms  n {len(times[label])}")
-        ours, theirs = medians.values()
-        print(f"ratio this build / {Path(sys.argv[2]).name}: {ours / theirs:.2f}")
+        _print_against("mount 100-node fitted model", times, "this build")
         return
 
+    if sys.argv[1:] == ["--profile-refit"]:
+        for name, value in profile_refit():
+            print(f"{name:40s} {value:9.1f}")
+        return
     if sys.argv[1:2] == ["--kernel-against"] and len(sys.argv) in (3, 4):
         edits = int(sys.argv[3]) if len(sys.argv) == 4 else 10
         times = bench_kernel_against(Path(sys.argv[2]).resolve(), edits)
-        medians = {label: statistics.median(v) for label, v in times.items()}
-        for label, value in medians.items():
-            print(f"kernel edit -> results, 100-node model, {label:14s} median {value:9.1f} ms"
-                  f"  min {min(times[label]):9.1f} ms  n {len(times[label])}")
-        ours, theirs = medians.values()
-        print(f"ratio this checkout / {Path(sys.argv[2]).name}: {ours / theirs:.3f}")
+        _print_against("kernel edit -> results, 100-node model", times, "this checkout")
         return
 
     only_refit = sys.argv[1:] in (["--only", "refit"], ["--only", "cfa30"],
