@@ -32,8 +32,6 @@ __all__ = ["DiagramDiff", "History", "HistoryComparison", "Version", "versions_f
 MEASURES = ("npar", "df", "chisq", "pvalue", "cfi", "tli", "rmsea", "srmr", "aic", "bic")
 #: Versions kept; the oldest go first (a session of edits does not grow without bound).
 MAX_VERSIONS = 500
-#: Fields of a version the history panel does not read (see :meth:`History.payload`).
-_KERNEL_ONLY = ("positions", "edges")
 _MODEL_OPS = ("=~", "~", "~~", "~1", "<~")
 
 @dataclass
@@ -70,12 +68,16 @@ class Version:
     time: str = ""
     result: Any = field(default=None, repr=False, compare=False)
 
-    def to_json(self) -> dict[str, Any]:
-        """The JSON object kept in diagram files (and sent to the front end)."""
-        return {"number": self.number, "time": self.time, "syntax": self.syntax,
-                "options": widget_state.finite_json(self.options, "options"),
-                "fit": {k: widget_state.json_number(v) for k, v in self.fit.items()},
-                "positions": self.positions, "edges": widget_state.finite_json(self.edges)}
+    def to_json(self, panel: bool = False) -> dict[str, Any]:
+        """The JSON object kept in diagram files; with ``panel``, the History panel's row (no
+        positions or edges, see :meth:`History.payload`)."""
+        out = {"number": self.number, "time": self.time, "syntax": self.syntax,
+               "options": widget_state.finite_json(self.options, "options"),
+               "fit": {k: widget_state.json_number(v) for k, v in self.fit.items()}}
+        if panel:
+            return out
+        return {**out, "positions": self.positions,
+                "edges": widget_state.finite_json(self.edges)}
 
 
 def _number(value: Any) -> float:
@@ -273,8 +275,7 @@ class History:
         fit measures. Positions and edges stay in the kernel (and in saved files): the whole
         list is sent after every fit, and with them a 100-node model's 20 versions were
         400 kB a refit instead of 25 kB."""
-        return [{k: v for k, v in version.to_json().items() if k not in _KERNEL_ONLY}
-                for version in self.versions]
+        return [version.to_json(panel=True) for version in self.versions]
 
     def load(self, versions: list[Version]) -> list[dict[str, Any]]:
         """Replace the versions by those read from a file; returns the new :meth:`payload`."""
