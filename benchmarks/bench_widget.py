@@ -28,8 +28,9 @@ another one (say, main's), in subprocesses of the same run, and prints the ratio
 (1) and (2) load the built bundle (``semwidget/static/widget.js``) in a page with a stub anywidget
 model; nothing else runs on that page. Run ``python benchmarks/bench_widget.py`` (Debian's
 Chromium at /usr/bin/chromium; BLAS pinned to one thread). ``--mount-against OTHER.js`` measures
-(1) for this build and for another build of ``widget.js`` (say, main's), interleaved in the same
-run, and prints the ratio: on a loaded machine the absolute numbers drift, the ratio does not.
+(1), mount and re-render, for this build and for another build of ``widget.js`` (say, main's),
+interleaved in the same run, and prints the ratios: on a loaded machine the absolute numbers
+drift, the ratio does not.
 """
 
 from __future__ import annotations
@@ -177,18 +178,8 @@ def bench_page(browser: Any, state: dict[str, Any], node: str = "f10") -> dict[s
     page.route(f"{ORIGIN}/**", _serve)
     page.goto(f"{ORIGIN}/index.html")
     page.wait_for_function("() => window.benchReady === true")
-    mount, update = [], []
-    other = dict(state["results"])
-    for _ in range(REPEATS):
-        mount.append(page.evaluate("(s) => window.mountWidget(s)", state))
-    # Re-render on new results (alternating two payloads so each one is a change).
-    swapped = {**other, "edges": {k: {**v, "std": v["est"]} for k, v in other["edges"].items()}}
-    for index in range(REPEATS):
-        page.evaluate("() => { window.__frames = []; }")
-        payload = swapped if index % 2 == 0 else other
-        page.evaluate("(r) => window.model.update('results', r)", payload)
-        page.wait_for_function("() => window.__frames.length > 0")
-        update.append(max(page.evaluate("() => window.__frames")))
+    mount = [page.evaluate("(s) => window.mountWidget(s)", state) for _ in range(REPEATS)]
+    update = _rerender_times(page, dict(state["results"]))
     # Drag a node across the canvas with the mouse; every animation frame is timed.
     handle = page.locator(f"[data-node={node}] ellipse")
     box = handle.bounding_box()
@@ -211,23 +202,42 @@ def bench_page(browser: Any, state: dict[str, Any], node: str = "f10") -> dict[s
     return {"mount": mount, "update": update, "drag": drag}
 
 
+def _rerender_times(page: Any, results: dict[str, Any], repeats: int = REPEATS) -> list[float]:
+    """(1)'s re-render: new results (two payloads alternated, so each is a change), the
+    longest animation frame until the diagram is drawn again, per update."""
+    swapped = {**results, "edges": {k: {**v, "std": v["est"]} for k, v in results["edges"].items()}}
+    out = []
+    for index in range(repeats):
+        page.evaluate("() => { window.__frames = []; }")
+        page.evaluate("(r) => window.model.update('results', r)",
+                      swapped if index % 2 == 0 else results)
+        page.wait_for_function("() => window.__frames.length > 0")
+        out.append(max(page.evaluate("() => window.__frames")))
+    return out
+
+
 def bench_mount_against(browser: Any, state: dict[str, Any], other: Path,
-                        rounds: int = 3) -> dict[str, list[float]]:
-    """Measure (1)'s mount with this bundle and with ``other`` (e.g. main's build), interleaved
-    in rounds so both see the same machine load; the ratio is what a change gained."""
+                        rounds: int = 3) -> dict[str, dict[str, list[float]]]:
+    """Measure (1)'s mount and re-render with this bundle and with ``other`` (e.g. main's
+    build), interleaved in rounds so both see the same machine load; the ratio is what a change
+    gained."""
     global BUNDLE
     ours = BUNDLE
-    out: dict[str, list[float]] = {"this build": [], f"{other.name}": []}
+    labels = (("this build", ours), (other.name, other))
+    out: dict[str, dict[str, list[float]]] = {"mount": {}, "re-render": {}}
+    for label, _ in labels:
+        out["mount"][label], out["re-render"][label] = [], []
     try:
         for _ in range(rounds):
-            for label, bundle in (("this build", ours), (f"{other.name}", other)):
+            for label, bundle in labels:
                 BUNDLE = bundle
                 page = browser.new_page(viewport={"width": 1500, "height": 1000})
                 page.route(f"{ORIGIN}/**", _serve)
                 page.goto(f"{ORIGIN}/index.html")
                 page.wait_for_function("() => window.benchReady === true")
-                out[label] += [page.evaluate("(s) => window.mountWidget(s)", state)
-                               for _ in range(REPEATS)]
+                out["mount"][label] += [page.evaluate("(s) => window.mountWidget(s)", state)
+                                        for _ in range(REPEATS)]
+                out["re-render"][label] += _rerender_times(page, dict(state["results"]))
                 page.close()
     finally:
         BUNDLE = ours
@@ -451,7 +461,7 @@ def main() -> None:
     """Run every measure; ``--only refit`` runs measures 4 and 6, ``--only refit100`` measure 6
     alone, ``--only cfa30`` measure 5; ``--kernel-against OTHER_CHECKOUT [EDITS]`` the kernel's
     part of 6 for two checkouts, ``--profile-refit`` its steps;
-    ``--mount-against OTHER.js`` compares the mount (1) with another build of the bundle."""
+    ``--mount-against OTHER.js`` compares (1) with another build of the bundle."""
     from playwright.sync_api import sync_playwright
 
     if sys.argv[1:2] == ["--mount-against"] and len(sys.argv) == 3:
@@ -462,7 +472,8 @@ def main() -> None:
                 times = bench_mount_against(browser, fitted_state(), Path(sys.argv[2]))
             finally:
                 browser.close()
-        _print_against("mount 100-node fitted model", times, "this build")
+        _print_against("mount 100-node fitted model", times["mount"], "this build")
+        _print_against("re-render on new results", times["re-render"], "this build")
         return
 
     if sys.argv[1:] == ["--profile-refit"]:
