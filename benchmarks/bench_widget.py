@@ -25,6 +25,20 @@ JSON sent), each a median of 10. ``--kernel-against OTHER_CHECKOUT`` times the k
 (6) alone - from setting ``w.syntax`` to the refitted ``w.results`` - for this checkout and
 another one (say, main's), in subprocesses of the same run, and prints the ratio.
 
+Measured on 2026-12-01 on the shared 2-core machine (load average 5-7 from other jobs, so the
+absolute numbers are high; the ratios are same-run):
+
+- full run: (1) mount 69.6 ms, re-render 15.0 ms; (2) 0.7 ms; (3) 25.6 ms; (4) HS 116 ms,
+  PolDem 136 ms; (5) 1.2 ms; (6) 416 ms (target 150: not reached on this load);
+- ``--mount-against`` main's build: mount ratio 1.02, re-render on new results 0.34 (19.8 vs
+  57.7 ms: the diagram is patched in place instead of rebuilt from markup);
+- ``--kernel-against`` a checkout of main: 504 ms vs 198 s a refit (main computed the local-fit
+  overlay's standardized residuals with (p²/2)² matrices on every refit: 66 s alone unloaded);
+  against main plus only that fix: 264 vs 631 ms (0.42: warm starts, the overlay computed only
+  while shown, the History panel's rows without edges, finite_json's fast path, the quick merge);
+- ``--profile-refit``: syntax -> table/counts/layout 18.6, fit cold 77.6 / warm 75.2, results
+  payload 6.4, local-fit overlay 157 (only while shown), JSON 1.1 ms (50.6 kB).
+
 (1) and (2) load the built bundle (``semwidget/static/widget.js``) in a page with a stub anywidget
 model; nothing else runs on that page. Run ``python benchmarks/bench_widget.py`` (Debian's
 Chromium at /usr/bin/chromium; BLAS pinned to one thread). ``--mount-against OTHER.js`` measures
