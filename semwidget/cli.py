@@ -179,7 +179,8 @@ def add_lab_parser(sub: Any) -> None:
         "lab", help="copy the example notebooks to FOLDER and open the quickstart in JupyterLab",
         description="Copy the example notebooks to FOLDER (files already there are kept) and "
         "start JupyterLab there on the quickstart notebook. Options after FOLDER, such as "
-        "--no-browser or --port 8890, are passed to JupyterLab.")
+        "--no-browser or --port 8890, are passed to JupyterLab; before FOLDER, write an "
+        "option's value with = (--port=8890).")
     lab.add_argument("folder", nargs="?", default="semwidget-examples",
                      help="where to put the notebooks (default: ./semwidget-examples)")
     lab.add_argument("--copy-only", action="store_true",
@@ -220,6 +221,33 @@ def copy_examples(folder: Path) -> tuple[list[str], list[str]]:
         shutil.copyfile(source, target)
         copied.append(source.name)
     return copied, kept
+
+
+#: ``lab``'s own options; any other option goes to JupyterLab.
+_LAB_OPTIONS = ("--copy-only", "-h", "--help")
+
+
+def check_lab_order(tokens: Sequence[str]) -> None:
+    """Refuse ``lab`` arguments whose FOLDER cannot be told from an option's value.
+
+    JupyterLab's options are passed on unparsed, so whether ``--port`` takes a value is not
+    known here: in ``lab --port 8890 course`` the ``8890`` would be taken for the folder.
+    A word that follows an unknown option before the folder is therefore refused, with the
+    two spellings that are never ambiguous.
+    """
+    pending: str | None = None
+    for token in tokens:
+        if token == "--":
+            return
+        if token.startswith("-"):
+            pending = None if token in _LAB_OPTIONS or "=" in token else token
+            continue
+        if pending is not None:
+            raise SemWidgetError(
+                f"cannot tell whether '{token}' is the folder or the value of {pending}: put "
+                f"the folder first (semwidget lab FOLDER {pending} {token}) or write "
+                f"{pending}={token}")
+        return  # the folder: what follows it is JupyterLab's
 
 
 def lab_command(folder: Path, extra: Sequence[str]) -> list[str]:
@@ -417,6 +445,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "fit":
             return run_fit(args)
         if args.command == "lab":
+            tokens = list(sys.argv[1:] if argv is None else argv)
+            check_lab_order(tokens[tokens.index("lab") + 1:])
             return run_lab(args, extra)
     except (SemWidgetError, OSError) as err:
         print(f"semwidget: error: {err}", file=sys.stderr)

@@ -9,8 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from semwidget.cb.categorical import CATEGORICAL_ESTIMATORS
-from semwidget.cb.estimate import ESTIMATORS
+from semwidget.cb.estimate import CATEGORICAL_ESTIMATORS, ESTIMATORS
 from semwidget.cb.growth import KINDS
 from semwidget.cb.information import check_information
 from semwidget.cb.pipeline import fit_cb

@@ -88,6 +88,31 @@ def test_lab_refuses_a_file_as_the_folder(tmp_path: Path,
     assert "notes.txt" in err and "not a folder" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("args", [["--port", "8890"], ["--port", "8890", "course"],
+                                  ["--copy-only", "--ip", "0.0.0.0", "course"]])
+def test_lab_refuses_an_option_value_it_could_take_for_the_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        args: list[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["lab", *args]) == 2
+    err = capsys.readouterr().err
+    option, value = args[-3:-1] if args[-1] == "course" else args[-2:]
+    assert f"'{value}'" in err and f"{option}={value}" in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []  # nothing was copied, no folder named 8890
+
+
+@pytest.mark.parametrize("args", [["--no-browser=True", "course", "--copy-only"],
+                                  ["course", "--port", "8890", "--copy-only"],
+                                  ["--copy-only", "course"], ["--", "course"]])
+def test_lab_takes_the_folder_where_it_is_unambiguous(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    cli.check_lab_order(args)  # no error
+    if "--copy-only" in args and "--" not in args:
+        assert cli.main(["lab", *args]) == 0
+        assert (tmp_path / "course" / "01_quickstart.ipynb").is_file()
+
+
 def test_fit_still_refuses_unknown_options(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         cli.main(["fit", "m.lav", "d.csv", "--no-such-flag"])

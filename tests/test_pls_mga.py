@@ -15,7 +15,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 import pytest
-from pls_cases import GOLDEN, data
+from pls_cases import GOLDEN, data, permuted_fits
 from scipy import stats
 
 import semwidget
@@ -38,7 +38,7 @@ def fitted(name: str, permutations: int = 0):
     return fit_pls(
         g["syntax"], data(g["data"]), group=g["group"], bootstrap=opt["bootstrap"],
         seed=opt["seed"], missing_value=opt["missing_value"], permutations=permutations,
-        progress=False,
+        progress=False, interaction=opt.get("interaction", "two_stage"),
     )  # fmt: skip
 
 
@@ -98,19 +98,7 @@ def test_t_tests_equal_scipy_two_sample_tests():
 def _permuted_fits(name: str, n_perm: int, seed: int):
     """The permutation groups refitted one by one (independent of the batched code)."""
     g = golden(name)
-    frame = data(g["data"])
-    labels = frame[g["group"]].astype(str)
-    first = labels.iloc[0]
-    rows_a = np.flatnonzero(labels == first)
-    rows_b = np.flatnonzero(labels != first)
-    pooled = frame.iloc[np.concatenate([rows_a, rows_b])].reset_index(drop=True)
-    is_a = np.arange(len(pooled)) < rows_a.size
-    rng = np.random.default_rng(seed)
-    out = []
-    for _ in range(n_perm):
-        mask = is_a[rng.permutation(len(pooled))]
-        out.append((mask, fit_pls(g["syntax"], pooled[mask]), fit_pls(g["syntax"], pooled[~mask])))
-    return pooled, is_a, out
+    return permuted_fits(data(g["data"]), g["group"], g["syntax"], n_perm, seed)
 
 
 def test_permutation_p_values_equal_a_direct_computation():
@@ -200,8 +188,11 @@ def test_group_errors_name_the_problem():
         fit_pls(syntax, gap, group="genre")
     with pytest.raises(ModelSpecError, match="permutations"):
         fit_pls(syntax, frame, group="genre", permutations=-1)
-    with pytest.raises(ModelSpecError, match="interaction"):
-        fit_pls(syntax.replace("CLE ~ INT", "CLE ~ INT:PSN + INT"), frame, group="genre")
+    with pytest.raises(ModelSpecError, match="'Nope'"):
+        fit_pls(syntax.replace("CLE ~ INT", "CLE ~ INT:Nope + INT"), frame, group="genre")
+    with pytest.raises(ModelSpecError, match="interaction must be one of"):
+        fit_pls(syntax.replace("CLE ~ INT", "CLE ~ INT:PSN + INT"), frame, group="genre",
+                interaction="pi")
     tiny = frame.groupby("genre").head(2)
     with pytest.raises(DataError, match="group 'game'"):
         fit_pls(syntax, tiny, group="genre")

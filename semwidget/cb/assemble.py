@@ -54,10 +54,14 @@ def r_squared(model: RAMModel, imp: Implied) -> dict[str, float]:
 
 
 def defined_rows(table: pd.DataFrame, model: RAMModel, theta: np.ndarray, values: np.ndarray,
-                 std_lv: np.ndarray, std_all: np.ndarray, vcov: np.ndarray | None
+                 std_lv: np.ndarray, std_all: np.ndarray, vcov: np.ndarray | None,
+                 ops: np.ndarray | None = None
                  ) -> dict[int, tuple[float, float, float, float]]:
-    """Estimate, SE (delta method), std.lv and std.all of each ``:=`` row, by table index."""
-    if not (table["op"] == ":=").any():
+    """Estimate, SE (delta method), std.lv and std.all of each ``:=`` row, by table index.
+
+    ``ops``: the table's ``op`` column as an array, when the caller has it.
+    """
+    if not ((table["op"].to_numpy() if ops is None else ops) == ":=").any():
         return {}
     labelled, funcs = defined_functions(table, model)
 
@@ -111,26 +115,29 @@ def assemble(full: pd.DataFrame, model: RAMModel, res: cbsem.Estimate, imp: Any,
     se_col[tix] = se
     std_lv_col[tix] = lv
     std_all_col[tix] = al
+    # Built column by column in one constructor each: repeated frame assignment is the
+    # slowest part of a small fit.
+    cols = {c: full[c].to_numpy() for c in full.columns}
+    ops = cols["op"]
     for i, (e, s, l_, a) in defined_rows(full, model, res.theta, values, lv, al,
-                                         res.vcov).items():
+                                         res.vcov, ops).items():
         est_col[i], se_col[i], std_lv_col[i], std_all_col[i] = e, s, l_, a
-    ops = full["op"].to_numpy()
     keep = np.isin(ops, ["=~", "~", "~~", "~1", ":="])
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(se_col > 0, est_col / se_col, np.nan)
     pval = 2.0 * norm_sf(np.abs(z))
-    is_fixed = (full["free"].to_numpy() == 0) & (ops != ":=")
+    is_fixed = (cols["free"] == 0) & (ops != ":=")
     lo = np.where(is_fixed, est_col, est_col - Z975 * se_col)
     hi = np.where(is_fixed, est_col, est_col + Z975 * se_col)
-    # Built column by column in one constructor each: repeated frame assignment is the
-    # slowest part of a small fit.
-    cols = {c: full[c].to_numpy() for c in full.columns}
     cols.update(est=est_col, se=np.where(is_fixed, 0.0, se_col), z=z, pvalue=pval,
                 ci_lower=lo, ci_upper=hi, std_lv=std_lv_col, std_all=std_all_col)
     table = pd.DataFrame(cols)
-    estimates = pd.DataFrame({c: cols[c][keep] for c in ESTIMATE_COLUMNS})
+    every = keep.all()  # no constraint rows: no row selection to make
+    estimates = pd.DataFrame({c: cols[c] if every else cols[c][keep] for c in ESTIMATE_COLUMNS})
     warnings = model_warnings(model, imp, res)
-    names = model.names[: model.n_obs]
+    # one Index for the four moment frames: each frame making its own from a list cost more
+    # than the frame itself
+    names = pd.Index(model.names[: model.n_obs])
     return CBResult(
         table=table,
         estimates=estimates,
@@ -161,11 +168,10 @@ def model_warnings(model: RAMModel, imp: Any, res: cbsem.Estimate) -> list[str]:
         out.append(f"the optimizer did not converge after {res.iterations} iterations; "
                    "estimates are not trustworthy")
     p = model.n_obs
-    for v in range(model.n_var):
-        if imp.S[v, v] < 0:
-            kind = "residual variance" if v < p else "variance"
-            out.append(f"Heywood case: the {kind} of '{model.names[v]}' is negative "
-                       f"({imp.S[v, v]:.3f})")
+    for v in np.flatnonzero(np.diag(imp.S) < 0).tolist():
+        kind = "residual variance" if v < p else "variance"
+        out.append(f"Heywood case: the {kind} of '{model.names[v]}' is negative "
+                   f"({imp.S[v, v]:.3f})")
     psi = imp.S[p:, p:]
     if psi.size and np.all(np.diag(psi) >= 0):
         if np.linalg.eigvalsh(psi).min() < -1e-10:

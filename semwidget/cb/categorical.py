@@ -33,14 +33,6 @@ from semwidget.cb.ram import RAMModel
 from semwidget.distributions import chi2_sf
 from semwidget.errors import ModelSpecError
 
-CATEGORICAL_ESTIMATORS = {
-    # estimator: (fit with, se, test)
-    "WLSMV": ("DWLS", "robust.sem", "scaled.shifted"),
-    "DWLS": ("DWLS", "standard", "standard"),
-    "WLS": ("WLS", "standard", "standard"),
-    "ULSMV": ("ULS", "robust.sem", "scaled.shifted"),
-    "ULS": ("ULS", "standard", "standard"),
-}
 PARAMETERIZATIONS = ("delta", "theta")
 _THRESHOLD = re.compile(r"t([1-9][0-9]*)")
 

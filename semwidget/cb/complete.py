@@ -50,9 +50,15 @@ def mean_starts(model: RAMModel, theta: np.ndarray, mean: np.ndarray,
 
 
 def fit_complete(full: pd.DataFrame, ov: list[str], mom: Moments, est: str,
-                 options: dict[str, Any], frame: pd.DataFrame | None = None) -> CBResult:
-    """ML / GLS / ULS on complete data (listwise)."""
-    ms = bool((full["op"] == "~1").any())
+                 options: dict[str, Any], frame: pd.DataFrame | None = None, *,
+                 ov_x: list[str] | None = None) -> CBResult:
+    """ML / GLS / ULS on complete data (listwise).
+
+    ``ov_x``: the table's observed covariates (``roles(full).ov_x``), when the caller has
+    classified the variables already.
+    """
+    ov_x = roles(full).ov_x if ov_x is None else ov_x
+    ms = bool((full["op"].to_numpy() == "~1").any())
     if ms and est != "ML":
         written = full.loc[(full["op"] == "~1") & (full["user"] == 1), "lhs"]
         asked = f"intercepts ('{written.iloc[0]} ~ 1')" if len(written) else \
@@ -61,18 +67,20 @@ def fit_complete(full: pd.DataFrame, ov: list[str], mom: Moments, est: str,
                              "only")
     full = fill_exogenous(full, ov, mom.cov, mom.mean)
     model = RAMModel.from_table(full, ov, meanstructure=ms)
-    nx = len(exo_names(full))
-    n_mom = count_moments(len(ov), nx, ms)
+    exo = exo_names(full)
+    n_mom = count_moments(len(ov), len(exo), ms)
     mean = mom.mean if ms else None
     cons = read_constraints(full, model)
     n_eq = cons.n_eq if cons is not None else 0
-    check_identified(full, model.n_par - n_eq, n_mom, model,
-                     cbsem.start_values(model, mom.cov, user_starts(full, model)))
+    starts = user_starts(full, model)
+    if model.n_par - n_eq > n_mom:  # the only case check_identified looks at the starts
+        check_identified(full, model.n_par - n_eq, n_mom, model,
+                         cbsem.start_values(model, mom.cov, starts))
     # lavaan's least-squares estimators (GLS, ULS) fit the unbiased (N - 1) covariance matrix.
     S = mom.cov if est == "ML" else mom.cov * mom.n / (mom.n - 1.0)
-    theta0 = cbsem.start_values(model, S, user_starts(full, model))
+    theta0 = cbsem.start_values(model, S, starts)
     if ms:
-        theta0 = mean_starts(model, theta0, mom.mean, user_starts(full, model))
+        theta0 = mean_starts(model, theta0, mom.mean, starts)
     W = None if est == "ML" else cbsem.wls_weight(S, est)
     n_par = model.n_par
     bounds = inequality_bounds(full)
@@ -103,11 +111,12 @@ def fit_complete(full: pd.DataFrame, ov: list[str], mom: Moments, est: str,
         for pos, tix in enumerate(model.table_index):
             if model.pidx[pos] >= 0:
                 theta0[model.pidx[pos]] = old_theta[tix]
-    imp = model.implied(res.theta)
+    imp = model.implied(res.theta) if res.implied is None else res.implied
     # lavaan: each equality constraint is one parameter less (npar) and one df more
     df = n_mom - n_par + n_eq
     measures = complete_fit_measures(S, imp.sigma, mom.n, est, res.fmin, n_par - n_eq, df,
-                                     full, ov, W, mean=mean, mu=imp.mu if ms else None)
+                                     full, ov, W, mean=mean, mu=imp.mu if ms else None,
+                                     exo=exo, ov_x=ov_x, sigma_inv=res.sigma_inv)
     se, test = options.get("se", "standard"), options.get("test", "standard")
     information = options.get("information")
     refuse_with_robust(information, se, test, "expected", robust.ROBUST_SE,
@@ -124,8 +133,8 @@ def fit_complete(full: pd.DataFrame, ov: list[str], mom: Moments, est: str,
         if est != "ML":
             raise ModelSpecError(f"robust standard errors and scaled tests need ML (or MLR, "
                                  f"MLM, MLMV), not {est}")
-        is_x = np.array([v in exo_names(full) for v in ov])
-        is_ov_x = np.array([v in set(roles(full).ov_x) for v in ov])
+        is_x = np.array([v in exo for v in ov])
+        is_ov_x = np.array([v in set(ov_x) for v in ov])
         vcov, measures, robust_moments = robust.apply(se, test, model, res.theta, imp,
                                                       mom.data, S, mean, is_x, is_ov_x,
                                                       measures, weights=mom.weights,

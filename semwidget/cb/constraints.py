@@ -96,7 +96,10 @@ def is_simple(full: pd.DataFrame, lhs: str, op: str, rhs: str) -> bool:
 
 def general_rows(full: pd.DataFrame) -> list[int]:
     """Table indices of the constraint rows that need the general machinery."""
-    rows = full.index[full["op"].isin(CONSTRAINT_OPS)]
+    ops = full["op"].to_numpy()
+    if not np.isin(ops, CONSTRAINT_OPS).any():  # most models: no frame indexing at all
+        return []
+    rows = full.index[np.isin(ops, CONSTRAINT_OPS)]
     return [i for i in rows if not is_simple(full, str(full.at[i, "lhs"]), full.at[i, "op"],
                                              str(full.at[i, "rhs"]))]
 

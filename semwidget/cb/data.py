@@ -71,7 +71,10 @@ def moments(frame: pd.DataFrame, missing: str) -> Moments:
     else:
         mean = np.nanmean(X, axis=0)
         cov = pd.DataFrame(X).cov(ddof=0).to_numpy()
-    for k, name in enumerate(names):
+    # all columns at once in the usual case (complete rows, none constant); a column at a
+    # time only to name the one that is
+    plain = missing == "listwise" and n >= 2 and bool((X.max(axis=0) > X.min(axis=0)).all())
+    for k, name in enumerate([] if plain else names):
         col = X[:, k]
         col = col[~np.isnan(col)]
         if col.size < 2 or np.ptp(col) == 0:
@@ -83,3 +86,34 @@ def moments(frame: pd.DataFrame, missing: str) -> Moments:
     # Pairwise covariances (FIML) need not be positive definite: no collinearity verdict there.
     check_conditioning(names, cov, mean, collinear=missing == "listwise")
     return Moments(names, n, cov, mean, X)
+
+
+def ordered_columns(data: pd.DataFrame, ordered: list[str] | None
+                    ) -> tuple[pd.DataFrame, list[str]]:
+    """The data with ordered-categorical columns as integer codes, and the ordered names.
+
+    pandas ordered categoricals are picked up automatically (their category order is the
+    order of the codes); ``ordered`` names more columns to treat as ordinal.
+
+    Raises
+    ------
+    DataError
+        If a name in ``ordered`` is not a column of the data.
+    """
+    names = list(ordered or [])
+    for name in names:
+        if name not in data.columns:
+            raise DataError(f"ordered variable '{name}' is not a column of the data",
+                            column=name)
+    out = data
+    if data.columns.has_duplicates:
+        return data, names  # the column check names the duplicate before anything is fitted
+    for col, dtype in zip(data.columns, data.dtypes, strict=True):
+        if isinstance(dtype, pd.CategoricalDtype) and dtype.ordered:
+            if out is data:
+                out = data.copy()
+            codes = data[col].cat.codes.astype(float)
+            out[col] = codes.where(codes >= 0, np.nan)
+            if col not in names:
+                names.append(str(col))
+    return out, names

@@ -26,6 +26,16 @@ from semwidget.cb.ram import Implied, RAMModel
 from semwidget.errors import ModelSpecError
 
 ESTIMATORS = ("ML", "GLS", "ULS")
+#: The estimators of ordinal indicators (cb/categorical), here so that checking an
+#: estimator's name does not load the ordinal machinery.
+CATEGORICAL_ESTIMATORS = {
+    # estimator: (fit with, se, test)
+    "WLSMV": ("DWLS", "robust.sem", "scaled.shifted"),
+    "DWLS": ("DWLS", "standard", "standard"),
+    "WLS": ("WLS", "standard", "standard"),
+    "ULSMV": ("ULS", "robust.sem", "scaled.shifted"),
+    "ULS": ("ULS", "standard", "standard"),
+}
 
 
 @dataclass
@@ -38,6 +48,10 @@ class Estimate:
     iterations: int
     vcov: np.ndarray | None
     message: str = ""
+    #: The implied moments and Sigma^-1 at ``theta``, where the estimator has them (ML), so
+    #: the fit measures and the standardized solution reuse them instead of recomputing.
+    implied: Implied | None = None
+    sigma_inv: np.ndarray | None = None
 
 
 def vech_indices(p: int) -> tuple[np.ndarray, np.ndarray]:
@@ -63,15 +77,17 @@ def start_values(model: RAMModel, S: np.ndarray, user_start: np.ndarray | None =
     p = model.n_obs
     diag = np.diag(S)
     marker: dict[int, int] = {}
-    for k, i, j, f, v in zip(model.kind, model.row_i, model.row_j, model.pidx, model.fixed,
-                             strict=True):
+    # plain lists: a loop over numpy scalars is several times slower
+    kind, row_i, row_j = model.kind.tolist(), model.row_i.tolist(), model.row_j.tolist()
+    pidx = model.pidx.tolist()
+    for k, i, j, f, v in zip(kind, row_i, row_j, pidx, model.fixed.tolist(), strict=True):
         if k == 0 and f < 0 and v != 0 and i < p and j >= p:
             marker.setdefault(j, i)
     inds: dict[int, list[int]] = {}
-    for k, i, j in zip(model.kind, model.row_i, model.row_j, strict=True):
+    for k, i, j in zip(kind, row_i, row_j, strict=True):
         if k == 0 and i < p <= j:
             inds.setdefault(j, []).append(i)
-    for k, i, j, f in zip(model.kind, model.row_i, model.row_j, model.pidx, strict=True):
+    for k, i, j, f in zip(kind, row_i, row_j, pidx, strict=True):
         if f < 0 or seen[f]:
             continue
         seen[f] = True
@@ -216,7 +232,7 @@ def fit_ml(model: RAMModel, S: np.ndarray, n: int, theta0: np.ndarray, *,
     _, info = _ml_derivatives(model, imp, inv, S, mean, True)
     assert info is not None
     vcov = _inverse(info * (n / 2.0))
-    return Estimate(theta, f, converged, it, vcov)
+    return Estimate(theta, f, converged, it, vcov, implied=imp, sigma_inv=inv)
 
 
 def _ml_derivatives(model: RAMModel, imp: Implied, inv: np.ndarray, S: np.ndarray,
@@ -336,10 +352,12 @@ def _inverse(M: np.ndarray) -> np.ndarray | None:
     d = np.sqrt(np.diag(M))
     if not np.all(np.isfinite(d)) or np.any(d <= 0):
         return None
-    cond = np.linalg.cond(M / np.outer(d, d))
+    dd = np.outer(d, d)
+    scaled = M / dd
+    cond = np.linalg.cond(scaled)
     if not np.isfinite(cond) or cond > 1e14:
         return None
-    return np.linalg.inv(M / np.outer(d, d)) / np.outer(d, d)
+    return np.linalg.inv(scaled) / dd
 
 
 def _repair_start(model: RAMModel, S: np.ndarray, theta: np.ndarray) -> np.ndarray:

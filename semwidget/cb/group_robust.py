@@ -14,9 +14,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import linalg
 
 from semwidget.cb import robust
+from semwidget.cb.blocks import block_diag
 from semwidget.cb.multigroup import GroupData
 from semwidget.cb.prepare import exo_names
 from semwidget.cb.ram import Implied, RAMModel
@@ -37,14 +37,14 @@ def _stack(moms: Sequence[robust.Moments], f: np.ndarray, own_parameters: bool =
     raw = [(m.gamma_raw + np.outer(m.resid, m.resid)) / fg for m, fg in zip(moms, f,
                                                                             strict=True)]
     return robust.Moments(
-        delta=(linalg.block_diag(*[m.delta for m in moms]) if own_parameters
+        delta=(block_diag(*[m.delta for m in moms]) if own_parameters
                else np.vstack([m.delta for m in moms])),
-        w=linalg.block_diag(*[fg * m.w for m, fg in zip(moms, f, strict=True)]),
-        w_sample=linalg.block_diag(*[fg * m.w_sample for m, fg in zip(moms, f, strict=True)]),
-        gamma=linalg.block_diag(*[m.gamma / fg for m, fg in zip(moms, f, strict=True)]),
+        w=block_diag(*[fg * m.w for m, fg in zip(moms, f, strict=True)]),
+        w_sample=block_diag(*[fg * m.w_sample for m, fg in zip(moms, f, strict=True)]),
+        gamma=block_diag(*[m.gamma / fg for m, fg in zip(moms, f, strict=True)]),
         resid=np.zeros(sum(len(m.resid) for m in moms)),
         keep=np.concatenate([m.keep for m in moms]),
-        gamma_raw=linalg.block_diag(*raw))
+        gamma_raw=block_diag(*raw))
 
 
 def robust_groups(se: str, test: str, models: Sequence[RAMModel], theta: np.ndarray,

@@ -8,6 +8,7 @@ estimator's weight matrix.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -85,11 +86,11 @@ def residual_measures(S: np.ndarray, sigma: np.ndarray, m: np.ndarray | None = N
     With a mean structure the mean residuals join the average, as lavaan's default ``srmr``.
     """
     p = S.shape[0]
-    r, c = np.tril_indices(p)
+    low = _lower_triangle(p)
     resid = S - sigma
     sd = np.sqrt(np.diag(S))
-    cov_sq = resid[r, c] ** 2
-    std_sq = (resid / np.outer(sd, sd))[r, c] ** 2
+    cov_sq = resid.ravel()[low] ** 2
+    std_sq = (resid / np.outer(sd, sd)).ravel()[low] ** 2
     out = {
         "rmr_nomean": float(np.sqrt(cov_sq.mean())),
         "srmr_bentler_nomean": float(np.sqrt(std_sq.mean())),
@@ -103,6 +104,16 @@ def residual_measures(S: np.ndarray, sigma: np.ndarray, m: np.ndarray | None = N
         out["rmr"] = out["rmr_nomean"]
         out["srmr_bentler"] = out["srmr_bentler_nomean"]
     out["srmr"] = out["srmr_bentler"]
+    return out
+
+
+@functools.lru_cache(maxsize=64)
+def _lower_triangle(p: int) -> np.ndarray:
+    """Flat indices of the lower triangle of a p x p matrix, row by row (``np.tril_indices``),
+    kept per size: every fit of p variables uses the same."""
+    r, c = np.tril_indices(p)
+    out = r * p + c
+    out.flags.writeable = False
     return out
 
 
@@ -149,13 +160,17 @@ def information_criteria(logl: float, npar: int, n: int) -> dict[str, float]:
 
 
 def normal_loglik(S: np.ndarray, sigma: np.ndarray, n: int,
-                  m: np.ndarray | None = None, mu: np.ndarray | None = None) -> float:
-    """Multivariate normal log-likelihood of data summarised by (S, m) under (sigma, mu)."""
+                  m: np.ndarray | None = None, mu: np.ndarray | None = None,
+                  inv: np.ndarray | None = None) -> float:
+    """Multivariate normal log-likelihood of data summarised by (S, m) under (sigma, mu).
+
+    ``inv``: ``sigma``'s inverse, when the caller has it.
+    """
     p = S.shape[0]
     sign, logdet = np.linalg.slogdet(sigma)
     if sign <= 0:
         return np.nan
-    inv = np.linalg.inv(sigma)
+    inv = np.linalg.inv(sigma) if inv is None else inv
     tr = float(np.sum(S * inv))
     if m is not None and mu is not None:
         d = m - mu
@@ -166,12 +181,18 @@ def normal_loglik(S: np.ndarray, sigma: np.ndarray, n: int,
 def complete_fit_measures(S: np.ndarray, sigma: np.ndarray, n: int, est: str, fmin: float,
                           npar: int, df: int, full: pd.DataFrame, ov: list[str],
                           W: np.ndarray | None, mean: np.ndarray | None = None,
-                          mu: np.ndarray | None = None) -> dict[str, float]:
+                          mu: np.ndarray | None = None, exo: set[str] | None = None,
+                          ov_x: list[str] | None = None,
+                          sigma_inv: np.ndarray | None = None) -> dict[str, float]:
     """Every fit measure for a complete-data fit, with lavaan's formulas.
 
     ``mean`` and ``mu`` (sample and implied means) are given when the model has a mean
     structure; then SRMR, GFI and the log-likelihood include the means, as in lavaan.
+    ``exo`` (the fixed covariates, :func:`exo_names` of ``full``) and ``ov_x`` (its observed
+    covariates, ``roles(full).ov_x``) save reading the table again; ``sigma_inv`` (the
+    inverse of ``sigma``, as the ML fit left it) saves inverting it again.
     """
+    xs = exo_names(full) if exo is None else exo
     out: dict[str, float] = {"npar": float(npar), "ntotal": float(n)}
     # lavaan scales least-squares statistics by N - 1 (they fit the unbiased covariance).
     chisq = n * fmin if est == "ML" else 2.0 * (n - 1) * fmin
@@ -180,18 +201,21 @@ def complete_fit_measures(S: np.ndarray, sigma: np.ndarray, n: int, est: str, fm
     out["df"] = float(df)
     out["pvalue"] = float(chi2_sf(chisq, df)) if df > 0 else math.nan
     out["chisq_df"] = chisq / df if df > 0 else math.nan
-    b_chisq, b_df = baseline_complete(S, n, est, full, ov, W, means=mean is not None)
+    b_chisq, b_df = baseline_complete(S, n, est, full, ov, W, means=mean is not None,
+                                      fixed=xs, ov_x=ov_x)
     out["baseline_chisq"] = b_chisq
     out["baseline_df"] = float(b_df)
     out["baseline_pvalue"] = float(chi2_sf(b_chisq, b_df)) if b_df > 0 else math.nan
     out.update(incremental(chisq, df, b_chisq, b_df))
     out.update(rmsea_measures(chisq, df, n if est == "ML" else n - 1))
     out.update(residual_measures(S, sigma, mean, mu))
-    xs = exo_names(full)
     is_x = np.array([v in xs for v in ov])
     p = S.shape[0]
     # GFI's weight is the estimator's: Sigma^-1 (ML), S^-1 (GLS) or the identity (ULS).
-    A = None if est == "ULS" else np.linalg.inv(sigma if est == "ML" else S)
+    if est == "ML":
+        A = np.linalg.inv(sigma) if sigma_inv is None else sigma_inv
+    else:
+        A = None if est == "ULS" else np.linalg.inv(S)
     # lavaan leaves the moments among fixed covariates out of the fit (they are not modelled).
     xi = np.flatnonzero(is_x)
     resid, moments = S - sigma, S.copy()
@@ -212,7 +236,7 @@ def complete_fit_measures(S: np.ndarray, sigma: np.ndarray, n: int, est: str, fm
         # With fixed.x the likelihood is conditional on the covariates: drop their marginal part.
         xi = np.flatnonzero(is_x)
         lx = normal_loglik(S[np.ix_(xi, xi)], S[np.ix_(xi, xi)], n) if len(xi) else 0.0
-        logl = normal_loglik(S, sigma, n, mean, mu) - lx
+        logl = normal_loglik(S, sigma, n, mean, mu, inv=A) - lx
         out["logl"] = logl
         out["unrestricted_logl"] = normal_loglik(S, S, n) - lx
         out.update(information_criteria(logl, npar, n))
@@ -223,11 +247,17 @@ def complete_fit_measures(S: np.ndarray, sigma: np.ndarray, n: int, est: str, fm
 
 
 def baseline_complete(S: np.ndarray, n: int, est: str, full: pd.DataFrame, ov: list[str],
-                      W: np.ndarray | None, means: bool = False) -> tuple[float, int]:
-    """Chi-square and df of lavaan's baseline model: independent variables, fixed-x saturated."""
-    fixed = exo_names(full)
+                      W: np.ndarray | None, means: bool = False,
+                      fixed: set[str] | None = None, ov_x: list[str] | None = None
+                      ) -> tuple[float, int]:
+    """Chi-square and df of lavaan's baseline model: independent variables, fixed-x saturated.
+
+    ``fixed`` (the fixed covariates, :func:`exo_names` of ``full``) and ``ov_x`` (the observed
+    covariates, ``roles(full).ov_x``): when the caller has them.
+    """
+    fixed = exo_names(full) if fixed is None else fixed
     # the baseline keeps the covariates' block saturated, fixed or not (as lavaan does)
-    xs = set(roles(full).ov_x)
+    xs = set(roles(full).ov_x if ov_x is None else ov_x)
     p = len(ov)
     is_x = np.array([v in xs for v in ov])
     nx = int(is_x.sum())

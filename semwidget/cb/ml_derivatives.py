@@ -42,13 +42,12 @@ def factors(model: RAMModel, G: np.ndarray, C: np.ndarray, eta: np.ndarray | Non
         ``dmu`` per free row, when means are modelled.
     """
     p = model.n_obs
-    free = model.pidx >= 0
-    k, i, j = model.kind[free], model.row_i[free], model.row_j[free]
+    pl = model.plan()
+    i, j, d, s, c = pl.fi, pl.fj, pl.fd, pl.fs, pl.fc
     U = G[..., :, i]
     V = np.zeros_like(U)
-    d, s, c = k == 0, k == 1, k == 2
     V[..., d] = C[..., :p, j[d]]
-    V[..., s] = G[..., :, j[s]] * np.where(i[s] == j[s], 0.5, 1.0)
+    V[..., s] = G[..., :, j[s]] * pl.half
     U[..., c] = 0.0  # intercepts do not move Sigma
     if eta is None or not model.meanstructure:
         return U, V, None
@@ -88,10 +87,13 @@ def aggregate(model: RAMModel, grad: np.ndarray, info: np.ndarray | None = None
     Rows that share a parameter (equality labels) are summed; otherwise the rows are a
     permutation of the parameters and are put in place.
     """
-    par = model.pidx[model.pidx >= 0]
+    pl = model.plan()
+    if pl.in_order:  # rows and parameters coincide: nothing to move
+        return grad, info
+    par = pl.free_par
     q = model.n_par
     shape = grad.shape[:-1]
-    if len(par) == q and len(np.unique(par)) == q:
+    if not model._shares_parameters():
         g = np.empty((*shape, q))
         g[..., par] = grad
         if info is None:

@@ -17,7 +17,7 @@ import pandas as pd
 from semwidget.cb import categorical as cat
 from semwidget.cb.assemble import assemble
 from semwidget.cb.data import Moments, check_data
-from semwidget.cb.estimate import Estimate
+from semwidget.cb.estimate import CATEGORICAL_ESTIMATORS, Estimate
 from semwidget.cb.polychoric import ordinal_moments
 from semwidget.cb.polyserial import mixed_moments
 from semwidget.cb.prepare import renumber_free, user_starts
@@ -26,37 +26,6 @@ from semwidget.cb.result import Z975, CBResult
 from semwidget.distributions import norm_sf
 from semwidget.errors import DataError, ModelSpecError
 from semwidget.model.partable import build, observed_names
-
-
-def ordered_columns(data: pd.DataFrame, ordered: list[str] | None
-                    ) -> tuple[pd.DataFrame, list[str]]:
-    """The data with ordered-categorical columns as integer codes, and the ordered names.
-
-    pandas ordered categoricals are picked up automatically (their category order is the
-    order of the codes); ``ordered`` names more columns to treat as ordinal.
-
-    Raises
-    ------
-    DataError
-        If a name in ``ordered`` is not a column of the data.
-    """
-    names = list(ordered or [])
-    for name in names:
-        if name not in data.columns:
-            raise DataError(f"ordered variable '{name}' is not a column of the data",
-                            column=name)
-    out = data
-    if data.columns.has_duplicates:
-        return data, names  # the column check names the duplicate before anything is fitted
-    for col, dtype in zip(data.columns, data.dtypes, strict=True):
-        if isinstance(dtype, pd.CategoricalDtype) and dtype.ordered:
-            if out is data:
-                out = data.copy()
-            codes = data[col].cat.codes.astype(float)
-            out[col] = codes.where(codes >= 0, np.nan)
-            if col not in names:
-                names.append(str(col))
-    return out, names
 
 
 @dataclasses.dataclass
@@ -95,7 +64,7 @@ def fit_ordinal_parts(user: pd.DataFrame, data: pd.DataFrame, ordered: list[str]
                       estimator: str, se: str, test: str, parameterization: str,
                       std_lv: bool, orthogonal: bool, options: dict[str, Any]) -> OrdinalFit:
     """:func:`fit_ordinal`, with the pieces a multigroup fit needs (:class:`OrdinalFit`)."""
-    how = cat.CATEGORICAL_ESTIMATORS[estimator][0]
+    how = CATEGORICAL_ESTIMATORS[estimator][0]
     if parameterization not in cat.PARAMETERIZATIONS:
         raise ModelSpecError(f"unknown parameterization={parameterization!r}: use 'delta' or "
                              "'theta'")

@@ -12,11 +12,11 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.linalg import block_diag
 
 from semwidget.cb import categorical as cat
 from semwidget.cb import measures as fm
 from semwidget.cb import robust
+from semwidget.cb.blocks import block_diag
 from semwidget.cb.polychoric import OrdinalMoments
 from semwidget.distributions import chi2_sf
 

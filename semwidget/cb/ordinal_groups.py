@@ -19,10 +19,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.linalg import block_diag
 
 from semwidget.cb import categorical as cat
 from semwidget.cb import robust
+from semwidget.cb.blocks import block_diag
+from semwidget.cb.estimate import CATEGORICAL_ESTIMATORS
 from semwidget.cb.ordinal import OrdinalFit, fit_ordinal_parts
 from semwidget.cb.ordinal_group_measures import GroupParts, group_measures, stacked
 from semwidget.cb.ordinal_invariance import check_invariance, fit_ordinal_invariance
@@ -60,7 +61,7 @@ def fit_ordinal_groups(user: pd.DataFrame, labels: list[str], frames: list[pd.Da
     ModelSpecError
         As :func:`semwidget.cb.ordinal.fit_ordinal`, for any group.
     """
-    how = cat.CATEGORICAL_ESTIMATORS[estimator][0]
+    how = CATEGORICAL_ESTIMATORS[estimator][0]
     if group_equal:
         views, info = fit_ordinal_invariance(
             user, labels, frames, ordered, estimator=estimator, se=se, test=test,

@@ -18,14 +18,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.linalg import block_diag
 
 from semwidget.cb import categorical as cat
 from semwidget.cb import estimate as cbsem
 from semwidget.cb import robust
 from semwidget.cb.assemble import assemble
+from semwidget.cb.blocks import block_diag
 from semwidget.cb.data import Moments, check_data
-from semwidget.cb.estimate import Estimate
+from semwidget.cb.estimate import CATEGORICAL_ESTIMATORS, Estimate
 from semwidget.cb.ordinal import with_thresholds
 from semwidget.cb.ordinal_group_measures import GroupParts
 from semwidget.cb.polychoric import OrdinalMoments, below_diagonal, ordinal_moments
@@ -116,7 +116,7 @@ def fit_ordinal_invariance(user: pd.DataFrame, labels: list[str], frames: list[p
         raise ModelSpecError("thresholds or scale factors written in the syntax with "
                              "group_equal are not supported yet", name="group_equal")
     G = len(labels)
-    how = cat.CATEGORICAL_ESTIMATORS[estimator][0]
+    how = CATEGORICAL_ESTIMATORS[estimator][0]
     theta_param = parameterization == "theta"
     columns = [str(c) for c in frames[0].columns]
     full = build(user, columns, std_lv=std_lv, orthogonal=orthogonal, fixed_x=False,

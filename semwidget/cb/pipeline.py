@@ -14,19 +14,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from semwidget.cb.bollen_stine import bollen_stine as bollen_stine_test
-from semwidget.cb.bootstrap import bootstrap_result
-from semwidget.cb.categorical import CATEGORICAL_ESTIMATORS
 from semwidget.cb.complete import fit_complete
 from semwidget.cb.constraints import refuse_general
-from semwidget.cb.data import check_data, moments
-from semwidget.cb.esem import efa_starts, rotate_result, rotation_spec
-from semwidget.cb.fiml import drop_missing_covariates, fit_fiml_table
-from semwidget.cb.group_bootstrap import bootstrap_groups
-from semwidget.cb.groups import fit_groups, split_groups
+from semwidget.cb.data import check_data, moments, ordered_columns
+from semwidget.cb.estimate import CATEGORICAL_ESTIMATORS
 from semwidget.cb.growth import growth_table
-from semwidget.cb.ordinal import fit_ordinal, ordered_columns
-from semwidget.cb.ordinal_groups import fit_ordinal_groups, refuse_constrained
 from semwidget.cb.prepare import exo_names
 from semwidget.cb.result import CBResult
 from semwidget.cb.robust import ROBUST_SE, SCALED_TESTS
@@ -36,7 +28,7 @@ from semwidget.cb.weights import split_weights, weighted_moments
 from semwidget.errors import DataError, ModelSpecError
 from semwidget.model import variables
 from semwidget.model.efa import efa_blocks, unrotated_table
-from semwidget.model.partable import build, observed_names, user_table
+from semwidget.model.partable import build, observed_names, roles, user_table
 
 
 def _fit_ordinal_groups(model: str | pd.DataFrame, data: pd.DataFrame, group: str,
@@ -44,6 +36,9 @@ def _fit_ordinal_groups(model: str | pd.DataFrame, data: pd.DataFrame, group: st
                         parameterization: str, missing: str, std_lv: bool, orthogonal: bool,
                         group_equal: list[str], group_partial: list[str]) -> CBResult:
     """Ordinal indicators with group=: the configural model (see cb/ordinal_groups)."""
+    from semwidget.cb.groups import split_groups
+    from semwidget.cb.ordinal_groups import fit_ordinal_groups, refuse_constrained
+
     user = user_table(model)
     refuse_general(user, "ordered indicators")
     refuse_constrained(user, group_equal, group_partial)
@@ -89,6 +84,8 @@ def _ordinal_options(ordered: list[str], label: str | None, se: str, test: str,
 def _fit_ordinal(user: pd.DataFrame, data: pd.DataFrame, ordered: list[str],
                  label: str | None, se: str, test: str, parameterization: str, missing: str,
                  std_lv: bool, orthogonal: bool) -> CBResult:
+    from semwidget.cb.ordinal import fit_ordinal
+
     est, se_used, test_used, options = _ordinal_options(ordered, label, se, test,
                                                          parameterization, missing, std_lv,
                                                          orthogonal)
@@ -164,6 +161,8 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
             refuse_general(user_table(model), "group= and missing='fiml'")
         if efa_blocks(user_table(model)):
             raise ModelSpecError("efa(...) blocks with group= are not supported yet")
+        from semwidget.cb.groups import fit_groups
+
         # lavaan's default fixed.x is FALSE for the least-squares estimators
         result = fit_groups(model, data, group=group, group_equal=list(group_equal),
                             group_partial=list(group_partial), estimator=estimator,
@@ -174,6 +173,8 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
         if label is not None and label != estimator:
             result = dataclasses.replace(result, estimator=label)
         if se == "bootstrap":
+            from semwidget.cb.group_bootstrap import bootstrap_groups
+
             # rows resampled within each group, as lavaan does (serially: n_jobs is ignored)
             result = bootstrap_groups(result, 1000 if bootstrap is None else bootstrap,
                                       seed=seed, ci=boot_ci)
@@ -186,6 +187,8 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
         raise DataError(f"data must be a pandas DataFrame, not {type(data).__name__}")
     blocks = efa_blocks(user)
     if blocks:
+        from semwidget.cb.esem import rotation_spec
+
         spec = rotation_spec(rotation, rotation_args)
         if se == "bootstrap" or ordered:
             raise ModelSpecError("efa(...) blocks with "
@@ -211,12 +214,13 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
     if label in CATEGORICAL_ESTIMATORS and label != "ULS":
         raise ModelSpecError(f"estimator='{label}' is for ordinal indicators: list them in "
                              "ordered=, or use ML/MLR for continuous data")
-    if (user["op"] == "|").any():
-        bad = user.loc[user["op"] == "|", "lhs"].iloc[0]
+    user_ops = user["op"].to_numpy()
+    if (user_ops == "|").any():
+        bad = user["lhs"].to_numpy()[user_ops == "|"][0]
         raise ModelSpecError(f"thresholds ('{bad} | t1') belong to ordered variables: list "
                              f"'{bad}' in ordered=", name=str(bad))
     # As lavaan: a model with intercepts (~1), or FIML, gets a mean structure.
-    meanstructure = missing == "fiml" or bool((user["op"] == "~1").any()) or bool(meanstructure)
+    meanstructure = missing == "fiml" or bool((user_ops == "~1").any()) or bool(meanstructure)
     full = build(user, [str(c) for c in data.columns], std_lv=std_lv, orthogonal=orthogonal,
                  fixed_x=fixed_x, meanstructure=meanstructure)
     if kind == "growth":
@@ -224,10 +228,13 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
     warm: frozenset[int] = frozenset()
     if start is not None:
         full, warm = with_starts(full, start)
-    ov = observed_names(full)
+    rr = roles(full)  # once: the fit below needs the observed covariates too
+    ov = rr.ov
     frame = check_data(data, ov)
     dropped: list[str] = []
     if missing == "fiml" and not keep_x:
+        from semwidget.cb.fiml import drop_missing_covariates
+
         frame, dropped = drop_missing_covariates(frame, exo_names(full))
     if weights is not None and len(frame) != len(weights):
         # rows dropped for missing covariates take their weights with them
@@ -243,22 +250,32 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
     if sampling_weights is not None:
         options_used["sampling_weights"] = sampling_weights
     if blocks:
+        from semwidget.cb.esem import efa_starts
+
         full = efa_starts(full, blocks, ov, mom.cov)
     if missing == "fiml":
+        from semwidget.cb.fiml import fit_fiml_table
+
         refuse_general(full, "missing='fiml'", bounds=True)
         result = fit_fiml_table(full, ov, mom, frame, options_used)
         result.warnings[:0] = dropped
     else:
-        result = fit_complete(full, ov, mom, estimator, options_used, frame)
+        result = fit_complete(full, ov, mom, estimator, options_used, frame, ov_x=rr.ov_x)
     if blocks:
+        from semwidget.cb.esem import rotate_result
+
         result = rotate_result(result, blocks, spec, mom, options_used, frame)
     if label is not None and label != estimator:
         # MLR/MLM/MLMV are ML with robust SEs and tests: report the name the user chose
         result = dataclasses.replace(result, estimator=label)
     if se == "bootstrap":
+        from semwidget.cb.bootstrap import bootstrap_result
+
         result = bootstrap_result(result, 1000 if bootstrap is None else bootstrap, seed=seed,
                                   n_jobs=n_jobs, ci=boot_ci)
     if bollen_stine:
+        from semwidget.cb.bollen_stine import bollen_stine as bollen_stine_test
+
         result = bollen_stine_test(result, 1000 if bootstrap is None else bootstrap, seed=seed)
     return forget_starts(result, warm)
 
@@ -292,6 +309,8 @@ def _fit_summary(model: str | pd.DataFrame, summary: SummaryData, *, estimator: 
         if information is not None:
             raise ModelSpecError(f"information='{information}' with several groups is not "
                                  "supported; the default is used", name="information")
+        from semwidget.cb.groups import fit_groups
+
         return fit_groups(model, None, group="group", group_equal=[], group_partial=[],
                           estimator=estimator, std_lv=std_lv, orthogonal=orthogonal,
                           fixed_x=(estimator == "ML") if fixed_x is None else fixed_x,

@@ -18,7 +18,7 @@ from semwidget.model.partable import MODEL_OPS
 def fill_exogenous(full: pd.DataFrame, ov: list[str], cov: np.ndarray,
                    mean: np.ndarray | None = None) -> pd.DataFrame:
     """Put the sample (co)variances and means of fixed exogenous covariates into ``ustart``."""
-    exo = full.index[full["exo"] == 1]
+    exo = full.index[full["exo"].to_numpy() == 1]
     if len(exo) == 0:
         return full
     full = full.copy()
@@ -35,11 +35,11 @@ def fill_exogenous(full: pd.DataFrame, ov: list[str], cov: np.ndarray,
 def user_starts(full: pd.DataFrame, model: RAMModel) -> np.ndarray:
     """Start values the user gave with ``start()`` or ``?``, by free parameter (NaN if none)."""
     out = np.full(model.n_par, np.nan)
-    ustart = full["ustart"].to_numpy()
-    for pos, tix in enumerate(model.table_index):
-        f = model.pidx[pos]
-        if f >= 0 and not np.isnan(ustart[tix]):
-            out[f] = ustart[tix]
+    ustart = full["ustart"].to_numpy()[model.table_index]
+    given = np.flatnonzero((model.pidx >= 0) & ~np.isnan(ustart))
+    # row by row (few rows have starts): the last row of a shared parameter wins
+    for f, value in zip(model.pidx[given].tolist(), ustart[given].tolist(), strict=True):
+        out[f] = value
     return out
 
 

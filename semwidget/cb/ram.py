@@ -64,14 +64,17 @@ class RAMModel:
         meanstructure : bool
             Whether intercept rows are part of the model.
         """
-        lat = [v for v in dict.fromkeys(table.loc[table["op"] == "=~", "lhs"]) if v not in
-               observed]
+        # plain lists: a Series per column and a boolean .loc were most of this function
+        lhs_, ops = table["lhs"].tolist(), table["op"].tolist()
+        obs = set(observed)
+        lat = [v for v in dict.fromkeys(v for v, o in zip(lhs_, ops, strict=True) if o == "=~")
+               if v not in obs]
         names = list(observed) + lat
         pos = {v: k for k, v in enumerate(names)}
         kinds, ii, jj, pid, fx, tix = [], [], [], [], [], []
         for idx, (lhs, op, rhs, free, ustart) in enumerate(
-            zip(table["lhs"], table["op"], table["rhs"], table["free"], table["ustart"],
-                strict=True)
+            zip(lhs_, ops, table["rhs"].tolist(), table["free"].tolist(),
+                table["ustart"].tolist(), strict=True)
         ):
             if op not in ROW_OPS or (op == "~1" and not meanstructure):
                 continue
@@ -92,35 +95,43 @@ class RAMModel:
         """Number of variables, observed and latent."""
         return len(self.names)
 
+    def plan(self) -> RowPlan:
+        """The index arrays every evaluation reuses, made on first use (see :class:`RowPlan`)."""
+        got = self.__dict__.get("_plan")
+        if got is None:
+            got = RowPlan.of(self)
+            self.__dict__["_plan"] = got
+        return got
+
     def values(self, theta: np.ndarray) -> np.ndarray:
         """Value of every model row for a parameter vector."""
+        pl = self.plan()
         v = self.fixed.copy()
-        free = self.pidx >= 0
-        v[free] = theta[self.pidx[free]]
+        v[pl.free] = theta[pl.free_par]
         return v
 
     def matrices(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The RAM matrices ``A``, ``S`` and the intercept vector ``m``."""
         n = self.n_var
+        pl = self.plan()
         v = self.values(theta)
-        A = np.zeros((n, n))
-        S = np.zeros((n, n))
+        A = np.zeros(n * n)
+        S = np.zeros(n * n)
         m = np.zeros(n)
-        d = self.kind == 0
-        A[self.row_i[d], self.row_j[d]] = v[d]
-        s = self.kind == 1
-        S[self.row_i[s], self.row_j[s]] = v[s]
-        S[self.row_j[s], self.row_i[s]] = v[s]
-        c = self.kind == 2
-        m[self.row_i[c]] = v[c]
-        return A, S, m
+        A[pl.a_flat] = v[pl.d]
+        vs = v[pl.s]
+        S[pl.s_flat] = vs
+        S[pl.s_flat_t] = vs
+        m[pl.m_var] = v[pl.c]
+        return A.reshape(n, n), S.reshape(n, n), m
 
     def implied(self, theta: np.ndarray) -> Implied:
         """Model-implied moments and the pieces their derivatives need."""
         A, S, m = self.matrices(theta)
         n = self.n_var
         try:
-            B = np.linalg.inv(np.eye(n) - A)
+            # paths that never chain (a CFA): A @ A = 0, so the inverse is I + A exactly
+            B = np.eye(n) + A if self.plan().one_deep else np.linalg.inv(np.eye(n) - A)
         except np.linalg.LinAlgError as err:
             raise ModelSpecError("the regressions form a loop with no solution "
                                  "((I - B) is singular)") from err
@@ -197,6 +208,51 @@ class RAMModel:
             shared = not (len(par) == self.n_par and len(np.unique(par)) == len(par))
             self.__dict__["_shared"] = shared
         return bool(shared)
+
+
+@dataclass(frozen=True)
+class RowPlan:
+    """Where each row of a RAM model goes, as integer index arrays made once per model.
+
+    A fit evaluates the model a few dozen times at tens of microseconds each; the kind masks
+    and free rows are the same every time, so they are made once.
+    """
+
+    free: np.ndarray      # model rows with a free parameter
+    free_par: np.ndarray  # their parameter indices
+    d: np.ndarray         # directed rows (kind 0) and their flat index into A
+    a_flat: np.ndarray
+    s: np.ndarray         # symmetric rows (kind 1), flat index into S and its transpose
+    s_flat: np.ndarray
+    s_flat_t: np.ndarray
+    c: np.ndarray         # intercept rows (kind 2) and their variable
+    m_var: np.ndarray
+    # the free rows' kind and variable indices, and where each kind sits among them
+    fi: np.ndarray
+    fj: np.ndarray
+    fd: np.ndarray
+    fs: np.ndarray
+    fc: np.ndarray
+    half: np.ndarray      # 0.5 for the variances among the free symmetric rows, else 1
+    one_deep: bool        # no variable both receives and sends a directed path
+    in_order: bool        # the free rows are the parameters 0, 1, ..., each once
+
+    @classmethod
+    def of(cls, model: RAMModel) -> RowPlan:
+        """The plan of ``model``."""
+        n = model.n_var
+        k, i, j = model.kind, model.row_i, model.row_j
+        free = np.flatnonzero(model.pidx >= 0)
+        d, s, c = (np.flatnonzero(k == kind) for kind in (0, 1, 2))
+        fk, fi, fj = k[free], i[free], j[free]
+        fs = np.flatnonzero(fk == 1)
+        one_deep = not set(i[d].tolist()) & set(j[d].tolist())
+        par = model.pidx[free]
+        in_order = bool(np.array_equal(par, np.arange(model.n_par)))
+        return cls(free, par, d, i[d] * n + j[d], s, i[s] * n + j[s],
+                   j[s] * n + i[s], c, i[c], fi, fj, np.flatnonzero(fk == 0), fs,
+                   np.flatnonzero(fk == 2), np.where(fi[fs] == fj[fs], 0.5, 1.0), one_deep,
+                   in_order)
 
 
 @dataclass

@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import linalg
 
 from semwidget.cb import estimate as cbsem
 from semwidget.cb import robust
+from semwidget.cb.blocks import block_diag
 from semwidget.cb.ram import Implied, RAMModel
 from semwidget.distributions import chi2_sf
 from semwidget.errors import ModelSpecError
@@ -197,9 +197,9 @@ def corrected_robust(
         Wmi.append(Ai / fg)
         Wc.append(fg * robust._vech_block(sig1, True)[np.ix_(k, k)])
         G.append(Ai @ (s1.T @ s1 / len(X)) @ Ai / fg)
-    Wm_all, Wmi_all = linalg.block_diag(*Wm), linalg.block_diag(*Wmi)
-    M = Wmi_all @ linalg.block_diag(*Wc) @ Wmi_all
-    G_all = linalg.block_diag(*G)
+    Wm_all, Wmi_all = block_diag(*Wm), block_diag(*Wmi)
+    M = Wmi_all @ block_diag(*Wc) @ Wmi_all
+    G_all = block_diag(*G)
     out = []
     for implied, D, dof in (model, base):
         WD = Wm_all @ D
@@ -301,7 +301,7 @@ def apply_groups(se: str, test: str, models: list[RAMModel], theta: np.ndarray,
     scaled = robust.scaled_measures(model_test, base_test, T, df, Tb, b_df, n, len(Xs))
     scaled.update(corrected_robust(
         Xs, h1, ([(imp.sigma, imp.mu) for imp in imps], np.vstack([J[keep] for J in Js]), df),
-        ([(b[1], b[0]) for b in bases], linalg.block_diag(*[b[2][keep] for b in bases]),
+        ([(b[1], b[0]) for b in bases], block_diag(*[b[2][keep] for b in bases]),
          b_df), ws, keep))
     for key in FIML_NOT_COMPUTED:
         scaled.pop(key, None)

@@ -172,13 +172,16 @@ def _plain_block(data: pd.DataFrame, names: Sequence[str], position: dict[str, l
     if not all(isinstance(dt, np.dtype) and dt.kind in "fiu" for dt in data.dtypes):
         return None
     x = data.to_numpy(dtype=float)
-    if pos != list(range(x.shape[1])):
+    in_order = pos == list(range(x.shape[1]))
+    if not in_order:
         x = x[:, pos]
     with np.errstate(invalid="ignore"):
         if (np.abs(x) > MAX_ABS_VALUE).any() or np.isinf(x).any() or \
                 np.isnan(x).all(axis=0).any():
             return None
-    return pd.DataFrame(x, index=data.index, columns=list(names))
+    # the data's own column labels when they are the names: no new Index to infer
+    same = in_order and all(isinstance(c, str) for c in data.columns)
+    return pd.DataFrame(x, index=data.index, columns=data.columns if same else list(names))
 
 
 def check_collinear(names: Sequence[str], cov: np.ndarray) -> None:

@@ -63,7 +63,29 @@ def _listed(names: list[str]) -> str:
     return shown + (f" and {len(names) - _LISTED} more" if len(names) > _LISTED else "")
 
 
+def _no_infinity(frame: pd.DataFrame) -> bool:
+    """True when no float column of ``frame`` holds ±inf (False: look closer).
+
+    One check per storage block of the frame: a Series per column (or ``frame.dtypes``) cost
+    more than the rest of the check on a small fit's five frames. Any storage this does not
+    know (float extension arrays, another pandas layout) answers False, and the column path
+    decides.
+    """
+    blocks = getattr(getattr(frame, "_mgr", None), "blocks", None)
+    if blocks is None:
+        return False
+    for block in blocks:
+        if getattr(getattr(block, "dtype", None), "kind", "f") != "f":
+            continue  # text, integers, booleans: never infinite
+        values = getattr(block, "values", None)
+        if not isinstance(values, np.ndarray) or np.isinf(values).any():
+            return False
+    return True
+
+
 def _clean_frame(name: str, frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    if _no_infinity(frame):
+        return frame
     # dtypes, not frame[c]: building a Series per column was a quarter of an HS fit
     pos = [k for k, dt in enumerate(frame.dtypes) if pd.api.types.is_float_dtype(dt)]
     if not pos:
@@ -110,7 +132,7 @@ def finite_result(result: Any) -> Any:
     notes: list[str] = []
     estimates = getattr(result, "estimates", None)
     if isinstance(estimates, pd.DataFrame) and {"op", "est"} <= set(estimates.columns):
-        undefined = (estimates["op"] == ":=").to_numpy() & ~np.isfinite(
+        undefined = (estimates["op"].to_numpy() == ":=") & ~np.isfinite(
             estimates["est"].to_numpy(dtype=float))
         if undefined.any():
             names = [f"{r.lhs} := {r.rhs}" for r in estimates[undefined].itertuples()]

@@ -77,7 +77,11 @@ def roles(table: pd.DataFrame | list[dict]) -> VariableRoles:
     -------
     VariableRoles
     """
-    rows = [(r["lhs"], r["op"], r["rhs"], r["user"]) for r in records(table)]
+    if isinstance(table, pd.DataFrame):  # the four columns roles need, not a dict a row
+        rows = list(zip(*(table[c].tolist() for c in ("lhs", "op", "rhs", "user")),
+                        strict=True))
+    else:
+        rows = [(r["lhs"], r["op"], r["rhs"], r["user"]) for r in table]
     lv = _unique(lh for lh, o, _, _ in rows if o in ("=~", "<~"))
     composites = _unique(lh for lh, o, _, _ in rows if o == "<~")
     lv_set = set(lv)

@@ -10,6 +10,11 @@ times the construct's score predicted from its predecessors' scores through the 
 ``Q² = 1 - SSE / SSO`` over all rounds, with SSO the sum of the omitted cells' squared
 (standardized) values. ``n / D`` should not be a whole number (otherwise every indicator
 loses the same cases in a round); a warning says so.
+
+With product terms (any ``interaction=`` approach of ``fit_pls``) every round rebuilds the
+interaction construct from the round's data (its product indicators, or its stage-one
+scores and their product) before the model is re-estimated; the interaction construct is a
+predictor, never a target (it is never endogenous).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from semwidget.errors import ModelSpecError
 from semwidget.pls.data import prepare_data
 from semwidget.pls.estimate import SCHEMES, correlation, derive, fit_weights
 from semwidget.pls.model import INTERACTION, BlockIndex, build_model, parse_model
+from semwidget.pls.moderation import check_method, fold_data
 
 
 @dataclass
@@ -44,20 +50,23 @@ def blindfolding(
     missing_value: float | None = None,
     max_iter: int = 300,
     tol: float = 1e-7,
+    interaction: str = "two_stage",
 ) -> BlindfoldResult:
     """Cross-validated redundancy Q² of every endogenous construct (see the module notes).
 
     Parameters
     ----------
     model, data
-        As :func:`semwidget.pls.fit.fit_pls` (no product terms).
+        As :func:`semwidget.pls.fit.fit_pls`.
     distance : int
         Omission distance D (5 to 12 is usual; 7 is SmartPLS's default).
+    interaction : {"two_stage", "product_indicator", "orthogonal"}
+        How product terms are estimated (as :func:`semwidget.pls.fit.fit_pls`).
 
     Raises
     ------
     ModelSpecError
-        A bad distance or scheme, product terms, no endogenous construct.
+        A bad distance, scheme or interaction approach, no endogenous construct.
     """
     if not isinstance(distance, (int, np.integer)) or distance < 2:
         raise ModelSpecError(f"distance must be a whole number >= 2, not {distance!r}",
@@ -65,11 +74,29 @@ def blindfolding(
     if scheme not in SCHEMES:
         raise ModelSpecError(f"scheme must be one of {', '.join(SCHEMES)}, not {scheme!r}",
                              name="scheme")  # fmt: skip
+    check_method(interaction)
     table = parse_model(model)
+    kw = {"scheme": scheme, "tol": tol, "max_iter": max_iter}
+    options = {"missing": missing, "missing_value": missing_value, **kw}
     if table["rhs"].astype(str).str.contains(INTERACTION, regex=False).any():
-        raise ModelSpecError("blindfolding of a model with interaction terms is not supported")
-    spec = build_model(table, [str(c) for c in data.columns])
-    prepared = prepare_data(data, spec, missing=missing, missing_value=missing_value)
+        fd = fold_data(table, data, options, interaction)
+        spec, prepared = fd.spec, fd.prepared
+        base_items = [spec.items[i] for i in np.argsort(fd.order)[: prepared.z.shape[1]]]
+
+        def refit(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            round_fd = fold_data(table, pd.DataFrame(x, columns=base_items), options,
+                                 interaction)  # fmt: skip
+            s, xs, _ = round_fd.fold(np.ones((1, x.shape[0])))
+            return s, xs[0]
+    else:
+        spec = build_model(table, [str(c) for c in data.columns])
+        prepared = prepare_data(data, spec, missing=missing, missing_value=missing_value)
+        base_items = spec.items
+
+        def refit(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            xs = (x - x.mean(axis=0)) / x.std(axis=0, ddof=1)
+            return correlation(xs), xs
+
     z, n = prepared.z, prepared.nobs
     index = BlockIndex.from_model(spec)
     if not index.endogenous:
@@ -80,26 +107,25 @@ def blindfolding(
             f"n = {n} is a multiple of the omission distance {distance}: every indicator "
             "loses the same cases in a round; choose another distance"
         )
-    kw = {"scheme": scheme, "tol": tol, "max_iter": max_iter}
+    column = {item: j for j, item in enumerate(base_items)}  # model indicator -> z column
     rows = []
     for target, preds in index.endogenous:
-        idx = index.block_items[target]
+        idx = index.block_items[target]  # model positions
+        cols = np.array([column[spec.items[i]] for i in idx])  # their z columns
         number = np.arange(idx.size)[None, :] * n + np.arange(n)[:, None]  # (n, items)
         sse = sso = 0.0
         for d in range(distance):
             omit = number % distance == d
             x = z.copy()
-            for j, col in enumerate(idx):
+            for j, col in enumerate(cols):
                 keep = ~omit[:, j]
                 x[omit[:, j], col] = x[keep, col].mean()
-            mean, sd = x.mean(axis=0), x.std(axis=0, ddof=1)
-            xs = (x - mean) / sd
-            s = correlation(xs)
+            s, xs = refit(x)
             fit = fit_weights(s, index, **kw)
             der = derive(s, fit.weights, index)
             scores = xs @ (fit.weights[0][:, None] * index.membership)
             predicted = scores[:, preds] @ der.paths[0][preds, target]
-            truth = (z[:, idx] - mean[idx]) / sd[idx]
+            truth = (z[:, cols] - x[:, cols].mean(axis=0)) / x[:, cols].std(axis=0, ddof=1)
             guess = predicted[:, None] * der.loadings[0][idx][None, :]
             sse += float(((truth - guess)[omit] ** 2).sum())
             sso += float((truth[omit] ** 2).sum())

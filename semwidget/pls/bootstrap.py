@@ -129,6 +129,30 @@ def weighted_correlations(z: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return s
 
 
+def augmented_correlations(
+    z: np.ndarray, counts: np.ndarray, g: np.ndarray, *, rows: bool = True
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Correlations of ``[z, g]`` under case counts, and all rows standardized by them.
+
+    ``z`` (n, p) is shared, ``g`` (B, n, q) are columns made per weighting (product
+    indicators, products of scores). Returns the correlation matrices (B, p + q, p + q) and
+    the values (B, n, p + q) of every row, centred and scaled with each weighting's mean
+    and (n - 1) standard deviation: a held-out row standardized by its training fold
+    (``rows=False``: None instead).
+    """
+    b = counts.shape[0]
+    size = counts.sum(axis=1, keepdims=True)
+    f = counts / size
+    x = np.concatenate([np.broadcast_to(z, (b, *z.shape)), g], axis=2)
+    x = x - np.einsum("bn,bnp->bp", f, x)[:, None, :]
+    cov = np.einsum("bn,bnp,bnq->bpq", f, x, x)
+    sd = np.sqrt(np.maximum(np.diagonal(cov, axis1=1, axis2=2), 0.0))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s = cov / sd[:, :, None] / sd[:, None, :]
+        scaled = x / (sd * np.sqrt(size / (size - 1)))[:, None, :] if rows else None
+    return s, scaled
+
+
 def chunk_size(n: int, p: int, extra_per_case: int = 0) -> int:
     """Resamples per chunk so one chunk's arrays stay within :data:`MEMORY_BYTES`.
 

@@ -2,7 +2,8 @@
 
 It checks the options and routes the model: with ``group=`` to the multigroup analysis
 (:mod:`semwidget.pls.mga`), with higher-order constructs to :mod:`semwidget.pls.higher_order`,
-with product terms to the two-stage moderation (:mod:`semwidget.pls.moderation`), otherwise
+with product terms to the moderation (:mod:`semwidget.pls.moderation`: two-stage, product
+indicators or orthogonalized product indicators, ``interaction=``), otherwise
 to one fit (:func:`semwidget.pls.core.fit_plain`).
 """
 
@@ -17,7 +18,7 @@ from semwidget.pls.core import check_options, fit_plain
 from semwidget.pls.higher_order import fit_higher_order, higher_order_rows
 from semwidget.pls.mga import fit_groups
 from semwidget.pls.model import INTERACTION, parse_model
-from semwidget.pls.moderation import fit_two_stage
+from semwidget.pls.moderation import check_method, fit_two_stage
 from semwidget.pls.result import PLSResult
 
 __all__ = ["PLSResult", "fit_pls"]
@@ -42,6 +43,7 @@ def fit_pls(
     permutations: int = 1000,
     exact_fit: int = 0,
     hoc: str = "disjoint",
+    interaction: str = "two_stage",
 ) -> PLSResult | Any:
     """Fit a PLS path model.
 
@@ -86,6 +88,12 @@ def fit_pls(
         How higher-order constructs (``HOC =~ LOC1 + LOC2``) are estimated: the disjoint or
         embedded two-stage approach, or repeated indicators (see
         :mod:`semwidget.pls.higher_order`).
+    interaction : {"two_stage", "product_indicator", "orthogonal"}
+        How product terms ``y ~ x + m + x:m`` are estimated: the two-stage approach
+        (SmartPLS 4's default), all pairwise products of the standardized indicators of
+        ``x`` and ``m`` as a reflective block (Chin, Marcolin & Newsted 2003), or those
+        products orthogonalized on the indicators (Little, Bovaird & Widaman 2006); see
+        :mod:`semwidget.pls.moderation` and :mod:`semwidget.pls.product_terms`.
     exact_fit : int
         Bootstrap resamples of the exact-fit test (HI95/HI99 of SRMR, d_ULS and d_G,
         saturated and estimated model; ``result.exact_fit``); 0: none.
@@ -104,13 +112,14 @@ def fit_pls(
         Bad data (non-numeric or zero-variance indicator, collinear Mode B block).
     """
     check_options(scheme, bootstrap, boot_ci, sign_change, max_iter, tol, exact_fit)
+    check_method(interaction)
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"data must be a pandas DataFrame, not {type(data).__name__}")
     options = {
         "scheme": scheme, "consistent": consistent, "missing": missing,
         "missing_value": missing_value, "bootstrap": bootstrap, "seed": seed,
         "boot_ci": boot_ci, "sign_change": sign_change, "max_iter": max_iter, "tol": tol,
-        "exact_fit": exact_fit,
+        "exact_fit": exact_fit, "interaction": interaction,
     }  # fmt: skip
     table = parse_model(model)
     if group is not None:
@@ -119,6 +128,6 @@ def fit_pls(
     if higher_order_rows(table):
         return fit_higher_order(table, data, options, hoc, progress=progress)
     if table["rhs"].astype(str).str.contains(INTERACTION, regex=False).any():
-        return fit_two_stage(table, data, options, progress=progress)
+        return fit_two_stage(table, data, options, progress=progress, method=interaction)
     return fit_plain(table, data, options, progress=progress)
 

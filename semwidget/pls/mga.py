@@ -15,10 +15,18 @@ SmartPLS and seminr do. For each pair of groups and each path, the tests SmartPL
   Welch–Satterthwaite t-test (unequal variances), from the bootstrap standard errors.
 
 MICOM (:mod:`semwidget.pls.micom`) reuses the same permutations.
+
+Product terms (``y ~ x + m + x:m``, any ``interaction=`` approach): every group is fitted by
+that approach on its own rows, and every permuted group rebuilds its interaction construct
+from its own rows (its standardization, products, stage-one weights or regressions), so the
+permutation distribution of an interaction path's difference is that of the fitted one.
+MICOM then tests the main-effect constructs (with the same label permutations): the
+interaction construct is generated from them, it has no indicators of its own to compare.
 """
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
@@ -33,6 +41,7 @@ from semwidget.pls.core import fit_plain, stat_layout
 from semwidget.pls.data import prepare_data
 from semwidget.pls.micom import MICOMResult, micom_pair
 from semwidget.pls.model import BlockIndex, PLSModel, build_model
+from semwidget.pls.moderation import fit_two_stage, fold_data, interaction_rows
 from semwidget.pls.result import PLSResult, json_records
 
 #: Columns of ``PLSGroupResult.mga``.
@@ -146,12 +155,22 @@ def permute_pair(
     n_perm: int,
     rng: np.random.Generator,
     options: dict[str, Any],
+    table: pd.DataFrame | None = None,
 ) -> Permutations:
-    """Fit both permuted groups of ``n_perm`` label permutations of the pooled rows."""
+    """Fit both permuted groups of ``n_perm`` label permutations of the pooled rows.
+
+    With ``table`` (a model with product terms) each permuted group rebuilds its
+    interaction constructs (``options["interaction"]``); ``spec`` is then unused.
+    """
     pooled = data.iloc[np.concatenate([rows_a, rows_b])]
-    prepared = prepare_data(
-        pooled, spec, missing=options["missing"], missing_value=options["missing_value"]
-    )
+    kw = {k: options[k] for k in ("scheme", "tol", "max_iter", "consistent")}
+    if table is not None:
+        fd = fold_data(table, pooled, options, options.get("interaction", "two_stage"))
+        prepared, spec = fd.prepared, fd.spec
+    else:
+        prepared = prepare_data(
+            pooled, spec, missing=options["missing"], missing_value=options["missing_value"]
+        )
     if prepared.nobs != rows_a.size + rows_b.size:
         raise DataError("permutation tests need the same rows per group as the group fits; "
                         "use missing='mean'")  # fmt: skip
@@ -160,13 +179,21 @@ def permute_pair(
     labels = np.arange(n) < rows_a.size
     index = BlockIndex.from_model(spec)
     layout = stat_layout(spec, index)
-    kw = {k: options[k] for k in ("scheme", "tol", "max_iter", "consistent")}
-    run = plain_resample_stats(z, layout, measures=False, **kw)
+    if table is not None:
+        fit_kw = {k: kw[k] for k in ("scheme", "tol", "max_iter")}
+
+        def run(counts: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+            return fd.statistics(counts, layout, fit_kw, measures=False)
+
+        # the generated columns of every row per permutation, and their products
+        chunk = chunk_size(n, len(spec.items), extra_per_case=3 * len(spec.items))
+    else:
+        run = plain_resample_stats(z, layout, measures=False, **kw)
+        chunk = chunk_size(n, z.shape[1])
     draws = np.empty((n_perm, n), dtype=bool)
     for k in range(n_perm):
         draws[k] = labels[rng.permutation(n)]
     parts: dict[str, dict[str, list[np.ndarray]]] = {"a": {}, "b": {}}
-    chunk = chunk_size(n, z.shape[1])
     for start in range(0, n_perm, chunk):
         block = draws[start : start + chunk]
         for side, counts in (("a", block), ("b", ~block)):
@@ -238,9 +265,7 @@ def fit_groups(
             f"permutations must be a whole number >= 0, not {permutations!r}",
             name="permutations",
         )
-    if table["rhs"].astype(str).str.contains(":", regex=False).any():
-        raise ModelSpecError("a multigroup analysis with interaction terms is not supported; "
-                             "compare the groups without the product term", name=group)  # fmt: skip
+    moderated = bool(interaction_rows(table).any())
     measured = table[table["op"].isin(["=~", "<~"])]
     if measured["rhs"].isin(set(measured["lhs"])).any():
         raise ModelSpecError("a multigroup analysis with higher-order constructs is not "
@@ -250,26 +275,38 @@ def fit_groups(
     fits: dict[str, PLSResult] = {}
     for g, (name, idx) in enumerate(rows.items()):
         part = data.iloc[idx]
+        own = {**options, "seed": group_seed(seed, g)}
         try:
-            fits[name] = fit_plain(table, part, {**options, "seed": group_seed(seed, g)},
-                                   progress=progress)  # fmt: skip
+            if moderated:
+                fits[name] = fit_two_stage(table, part, own, progress=progress,
+                                           method=options.get("interaction", "two_stage"))
+            else:
+                fits[name] = fit_plain(table, part, own, progress=progress)
         except DataError as exc:
             raise DataError(f"group '{name}' ({group} = {name}, n = {idx.size}): {exc}",
                             column=getattr(exc, "column", None)) from None  # fmt: skip
     first = next(iter(fits.values()))
     opts = dict(first.options)
     opts["seed"] = seed
-    spec = build_model(table, [str(c) for c in data.columns])
+    # MICOM's model: the main effects (the whole model without product terms)
+    spec = build_model(table[~interaction_rows(table).to_numpy()], [str(c) for c in data.columns])
     rng = np.random.default_rng(seed)
     records = []
     micom_parts = []
     for a, b in combinations(rows, 2):
-        perm = None
+        perm = perm_micom = None
         if permutations:
-            perm = permute_pair(data, spec, rows[a], rows[b], permutations, rng, opts)
+            # MICOM of a moderated model permutes the same labels (a copy of the stream)
+            micom_rng = copy.deepcopy(rng)
+            perm = permute_pair(data, spec, rows[a], rows[b], permutations, rng, opts,
+                                table=table if moderated else None)  # fmt: skip
+            perm_micom = perm
+            if moderated and micom:
+                perm_micom = permute_pair(data, spec, rows[a], rows[b], permutations,
+                                          micom_rng, opts)  # fmt: skip
         records += _pair_rows(a, b, fits[a], fits[b], perm)
-        if micom and perm is not None:
-            micom_parts.append(micom_pair(a, b, spec, perm, opts))
+        if micom and perm_micom is not None:
+            micom_parts.append(micom_pair(a, b, spec, perm_micom, opts))
     mga = pd.DataFrame(records, columns=MGA_COLUMNS)
     micom_result = None
     if micom_parts:

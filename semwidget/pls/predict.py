@@ -15,10 +15,20 @@ with the training-fold mean as the naive prediction.
 
 Every training fold is a 0/1 case weighting of the full data, so the folds of a repetition
 are fitted in one batch (as bootstrap resamples are).
+
+Product terms (``y ~ x + m + x:m``, any ``interaction=`` approach of ``fit_pls``): each
+training fold rebuilds the interaction construct from its own rows (its standardization,
+its stage-one weights or, for ``"orthogonal"``, its regressions), and the held-out rows get
+their product indicators (or product of stage-one scores) from their training fold. The
+interaction construct is a predictor, never a target; its paths are used on the
+unit-variance scores they were estimated on. The LM benchmark regresses on the indicators
+of the same predictors, the interaction's generated indicators (of the training fold)
+included.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +40,7 @@ from semwidget.pls.bootstrap import weighted_correlations
 from semwidget.pls.data import prepare_data
 from semwidget.pls.estimate import SCHEMES, derive, fit_weights
 from semwidget.pls.model import INTERACTION, BlockIndex, PLSModel, build_model, parse_model
+from semwidget.pls.moderation import check_method, fold_data
 from semwidget.pls.result import json_records
 
 TECHNIQUES = ("DA", "EA")
@@ -93,6 +104,7 @@ def predict_pls(
     missing_value: float | None = None,
     max_iter: int = 300,
     tol: float = 1e-7,
+    interaction: str = "two_stage",
 ) -> PLSPrediction:
     """Cross-validated PLS predictions with the LM benchmark (see the module notes).
 
@@ -108,11 +120,13 @@ def predict_pls(
         Direct antecedents (SmartPLS and seminr's default) or earliest antecedents.
     seed : int, optional
         Seed of the row shuffles.
+    interaction : {"two_stage", "product_indicator", "orthogonal"}
+        How product terms are estimated (as :func:`semwidget.pls.fit.fit_pls`).
 
     Raises
     ------
     ModelSpecError
-        A bad option, or a model with interaction terms or without endogenous constructs.
+        A bad option, or a model without endogenous constructs.
     DataError
         A training fold in which an indicator is constant.
     """
@@ -120,17 +134,27 @@ def predict_pls(
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"data must be a pandas DataFrame, not {type(data).__name__}")
     table = parse_model(model)
+    check_method(interaction)
+    kw = {"scheme": scheme, "tol": tol, "max_iter": max_iter}
+    fold = None
     if table["rhs"].astype(str).str.contains(INTERACTION, regex=False).any():
-        raise ModelSpecError("PLSpredict of a model with interaction terms is not supported; "
-                             "predict the main-effects model")  # fmt: skip
-    spec = build_model(table, [str(c) for c in data.columns])
-    prepared = prepare_data(data, spec, missing=missing, missing_value=missing_value)
-    z, n = prepared.z, prepared.nobs
+        fd = fold_data(table, data, {"missing": missing, "missing_value": missing_value, **kw},
+                       interaction)  # fmt: skip
+        spec, prepared, fold = fd.spec, fd.prepared, fd.fold
+        n = prepared.nobs
+        z = fold(np.ones((1, n)))[1][0]
+        extra = z.shape[1] - prepared.z.shape[1]  # generated columns are never targets
+        center = np.concatenate([prepared.center, np.zeros(extra)])[fd.order]
+        scale = np.concatenate([prepared.scale, np.ones(extra)])[fd.order]
+    else:
+        spec = build_model(table, [str(c) for c in data.columns])
+        prepared = prepare_data(data, spec, missing=missing, missing_value=missing_value)
+        z, n = prepared.z, prepared.nobs
+        center, scale = prepared.center, prepared.scale
     if folds > n:
         raise ModelSpecError(f"folds must be at most the {n} rows", name="folds")
     index = BlockIndex.from_model(spec)
     targets = _targets(spec, index)
-    kw = {"scheme": scheme, "tol": tol, "max_iter": max_iter}
 
     rng = np.random.Generator(np.random.PCG64(seed))
     ids = fold_ids(n, folds)
@@ -141,14 +165,14 @@ def predict_pls(
         fold_of = np.empty(n, dtype=int)
         fold_of[rng.permutation(n)] = ids
         train = fold_of[None, :] != np.arange(folds)[:, None]  # (folds, n)
-        pls, lm, naive = _one_split(z, train, spec, index, targets, technique, kw)
+        pls, lm, naive = _one_split(z, train, spec, index, targets, technique, kw, fold)
         pls_sum += pls
         lm_sum += lm
         naive_sum += naive
     pls_hat, lm_hat, naive_hat = (a / repetitions for a in (pls_sum, lm_sum, naive_sum))
     y = z[:, targets]
-    scale = prepared.scale[targets]
-    center = prepared.center[targets]
+    scale = scale[targets]
+    center = center[targets]
 
     def rmse(pred: np.ndarray) -> np.ndarray:
         return np.sqrt(((y - pred) ** 2).mean(axis=0)) * scale
@@ -205,10 +229,22 @@ def _one_split(
     targets: np.ndarray,
     technique: str,
     kw: dict[str, Any],
+    fold: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Out-of-sample PLS, LM and naive predictions (n, targets) of one k-fold split."""
+    """Out-of-sample PLS, LM and naive predictions (n, targets) of one k-fold split.
+
+    ``fold`` (models with product terms) gives each training fold's correlations and every
+    row standardized by it (:meth:`semwidget.pls.moderation.FoldData.fold`).
+    """
     counts = train.astype(float)
-    s = weighted_correlations(z, counts)
+    xs = None
+    if fold is None:
+        s = weighted_correlations(z, counts)
+    else:
+        s, xs, ok = fold(counts)
+        if not ok.all() and np.isfinite(s).all():
+            raise DataError("stage one of the two-stage interaction broke down in a training "
+                            "fold (singular block); use fewer folds")  # fmt: skip
     bad = ~np.isfinite(s).all(axis=(1, 2))
     if bad.any():
         k = int(np.flatnonzero(bad)[0])
@@ -226,7 +262,9 @@ def _one_split(
     mean = f @ z
     sd = np.sqrt((f @ (z * z) - mean**2) * n_train / (n_train - 1))
     test_fold = np.argmin(train, axis=0)  # the one fold each row is held out of
-    scaled = (z - mean[test_fold]) / sd[test_fold]  # (n, p) by each row's training fold
+    rows = np.arange(z.shape[0])
+    # (n, p): each row standardized by its training fold (product columns rebuilt by it)
+    scaled = (z - mean[test_fold]) / sd[test_fold] if xs is None else xs[test_fold, rows]
     w = fit.weights[test_fold]
     scores = np.einsum("np,pk->nk", scaled * w, index.membership)
     paths = d.paths[test_fold]  # (n, K, K)
@@ -241,11 +279,18 @@ def _one_split(
         sources = preds if technique == "DA" else _exogenous(index)
         x_cols = np.concatenate([index.block_items[k] for k in sources])
         y_cols = index.block_items[target]
-        x = np.column_stack([np.ones(z.shape[0]), z[:, x_cols]])
-        xtx = np.einsum("fn,ni,nj->fij", counts, x, x)
-        xty = np.einsum("fn,ni,nj->fij", counts, x, z[:, y_cols])
+        if xs is None:
+            x = np.column_stack([np.ones(z.shape[0]), z[:, x_cols]])
+            xtx = np.einsum("fn,ni,nj->fij", counts, x, x)
+            xty = np.einsum("fn,ni,nj->fij", counts, x, z[:, y_cols])
+            x_own = x
+        else:
+            x_f = np.concatenate([np.ones((*xs.shape[:2], 1)), xs[:, :, x_cols]], axis=2)
+            xtx = np.einsum("fn,fni,fnj->fij", counts, x_f, x_f)
+            xty = np.einsum("fn,fni,nj->fij", counts, x_f, z[:, y_cols])
+            x_own = x_f[test_fold, rows]
         beta = np.linalg.solve(xtx, xty)  # (folds, 1 + q, items)
-        lm[:, col : col + y_cols.size] = np.einsum("ni,nij->nj", x, beta[test_fold])
+        lm[:, col : col + y_cols.size] = np.einsum("ni,nij->nj", x_own, beta[test_fold])
         col += y_cols.size
     return pls, lm, mean[test_fold][:, targets]
 

@@ -96,9 +96,12 @@ class PLSResult:
         of ``loadings``/``weights``), ``paths`` (the ``~`` rows in order), ``r2``, ``htmt``
         (rows of ``htmt``), ``specific``, ``indirect`` and ``total`` (effects).
     moderation : dict
-        Per product term ``"A:B"`` of a two-stage moderation fit: ``iv``, ``moderator``,
-        ``scale`` and ``mean`` (standard deviation and mean of the product of the stage-one
-        scores); empty without interaction terms.
+        Per product term ``"A:B"`` of a moderation fit: ``iv``, ``moderator``, ``method``
+        (``fit_pls``'s ``interaction``), ``scale`` (the interaction score's scale: the
+        standard deviation of the product of the stage-one scores, or the loading-weighted
+        mean standard deviation of the product indicators) and ``mean`` (the mean product of
+        the two constructs' scores); with product indicators also ``indicators`` (their
+        names). Empty without interaction terms.
     """
 
     nobs: int

@@ -133,29 +133,16 @@ def resampler(
 ) -> ResampleStats:
     """Both stages for a chunk of resamples (case counts ``(B, n)``), batched."""
     p1 = z1.shape[1]
-    blocks = index1.block_items
 
     def run(counts: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
         s1 = weighted_correlations(z1, counts)
         usable = np.isfinite(s1).all(axis=(1, 2))
         f = counts[usable] / counts[usable].sum(axis=1, keepdims=True)
-        fit1 = fit_weights(s1[usable], index1, **kw)
         m = f @ z1
         var = np.maximum(f @ (z1 * z1) - m * m, 1e-300)
-        # the resample's own standardization (sample sd, n - 1), as a refit on it would use
         size = counts[usable].sum(axis=1, keepdims=True)
-        a = fit1.weights / np.sqrt(var * size / (size - 1))
-
-        def score(k: int) -> np.ndarray:
-            idx = blocks[k]
-            return a[:, idx] @ z1[:, idx].T - (a[:, idx] * m[:, idx]).sum(axis=1)[:, None]
-
-        cols = []
-        for t in terms:
-            col = score(t.parts[0])
-            for k in t.parts[1:]:
-                col = col * score(k)
-            cols.append(col)  # (Bu, n)
+        stacked, ok1 = term_columns(z1, counts[usable], s1[usable], index1, terms, kw)
+        cols = list(np.moveaxis(stacked, 2, 0))  # each (Bu, n)
         k_terms = len(terms)
         b = f.shape[0]
         big = np.empty((b, p1 + k_terms, p1 + k_terms))
@@ -175,7 +162,42 @@ def resampler(
         s2 = big[:, order][:, :, order]
         stats, converged, ok = statistics(s2, layout2, **kw, consistent=False)
         stats = rescale(stats, sd_c * np.sqrt(size / (size - 1)), terms, layout2)
-        ok &= fit1.ok & (sd_c > 0).all(axis=1)
+        ok &= ok1 & (sd_c > 0).all(axis=1)
         return scatter_rows(stats, converged, ok, usable)
 
     return run
+
+
+def term_columns(
+    z1: np.ndarray,
+    counts: np.ndarray,
+    s1: np.ndarray,
+    index1: BlockIndex,
+    terms: list[Term],
+    kw: dict[str, Any],
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ``terms`` columns (B, n, k) of every row under each case weighting ``counts``.
+
+    Stage one is fitted on the weighting's correlations ``s1``; every row is scored with
+    those weights and the weighting's own standardization (sample sd, n - 1), as a refit on
+    the weighted rows would score them. Returns the columns and whether stage one fitted.
+    """
+    size = counts.sum(axis=1, keepdims=True)
+    f = counts / size
+    fit1 = fit_weights(s1, index1, **kw)
+    m = f @ z1
+    var = np.maximum(f @ (z1 * z1) - m * m, 1e-300)
+    a = fit1.weights / np.sqrt(var * size / (size - 1))
+    blocks = index1.block_items
+
+    def score(k: int) -> np.ndarray:
+        idx = blocks[k]
+        return a[:, idx] @ z1[:, idx].T - (a[:, idx] * m[:, idx]).sum(axis=1)[:, None]
+
+    cols = []
+    for t in terms:
+        col = score(t.parts[0])
+        for k in t.parts[1:]:
+            col = col * score(k)
+        cols.append(col)
+    return np.stack(cols, axis=2), fit1.ok

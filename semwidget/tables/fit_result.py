@@ -3,7 +3,8 @@
 :class:`~semwidget.cb.result.CBResult` holds what the engine computed; the tables a paper
 reports (reliability, validity, effects, modification indices, the report and the summary) are
 views of those numbers, so they are attached here, above the engine, and the engine never
-imports them.
+imports them. Each view's module loads when it is first asked for, so a first fit does not
+load them (import time, issue 16).
 """
 
 from __future__ import annotations
@@ -13,16 +14,9 @@ from typing import Any
 
 import pandas as pd
 
-from semwidget.cb.effects import indirect
-from semwidget.cb.group_modindices import group_modindices
-from semwidget.cb.modindices import modindices
 from semwidget.cb.result import CBResult
 from semwidget.errors import ModelSpecError
-from semwidget.tables.local_fit import local_fit
-from semwidget.tables.reliability import reliability
-from semwidget.tables.report import report
 from semwidget.tables.summary import summary_html, summary_text
-from semwidget.tables.validity import validity
 
 
 @dataclasses.dataclass
@@ -100,6 +94,8 @@ class FitResult(CBResult):
     def local_fit(self, threshold: float = 0.1) -> pd.DataFrame:
         """Pairs whose residual correlation exceeds ``threshold``, with their z
         (see :func:`semwidget.tables.local_fit.local_fit`)."""
+        from semwidget.tables.local_fit import local_fit
+
         return local_fit(self, threshold)
 
     def reliability(self, **kwargs: Any) -> pd.DataFrame:
@@ -111,6 +107,8 @@ class FitResult(CBResult):
         if self.multigroup:
             return pd.concat({g: self.group(g).reliability(**kwargs) for g in self.groups},
                              names=["group", "construct"])
+        from semwidget.tables.reliability import reliability
+
         return reliability(self, **kwargs)
 
     def validity(self, **kwargs: Any) -> Any:
@@ -120,6 +118,8 @@ class FitResult(CBResult):
         """
         if self.multigroup:
             return {g: self.group(g).validity(**kwargs) for g in self.groups}
+        from semwidget.tables.validity import validity
+
         return validity(self, **kwargs)
 
     def indirect(self, x: str, y: str, **kwargs: Any) -> Any:
@@ -135,6 +135,8 @@ class FitResult(CBResult):
                 part.insert(0, "group", g)
                 parts.append(part)
             return pd.concat(parts, ignore_index=True)
+        from semwidget.cb.effects import indirect
+
         return indirect(self, x, y, **kwargs)
 
     def modindices(self, **kwargs: Any) -> pd.DataFrame:
@@ -145,7 +147,11 @@ class FitResult(CBResult):
         See :func:`semwidget.cb.modindices.modindices`.
         """
         if self.multigroup:
+            from semwidget.cb.group_modindices import group_modindices
+
             return group_modindices(self, **kwargs)
+        from semwidget.cb.modindices import modindices
+
         return modindices(self, **kwargs)
 
     def report(self, **kwargs: Any) -> Any:
@@ -153,6 +159,8 @@ class FitResult(CBResult):
 
         See :func:`semwidget.tables.report.report`.
         """
+        from semwidget.tables.report import report
+
         return report(self, **kwargs)
 
     def summary(self) -> str:

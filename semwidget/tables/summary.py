@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import math
+from collections import namedtuple
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -21,6 +22,9 @@ SECTIONS = [
     ("~*~", "Scales y*"),
     (":=", "Defined Parameters"),
 ]
+
+
+_Row = namedtuple("_Row", "lhs op rhs label est se z pvalue std_lv std_all")
 
 
 def _section(op: str, lhs: str, rhs: str) -> str:
@@ -124,9 +128,9 @@ def summary_text(result: CBResult) -> str:
 
 def _constraint_lines(table: pd.DataFrame) -> list[str]:
     """lavaan's "Constraints" section: ``lhs - (rhs)`` and its absolute slack at the estimate."""
-    rows = table[table["op"].isin(["==", "<", ">"])]
-    if rows.empty:
+    if not {"==", "<", ">"} & set(table["op"].tolist()):  # the usual case, without a frame
         return []
+    rows = table[table["op"].isin(["==", "<", ">"])]
     from semwidget.model.defined import compile_expression
 
     named = table[(table["label"] != "") & table["op"].isin(["=~", "~", "~~", "~1"])]
@@ -147,8 +151,12 @@ def _estimate_lines(est: pd.DataFrame, r2: dict[str, float]) -> list[str]:
     out: list[str] = []
     header = (f"  {'':<22}{'Estimate':>9}{'Std.Err':>9}{'z-value':>9}{'P(>|z|)':>9}"
               f"{'Std.lv':>9}{'Std.all':>9}")
+    # one pass over plain column lists: a frame iteration per section was most of a summary
+    records = [_Row(*values) for values in zip(*(est[c].tolist() for c in _Row._fields),
+                                                strict=True)]
+    keys = [_section(r.op, r.lhs, r.rhs) for r in records]
     for key, title in SECTIONS:
-        rows = [r for r in est.itertuples(index=False) if _section(r.op, r.lhs, r.rhs) == key]
+        rows = [r for r, k in zip(records, keys, strict=True) if k == key]
         if not rows:
             continue
         out += ["", f"{title}:", header]

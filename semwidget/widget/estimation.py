@@ -13,8 +13,7 @@ from typing import Any
 import pandas as pd
 import traitlets
 
-from semwidget.cb.categorical import CATEGORICAL_ESTIMATORS
-from semwidget.cb.estimate import ESTIMATORS
+from semwidget.cb.estimate import CATEGORICAL_ESTIMATORS, ESTIMATORS
 from semwidget.cb.robust import ROBUST_ESTIMATORS
 from semwidget.cb.sample_stats import summary_data
 from semwidget.model.partable import model_counts

@@ -17,14 +17,15 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from semwidget.errors import DataError, ModelSpecError, SemWidgetError
-from semwidget.tables.compare import Comparison
-from semwidget.tables.nesting import compare_models
 from semwidget.widget import state as widget_state
+
+if TYPE_CHECKING:
+    from semwidget.tables.compare import Comparison
 
 __all__ = ["DiagramDiff", "History", "HistoryComparison", "Version", "versions_from_json"]
 
@@ -249,6 +250,7 @@ class History:
             ``.diff`` (edges added, removed, freed, fixed, relabelled from ``i`` to ``j``).
         """
         from semwidget.fitting import fit
+        from semwidget.tables.nesting import compare_models
 
         a, b = self.get(i), self.get(j)
         for v in (a, b):

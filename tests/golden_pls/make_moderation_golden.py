@@ -1,4 +1,4 @@
-"""Write the two-stage moderation golden files from seminr's Python port.
+"""Write the moderation golden files from seminr's Python port.
 
 Run from the repository root with seminr installed (``pip install "seminr==0.2.*"``)::
 
@@ -6,7 +6,7 @@ Run from the repository root with seminr installed (``pip install "seminr==0.2.*
 
 seminr (GPL-3.0) is used only here; the JSON it writes under ``tests/golden_pls/moderation/``
 holds the lavaan syntax our engine reads (``y ~ x + m + x:m``), seminr's estimates with
-``interaction_term(iv, moderator, method=two_stage)`` and its bootstrap (same seed, so the
+``interaction_term(iv, moderator, method=...)`` and its bootstrap (same seed, so the
 same resamples; see ``make_pls_golden.py``; with missing cells, of the mean-replaced data, since
 seminr would otherwise replace again inside each resample). Cases:
 
@@ -16,6 +16,11 @@ seminr would otherwise replace again inside each resample). Cases:
   drivers, -99 codes with mean replacement.
 - ``simulated_two_terms``: the simulated data set of ``make_pls_golden.py``, two product
   terms on one target (M:X and M:Z, a single-item moderator), factorial scheme.
+
+The same cases with ``method=product_indicator`` (Chin, Marcolin & Newsted 2003) go to
+``moderation/product_indicator/`` and with ``method=orthogonal`` (Little, Bovaird & Widaman
+2006) to ``moderation/orthogonal/``; they also hold seminr's loadings and weights of the
+generated indicators (``interaction_loadings``, ``interaction_weights``, keyed ``"A:B"``).
 """
 
 from __future__ import annotations
@@ -28,7 +33,12 @@ import numpy as np
 import pandas as pd
 from seminr import bootstrap_model, estimate_pls
 from seminr.specify.constructs import composite, mode_A, mode_B
-from seminr.specify.interactions import interaction_term, two_stage
+from seminr.specify.interactions import (
+    interaction_term,
+    orthogonal,
+    product_indicator,
+    two_stage,
+)
 from seminr.specify.relationships import SMRow
 
 HERE = Path(__file__).resolve().parent
@@ -36,15 +46,17 @@ sys.path.insert(0, str(HERE))
 from make_pls_golden import CORP_BLOCKS, MOBI_BLOCKS, SCHEMES, SIM_BLOCKS, _clean  # noqa: E402
 
 OUT = HERE / "moderation"
+METHODS = {two_stage: "two_stage", product_indicator: "product_indicator",
+           orthogonal: "orthogonal"}  # fmt: skip
 
 
 def write_case(name, data_file, blocks, paths, *, mode_b=(), scheme="path",
-               missing_value=None, boots=()):  # fmt: skip
+               missing_value=None, boots=(), method=two_stage):  # fmt: skip
     """``paths`` are (source, target) with sources ``"A:B"`` for the product terms."""
     frame = pd.read_csv(HERE / "data" / data_file)
     mm = [composite(c, items, mode_B if c in mode_b else mode_A) for c, items in blocks.items()]
     terms = list(dict.fromkeys(s for s, _ in paths if ":" in s))
-    mm += [interaction_term(*t.split(":"), method=two_stage) for t in terms]
+    mm += [interaction_term(*t.split(":"), method=method) for t in terms]
     seminr_name = {t: t.replace(":", "*") for t in terms}
     sm = [SMRow(source=seminr_name.get(s, s), target=t) for s, t in paths]
     model = estimate_pls(
@@ -60,7 +72,9 @@ def write_case(name, data_file, blocks, paths, *, mode_b=(), scheme="path",
         return seminr_name.get(s, s)
 
     out = {
-        "reference": "seminr (Python port) 0.2.1, estimate_pls with interaction_term(two_stage)",
+        "reference": "seminr (Python port) 0.2.1, estimate_pls with "
+                     f"interaction_term({METHODS[method]})",
+        "method": METHODS[method],
         "data": data_file,
         "syntax": "\n".join(lines) + "\n",
         "options": {"scheme": scheme, "missing_value": missing_value},
@@ -74,6 +88,14 @@ def write_case(name, data_file, blocks, paths, *, mode_b=(), scheme="path",
         },
         "bootstrap": [],
     }
+    if method is not two_stage:
+        for key_name, matrix in (("interaction_loadings", model.outer_loadings),
+                                 ("interaction_weights", model.outer_weights)):  # fmt: skip
+            out[key_name] = {
+                t: {f"{a}*{b}": matrix.get(f"{a}*{b}", key(t))
+                    for a in blocks[t.split(":")[0]] for b in blocks[t.split(":")[1]]}
+                for t in terms
+            }  # fmt: skip
     if missing_value is not None and boots:
         # seminr mean-replaces again inside each resample; semwidget (as SmartPLS) once on
         # the full sample. Bootstrapping the once-replaced data makes the resamples the same.
@@ -90,19 +112,25 @@ def write_case(name, data_file, blocks, paths, *, mode_b=(), scheme="path",
             stats.append([s, t, {"se": v.std(ddof=1), "mean": v.mean(), "lo": lo, "hi": hi}])
         out["bootstrap"].append({"nboot": nboot, "seed": seed, "fails": boot.fails,
                                  "paths": stats})  # fmt: skip
-    OUT.mkdir(exist_ok=True)
-    (OUT / f"{name}.json").write_text(json.dumps(_clean(out), indent=1, allow_nan=False) + "\n")
-    print("wrote", name)
+    folder = OUT if method is two_stage else OUT / METHODS[method]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.json").write_text(json.dumps(_clean(out), indent=1, allow_nan=False) + "\n")
+    print("wrote", METHODS[method], name)
 
 
 def main() -> None:
+    for method in METHODS:
+        write_cases(method)
+
+
+def write_cases(method) -> None:
     mobi = {c: MOBI_BLOCKS[c] for c in ("Image", "Expectation", "Satisfaction", "Loyalty")}
     write_case(
         "mobi_image_expectation", "mobi.csv", mobi,
         [("Image", "Satisfaction"), ("Expectation", "Satisfaction"),
          ("Image:Expectation", "Satisfaction"), ("Satisfaction", "Loyalty"),
          ("Image", "Loyalty")],
-        boots=[(500, 11)],
+        boots=[(500, 11)], method=method,
     )  # fmt: skip
     corp = {**CORP_BLOCKS, "SC": ["switch_1", "switch_2", "switch_3", "switch_4"]}
     corp_paths = [
@@ -112,13 +140,14 @@ def main() -> None:
     write_case(
         "corp_rep_switching", "corp_rep.csv", corp, corp_paths,
         mode_b=("QUAL", "PERF", "CSOR", "ATTR"), missing_value=-99, boots=[(300, 5)],
+        method=method,
     )  # fmt: skip
     sim = {c: SIM_BLOCKS[c] for c in ("X", "Z", "M", "Y")}
     write_case(
         "simulated_two_terms", "simulated.csv", sim,
         [("X", "M"), ("X", "Z"), ("M", "Y"), ("X", "Y"), ("Z", "Y"), ("M:X", "Y"),
          ("M:Z", "Y")],
-        scheme="factorial", missing_value=-99, boots=[(300, 8)],
+        scheme="factorial", missing_value=-99, boots=[(300, 8)], method=method,
     )  # fmt: skip
 
 
