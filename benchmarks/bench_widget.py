@@ -32,8 +32,9 @@ absolute numbers are high; the ratios are same-run):
   PolDem 136 ms; (5) 1.2 ms; (6) 416 ms (target 150: not reached on this load);
 - ``--mount-against`` main's build: mount ratio 1.02, re-render on new results 0.34 (19.8 vs
   57.7 ms: the diagram is patched in place instead of rebuilt from markup);
-- ``--kernel-against`` a checkout of main: 504 ms vs 198 s a refit (main computed the local-fit
-  overlay's standardized residuals with (p²/2)² matrices on every refit: 66 s alone unloaded);
+- ``--kernel-against`` a checkout of main: 215 ms vs 134 s a refit, median of 2 (main computes
+  the local-fit overlay's standardized residuals with (p²/2)² matrices on every refit: 66 s
+  alone unloaded);
   against main plus only that fix: 264 vs 631 ms (0.42: warm starts, the overlay computed only
   while shown, the History panel's rows without edges, finite_json's fast path, the quick merge);
 - ``--profile-refit``: syntax -> table/counts/layout 18.6, fit cold 77.6 / warm 75.2, results
