@@ -15,13 +15,37 @@ Five measures, each a median:
    refit), from the click that edits the HS CFA or the Political Democracy SEM (Undo / Redo of a
    deleted path) to the moment the refitted coefficients are in the DOM (target <= 150 ms);
 5. **drag frame, 30 indicators**: as (2), on the fitted 6-factor, 30-indicator CFA of
-   ``tests/browser/big_model.py`` (target <= 16 ms).
+   ``tests/browser/big_model.py`` (target <= 16 ms);
+6. **edit -> coefficients, 100-node model**: as (4), on the 100-node model of (1) (Undo / Redo
+   of a deleted loading; target <= 150 ms).
+
+``--profile-refit`` splits the kernel's part of (6) into its steps (re-deriving the model from
+the syntax, the cold and the warm-started fit, the results payload, the local-fit overlay, the
+JSON sent), each a median of 10. ``--kernel-against OTHER_CHECKOUT`` times the kernel's part of
+(6) alone - from setting ``w.syntax`` to the refitted ``w.results`` - for this checkout and
+another one (say, main's), in subprocesses of the same run, and prints the ratio.
+
+Measured on 2026-12-01 on the shared 2-core machine (load average 5-7 from other jobs, so the
+absolute numbers are high; the ratios are same-run):
+
+- full run: (1) mount 69.6 ms, re-render 15.0 ms; (2) 0.7 ms; (3) 25.6 ms; (4) HS 116 ms,
+  PolDem 136 ms; (5) 1.2 ms; (6) 416 ms (target 150: not reached on this load);
+- ``--mount-against`` main's build: mount ratio 1.02, re-render on new results 0.34 (19.8 vs
+  57.7 ms: the diagram is patched in place instead of rebuilt from markup);
+- ``--kernel-against`` a checkout of main: 215 ms vs 134 s a refit, median of 2 (main computes
+  the local-fit overlay's standardized residuals with (p²/2)² matrices on every refit: 66 s
+  alone unloaded);
+  against main plus only that fix: 264 vs 631 ms (0.42: warm starts, the overlay computed only
+  while shown, the History panel's rows without edges, finite_json's fast path, the quick merge);
+- ``--profile-refit``: syntax -> table/counts/layout 18.6, fit cold 77.6 / warm 75.2, results
+  payload 6.4, local-fit overlay 157 (only while shown), JSON 1.1 ms (50.6 kB).
 
 (1) and (2) load the built bundle (``semwidget/static/widget.js``) in a page with a stub anywidget
 model; nothing else runs on that page. Run ``python benchmarks/bench_widget.py`` (Debian's
 Chromium at /usr/bin/chromium; BLAS pinned to one thread). ``--mount-against OTHER.js`` measures
-(1) for this build and for another build of ``widget.js`` (say, main's), interleaved in the same
-run, and prints the ratio: on a loaded machine the absolute numbers drift, the ratio does not.
+(1), mount and re-render, for this build and for another build of ``widget.js`` (say, main's),
+interleaved in the same run, and prints the ratios: on a loaded machine the absolute numbers
+drift, the ratio does not.
 """
 
 from __future__ import annotations
@@ -169,18 +193,8 @@ def bench_page(browser: Any, state: dict[str, Any], node: str = "f10") -> dict[s
     page.route(f"{ORIGIN}/**", _serve)
     page.goto(f"{ORIGIN}/index.html")
     page.wait_for_function("() => window.benchReady === true")
-    mount, update = [], []
-    other = dict(state["results"])
-    for _ in range(REPEATS):
-        mount.append(page.evaluate("(s) => window.mountWidget(s)", state))
-    # Re-render on new results (alternating two payloads so each one is a change).
-    swapped = {**other, "edges": {k: {**v, "std": v["est"]} for k, v in other["edges"].items()}}
-    for index in range(REPEATS):
-        page.evaluate("() => { window.__frames = []; }")
-        payload = swapped if index % 2 == 0 else other
-        page.evaluate("(r) => window.model.update('results', r)", payload)
-        page.wait_for_function("() => window.__frames.length > 0")
-        update.append(max(page.evaluate("() => window.__frames")))
+    mount = [page.evaluate("(s) => window.mountWidget(s)", state) for _ in range(REPEATS)]
+    update = _rerender_times(page, dict(state["results"]))
     # Drag a node across the canvas with the mouse; every animation frame is timed.
     handle = page.locator(f"[data-node={node}] ellipse")
     box = handle.bounding_box()
@@ -203,23 +217,42 @@ def bench_page(browser: Any, state: dict[str, Any], node: str = "f10") -> dict[s
     return {"mount": mount, "update": update, "drag": drag}
 
 
+def _rerender_times(page: Any, results: dict[str, Any], repeats: int = REPEATS) -> list[float]:
+    """(1)'s re-render: new results (two payloads alternated, so each is a change), the
+    longest animation frame until the diagram is drawn again, per update."""
+    swapped = {**results, "edges": {k: {**v, "std": v["est"]} for k, v in results["edges"].items()}}
+    out = []
+    for index in range(repeats):
+        page.evaluate("() => { window.__frames = []; }")
+        page.evaluate("(r) => window.model.update('results', r)",
+                      swapped if index % 2 == 0 else results)
+        page.wait_for_function("() => window.__frames.length > 0")
+        out.append(max(page.evaluate("() => window.__frames")))
+    return out
+
+
 def bench_mount_against(browser: Any, state: dict[str, Any], other: Path,
-                        rounds: int = 3) -> dict[str, list[float]]:
-    """Measure (1)'s mount with this bundle and with ``other`` (e.g. main's build), interleaved
-    in rounds so both see the same machine load; the ratio is what a change gained."""
+                        rounds: int = 3) -> dict[str, dict[str, list[float]]]:
+    """Measure (1)'s mount and re-render with this bundle and with ``other`` (e.g. main's
+    build), interleaved in rounds so both see the same machine load; the ratio is what a change
+    gained."""
     global BUNDLE
     ours = BUNDLE
-    out: dict[str, list[float]] = {"this build": [], f"{other.name}": []}
+    labels = (("this build", ours), (other.name, other))
+    out: dict[str, dict[str, list[float]]] = {"mount": {}, "re-render": {}}
+    for label, _ in labels:
+        out["mount"][label], out["re-render"][label] = [], []
     try:
         for _ in range(rounds):
-            for label, bundle in (("this build", ours), (f"{other.name}", other)):
+            for label, bundle in labels:
                 BUNDLE = bundle
                 page = browser.new_page(viewport={"width": 1500, "height": 1000})
                 page.route(f"{ORIGIN}/**", _serve)
                 page.goto(f"{ORIGIN}/index.html")
                 page.wait_for_function("() => window.benchReady === true")
-                out[label] += [page.evaluate("(s) => window.mountWidget(s)", state)
-                               for _ in range(REPEATS)]
+                out["mount"][label] += [page.evaluate("(s) => window.mountWidget(s)", state)
+                                        for _ in range(REPEATS)]
+                out["re-render"][label] += _rerender_times(page, dict(state["results"]))
                 page.close()
     finally:
         BUNDLE = ours
@@ -290,15 +323,25 @@ _WATCH_REFIT = """
 """
 
 
-def bench_edit_to_coefficients(browser: Any, edits: int = 20) -> dict[str, list[float]]:
+#: The models of (4) and (6): syntax, data (a data set's name, or a CSV written beside the
+#: notebook) and the path deleted before the timed Undo / Redo.
+REFIT_MODELS = {"HS CFA": (HS, "hs1939", "visual =~ x3"),
+                "PolDem SEM": (POLDEM, "poldem", "ind60 =~ x2"),
+                "100-node model": (hundred_node_model(), "hundred.csv", "f1 =~ y1_2")}
+
+
+def bench_edit_to_coefficients(browser: Any, edits: int = 20,
+                               names: tuple[str, ...] = tuple(REFIT_MODELS)
+                               ) -> dict[str, list[float]]:
     """In JupyterLab, default settings: Undo/Redo of a deleted path until the refit is drawn."""
-    models = {"HS CFA": (HS, "hs1939", "visual =~ x3"),
-              "PolDem SEM": (POLDEM, "poldem", "ind60 =~ x2")}
-    cells = ["from semwidget import datasets\nfrom semwidget.widget import SEMWidget"]
-    cells += [f"w{k} = SEMWidget(datasets.load({name!r}), {syntax!r})\nw{k}"
-              for k, (syntax, name, _) in enumerate(models.values())]
+    models = {name: REFIT_MODELS[name] for name in names}
+    cells = ["import pandas as pd\nfrom semwidget import datasets\n"
+             "from semwidget.widget import SEMWidget"]
+    cells += [f"w{k} = SEMWidget({_data_code(data)}, {syntax!r})\nw{k}"
+              for k, (syntax, data, _) in enumerate(models.values())]
     out: dict[str, list[float]] = {}
     with JupyterLab() as lab:
+        simulated_data().to_csv(lab.root / "hundred.csv", index=False)
         lab.write_notebook("refit.ipynb", cells)
         page = browser.new_page(viewport={"width": 1500, "height": 1000})
         nb = NotebookPage(page)
@@ -329,9 +372,111 @@ def bench_edit_to_coefficients(browser: Any, edits: int = 20) -> dict[str, list[
     return out
 
 
+def _data_code(data: str) -> str:
+    return f"pd.read_csv({data!r})" if data.endswith(".csv") else f"datasets.load({data!r})"
+
+
+# The kernel's part of (6), run in a subprocess with one checkout first on sys.path: set the
+# syntax (a loading deleted, then back), wait for the live refit, time until results are set.
+_KERNEL_EDIT = """
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+sys.path.insert(0, sys.argv[2])
+import pandas as pd
+import semwidget
+from semwidget.widget import SEMWidget
+assert semwidget.__file__.startswith(sys.argv[1]), semwidget.__file__
+full = sys.argv[3]
+cut = full.replace(" + y1_2", "", 1)
+w = SEMWidget(pd.read_csv(sys.argv[4]), full)
+w.wait_for_auto_fit()
+stamps = []
+w.observe(lambda change: stamps.append(time.perf_counter()), names="results")
+times = []
+for index in range(int(sys.argv[5])):
+    stamps.clear()
+    t0 = time.perf_counter()
+    w.syntax = cut if index % 2 == 0 else full
+    w.wait_for_auto_fit()
+    assert not w.results.get("stale"), w.error
+    times.append(1000.0 * (stamps[-1] - t0))
+print("TIMES" + json.dumps(times))
+"""
+
+
+def profile_refit(repeats: int = 10) -> list[tuple[str, float]]:
+    """The kernel's steps of one refit of the 100-node model after a deleted loading, in ms."""
+    from semwidget import fit
+    from semwidget.tables.local_fit import local_fit_payload
+    from semwidget.widget import pls_views
+
+    data, full = simulated_data(), hundred_node_model()
+    cut = full.replace(" + y1_2", "", 1)
+    widget = SEMWidget(data, full, auto_fit=False)
+    before = fit(cut, data)
+
+    def median_ms(step: Any) -> float:
+        times = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            step()
+            times.append(1000.0 * (time.perf_counter() - t0))
+        return statistics.median(times)
+
+    def edit() -> None:
+        widget.syntax = cut
+        widget.syntax = full
+
+    result = fit(full, data)
+    payload = pls_views.results_payload(result, widget.table)
+    payload["local_fit"] = local_fit_payload(result)
+    return [
+        ("syntax -> table, counts, layout (x2)", median_ms(edit) / 2),
+        ("fit, cold starts", median_ms(lambda: fit(full, data))),
+        ("fit, warm starts (start=before)", median_ms(lambda: fit(full, data, start=before))),
+        ("results payload", median_ms(lambda: pls_views.results_payload(result, widget.table))),
+        ("local-fit overlay (when shown)", median_ms(lambda: local_fit_payload(result))),
+        ("JSON of the results", median_ms(lambda: json.dumps(payload))),
+        ("JSON size, kB", len(json.dumps(payload)) / 1000.0),
+    ]
+
+
+def bench_kernel_against(other: Path, edits: int = 10) -> dict[str, list[float]]:
+    """The kernel's edit -> results of (6) for this checkout and ``other``, alternated."""
+    import subprocess
+    import tempfile
+
+    out: dict[str, list[float]] = {"this checkout": [], other.name: []}
+    with tempfile.TemporaryDirectory() as folder:
+        csv = Path(folder) / "hundred.csv"
+        simulated_data().to_csv(csv, index=False)
+        for _ in range(2):
+            for label, repo in (("this checkout", ROOT), (other.name, other)):
+                run = subprocess.run(
+                    [sys.executable, "-c", _KERNEL_EDIT, str(repo), str(ROOT / "benchmarks"),
+                     hundred_node_model(), str(csv), str(edits // 2)],
+                    capture_output=True, text=True, check=True, env={**os.environ,
+                                                                     "PYTHONPATH": ""})
+                line = next(x for x in run.stdout.splitlines() if x.startswith("TIMES"))
+                out[label] += json.loads(line.removeprefix("TIMES"))
+    return out
+
+
+def _print_against(what: str, times: dict[str, list[float]], ours: str) -> None:
+    """Both sides' medians and their ratio (ours first in ``times``)."""
+    medians = {label: statistics.median(v) for label, v in times.items()}
+    for label, value in medians.items():
+        print(f"{what}, {label:20s} median {value:9.1f} ms  min {min(times[label]):9.1f} ms  "
+              f"n {len(times[label])}")
+    mine, theirs = medians.values()
+    print(f"ratio {ours} / {list(medians)[1]}: {mine / theirs:.3f}")
+
+
 def main() -> None:
-    """Run every measure; ``--only refit`` runs measure 4 alone, ``--only cfa30`` measure 5;
-    ``--mount-against OTHER.js`` compares the mount (1) with another build of the bundle."""
+    """Run every measure; ``--only refit`` runs measures 4 and 6, ``--only refit100`` measure 6
+    alone, ``--only cfa30`` measure 5; ``--kernel-against OTHER_CHECKOUT [EDITS]`` the kernel's
+    part of 6 for two checkouts, ``--profile-refit`` its steps;
+    ``--mount-against OTHER.js`` compares (1) with another build of the bundle."""
     from playwright.sync_api import sync_playwright
 
     if sys.argv[1:2] == ["--mount-against"] and len(sys.argv) == 3:
@@ -342,15 +487,22 @@ def main() -> None:
                 times = bench_mount_against(browser, fitted_state(), Path(sys.argv[2]))
             finally:
                 browser.close()
-        medians = {label: statistics.median(v) for label, v in times.items()}
-        for label, value in medians.items():
-            print(f"mount 100-node fitted model, {label:20s} median {value:7.1f} ms  "
-                  f"min {min(times[label]):6.1f} ms  n {len(times[label])}")
-        ours, theirs = medians.values()
-        print(f"ratio this build / {Path(sys.argv[2]).name}: {ours / theirs:.2f}")
+        _print_against("mount 100-node fitted model", times["mount"], "this build")
+        _print_against("re-render on new results", times["re-render"], "this build")
         return
 
-    only_refit = sys.argv[1:] in (["--only", "refit"], ["--only", "cfa30"])
+    if sys.argv[1:] == ["--profile-refit"]:
+        for name, value in profile_refit():
+            print(f"{name:40s} {value:9.1f}")
+        return
+    if sys.argv[1:2] == ["--kernel-against"] and len(sys.argv) in (3, 4):
+        edits = int(sys.argv[3]) if len(sys.argv) == 4 else 10
+        times = bench_kernel_against(Path(sys.argv[2]).resolve(), edits)
+        _print_against("kernel edit -> results, 100-node model", times, "this checkout")
+        return
+
+    only_refit = sys.argv[1:] in (["--only", "refit"], ["--only", "cfa30"],
+                                  ["--only", "refit100"])
     if not BUNDLE.is_file():
         raise SystemExit(f"{BUNDLE} is missing: run `npm run build` first")
     if not CHROMIUM.exists():
@@ -372,8 +524,11 @@ def main() -> None:
                 big = bench_page(browser, cfa30_state(), node="F2")
                 rows.append(("drag frame, 30-indicator CFA", big["drag"], 16.0))
             if sys.argv[1:] != ["--only", "cfa30"]:
+                names = (("100-node model",) if sys.argv[1:] == ["--only", "refit100"]
+                         else tuple(REFIT_MODELS))
                 rows += [(f"edit -> coefficients, {name}", times, 150.0)
-                         for name, times in bench_edit_to_coefficients(browser).items()]
+                         for name, times in bench_edit_to_coefficients(browser,
+                                                                       names=names).items()]
         finally:
             browser.close()
     print(f"{'measure':40s} {'median ms':>10s} {'p90 ms':>8s} {'n':>4s} {'target':>8s}")

@@ -115,7 +115,8 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame | None = None, *, engine: 
         kind: str = "sem",
         # issue 14b: sampling weights and exploratory SEM rotations
         sampling_weights: str | None = None, rotation: str = "geomin",
-        rotation_args: dict[str, Any] | None = None, **options: Any) -> Any:
+        rotation_args: dict[str, Any] | None = None, start: Any = None,
+        **options: Any) -> Any:
     """Fit a structural equation model.
 
     Parameters
@@ -222,6 +223,12 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame | None = None, *, engine: 
     rotation_args : dict, optional
         lavaan's ``rotation.args`` that change the numbers: ``orthogonal`` (bool),
         ``geomin_epsilon``, ``oblimin_gamma``, ``orthomax_gamma``, ``rstarts``, ``std_ov``.
+    start : FitResult, DataFrame or dict, optional
+        CB-SEM, single group, continuous data: lavaan's ``start=`` with a fitted model. Free
+        parameters also in ``start`` (same ``lhs op rhs``) start at its ``est`` (a table's
+        ``est`` or ``start`` column; a dict maps ``"lhs op rhs"`` to a value); ``start()`` in
+        the syntax wins. It moves where the optimizer begins, not the optimum (see
+        :mod:`semwidget.cb.starts`).
     **options
         PLS options when ``engine="pls"`` (see :func:`semwidget.pls.fit.fit_pls`).
 
@@ -249,6 +256,8 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame | None = None, *, engine: 
                            "parameterization": parameterization, **options})
     summary = _summary_options(engine, data, group, sample_cov, sample_mean, sample_nobs,
                                information, meanstructure)
+    if engine == "pls" and start is not None:
+        raise ModelSpecError("start= is a CB-SEM option (engine='sem')", name="start")
     if engine == "pls" and (sampling_weights is not None or rotation != "geomin"
                             or rotation_args is not None):
         raise ModelSpecError("sampling_weights=, rotation= and rotation_args= are CB-SEM "
@@ -322,7 +331,7 @@ def fit(model: str | pd.DataFrame, data: pd.DataFrame | None = None, *, engine: 
                         group_partial=_entries(group_partial), information=information,
                         meanstructure=meanstructure, summary=summary, kind=kind,
                         sampling_weights=sampling_weights, rotation=rotation,
-                        rotation_args=rotation_args, bollen_stine=bollen_stine)
+                        rotation_args=rotation_args, bollen_stine=bollen_stine, start=start)
     return FitResult.of(finite_result(result))
 
 

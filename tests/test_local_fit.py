@@ -81,6 +81,8 @@ def test_widget_results_carry_the_overlay() -> None:
     case = CASES[0]
     w = SEMWidget(pd.read_csv(ROOT / case["data"]), case["model"], auto_fit=False)
     w.fit()
+    assert w.results["local_fit"]["deferred"] is True  # computed while the overlay is shown
+    assert w.show_local_fit() == w.results["local_fit"]
     overlay = w.results["local_fit"]
     table = w.result.local_fit()
     assert overlay["threshold"] == 0.1

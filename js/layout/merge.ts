@@ -29,19 +29,20 @@ export function mergeLayout(existing: Layout, m: LayoutInput): Layout {
     else missing.push(n);
   }
   if (missing.length === 0) return out;
-  const auto = autoLayout(m);
-  const survivors = nodes.filter((n) => out[n.name] && auto[n.name]);
-  if (survivors.length === 0) return auto;
-  const dx = median(survivors.map((n) => out[n.name]!.x - auto[n.name]!.x));
-  const dy = median(survivors.map((n) => out[n.name]!.y - auto[n.name]!.y));
-  const blocks = indicatorBlocks(m, nodes);
-  const ownerOf = new Map<string, string>();
-  for (const [o, ms] of blocks) for (const x of ms) ownerOf.set(x, o);
   const kinds = new Map(nodes.map((n) => [n.name, n.kind] as const));
   const boxOf = (name: string, p: Point) => {
     const s = nodeSize(shownName(name, m.labels), kinds.get(name) ?? "observed");
     return boxAround(p, s.w, s.h);
   };
+  const blocks = indicatorBlocks(m, nodes);
+  const quick = besideSiblings(blocks, out, missing, boxOf);
+  if (quick) return quick;
+  const auto = autoLayout(m);
+  const survivors = nodes.filter((n) => out[n.name] && auto[n.name]);
+  if (survivors.length === 0) return auto;
+  const dx = median(survivors.map((n) => out[n.name]!.x - auto[n.name]!.x));
+  const dy = median(survivors.map((n) => out[n.name]!.y - auto[n.name]!.y));
+  const ownerOf = owners(blocks);
 
   for (const n of missing) {
     const a = auto[n.name] ?? { x: 0, y: 0 };
@@ -66,6 +67,44 @@ export function mergeLayout(existing: Layout, m: LayoutInput): Layout {
   return out;
 }
 
+type BoxOf = (n: string, p: Point) => { x: number; y: number; w: number; h: number };
+
+function owners(blocks: Map<string, string[]>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [o, ms] of blocks) for (const x of ms) out.set(x, o);
+  return out;
+}
+
+/**
+ * New indicators of a construct with two or more placed indicators continue their row (or
+ * column) by the step between the last two, without laying out the whole model: on a 100-node
+ * model that layout is most of the cost of adding one indicator. Null when a new node is not
+ * such an indicator, or its siblings do not stand in a straight row (a folded block): then the
+ * automatic layout decides.
+ */
+function besideSiblings(blocks: Map<string, string[]>, existing: Layout, missing: NodeInfo[], boxOf: BoxOf): Layout | null {
+  const ownerOf = owners(blocks);
+  const out: Layout = { ...existing };
+  for (const n of missing) {
+    const owner = ownerOf.get(n.name);
+    if (!owner || !existing[owner]) return null;
+    const row = (blocks.get(owner) ?? []).filter((s) => s !== n.name && existing[s]).map((s) => existing[s]!);
+    if (row.length < 2) return null;
+    const [a, b] = [row[row.length - 2]!, row[row.length - 1]!];
+    const step = { x: b.x - a.x, y: b.y - a.y };
+    if (Math.hypot(step.x, step.y) < 1) return null;
+    if (row.length >= 3) {
+      // the one before goes the same way (a gap where an indicator was removed is fine)
+      const c = row[row.length - 3]!;
+      const back = { x: a.x - c.x, y: a.y - c.y };
+      const cross = Math.abs(back.x * step.y - back.y * step.x);
+      if (back.x * step.x + back.y * step.y <= 0 || cross > 0.05 * Math.hypot(back.x, back.y) * Math.hypot(step.x, step.y)) return null;
+    }
+    out[n.name] = freeSpot(n.name, { x: b.x + step.x, y: b.y + step.y }, out, boxOf, step);
+  }
+  return out;
+}
+
 /** Clearance kept between a placed node and others; below the indicator gap so slots fit. */
 const FREE_PAD = 8;
 
@@ -77,7 +116,7 @@ function freeSpot(
   name: string,
   p: Point,
   placed: Layout,
-  boxOf: (n: string, p: Point) => { x: number; y: number; w: number; h: number },
+  boxOf: BoxOf,
   step: Point | null = null,
 ): Point {
   const others = Object.entries(placed).filter(([k]) => k !== name);

@@ -37,6 +37,8 @@ export interface LocalFit {
   threshold: number;
   pairs: LocalFitPair[];
   max: number | null;
+  /** The kernel has not computed the pairs (it does while the overlay is shown). */
+  deferred: boolean;
 }
 
 const finite = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
@@ -95,7 +97,7 @@ export function readLocalFit(results: unknown): LocalFit | null {
         return [{ lhs: q.lhs, rhs: q.rhs, cor, z: finite(q.z) }];
       })
     : [];
-  return { threshold, pairs, max: finite(o.max) };
+  return { threshold, pairs, max: finite(o.max), deferred: o.deferred === true };
 }
 
 /** What the diagram draws on top of the model (browser view; set by the editor). */

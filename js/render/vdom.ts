@@ -67,3 +67,43 @@ export function mountParsed(v: VNode, doc: Document): Element {
   if (!el) throw new Error(`could not parse the <${v.tag}> element`);
   return el;
 }
+
+/**
+ * Make the mounted element `el` equal to `v` with as few DOM changes as it takes, and return it
+ * (or what replaced it). New results change a coefficient's text and the place of its label,
+ * not the 100 nodes around it: patching in place skips serialising, parsing and replacing the
+ * whole diagram. It compares against the DOM itself, not the previous tree, so anything the
+ * view changed in place (a drag moves nodes and edges directly) is put right too. A subtree
+ * whose shape differs (another tag, another number of children) is built anew.
+ */
+export function patch(el: Element, v: VNode, doc: Document): Element {
+  if (el.tagName !== v.tag) {
+    const fresh = mountParsed(v, doc);
+    el.replaceWith(fresh);
+    return fresh;
+  }
+  const wanted = new Set<string>();
+  for (const [k, val] of Object.entries(v.attrs)) {
+    if (val === undefined) continue;
+    wanted.add(k);
+    const text = attrValue(val);
+    if (el.getAttribute(k) !== text) el.setAttribute(k, text);
+  }
+  for (const name of el.getAttributeNames()) if (!wanted.has(name)) el.removeAttribute(name);
+  const nodes = el.childNodes;
+  const same = nodes.length === v.children.length && v.children.every((c, i) => {
+    const n = nodes[i]!;
+    return typeof c === "string" ? n.nodeType === 3 : n.nodeType === 1 && (n as Element).tagName === c.tag;
+  });
+  if (!same) {
+    el.replaceChildren(...v.children.map((c) => (typeof c === "string" ? doc.createTextNode(c) : mountParsed(c, doc))));
+    return el;
+  }
+  v.children.forEach((c, i) => {
+    const n = nodes[i]!;
+    if (typeof c === "string") {
+      if (n.nodeValue !== c) n.nodeValue = c;
+    } else patch(n as Element, c, doc);
+  });
+  return el;
+}

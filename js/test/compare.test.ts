@@ -54,6 +54,10 @@ describe("reading the comparison, identification and local-fit results", () => {
     const lf = readLocalFit({ local_fit: LOCAL })!;
     expect(lf.pairs.map((p) => `${p.lhs}-${p.rhs}`)).toEqual(["x7-x8", "x1-x9", "visual-x1"]);
     expect(readLocalFit({ local_fit: { pairs: [] } })).toBeNull();
+    expect(lf.deferred).toBe(false);
+    // a fit whose pairs the kernel computes only while the overlay is shown
+    const later = readLocalFit({ local_fit: { threshold: 0.1, pairs: [], max: null, deferred: true } })!;
+    expect([later.deferred, later.pairs.length]).toEqual([true, 0]);
     expect(readUnidentified({ unidentified: ["dv2 ~~ dv2", 4] })).toEqual(["dv2 ~~ dv2"]);
   });
 

@@ -9,7 +9,7 @@ import type { Box } from "../layout/geometry";
 import { labelPosition } from "../layout/labels";
 import { type Scene, type SceneEdge, errorName } from "../layout/scene-types";
 import { renderScene } from "../render/svg";
-import { mountParsed } from "../render/vdom";
+import { mountParsed, patch } from "../render/vdom";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 
@@ -94,9 +94,9 @@ export class Canvas {
     const active = this.doc.activeElement;
     const focused = active && this.svg.contains(active) ? active.getAttribute("data-node") : null;
     const v = renderScene(scene, { standalone: false, interactive: true, selected });
-    const g = mountParsed(v, this.doc) as SVGGElement;
-    if (this.diagram) this.diagram.replaceWith(g);
-    else this.svg.insertBefore(g, this.overlay);
+    // New results or an edit: patch the drawn diagram in place (see vdom.patch).
+    const g = (this.diagram ? patch(this.diagram, v, this.doc) : mountParsed(v, this.doc)) as SVGGElement;
+    if (!this.diagram) this.svg.insertBefore(g, this.overlay);
     this.diagram = g;
     this.nodeEls.clear();
     this.edgeEls.clear();

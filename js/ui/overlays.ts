@@ -23,12 +23,15 @@ export class Overlays {
   private results: unknown = null;
   private localOn = false;
 
-  constructor(doc: Document, send: (msg: Record<string, unknown>) => void, private readonly redraw: () => void) {
+  constructor(doc: Document, private readonly send: (msg: Record<string, unknown>) => void, private readonly redraw: () => void) {
     this.localFitButton = button(doc, "local-fit", "Show local fit: residual correlations above the threshold", "\u2248 Local fit",
       "Local fit: draw residual correlations above the threshold as dashed links (hover for the residual and z)");
     this.localFitButton.setAttribute("aria-pressed", "false");
     this.localFitButton.addEventListener("click", () => {
       this.localOn = !this.localOn;
+      // The kernel computes the residuals only while the overlay is shown (they cost the most
+      // of a big model's refit); switching it off spares every later refit that work.
+      send({ type: "local_fit", on: this.localOn });
       this.update();
       this.redraw();
     });
@@ -40,6 +43,8 @@ export class Overlays {
   setResults(results: unknown): void {
     this.results = results;
     this.history.setResults(results);
+    // Shown here but deferred by the kernel (another view switched it off): ask again.
+    if (this.localOn && readLocalFit(results)?.deferred) this.send({ type: "local_fit", on: true });
     this.update();
   }
 
@@ -49,7 +54,9 @@ export class Overlays {
     this.localFitButton.setAttribute("aria-pressed", String(this.localOn && lf !== null));
     this.localFitButton.title = lf === null
       ? "Local fit: available after a single-group CB-SEM fit"
-      : `Local fit: ${lf.pairs.length} residual correlation${lf.pairs.length === 1 ? "" : "s"} above ${lf.threshold} (largest |r| ${lf.max === null ? "\u2013" : lf.max.toFixed(3)})`;
+      : lf.deferred
+        ? `Local fit: residual correlations above ${lf.threshold} (computed when shown)`
+        : `Local fit: ${lf.pairs.length} residual correlation${lf.pairs.length === 1 ? "" : "s"} above ${lf.threshold} (largest |r| ${lf.max === null ? "\u2013" : lf.max.toFixed(3)})`;
   }
 
   /** What to draw over the model now. */

@@ -23,6 +23,7 @@ from semwidget.cb.prepare import exo_names
 from semwidget.cb.result import CBResult
 from semwidget.cb.robust import ROBUST_SE, SCALED_TESTS
 from semwidget.cb.sample_stats import SummaryData
+from semwidget.cb.starts import forget_starts, with_starts
 from semwidget.cb.weights import split_weights, weighted_moments
 from semwidget.errors import DataError, ModelSpecError
 from semwidget.model import variables
@@ -104,7 +105,7 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
            meanstructure: bool | None = None, summary: SummaryData | None = None,
            kind: str = "sem", sampling_weights: str | None = None,
            rotation: str = "geomin", rotation_args: dict[str, Any] | None = None,
-           bollen_stine: bool = False) -> CBResult:
+           bollen_stine: bool = False, start: Any = None) -> CBResult:
     """Fit a CB-SEM model with checked options (see :func:`semwidget.fit` for their meaning).
 
     Returns
@@ -122,6 +123,9 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
                                  "ordinal indicators is not supported yet; write the "
                                  "intercepts and use sem()")
         meanstructure = True
+    if start is not None and (group is not None or ordered):
+        raise ModelSpecError("start= is supported for single-group continuous data (not with "
+                             "group= or ordered=)", name="start")
     if summary is not None:
         blocks = efa_blocks(user_table(model))
         if blocks:
@@ -130,7 +134,7 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
         return _fit_summary(model, summary, estimator=estimator, label=label, missing=missing,
                             se=se, test=test, ordered=ordered, std_lv=std_lv,
                             orthogonal=orthogonal, fixed_x=fixed_x, information=information,
-                            meanstructure=meanstructure, kind=kind)
+                            meanstructure=meanstructure, kind=kind, start=start)
     if information is not None and (group is not None or ordered):
         raise ModelSpecError(f"information='{information}' is supported for single-group "
                              "continuous data; with group= or ordered= the default is used",
@@ -197,6 +201,9 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
                                       {*user["lhs"].astype(str), *user["rhs"].astype(str)})
     data, ordered_names = ordered_columns(data, ordered)
     if ordered_names:
+        if start is not None:
+            raise ModelSpecError(f"start= is supported for continuous data; "
+                                 f"{', '.join(ordered_names)} are ordinal", name="start")
         if information is not None:
             raise ModelSpecError(f"information='{information}' is supported for continuous "
                                  f"data; ordinal indicators ({', '.join(ordered_names)}) use "
@@ -218,6 +225,9 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
                  fixed_x=fixed_x, meanstructure=meanstructure)
     if kind == "growth":
         full = growth_table(full)
+    warm: frozenset[int] = frozenset()
+    if start is not None:
+        full, warm = with_starts(full, start)
     rr = roles(full)  # once: the fit below needs the observed covariates too
     ov = rr.ov
     frame = check_data(data, ov)
@@ -267,14 +277,14 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
         from semwidget.cb.bollen_stine import bollen_stine as bollen_stine_test
 
         result = bollen_stine_test(result, 1000 if bootstrap is None else bootstrap, seed=seed)
-    return result
+    return forget_starts(result, warm)
 
 
 def _fit_summary(model: str | pd.DataFrame, summary: SummaryData, *, estimator: str,
                  label: str | None, missing: str, se: str, test: str,
                  ordered: list[str] | None, std_lv: bool, orthogonal: bool,
                  fixed_x: bool | None, information: str | None,
-                 meanstructure: bool | None, kind: str) -> CBResult:
+                 meanstructure: bool | None, kind: str, start: Any = None) -> CBResult:
     """A fit from summary statistics (sample_cov=): the moments stand in for the data."""
     needs_rows = [(missing != "listwise", f"missing='{missing}'"),
                   (se == "bootstrap", "se='bootstrap'"),
@@ -314,6 +324,9 @@ def _fit_summary(model: str | pd.DataFrame, summary: SummaryData, *, estimator: 
                  meanstructure=ms)
     if kind == "growth":
         full = growth_table(full)
+    warm: frozenset[int] = frozenset()
+    if start is not None:
+        full, warm = with_starts(full, start)
     ov = observed_names(full)
     mom = summary.moments(ov)[0]
     if not ms:
@@ -327,4 +340,4 @@ def _fit_summary(model: str | pd.DataFrame, summary: SummaryData, *, estimator: 
     result = fit_complete(full, ov, mom, estimator, options_used, None)
     if label is not None and label != estimator:
         result = dataclasses.replace(result, estimator=label)
-    return result
+    return forget_starts(result, warm)

@@ -36,11 +36,6 @@ def _single(result: Any) -> None:
                              "for one group of a multigroup fit)")
 
 
-def _nt_gamma(m: np.ndarray, r: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """Normal-theory covariance of the non-duplicated moments: ``m_ik m_jl + m_il m_jk``."""
-    return m[r][:, r] * m[c][:, c] + m[r][:, c] * m[c][:, r]
-
-
 def residual_z(result: CBResult) -> pd.DataFrame:
     """Standardized covariance residuals (lavaan's ``resid(fit, type = "standardized")``).
 
@@ -50,6 +45,13 @@ def residual_z(result: CBResult) -> pd.DataFrame:
     moments; with a mean structure the means are part of the moments. Entries whose residual
     has (numerically) no sampling variance — moments the model reproduces exactly — are 0
     when the residual is 0, else NaN.
+
+    Only the diagonal of ``Q Γ Q'`` is needed, and ``Γ = 2 D⁺(S⊗S)D⁺'`` and
+    ``W = ½ D'(Σ⁻¹⊗Σ⁻¹)D`` act on a moment vector as ``p x p`` products, so nothing of size
+    ``(p²/2)²`` is formed: with ``Y_j = Σ⁻¹ Δ_j Σ⁻¹``, ``Δ'WΔ = ½ tr(Δ_j Y_k)`` (the
+    information), the columns of ``M' = WΔ(Δ'WΔ)⁻¹`` are ``Z_a = Σ_j Y_j (Δ'WΔ)⁻¹_ja``,
+    ``ΓM'`` is ``S Z_a S`` and ``MΓM' = ½ tr(Z_a S Z_b S)``; then
+    ``diag(QΓQ') = diag Γ − 2 Σ_a Δ_a ∘ S Z_a S + Σ_ab B_ab Δ_a ∘ Δ_b``.
     """
     _single(result)
     names = [str(v) for v in result.sample_cov.columns]
@@ -57,26 +59,31 @@ def residual_z(result: CBResult) -> pd.DataFrame:
     sigma = result.implied_cov.loc[names, names].to_numpy(dtype=float)
     sample = result.sample_cov.loc[names, names].to_numpy(dtype=float)
     resid = sample - sigma
-    dsig, dmu = model.jacobian(result.theta)
-    p = len(names)
-    r, c = np.tril_indices(p)
-    delta = dsig[:, r, c].T                                  # (moments, q)
-    gamma = _nt_gamma(sample, r, c)
-    weight = np.linalg.inv(_nt_gamma(sigma, r, c))
+    dsig, dmu = model.jacobian(result.theta)                  # (q, p, p), (q, p)
+    q, p = dsig.shape[0], len(names)
+    flat = dsig.reshape(q, p * p)
+    inv = np.linalg.inv(sigma)
+    y = (inv @ dsig @ inv).reshape(q, p * p)
+    info = 0.5 * flat @ y.T
     if model.meanstructure:
-        delta = np.vstack([delta, dmu.T])
-        gamma = np.block([[gamma, np.zeros((len(r), p))], [np.zeros((p, len(r))), sample]])
-        weight = np.block([[weight, np.zeros((len(r), p))],
-                           [np.zeros((p, len(r))), np.linalg.inv(sigma)]])
+        info += dmu @ inv @ dmu.T
     try:
-        Q = np.eye(len(delta)) - delta @ np.linalg.solve(delta.T @ weight @ delta,
-                                                         delta.T @ weight)
+        info_inv = np.linalg.inv(info)
     except np.linalg.LinAlgError:
         raise ModelSpecError("the information matrix is singular, so the residuals cannot be "
                              "standardized") from None
+    z_cols = (info_inv.T @ y).reshape(q, p, p)
+    g = (sample @ z_cols @ sample).reshape(q, p * p)          # Γ M', covariance part
+    b = 0.5 * z_cols.reshape(q, p * p) @ g.T                  # M Γ M'
+    if model.meanstructure:
+        m_mean = inv @ dmu.T @ info_inv                       # M', mean part (p, q)
+        b += m_mean.T @ sample @ m_mean
+    diag_gamma = np.outer(np.diag(sample), np.diag(sample)) + sample ** 2
+    var = (diag_gamma - (2.0 * np.einsum("ak,ak->k", flat, g)
+                         - np.einsum("ak,ak->k", b @ flat, flat)).reshape(p, p))
     n = float(result.nobs)
-    var = np.einsum("mk,kl,ml->m", Q, gamma, Q)[: len(r)] / n
-    scale = np.diag(gamma)[: len(r)] / n
+    r, c = np.tril_indices(p)
+    var, scale = var[r, c] / n, diag_gamma[r, c] / n
     z_low = np.empty(len(r))
     ok = var > 1e-10 * scale
     z_low[ok] = resid[r, c][ok] / np.sqrt(var[ok])
@@ -111,14 +118,12 @@ def local_fit(result: CBResult, threshold: float = THRESHOLD) -> pd.DataFrame:
     cor = residual_correlations(result)
     z = residual_z(result)
     names = list(cor.columns)
+    cor_a, z_a = cor.to_numpy(), z.to_numpy()
     rows = []
-    for i in range(len(names)):
-        for j in range(i):
-            v = float(cor.iat[i, j])
-            if abs(v) > threshold:
-                zv = float(z.iat[i, j])
-                rows.append({"lhs": names[j], "rhs": names[i], "residual_cor": v, "z": zv,
-                             "pvalue": float(2 * norm_sf(abs(zv)))})
+    for i, j in zip(*np.nonzero(np.tril(np.abs(cor_a) > threshold, -1)), strict=True):
+        zv = float(z_a[i, j])
+        rows.append({"lhs": names[j], "rhs": names[i], "residual_cor": float(cor_a[i, j]),
+                     "z": zv, "pvalue": float(2 * norm_sf(abs(zv)))})
     out = pd.DataFrame(rows, columns=["lhs", "rhs", "residual_cor", "z", "pvalue"])
     return out.reindex(out["residual_cor"].abs().sort_values(ascending=False).index
                        ).reset_index(drop=True)

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 import traitlets
 
 from semwidget.cb.estimate import CATEGORICAL_ESTIMATORS, ESTIMATORS
 from semwidget.cb.robust import ROBUST_ESTIMATORS
 from semwidget.cb.sample_stats import summary_data
-from semwidget.widget.state import WidgetStateError, describe
+from semwidget.model.partable import model_counts
+from semwidget.widget.state import EMPTY_COUNTS, WidgetStateError, describe
 
 SEM_OPTIONS = ("estimator", "missing", "std_lv", "orthogonal", "fixed_x", "se", "n_jobs",
                "boot_ci", "group", "group_equal", "group_partial", "test", "ordered",
@@ -138,3 +140,21 @@ def has_means(fit_options: dict[str, Any]) -> bool:
     """Whether the fit options give the model a mean structure (FIML, meanstructure=True)."""
     return fit_options.get("missing") in ("fiml", "fiml.x", "ml", "ml.x") or \
         bool(fit_options.get("meanstructure")) or fit_options.get("kind") == "growth"
+
+
+def counts(table: pd.DataFrame, latents: list[str], fit_options: dict[str, Any],
+           data: pd.DataFrame | None) -> dict[str, Any]:
+    """The model's counts the toolbar shows (free parameters, df, ...) under ``fit_options``;
+    with ``group=``, for the number of groups in ``data`` and the equality options."""
+    if table.empty:
+        return dict(EMPTY_COUNTS)
+    column = fit_options.get("group")
+    groups: dict[str, Any] = {}
+    if column is not None and data is not None and column in data.columns:
+        groups = {"groups": int(data[column].nunique()),
+                  "group_equal": split_words(fit_options.get("group_equal", ())),
+                  "group_partial": split_words(fit_options.get("group_partial", ()))}
+    out = model_counts(table, std_lv=bool(fit_options.get("std_lv", False)),
+                       orthogonal=bool(fit_options.get("orthogonal", False)),
+                       meanstructure=has_means(fit_options), latents=latents, **groups)
+    return {key: out[key] for key in EMPTY_COUNTS}

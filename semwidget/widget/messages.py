@@ -27,6 +27,8 @@ def run(widget: SEMWidget, message: dict[str, Any]) -> None:
         widget.show_modindices(message["k"])
     elif kind == "pls_predict":
         widget.predict_pls(message["folds"], message["repetitions"])
+    elif kind == "local_fit":  # the toolbar's Local fit toggle
+        widget.show_local_fit(message["on"])
     elif kind == "compare":  # the History panel: results["diff"] for the diagram
         widget.compare(message["i"], message["j"])
     else:

@@ -480,6 +480,7 @@ MESSAGE_FIELDS: dict[str, tuple[str, ...]] = {
     "add_ghost": ("edge",),
     "compare": ("i", "j"),
     "pls_predict": ("folds", "repetitions"),
+    "local_fit": ("on",),
 }
 #: PLSpredict's settings a ``pls_predict`` message may send: (default, lowest, highest).
 PREDICT_LIMITS = {"folds": (10, 2, 100), "repetitions": (10, 1, 1000)}
@@ -513,7 +514,12 @@ def validate_message(content: object) -> dict[str, Any]:
         listed = ", ".join(_describe(key) for key in extra[:5])
         raise WidgetStateError(f"{kind} message: unexpected field(s) {listed}")
     out: dict[str, Any] = {"type": kind}
-    if kind == "group":
+    if kind == "local_fit":
+        if not isinstance(content.get("on"), bool):
+            raise WidgetStateError(f"local_fit message: 'on' must be true or false, got "
+                                   f"{_describe(content.get('on'))}")
+        out["on"] = content["on"]
+    elif kind == "group":
         group = content.get("group")
         if not isinstance(group, str) or not group or len(group) > 200:
             raise WidgetStateError(f"group message: 'group' must be a group label, got "
@@ -565,6 +571,9 @@ def validate_message(content: object) -> dict[str, Any]:
     return out
 
 
+_PLAIN = (str, bool, int)
+
+
 def finite_json(value: Any, where: str = "results", depth: int = 0) -> Any:
     """A copy of ``value`` that is finite JSON: NaN and ±inf become None, numpy scalars plain.
 
@@ -576,8 +585,26 @@ def finite_json(value: Any, where: str = "results", depth: int = 0) -> Any:
     """
     if depth > 20:
         raise WidgetStateError(f"{where}: nested too deeply")
-    if value is None or isinstance(value, (str, bool)):
+    kind = type(value)
+    if kind is float:
+        return value if math.isfinite(value) else None
+    if value is None or kind in _PLAIN:
         return value
+    if kind is dict:
+        # The results of a 100-node model hold ~10^4 numbers, checked on every refit: plain
+        # values are copied here without a call (or a path string) each.
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if type(key) is not str:
+                raise WidgetStateError(f"{where}: keys must be text, got {_describe(key)}")
+            item_kind = type(item)
+            if item_kind is float:
+                out[key] = item if math.isfinite(item) else None
+            elif item is None or item_kind in _PLAIN:
+                out[key] = item
+            else:
+                out[key] = finite_json(item, f"{where}[{key!r}]", depth + 1)
+        return out
     if isinstance(value, (np.bool_,)):
         return bool(value)
     if isinstance(value, numbers.Integral):

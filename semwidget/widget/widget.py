@@ -21,9 +21,7 @@ import traitlets
 
 from semwidget.errors import DataError, SemWidgetError
 from semwidget.model import emit, parse
-from semwidget.model.partable import model_counts
-from semwidget.tables.local_fit import local_fit_payload
-from semwidget.widget import checks, diagram_file, pls_views
+from semwidget.widget import checks, diagram_file, live, pls_views
 from semwidget.widget import estimation as fit_choice
 from semwidget.widget import labels as node_labels
 from semwidget.widget import messages as widget_messages
@@ -138,6 +136,8 @@ class SEMWidget(pls_views.PLSViews, anywidget.AnyWidget):
         self._incoming_positions: dict[str, dict[str, float]] = {}
         self._refit = Refitter(self._compute_fit, self._publish_fit, self._fit_failed)
         self._history = History()
+        self._warm_from: Any = None  # the last fit, whose estimates start the next one
+        self._local_fit_shown = False
         super().__init__(
             engine=engine,
             estimator=fit_choice.validate_estimator(self._fit_options.get("estimator")),
@@ -162,7 +162,7 @@ class SEMWidget(pls_views.PLSViews, anywidget.AnyWidget):
             raise DataError(f"data must be a pandas DataFrame, got {type(value).__name__}")
         self._data = value
         self.columns = [str(c) for c in (self._summary_columns if value is None else value)]
-        self.results = {}
+        self.results, self._warm_from = {}, None
         self._fit_warnings = []
         self._check_model()
         self._schedule_auto_fit()
@@ -181,26 +181,7 @@ class SEMWidget(pls_views.PLSViews, anywidget.AnyWidget):
         return [*widget_state.node_names(self.table, self.latents), *self.columns]
 
     def _counts(self, table: pd.DataFrame, latents: list[str]) -> dict[str, Any]:
-        if table.empty:
-            return dict(widget_state.EMPTY_COUNTS)
-        counts = model_counts(
-            table,
-            std_lv=bool(self._fit_options.get("std_lv", False)),
-            orthogonal=bool(self._fit_options.get("orthogonal", False)),
-            meanstructure=fit_choice.has_means(self._fit_options),
-            latents=latents,
-            **self._group_counts(),
-        )
-        return {key: counts[key] for key in widget_state.EMPTY_COUNTS}
-
-    def _group_counts(self) -> dict[str, Any]:
-        """With ``group=``: the number of groups in the data and the equality options."""
-        column = self._fit_options.get("group")
-        if column is None or self._data is None or column not in self._data.columns:
-            return {}
-        return {"groups": int(self._data[column].nunique()),
-                "group_equal": fit_choice.split_words(self._fit_options.get("group_equal", ())),
-                "group_partial": fit_choice.split_words(self._fit_options.get("group_partial", ()))}
+        return fit_choice.counts(table, latents, self._fit_options, self._data)
 
     def diagram_state(self) -> dict[str, Any]:
         """The synced state the renderer draws (a JSON-ready copy)."""
@@ -302,7 +283,7 @@ class SEMWidget(pls_views.PLSViews, anywidget.AnyWidget):
 
     @traitlets.observe("engine")
     def _on_engine(self, change: dict[str, Any]) -> None:
-        self.results = {}
+        self.results, self._warm_from = {}, None
         self._apply_syntax(self.syntax)  # the PLS parser reads product terms, lavaan's does not
         self._fit_warnings = []
         self._check_model()
@@ -414,12 +395,15 @@ class SEMWidget(pls_views.PLSViews, anywidget.AnyWidget):
                                 "SEMWidget(data, ...) or set w.data")
             if not self.syntax.strip():
                 raise SemWidgetError("there is no model to fit: draw one or set w.syntax")
-            return fit_model(self.syntax, self._data, engine=self.engine, **self._fit_options)
+            return live.fit_warm(
+                lambda **start: fit_model(self.syntax, self._data, engine=self.engine,
+                                          **self._fit_options, **start),
+                live.warm_start(self._warm_from, self.engine, self._fit_options))
 
     def _publish_fit(self, result: Any) -> None:
-        self.result = result
+        self.result = self._warm_from = result
         payload = pls_views.results_payload(result, self.table)
-        payload["local_fit"] = local_fit_payload(result)  # the residual-correlation overlay
+        payload["local_fit"] = live.local_fit_entry(result, self._local_fit_shown)
         nodes = widget_state.node_names(self.table, self.latents)
         self._fit_warnings = checks.fit_warnings(payload, nodes)
         self._history.record(result, self.syntax, self.fit_options, self.positions)
@@ -446,6 +430,15 @@ class SEMWidget(pls_views.PLSViews, anywidget.AnyWidget):
         else:  # a bug: show it rather than lose it in the worker thread
             _log.error("semwidget: fitting failed", exc_info=err)
             self.error = f"Fitting failed unexpectedly ({type(err).__name__}: {err})"
+
+    def show_local_fit(self, shown: bool = True) -> dict[str, Any]:
+        """Compute the local-fit overlay (``results["local_fit"]``) now and after every refit
+        while ``shown``; with ``False``, refits leave it ``deferred`` (see :mod:`.live`)."""
+        self._local_fit_shown = bool(shown)
+        if self.result is not None:
+            self.results = {**self.results,
+                            "local_fit": live.local_fit_entry(self.result, self._local_fit_shown)}
+        return dict(self.results.get("local_fit", {}))
 
     def show_group(self, label: str) -> None:
         """Draw the estimates of group ``label`` of a multigroup fit (the fit bar is unchanged).

@@ -5,7 +5,8 @@ presses Compare with the mouse; the kernel's ``results["diff"]`` comes back and 
 the added cross-loading while the panel shows the comparison table and its sentence. A model
 without a scale for one factor fails to fit: the loadings the identification finder names are
 drawn flagged and the warnings panel carries the error sentence. The Local fit toggle draws the
-residual correlations of ``results["local_fit"]``; hovering one shows its residual and z.
+residual correlations the kernel computes when the toggle asks (``results["local_fit"]``);
+hovering one shows its residual and z.
 Screenshots go to build/browser/ (not in git).
 """
 
@@ -30,7 +31,9 @@ CELLS = [
     "import json, semwidget\nfrom semwidget import datasets\nhs = datasets.load('hs1939')\n"
     f"w = semwidget.SEMWidget(hs, {HS!r}, auto_fit=False)\nw.fit()\n"
     f"w.syntax = {CROSS!r}\nw.fit()\nw",
-    "print('LOCAL', json.dumps(w.results['local_fit']['pairs']))",
+    # the table itself: the overlay's pairs reach the view only once the toggle asks for them
+    "lf = w.result.local_fit().rename(columns={'residual_cor': 'cor'})\n"
+    "print('LOCAL', json.dumps(lf[['lhs', 'rhs', 'cor', 'z']].to_dict('records')))",
     f"u = semwidget.SEMWidget(hs, {NO_SCALE!r}, auto_fit=False)\n"
     "try:\n    u.fit()\nexcept semwidget.errors.SemWidgetError:\n    pass\nu",
     "print('DIFF', json.dumps(w.results.get('diff', {}).get('added')))",
