@@ -5,10 +5,10 @@
   tests/golden_pls/mga/genre.json); a mouse click on "MGA" opens the group-difference table.
 - A product term ``CLE ~ INT + INF + PSN + INT:PSN`` is drawn as a dot on INT -> CLE, not a
   node, and the syntax panel keeps ``INT:PSN``.
-- A click on "PLSpredict" runs PLSpredict in the kernel and shows its table (for the model with
-  the product term, the kernel's refusal in the error line), with the numbers
+- A click on "PLSpredict" runs PLSpredict in the kernel and shows its table, with the numbers
   ``predict_pls`` gives for the same model, data and seed (those match seminr in
-  tests/test_pls_predict.py).
+  tests/test_pls_predict.py); for the model with the product term too, whose interaction is
+  rebuilt in every training fold and is no prediction target (test_pls_predict_moderation.py).
 """
 
 from __future__ import annotations
@@ -110,28 +110,23 @@ def test_interaction_dot(notebook: NotebookPage, tmp_path_factory: Any) -> None:
     syntax = root.locator("textarea.semw-syntax")  # the syntax panel is open by default
     assert syntax.is_visible()
     assert "INT + INF + PSN + INT:PSN" in syntax.input_value()
-    # PLSpredict of a model with a product term is refused: one sentence in the error line
+    # PLSpredict of a model with a product term: the endogenous indicators, not the product
     root.locator("button[data-action=pls-predict]").click()
-    error = root.locator(".semw-error")
-    error.filter(has_text="interaction terms").wait_for(timeout=60_000)
-    assert root.locator(".semw-pls-note").text_content() == "No prediction yet."
+    _check_predict_table(notebook, root, MODERATED)
+    assert root.locator(".semw-error").filter(has_text="interaction").count() == 0
     shot = tmp_path_factory.mktemp("pls") / f"moderation-{notebook.app}.png"  # type: ignore[attr-defined]
     root.screenshot(path=str(shot))
     print(f"screenshot: {shot}")
 
 
-def test_plspredict_button(notebook: NotebookPage, tmp_path_factory: Any) -> None:
+def _check_predict_table(notebook: NotebookPage, root: Any, syntax: str) -> None:
+    """The PLSpredict table shows, per indicator, what ``predict_pls`` gives for ``syntax``."""
     from semwidget.pls.predict import predict_pls
 
-    notebook.run(2)
-    root = notebook.cell(2).locator(".semw-root")
-    root.locator('[data-edge="CLE ~ INT"] [data-role=coef]').wait_for(timeout=90_000)
-    button = root.locator("button[data-action=pls-predict]")
-    button.click()
     table = root.locator('table[aria-label="PLSpredict"]')
     table.wait_for(timeout=120_000)
     data = pd.read_csv(DATA).drop(columns="genre")
-    ref = predict_pls(GOLD["syntax"], data, folds=10, repetitions=10, seed=SEED).items
+    ref = predict_pls(syntax, data, folds=10, repetitions=10, seed=SEED).items
     rows = table.locator("tbody tr")
     assert rows.count() == len(ref)
     for r in ref.itertuples():
@@ -139,6 +134,15 @@ def test_plspredict_button(notebook: NotebookPage, tmp_path_factory: Any) -> Non
         texts = cells.locator("td").all_text_contents()
         assert texts[1] == f"{r.q2_predict:.3f}".replace("-", "\u2212"), r.item
         assert texts[2] == f"{r.pls_rmse:.3f}" and texts[4] == f"{r.lm_rmse:.3f}", r.item
+
+
+def test_plspredict_button(notebook: NotebookPage, tmp_path_factory: Any) -> None:
+    notebook.run(2)
+    root = notebook.cell(2).locator(".semw-root")
+    root.locator('[data-edge="CLE ~ INT"] [data-role=coef]').wait_for(timeout=90_000)
+    button = root.locator("button[data-action=pls-predict]")
+    button.click()
+    _check_predict_table(notebook, root, GOLD["syntax"])
     shot = tmp_path_factory.mktemp("pls") / f"predict-{notebook.app}.png"  # type: ignore[attr-defined]
     root.screenshot(path=str(shot))
     print(f"screenshot: {shot}")
