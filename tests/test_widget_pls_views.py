@@ -102,6 +102,26 @@ def test_interaction_term_kept_and_named_for_the_view() -> None:
     assert 'data-moderation="CUSL ~ CUSA:SC"' in svg and 'data-node="CUSA:SC"' not in svg
 
 
+@pytest.mark.parametrize("method", ["product_indicator", "orthogonal"])
+def test_widget_fits_and_predicts_by_the_interaction_approach_chosen(method: str) -> None:
+    from semwidget.pls.predict import predict_pls
+
+    g = golden(f"moderation/{method}", "corp_rep_switching")
+    frame = data(g["data"]).replace(g["options"]["missing_value"], np.nan)
+    w = SEMWidget(frame, g["syntax"], engine="pls", auto_fit=False, interaction=method, seed=3)
+    w.fit()
+    assert w.error == ""
+    ref = {(s, t): v for s, t, v in g["paths"]}  # seminr's port, this approach
+    for (source, target), value in ref.items():
+        assert w.results["edges"][f"{target} ~ {source}"]["est"] == pytest.approx(value, abs=1e-6)
+    w._on_custom_msg(w, {"type": "pls_predict", "folds": 5, "repetitions": 2}, [])
+    assert w.error == ""
+    direct = predict_pls(g["syntax"], frame, folds=5, repetitions=2, seed=3,
+                         interaction=method).items
+    got = {r["item"]: r["q2_predict"] for r in w.results["prediction"]["items"]}
+    assert got == pytest.approx(dict(zip(direct["item"], direct["q2_predict"], strict=True)))
+
+
 def test_engine_switch_reparses_product_terms() -> None:
     syntax = "X =~ x1 + x2\nM =~ m1 + m2\nY =~ y1 + y2\nY ~ X + M + X:M"
     w = SEMWidget(None, syntax, engine="sem", auto_fit=False)

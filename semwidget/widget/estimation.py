@@ -26,7 +26,7 @@ SEM_OPTIONS = ("estimator", "missing", "std_lv", "orthogonal", "fixed_x", "se", 
                "sample_cov", "sample_mean", "sample_nobs", "information", "meanstructure",
                "kind")
 SHARED_OPTIONS = ("bootstrap", "seed")  # CB-SEM with se="bootstrap", and PLS
-PLS_OPTIONS = ("scheme", "consistent", "permutations")
+PLS_OPTIONS = ("scheme", "consistent", "permutations", "interaction", "hoc")
 FIT_OPTIONS = SEM_OPTIONS + SHARED_OPTIONS + PLS_OPTIONS
 
 #: The estimator choices, in the order the toolbar lists them ("" = lavaan's default): every

@@ -111,8 +111,8 @@ def prediction_payload(engine: str, syntax: str, data: pd.DataFrame | None,
                        repetitions: int) -> dict[str, Any]:
     """PLSpredict of the widget's model: ``PLSPrediction.to_dict()`` (finite JSON).
 
-    Uses the widget's ``seed``, ``scheme``, ``missing``; a multigroup fit is predicted on the
-    pooled data (PLSpredict has no groups).
+    Uses the widget's ``seed``, ``scheme``, ``missing`` and ``interaction``; a multigroup fit
+    is predicted on the pooled data (PLSpredict has no groups).
 
     Raises
     ------
@@ -125,7 +125,7 @@ def prediction_payload(engine: str, syntax: str, data: pd.DataFrame | None,
         raise SemWidgetError("there is no data to predict: set w.data first")
     from semwidget.pls.predict import predict_pls
 
-    keep = {k: options[k] for k in ("seed", "scheme", "missing") if k in options}
+    keep = {k: options[k] for k in ("seed", "scheme", "missing", "interaction") if k in options}
     prediction = predict_pls(syntax, data, folds=folds, repetitions=repetitions, **keep)
     out: dict[str, Any] = widget_state.finite_json(prediction.to_dict(), "prediction")
     return out
