@@ -41,6 +41,24 @@ refit thread ~0.2 s. In a headless process with IPython loaded, at load ~7, the 
 pandas 30 %, the V8 layout 25-30 %, scipy.special 20 %, anywidget 8 %, our modules 5 %, the
 fit 3 %. The largest part that is ours is the synchronous V8 layout in the constructor (the
 fit waits for it); it lives in ``semwidget/widget``, outside this change.
+
+Tried and not kept (2026-12-01, issue 16), measured by alternating this script with
+``--runs 1`` between checkouts (each a fresh Lab and kernel), load average 2-4, medians of the
+page's "fitted coefficients drawn" (ms):
+
+    unchanged                                                      1143  (n = 9)
+    V8 + render.js loaded on a thread at the widget module's import 1271  (n = 4, x1.11)
+    that, and scipy.special left to the refit thread (cb.robust's
+    estimator list and the local-fit payload imported on first use) 1420  (n = 9, x1.24)
+
+Headless (fresh processes, alternated: load the data, build the widget, wait for its fit; ms
+from the data loaded to the fit published, medians of 8): 920, 1031 (x1.12), 814 (x0.89).
+Starting V8 early takes the layout's wait out of the constructor (320 ms -> 20 ms), but the
+same CPU time lands on the imports it overlaps (506 ms -> 788 ms): on two shared, busy cores
+there is no idle core for the overlap; deferring scipy only moves its import into the fit,
+after the constructor. Neither is a gain here, so neither was committed. What would be one is
+not doing the V8 layout on the critical path at all (the view lays out a model that has no
+positions yet; Python computes ``positions`` when first read), which changes the front end too.
 """
 
 from __future__ import annotations
