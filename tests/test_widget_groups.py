@@ -49,6 +49,23 @@ def test_widget_switches_groups() -> None:
     json.dumps(w.results, allow_nan=False)
 
 
+@pytest.mark.parametrize("shown", ["Grant-White", "all groups"])
+def test_a_refit_keeps_the_group_the_user_picked(shown: str) -> None:
+    hs = semwidget.datasets.load("hs1939_school")
+    w = SEMWidget(hs, HS3, group="school", group_equal="loadings", auto_fit=False)
+    w.fit()
+    w.show_group(shown)
+    picked = w.results
+    w.fit()  # a refit, or a fit that was running when the group was picked, publishes now
+    assert w.results["group"] == shown
+    assert w.results["edges"] == picked["edges"] and w.results["r2"] == picked["r2"]
+    w.syntax = HS3 + "\nx7 ~~ x8"  # an edit: the new model still has that group
+    w.fit()
+    assert w.results["group"] == shown and "x7 ~~ x8" in w.results["edges"]
+    if shown != "all groups":  # the picked group's own estimates of the new fit
+        assert w.results["edges"] == w.results["by_group"][shown]["edges"]
+
+
 def test_group_message_without_groups_and_svg() -> None:
     hs = semwidget.datasets.load("hs1939_school")
     w = SEMWidget(hs, HS3)

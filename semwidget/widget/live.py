@@ -8,6 +8,8 @@
   lavaan's standardized residuals, whose cost grows with the number of indicator pairs; it is
   computed only while the overlay is shown (the toolbar's toggle sends ``local_fit``, Python
   calls :meth:`SEMWidget.show_local_fit`). Otherwise the entry says ``deferred``.
+- **The group shown stays shown**: a refit of a multigroup model draws the group the user
+  picked (or all groups), not the first one again, while the new fit still has that group.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 from semwidget.errors import SemWidgetError
 from semwidget.tables.local_fit import THRESHOLD, local_fit_payload
+from semwidget.widget.state import ALL_GROUPS, select_group
 
 __all__ = ["fit_warm", "local_fit_entry", "warm_start"]
 
@@ -52,3 +55,17 @@ def local_fit_entry(result: Any, shown: bool) -> dict[str, Any]:
     if shown or getattr(result, "engine", None) != "sem" or getattr(result, "multigroup", False):
         return local_fit_payload(result)
     return {"threshold": THRESHOLD, "pairs": [], "max": None, "deferred": True}
+
+
+def keep_group(previous: Any, payload: dict[str, Any]) -> dict[str, Any]:
+    """``payload`` showing the group ``previous`` results showed, if the new fit has it.
+
+    Without this a refit, or a fit that was already running when the user picked a group,
+    would put the first group back on the diagram under the user's choice in the selector.
+    """
+    shown = previous.get("group") if isinstance(previous, dict) else None
+    groups = payload.get("by_group") or {}
+    if not shown or shown == payload.get("group") or (shown != ALL_GROUPS
+                                                       and shown not in groups):
+        return payload
+    return select_group(payload, shown)

@@ -402,7 +402,8 @@ class SEMWidget(pls_views.PLSViews, anywidget.AnyWidget):
 
     def _publish_fit(self, result: Any) -> None:
         self.result = self._warm_from = result
-        payload = pls_views.results_payload(result, self.table)
+        payload = live.keep_group(self.results,
+                                  pls_views.results_payload(result, self.table))
         payload["local_fit"] = live.local_fit_entry(result, self._local_fit_shown)
         nodes = widget_state.node_names(self.table, self.latents)
         self._fit_warnings = checks.fit_warnings(payload, nodes)
