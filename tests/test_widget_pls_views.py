@@ -122,6 +122,18 @@ def test_widget_fits_and_predicts_by_the_interaction_approach_chosen(method: str
     assert got == pytest.approx(dict(zip(direct["item"], direct["q2_predict"], strict=True)))
 
 
+def test_pls_counts_constructs_indicators_and_paths_not_df() -> None:
+    syntax = "X =~ x1 + x2\nM =~ m1\nY =~ y1 + y2 + y3\nY ~ X + M + X:M"
+    w = SEMWidget(None, syntax, engine="pls", auto_fit=False)
+    assert w.counts["engine"] == "pls" and w.counts["df"] is None
+    assert (w.counts["constructs"], w.counts["indicators"], w.counts["paths"]) == (3, 6, 3)
+    assert w.counts["identified"] and w.counts["message"] == ""  # one indicator is fine in PLS
+    w.syntax = "X =~ x1 + x2\nY =~ y1 + y2\nY ~ X"
+    assert w.counts["paths"] == 1 and w.counts["indicators"] == 4
+    w.engine = "sem"  # back to CB-SEM: free parameters, moments, df
+    assert "engine" not in w.counts and w.counts["df"] == w.counts["moments"] - w.counts["npar"]
+
+
 def test_engine_switch_reparses_product_terms() -> None:
     syntax = "X =~ x1 + x2\nM =~ m1 + m2\nY =~ y1 + y2\nY ~ X + M + X:M"
     w = SEMWidget(None, syntax, engine="sem", auto_fit=False)

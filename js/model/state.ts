@@ -115,6 +115,11 @@ export interface Counts {
   df: number | null;
   identified: boolean | null;
   message: string;
+  /** With engine "pls": what a PLS-SEM model counts instead (no df, no CB identification). */
+  engine?: Engine;
+  constructs?: number;
+  indicators?: number;
+  paths?: number;
 }
 
 export type Engine = "sem" | "pls";

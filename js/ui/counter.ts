@@ -13,6 +13,13 @@ function n(v: unknown): string {
 /** Text of the counter and the identification warning ("" when the model is identified). */
 export function counterView(c: Partial<Counts> | null | undefined): CounterView {
   if (!c || Object.keys(c).length === 0) return { text: "", warning: "" };
+  if (c.engine === "pls") {
+    const plural = (v: unknown, word: string): string => `${n(v)} ${word}${v === 1 ? "" : "s"}`;
+    return {
+      text: `${plural(c.constructs, "construct")} \u00b7 ${plural(c.indicators, "indicator")} \u00b7 ${plural(c.paths, "path")}`,
+      warning: "",
+    };
+  }
   const text = `${n(c.npar)} free parameters \u00b7 ${n(c.moments)} moments \u00b7 df = ${n(c.df)}`;
   let warning = "";
   if (c.identified === false) warning = c.message || "The model is not identified.";

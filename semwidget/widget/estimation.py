@@ -142,12 +142,32 @@ def has_means(fit_options: dict[str, Any]) -> bool:
         bool(fit_options.get("meanstructure")) or fit_options.get("kind") == "growth"
 
 
+def pls_counts(table: pd.DataFrame) -> dict[str, Any]:
+    """What the toolbar counts for a PLS-SEM model: constructs, indicators and paths.
+
+    Free parameters, moments and df are CB-SEM notions (PLS-SEM fits composites, with no
+    implied covariance matrix), so they are not shown, and neither is CB-SEM's
+    identification check: a construct with one or two indicators is fine in PLS.
+    """
+    ops, lhs, rhs = (table[c].astype(str) for c in ("op", "lhs", "rhs"))
+    measured = ops.isin(["=~", "<~"])
+    constructs = set(lhs[measured])
+    return {**EMPTY_COUNTS, "npar": None, "moments": None, "df": None, "identified": True,
+            "engine": "pls",
+            "constructs": len(constructs),
+            "indicators": len(set(rhs[measured]) - constructs),
+            "paths": int((ops == "~").sum())}
+
+
 def counts(table: pd.DataFrame, latents: list[str], fit_options: dict[str, Any],
-           data: pd.DataFrame | None) -> dict[str, Any]:
+           data: pd.DataFrame | None, engine: str = "sem") -> dict[str, Any]:
     """The model's counts the toolbar shows (free parameters, df, ...) under ``fit_options``;
-    with ``group=``, for the number of groups in ``data`` and the equality options."""
+    with ``group=``, for the number of groups in ``data`` and the equality options; with
+    ``engine="pls"``, :func:`pls_counts`."""
     if table.empty:
         return dict(EMPTY_COUNTS)
+    if engine == "pls":
+        return pls_counts(table)
     column = fit_options.get("group")
     groups: dict[str, Any] = {}
     if column is not None and data is not None and column in data.columns:

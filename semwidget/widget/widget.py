@@ -181,7 +181,7 @@ class SEMWidget(pls_views.PLSViews, anywidget.AnyWidget):
         return [*widget_state.node_names(self.table, self.latents), *self.columns]
 
     def _counts(self, table: pd.DataFrame, latents: list[str]) -> dict[str, Any]:
-        return fit_choice.counts(table, latents, self._fit_options, self._data)
+        return fit_choice.counts(table, latents, self._fit_options, self._data, self.engine)
 
     def diagram_state(self) -> dict[str, Any]:
         """The synced state the renderer draws (a JSON-ready copy)."""
