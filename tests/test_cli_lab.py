@@ -123,35 +123,48 @@ def test_fit_still_refuses_unknown_options(capsys: pytest.CaptureFixture[str]) -
 @pytest.mark.skipif(os.name != "posix", reason="signals as on POSIX")
 def test_lab_runs_the_real_jupyterlab_and_exits_promptly(tmp_path: Path) -> None:
     pytest.importorskip("jupyterlab")
-    import selectors
     import signal
     import socket
     import time
+    import urllib.request
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = dict(os.environ, PYTHONPATH=str(ROOT), JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"),
+    # The server writes to a file, never a pipe: a pipe nobody drains once the URL is read
+    # would block the server's next log line, and with it its SIGTERM handler (which logs).
+    # PYTHONFAULTHANDLER lets a hung server say where it hangs (SIGABRT prints every thread).
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONFAULTHANDLER="1",
+               JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"),
                JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"), JUPYTER_DATA_DIR=str(tmp_path / "data"))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "semwidget", "lab", str(tmp_path / "course"), "--no-browser",
-         f"--port={port}", "--ip=127.0.0.1", "--ServerApp.port_retries=0"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-    seen = ""
+    log = tmp_path / "lab.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "semwidget", "lab", str(tmp_path / "course"), "--no-browser",
+             f"--port={port}", "--ip=127.0.0.1", "--ServerApp.port_retries=0"],
+            stdout=out, stderr=subprocess.STDOUT, env=env)
     try:
-        sel = selectors.DefaultSelector()
-        sel.register(proc.stdout, selectors.EVENT_READ)
         deadline = time.monotonic() + 120
-        while f"127.0.0.1:{port}/lab" not in seen and time.monotonic() < deadline:
-            if sel.select(timeout=1) and (line := proc.stdout.readline()):
-                seen += line
-            elif proc.poll() is not None:
-                break
-        assert f"127.0.0.1:{port}/lab" in seen, seen[-3000:]
+        url = f"http://127.0.0.1:{port}/api"  # answers without a token once the server is up
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as reply:
+                    if reply.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        seen = log.read_text(errors="replace")
+        assert proc.poll() is None and f"127.0.0.1:{port}/lab" in seen, seen[-3000:]
         assert "01_quickstart.ipynb" in seen
         start = time.monotonic()
         proc.send_signal(signal.SIGTERM)  # the process is JupyterLab itself (exec)
-        proc.wait(timeout=30)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGABRT)
+            proc.wait(timeout=30)
+            pytest.fail("JupyterLab did not exit within 30 s of SIGTERM; its last output and "
+                        "threads:\n" + log.read_text(errors="replace")[-6000:])
         assert time.monotonic() - start < 30
     finally:
         if proc.poll() is None:
