@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from semwidget.model import frame_arrays
-from semwidget.model.frame_arrays import column_arrays
+from semwidget.model.frame_arrays import column_arrays, frame_of, names_index
 
 
 def _by_column(frame: pd.DataFrame) -> dict[str, object]:
@@ -64,3 +64,49 @@ def test_after_column_edits_and_with_repeated_names() -> None:
     assert list(got) == ["a"] and got["a"].tolist() == [2.0, 4.0]  # the last "a"
     empty = pd.DataFrame({"a": np.array([], dtype=float), "b": pd.array([], dtype="str")})
     pd.testing.assert_frame_equal(pd.DataFrame(column_arrays(empty)), empty)
+
+
+def _columns() -> dict[str, object]:
+    return {"id": np.arange(1, 5), "lhs": np.array(["f", "f", "x1", "x2"], dtype=object),
+            "est": np.array([1.0, 0.5, np.nan, 2.0]), "free": np.array([0, 1, 2, 3]),
+            "label": np.array(["", "a", "", "b"], dtype=object),
+            "ok": np.array([True, False, True, True]),
+            "cat": pd.Categorical(["u", "v", "u", "w"]), "se": np.array([0.1, 0.2, 0.3, 0.4])}
+
+
+def test_frame_of_is_the_constructors_frame() -> None:
+    expected = pd.DataFrame(_columns())
+    got = frame_of(_columns())
+    pd.testing.assert_frame_equal(got, expected)
+    assert list(got.dtypes) == list(expected.dtypes)
+    # from another frame's stored arrays (text as pandas' string arrays)
+    pd.testing.assert_frame_equal(frame_of(column_arrays(expected)), expected)
+
+
+def test_frame_of_owns_what_it_was_given_as_pandas_arrays() -> None:
+    source = pd.DataFrame(_columns())
+    copy = frame_of(column_arrays(source))
+    copy.loc[0, "lhs"] = "changed"
+    copy.loc[0, "est"] = 99.0
+    assert source.loc[0, "lhs"] == "f" and source.loc[0, "est"] == 1.0
+
+
+@pytest.mark.parametrize("odd", [
+    {"a": np.array(["x", 1], dtype=object), "b": np.array([1.0, 2.0])},  # not all text
+    {"a": np.array([1.0, 2.0]), "b": np.array([1.0])},                   # lengths differ
+    {"a": np.zeros((2, 2))},                                               # not 1-d
+])
+def test_frame_of_hands_anything_else_to_the_constructor(odd: dict[str, object]) -> None:
+    try:
+        expected = pd.DataFrame(odd)
+    except ValueError as err:
+        with pytest.raises(ValueError, match=str(err)[:20]):
+            frame_of(odd)
+        return
+    pd.testing.assert_frame_equal(frame_of(odd), expected)
+
+
+def test_names_index_is_made_once_per_set_of_names() -> None:
+    a = names_index(("x1", "x2"))
+    assert a is names_index(("x1", "x2"))
+    pd.testing.assert_index_equal(a, pd.Index(["x1", "x2"]))

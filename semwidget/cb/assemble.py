@@ -14,7 +14,10 @@ from semwidget.cb.ram import Implied, RAMModel
 from semwidget.cb.result import ESTIMATE_COLUMNS, Z975, CBResult
 from semwidget.distributions import norm_sf
 from semwidget.model.defined import defined_functions
-from semwidget.model.frame_arrays import column_arrays
+from semwidget.model.frame_arrays import column_arrays, frame_of, names_index
+
+#: The rows parameterEstimates() shows: model parameters and defined ones (no constraints).
+_ESTIMATE_OPS = frozenset(("=~", "~", "~~", "~1", ":="))
 
 
 def standardized(model: RAMModel, imp: Implied, values: np.ndarray
@@ -123,7 +126,7 @@ def assemble(full: pd.DataFrame, model: RAMModel, res: cbsem.Estimate, imp: Any,
     for i, (e, s, l_, a) in defined_rows(full, model, res.theta, values, lv, al,
                                          res.vcov, ops).items():
         est_col[i], se_col[i], std_lv_col[i], std_all_col[i] = e, s, l_, a
-    keep = np.isin(ops, ["=~", "~", "~~", "~1", ":="])
+    keep = np.array([o in _ESTIMATE_OPS for o in ops.tolist()], dtype=bool)
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(se_col > 0, est_col / se_col, np.nan)
     pval = 2.0 * norm_sf(np.abs(z))
@@ -132,13 +135,13 @@ def assemble(full: pd.DataFrame, model: RAMModel, res: cbsem.Estimate, imp: Any,
     hi = np.where(is_fixed, est_col, est_col + Z975 * se_col)
     cols.update(est=est_col, se=np.where(is_fixed, 0.0, se_col), z=z, pvalue=pval,
                 ci_lower=lo, ci_upper=hi, std_lv=std_lv_col, std_all=std_all_col)
-    table = pd.DataFrame(cols)
+    table = frame_of(cols)
     every = keep.all()  # no constraint rows: no row selection to make
-    estimates = pd.DataFrame({c: cols[c] if every else cols[c][keep] for c in ESTIMATE_COLUMNS})
+    estimates = frame_of({c: cols[c] if every else cols[c][keep] for c in ESTIMATE_COLUMNS})
     warnings = model_warnings(model, imp, res)
     # one Index for the four moment frames: each frame making its own from a list cost more
     # than the frame itself
-    names = pd.Index(model.names[: model.n_obs])
+    names = names_index(tuple(model.names[: model.n_obs]))
     return CBResult(
         table=table,
         estimates=estimates,

@@ -55,3 +55,73 @@ def column_arrays(frame: pd.DataFrame) -> dict[str, Any]:
     if any(v is None for v in out):
         return _by_column(frame)
     return dict(zip(frame.columns, out, strict=True))
+
+
+#: Column-label indexes by their names: an Index is immutable, and making one from a list of
+#: str (type inference) cost as much as the rest of a small frame.
+_COLUMN_INDEX: dict[tuple[str, ...], Any] = {}
+_TEXT_DTYPE: list[Any] = []
+
+
+def _text_dtype() -> Any:
+    """The dtype pandas gives a column of Python str (its string dtype, or object)."""
+    if not _TEXT_DTYPE:
+        import pandas as pd
+
+        _TEXT_DTYPE.append(pd.DataFrame({"a": np.array(["a"], dtype=object)})["a"].dtype)
+    return _TEXT_DTYPE[0]
+
+
+def names_index(names: tuple[str, ...]) -> Any:
+    """``pd.Index(list(names))``, made once per set of names (an Index is immutable)."""
+    got = _COLUMN_INDEX.get(names)
+    if got is None:
+        import pandas as pd
+
+        got = pd.Index(list(names))
+        if len(_COLUMN_INDEX) < 256:  # the column sets of a session's tables are few
+            _COLUMN_INDEX[names] = got
+    return got
+
+
+def frame_of(columns: dict[str, Any]) -> pd.DataFrame:
+    """``pd.DataFrame(columns)`` (on a RangeIndex) made straight from storage blocks.
+
+    ``columns`` holds 1-d NumPy arrays, pandas extension arrays (copied) or object arrays of
+    Python str, all of one length. An object array of str is stored as the constructor would
+    store it (pandas' string dtype) and becomes the new column's storage: pass a fresh one.
+    Numeric columns of one dtype share one block. The constructor's per-column inference was
+    most of a small table's cost. Anything else (an object array not all str, a pandas
+    without the block API, repeated names) goes through the ordinary constructor.
+    """
+    import pandas as pd
+
+    try:
+        from pandas.api.internals import create_dataframe_from_blocks
+    except ImportError:  # pandas < 3: the ordinary constructor
+        return pd.DataFrame(columns)
+    names = tuple(columns)
+    values = list(columns.values())
+    text = _text_dtype()
+    if not names or len(set(names)) != len(names) or text == np.dtype(object):
+        return pd.DataFrame(columns)
+    n = len(values[0])
+    by_dtype: dict[Any, list[int]] = {}
+    blocks: list[tuple[Any, np.ndarray]] = []
+    for k, v in enumerate(values):
+        if len(v) != n or getattr(v, "ndim", 0) != 1:
+            return pd.DataFrame(columns)
+        if not isinstance(v, np.ndarray):  # an extension array (text, categories)
+            v = v.copy()
+        elif v.dtype != object:
+            by_dtype.setdefault(v.dtype, []).append(k)
+            continue
+        elif all(type(x) is str for x in v.tolist()):
+            v = text.construct_array_type()._from_sequence(v, dtype=text)
+        else:
+            return pd.DataFrame(columns)
+        blocks.append((v, np.array([k], dtype=np.intp)))
+    for ks in by_dtype.values():
+        blocks.append((np.array([values[k] for k in ks]), np.asarray(ks, dtype=np.intp)))
+    return create_dataframe_from_blocks(blocks, index=pd.RangeIndex(n),
+                                        columns=names_index(names))

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from semwidget.errors import ModelSyntaxError
+from semwidget.model.frame_arrays import frame_of
 from semwidget.model.grammar import COLUMNS, NAME, PARAM_OPS, RESERVED
 from semwidget.model.lexer import Token, split_statements, tokenize
 
@@ -548,8 +549,8 @@ class _Rows:
 
     def frame(self) -> pd.DataFrame:
         n = len(self.lhs)
-        # Object arrays of str become pandas' string dtype; this is the cheapest way there.
-        frame = pd.DataFrame(
+        # Object arrays of str become pandas' string dtype; frame_of skips the inference.
+        frame = frame_of(
             {
                 "id": np.arange(1, n + 1, dtype=np.int64),
                 "lhs": np.array(self.lhs, dtype=object),
@@ -560,8 +561,7 @@ class _Rows:
                 "ustart": np.array(self.ustart, dtype=np.float64),
                 "label": np.array(self.label, dtype=object),
                 "freed": np.array(self.freed, dtype=np.int64),
-            },
-            copy=False,
+            }
         )
         if any(self.by_group):
             # Only models with c(...) carry the column, so single-group tables stay as they were.

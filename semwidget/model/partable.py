@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from semwidget.errors import ModelSpecError
-from semwidget.model.frame_arrays import column_arrays
+from semwidget.model.frame_arrays import column_arrays, frame_of
 from semwidget.model.groups import apply_group_equal, check_words, parse_partial, resolve
 from semwidget.model.parser import parse
 
@@ -403,7 +403,7 @@ def _frame(rows: list[dict], grouped: bool) -> pd.DataFrame:
     }
     if grouped:  # in the one constructor: adding a column to a frame costs more
         data["group"] = np.asarray([row["group"] for row in rows], dtype=np.int64)
-    out = pd.DataFrame(data)
+    out = frame_of(data)
     if "==" in cols["op"]:
         _apply_equalities(out)
     return out

@@ -7,6 +7,8 @@ import math
 from collections import namedtuple
 from typing import TYPE_CHECKING
 
+from semwidget.model.frame_arrays import column_arrays
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -152,7 +154,8 @@ def _estimate_lines(est: pd.DataFrame, r2: dict[str, float]) -> list[str]:
     header = (f"  {'':<22}{'Estimate':>9}{'Std.Err':>9}{'z-value':>9}{'P(>|z|)':>9}"
               f"{'Std.lv':>9}{'Std.all':>9}")
     # one pass over plain column lists: a frame iteration per section was most of a summary
-    records = [_Row(*values) for values in zip(*(est[c].tolist() for c in _Row._fields),
+    cols = column_arrays(est)
+    records = [_Row(*values) for values in zip(*(cols[c].tolist() for c in _Row._fields),
                                                 strict=True)]
     keys = [_section(r.op, r.lhs, r.rhs) for r in records]
     for key, title in SECTIONS:
