@@ -16,11 +16,13 @@ Standard errors use the expected information ``N Delta' W Delta`` as lavaan does
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
+from semwidget.cb import small_linalg
 from semwidget.cb.ml_derivatives import ml_gradient_information
 from semwidget.cb.ram import Implied, RAMModel
 from semwidget.errors import ModelSpecError
@@ -127,12 +129,18 @@ def _latent_var_start(S: np.ndarray, inds: list[int], marker: int | None) -> flo
 
 def _ml_objective(sigma: np.ndarray, S: np.ndarray, logdet_s: float) -> tuple[float, np.ndarray]:
     """ML discrepancy and Sigma^-1; ``inf`` when Sigma is not positive definite."""
-    try:
-        L = np.linalg.cholesky(sigma)
-    except np.linalg.LinAlgError:
+    with np.errstate(invalid="ignore"):
+        return _ml_objective_quiet(sigma, S, logdet_s)
+
+
+def _ml_objective_quiet(sigma: np.ndarray, S: np.ndarray, logdet_s: float
+                        ) -> tuple[float, np.ndarray]:
+    """:func:`_ml_objective` for callers already inside ``np.errstate(invalid="ignore")``."""
+    L = small_linalg.cholesky(sigma)
+    if L is None:
         return np.inf, np.empty(0)
-    inv = np.linalg.inv(sigma)
-    logdet = 2.0 * np.log(np.diag(L)).sum()
+    inv = small_linalg.inv(sigma)
+    logdet = 2.0 * np.log(L.diagonal()).sum()
     p = S.shape[0]
     return float(logdet + np.sum(S * inv) - logdet_s - p), inv
 
@@ -144,9 +152,9 @@ def expected_information(dsig: np.ndarray, inv: np.ndarray) -> np.ndarray:
     return V.reshape(q, -1) @ V.transpose(0, 2, 1).reshape(q, -1).T
 
 
-def _ml_mean_objective(imp: Implied, S: np.ndarray, ld: float, mean: np.ndarray | None
-                       ) -> tuple[float, np.ndarray]:
-    f, inv = _ml_objective(imp.sigma, S, ld)
+def _ml_mean_objective(imp: Implied, S: np.ndarray, ld: float, mean: np.ndarray | None,
+                       quiet: bool = False) -> tuple[float, np.ndarray]:
+    f, inv = (_ml_objective_quiet if quiet else _ml_objective)(imp.sigma, S, ld)
     if mean is not None and np.isfinite(f):
         d = mean - imp.mu
         f += float(d @ inv @ d)
@@ -189,11 +197,23 @@ def fit_ml(model: RAMModel, S: np.ndarray, n: int, theta0: np.ndarray, *,
             "the model's implied covariance matrix is not positive definite at the start "
             "values, even after shrinking them: a fixed value (such as a negative fixed "
             "variance) or an extreme start() value rules out every fit; check them")
+    with np.errstate(invalid="ignore"):  # a failed factorization is NaN (cb/small_linalg)
+        theta, imp, f, inv, converged, it = _ml_iterations(model, S, ld, mean, theta, imp, f,
+                                                           inv, max_iter, tol)
+    _, info = _ml_derivatives(model, imp, inv, S, mean, True)
+    assert info is not None
+    vcov = _inverse(info * (n / 2.0))
+    return Estimate(theta, f, converged, it, vcov, implied=imp, sigma_inv=inv)
+
+
+def _ml_iterations(model: RAMModel, S: np.ndarray, ld: float, mean: np.ndarray | None,
+                   theta: np.ndarray, imp: Implied, f: float, inv: np.ndarray, max_iter: int,
+                   tol: float) -> tuple[np.ndarray, Implied, float, np.ndarray, bool, int]:
+    """The iterations of :func:`fit_ml` (inside its errstate): the estimate and its state."""
     converged = False
     it = 0
     quasi = False
-    q = model.n_par
-    H = np.eye(q)
+    H = np.eye(model.n_par)
     prev: tuple[np.ndarray, np.ndarray] | None = None
     for it in range(1, max_iter + 1):  # noqa: B007 - iteration count reported
         grad, info = _ml_derivatives(model, imp, inv, S, mean, not quasi)
@@ -209,13 +229,13 @@ def fit_ml(model: RAMModel, S: np.ndarray, n: int, theta0: np.ndarray, *,
             assert info is not None
             H = info
         prev = (theta.copy(), grad)
-        step = _solve(H, grad)
+        step = _solve_quiet(H, grad)
         t = 1.0
         while True:
             cand = theta - t * step
             imp_c = model.implied(cand)
-            f_c, inv_c = _ml_mean_objective(imp_c, S, ld, mean)
-            if np.isfinite(f_c) and f_c <= f + 1e-13:
+            f_c, inv_c = _ml_mean_objective(imp_c, S, ld, mean, quiet=True)
+            if f_c <= f + 1e-13 and math.isfinite(f_c):
                 break
             t *= 0.5
             if t < 1e-10:
@@ -224,15 +244,13 @@ def fit_ml(model: RAMModel, S: np.ndarray, n: int, theta0: np.ndarray, *,
             converged = bool(np.max(np.abs(grad)) < 1e-6)
             break
         theta, imp, f, inv = cand, imp_c, f_c, inv_c
-        size = np.max(np.abs(t * step) / np.maximum(1.0, np.abs(theta)))
+        # t is a power of two: scaling after the division gives the same number
+        size = t * float(np.max(np.abs(step) / np.maximum(1.0, np.abs(theta))))
         if size < tol:
             converged = True
             break
         quasi = quasi or size < 1e-2
-    _, info = _ml_derivatives(model, imp, inv, S, mean, True)
-    assert info is not None
-    vcov = _inverse(info * (n / 2.0))
-    return Estimate(theta, f, converged, it, vcov, implied=imp, sigma_inv=inv)
+    return theta, imp, f, inv, converged, it
 
 
 def _ml_derivatives(model: RAMModel, imp: Implied, inv: np.ndarray, S: np.ndarray,
@@ -337,10 +355,16 @@ def fit_wls(model: RAMModel, S: np.ndarray, n: int, theta0: np.ndarray, W: np.nd
 
 
 def _solve(H: np.ndarray, g: np.ndarray) -> np.ndarray:
-    try:
-        return np.linalg.solve(H, g)
-    except np.linalg.LinAlgError:
+    with np.errstate(invalid="ignore"):
+        return _solve_quiet(H, g)
+
+
+def _solve_quiet(H: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """:func:`_solve` for callers already inside ``np.errstate(invalid="ignore")``."""
+    step = small_linalg.solve(H, g)
+    if len(step) and math.isnan(step[0]):  # singular: NaN everywhere, as LAPACK reports it
         return np.linalg.lstsq(H + 1e-8 * np.eye(len(g)), g, rcond=None)[0]
+    return step
 
 
 def _inverse(M: np.ndarray) -> np.ndarray | None:
@@ -354,10 +378,11 @@ def _inverse(M: np.ndarray) -> np.ndarray | None:
         return None
     dd = np.outer(d, d)
     scaled = M / dd
-    cond = np.linalg.cond(scaled)
-    if not np.isfinite(cond) or cond > 1e14:
-        return None
-    return np.linalg.inv(scaled) / dd
+    with np.errstate(invalid="ignore"):
+        cond = small_linalg.cond(scaled)
+        if not math.isfinite(cond) or cond > 1e14:
+            return None
+        return small_linalg.inv(scaled) / dd
 
 
 def _repair_start(model: RAMModel, S: np.ndarray, theta: np.ndarray) -> np.ndarray:
