@@ -23,6 +23,8 @@ def test_same_numbers_as_numpy_linalg(p: int) -> None:
     assert np.array_equal(small_linalg.inv(a), np.linalg.inv(a))
     assert np.array_equal(small_linalg.solve(a, b), np.linalg.solve(a, b))
     assert small_linalg.cond(a) == np.linalg.cond(a)
+    assert small_linalg.slogdet(a) == tuple(map(float, np.linalg.slogdet(a)))
+    assert small_linalg.slogdet(-a) == tuple(map(float, np.linalg.slogdet(-a)))
 
 
 def test_failures_are_none_or_nan_without_a_warning() -> None:
@@ -50,6 +52,7 @@ def test_the_public_functions_stand_in_without_numpys_gufuncs(
     assert np.array_equal(small_linalg.inv(a), np.linalg.inv(a))
     assert np.array_equal(small_linalg.solve(a, b), np.linalg.solve(a, b))
     assert small_linalg.cond(a) == np.linalg.cond(a)
+    assert small_linalg.slogdet(a) == tuple(map(float, np.linalg.slogdet(a)))
     assert small_linalg.cholesky(-np.eye(2)) is None
     assert np.isnan(small_linalg.inv(np.zeros((2, 2)))).all()
     assert np.isnan(small_linalg.solve(np.zeros((2, 2)), np.ones(2))).all()

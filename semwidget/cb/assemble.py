@@ -178,10 +178,17 @@ def model_warnings(model: RAMModel, imp: Any, res: cbsem.Estimate) -> list[str]:
                    f"({imp.S[v, v]:.3f})")
     psi = imp.S[p:, p:]
     if psi.size and np.all(np.diag(psi) >= 0):
-        if np.linalg.eigvalsh(psi).min() < -1e-10:
+        if _negative_eigenvalue(psi):
             out.append("the covariance matrix of the latent variables is not positive definite")
     theta_m = imp.S[:p, :p]
-    if np.all(np.diag(theta_m) >= 0) and np.linalg.eigvalsh(theta_m).min() < -1e-10:
+    if np.all(np.diag(theta_m) >= 0) and _negative_eigenvalue(theta_m):
         out.append("the residual covariance matrix of the observed variables is not "
                    "positive definite")
     return out
+
+
+def _negative_eigenvalue(M: np.ndarray) -> bool:
+    """Whether a symmetric matrix with a diagonal >= 0 has an eigenvalue below -1e-10."""
+    if np.count_nonzero(M) == np.count_nonzero(M.diagonal()):
+        return False  # diagonal (no covariances): its eigenvalues are the diagonal, >= 0
+    return bool(np.linalg.eigvalsh(M).min() < -1e-10)

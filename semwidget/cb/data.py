@@ -11,6 +11,7 @@ import pandas as pd
 from semwidget.cb.conditioning import check_conditioning
 from semwidget.errors import DataError
 from semwidget.model.columns import numeric_columns
+from semwidget.model.frame_arrays import stored_dtypes
 
 
 @dataclass
@@ -108,6 +109,8 @@ def ordered_columns(data: pd.DataFrame, ordered: list[str] | None
     out = data
     if data.columns.has_duplicates:
         return data, names  # the column check names the duplicate before anything is fitted
+    if not any(isinstance(dt, pd.CategoricalDtype) for dt in stored_dtypes(data)):
+        return data, names  # no categoricals: no column to read
     for col, dtype in zip(data.columns, data.dtypes, strict=True):
         if isinstance(dtype, pd.CategoricalDtype) and dtype.ordered:
             if out is data:

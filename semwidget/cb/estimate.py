@@ -75,7 +75,7 @@ def start_values(model: RAMModel, S: np.ndarray, user_start: np.ndarray | None =
     variance; everything else at 0.
     """
     theta = np.zeros(model.n_par)
-    seen = np.zeros(model.n_par, dtype=bool)
+    seen = [False] * model.n_par
     p = model.n_obs
     diag = np.diag(S)
     marker: dict[int, int] = {}
@@ -99,7 +99,7 @@ def start_values(model: RAMModel, S: np.ndarray, user_start: np.ndarray | None =
                 lat_var = _latent_var_start(S, inds.get(j, []), mk)
                 theta[f] = S[i, mk] / S[mk, mk] / max(lat_var / S[mk, mk], 0.05) * 1.0 \
                     if lat_var > 0 else 1.0
-                theta[f] = float(np.clip(theta[f], -10, 10))
+                theta[f] = min(max(float(theta[f]), -10.0), 10.0)  # np.clip, on a scalar
             else:
                 theta[f] = float(np.sqrt(max(diag[i], 1e-6) * 0.5))
         elif k == 1 and i == j:
@@ -124,7 +124,8 @@ def _latent_var_start(S: np.ndarray, inds: list[int], marker: int | None) -> flo
     others = [i for i in inds if i != marker]
     if not others:
         return 0.5 * S[marker, marker]
-    return float(np.mean(np.abs(S[marker, others])))
+    # np.mean's numbers (the same sum, divided by the count) without its per-call overhead
+    return float(np.abs(S[marker, others]).sum()) / len(others)
 
 
 def _ml_objective(sigma: np.ndarray, S: np.ndarray, logdet_s: float) -> tuple[float, np.ndarray]:
@@ -183,8 +184,8 @@ def fit_ml(model: RAMModel, S: np.ndarray, n: int, theta0: np.ndarray, *,
     """
     if mean is not None and not model.meanstructure:
         mean = None
-    sign, logdet_s = np.linalg.slogdet(S)
-    ld = float(logdet_s) if sign > 0 else 0.0
+    sign, logdet_s = small_linalg.slogdet(S)
+    ld = logdet_s if sign > 0 else 0.0
     theta = theta0.copy()
     imp = model.implied(theta)
     f, inv = _ml_mean_objective(imp, S, ld, mean)

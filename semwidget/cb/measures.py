@@ -16,6 +16,7 @@ import pandas as pd
 from scipy import special
 
 from semwidget.cb import estimate as cbsem
+from semwidget.cb import small_linalg
 from semwidget.cb.prepare import exo_names
 from semwidget.distributions import chi2_sf
 from semwidget.model.partable import count_moments, roles
@@ -167,10 +168,10 @@ def normal_loglik(S: np.ndarray, sigma: np.ndarray, n: int,
     ``inv``: ``sigma``'s inverse, when the caller has it.
     """
     p = S.shape[0]
-    sign, logdet = np.linalg.slogdet(sigma)
+    sign, logdet = small_linalg.slogdet(sigma)
     if sign <= 0:
         return np.nan
-    inv = np.linalg.inv(sigma) if inv is None else inv
+    inv = small_linalg.inv(sigma) if inv is None else inv
     tr = float(np.sum(S * inv))
     if m is not None and mu is not None:
         d = m - mu
@@ -219,8 +220,9 @@ def complete_fit_measures(S: np.ndarray, sigma: np.ndarray, n: int, est: str, fm
     # lavaan leaves the moments among fixed covariates out of the fit (they are not modelled).
     xi = np.flatnonzero(is_x)
     resid, moments = S - sigma, S.copy()
-    resid[np.ix_(xi, xi)] = 0.0
-    moments[np.ix_(xi, xi)] = 0.0
+    if len(xi):
+        resid[np.ix_(xi, xi)] = 0.0
+        moments[np.ix_(xi, xi)] = 0.0
     num, den = vech_quadratic(resid, A), vech_quadratic(moments, A)
     nel = p * (p + 1) // 2
     if mean is not None and mu is not None:
@@ -270,11 +272,13 @@ def baseline_complete(S: np.ndarray, n: int, est: str, full: pd.DataFrame, ov: l
         b_df -= len(free_var) + (0 if nx_fixed else nx)
     if est == "ML":
         sig = np.diag(np.diag(S))
-        xi = np.flatnonzero(is_x)
-        sig[np.ix_(xi, xi)] = S[np.ix_(xi, xi)]
-        sign, logdet = np.linalg.slogdet(sig)
-        _, logdet_s = np.linalg.slogdet(S)
-        f = logdet + float(np.sum(S * np.linalg.inv(sig))) - logdet_s - p
+        if nx:
+            xi = np.flatnonzero(is_x)
+            sig[np.ix_(xi, xi)] = S[np.ix_(xi, xi)]
+        sign, logdet = small_linalg.slogdet(sig)
+        _, logdet_s = small_linalg.slogdet(S)
+        with np.errstate(invalid="ignore"):  # a singular sig is refused before any fit
+            f = logdet + float(np.sum(S * small_linalg.inv(sig))) - logdet_s - p
         return n * f, b_df
     # GLS/ULS: the baseline is linear in its free variances, so solve the normal equations.
     r, c = cbsem.vech_indices(p)

@@ -43,12 +43,13 @@ def factors(model: RAMModel, G: np.ndarray, C: np.ndarray, eta: np.ndarray | Non
     """
     p = model.n_obs
     pl = model.plan()
-    i, j, d, s, c = pl.fi, pl.fj, pl.fd, pl.fs, pl.fc
+    i, j, d, c = pl.fi, pl.fj, pl.fd, pl.fc
     U = G[..., :, i]
-    V = np.zeros_like(U)
-    V[..., d] = C[..., :p, j[d]]
-    V[..., s] = G[..., :, j[s]] * pl.half
-    U[..., c] = 0.0  # intercepts do not move Sigma
+    # one take from [C[:p] | G]: column j of C[:p] for a path, of G (halved for a variance)
+    # for a (co)variance, times 0 for an intercept (see RowPlan.v_take)
+    V = np.concatenate((C[..., :p, :], G), axis=-1)[..., pl.v_take] * pl.v_scale
+    if len(c):
+        U[..., c] = 0.0  # intercepts do not move Sigma
     if eta is None or not model.meanstructure:
         return U, V, None
     M = np.zeros_like(U)

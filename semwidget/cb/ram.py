@@ -236,6 +236,10 @@ class RowPlan:
     half: np.ndarray      # 0.5 for the variances among the free symmetric rows, else 1
     one_deep: bool        # no variable both receives and sends a directed path
     in_order: bool        # the free rows are the parameters 0, 1, ..., each once
+    # the free rows' second derivative factor as one take from [C[:p] | G] and a scale:
+    # column j of C[:p] for a path, n + j (of G) halved for a variance, 0 for an intercept
+    v_take: np.ndarray
+    v_scale: np.ndarray
 
     @classmethod
     def of(cls, model: RAMModel) -> RowPlan:
@@ -249,10 +253,13 @@ class RowPlan:
         one_deep = not set(i[d].tolist()) & set(j[d].tolist())
         par = model.pidx[free]
         in_order = bool(np.array_equal(par, np.arange(model.n_par)))
+        half = np.where(fi[fs] == fj[fs], 0.5, 1.0)
+        v_take = np.where(fk == 1, n + fj, np.where(fk == 0, fj, 0)).astype(np.intp)
+        v_scale = np.where(fk == 0, 1.0, 0.0)
+        v_scale[fs] = half
         return cls(free, par, d, i[d] * n + j[d], s, i[s] * n + j[s],
                    j[s] * n + i[s], c, i[c], fi, fj, np.flatnonzero(fk == 0), fs,
-                   np.flatnonzero(fk == 2), np.where(fi[fs] == fj[fs], 0.5, 1.0), one_deep,
-                   in_order)
+                   np.flatnonzero(fk == 2), half, one_deep, in_order, v_take, v_scale)
 
 
 @dataclass

@@ -21,7 +21,7 @@ try:  # numpy's own gufuncs: the functions numpy.linalg calls after its checks
 except ImportError:  # pragma: no cover - every numpy this package supports has it
     _lapack = None
 
-__all__ = ["cholesky", "cond", "inv", "solve"]
+__all__ = ["cholesky", "cond", "inv", "slogdet", "solve"]
 
 
 def _nan_like(a: np.ndarray) -> np.ndarray:
@@ -68,3 +68,12 @@ def cond(a: np.ndarray) -> float:
     if math.isnan(r) and not np.isnan(a).any():
         return math.inf
     return r
+
+
+def slogdet(a: np.ndarray) -> tuple[float, float]:
+    """Sign and log of |det a| of a float64 matrix, as ``np.linalg.slogdet``."""
+    if _lapack is None:
+        sign, logdet = np.linalg.slogdet(a)
+        return float(sign), float(logdet)
+    sign, logdet = _lapack.slogdet(a, signature="d->dd")
+    return float(sign), float(logdet)

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from semwidget.errors import DataError
+from semwidget.model.frame_arrays import stored_dtypes
 
 #: Smallest eigenvalue of the correlation matrix below which columns count as collinear.
 COLLINEAR = 1e-10
@@ -169,7 +170,7 @@ def _plain_block(data: pd.DataFrame, names: Sequence[str], position: dict[str, l
         return None
     pos = [w[0] for w in where]
     # every column plain numbers: one to_numpy of the frame (a column take costs 10x more)
-    if not all(isinstance(dt, np.dtype) and dt.kind in "fiu" for dt in data.dtypes):
+    if not all(isinstance(dt, np.dtype) and dt.kind in "fiu" for dt in stored_dtypes(data)):
         return None
     x = data.to_numpy(dtype=float)
     in_order = pos == list(range(x.shape[1]))

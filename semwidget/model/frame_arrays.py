@@ -125,3 +125,22 @@ def frame_of(columns: dict[str, Any]) -> pd.DataFrame:
         blocks.append((np.array([values[k] for k in ks]), np.asarray(ks, dtype=np.intp)))
     return create_dataframe_from_blocks(blocks, index=pd.RangeIndex(n),
                                         columns=names_index(names))
+
+
+def stored_dtypes(frame: pd.DataFrame) -> list[Any]:
+    """The dtypes of ``frame``'s columns, in no particular order and each at least once.
+
+    Read from the storage blocks (``frame.dtypes`` builds a Series, which cost more than the
+    check it serves on a small data set); a frame whose storage this does not know gives its
+    ``dtypes``.
+    """
+    blocks = getattr(getattr(frame, "_mgr", None), "blocks", None)
+    if blocks is None:
+        return list(frame.dtypes)
+    out = []
+    for block in blocks:
+        dtype = getattr(block, "dtype", None)
+        if dtype is None:
+            return list(frame.dtypes)
+        out.append(dtype)
+    return out

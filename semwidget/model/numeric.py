@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from semwidget.errors import ModelSpecError
+from semwidget.model.frame_arrays import column_arrays
 
 #: numpy/Python exceptions that mean "the arithmetic broke down", not "the code is wrong".
 NUMERIC_FAILURES: tuple[type[BaseException], ...] = (
@@ -131,7 +132,9 @@ def finite_result(result: Any) -> Any:
     """
     notes: list[str] = []
     estimates = getattr(result, "estimates", None)
-    if isinstance(estimates, pd.DataFrame) and {"op", "est"} <= set(estimates.columns):
+    cols = column_arrays(estimates) if isinstance(estimates, pd.DataFrame) else {}
+    # only a table with := rows can hold an undefined one
+    if "est" in cols and "op" in cols and ":=" in cols["op"].tolist():
         undefined = (estimates["op"].to_numpy() == ":=") & ~np.isfinite(
             estimates["est"].to_numpy(dtype=float))
         if undefined.any():
