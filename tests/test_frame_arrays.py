@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from semwidget.model import frame_arrays
-from semwidget.model.frame_arrays import column_arrays, frame_of, names_index
+from semwidget.model.frame_arrays import column, column_arrays, frame_of, names_index
 
 
 def _by_column(frame: pd.DataFrame) -> dict[str, object]:
@@ -110,3 +110,21 @@ def test_names_index_is_made_once_per_set_of_names() -> None:
     a = names_index(("x1", "x2"))
     assert a is names_index(("x1", "x2"))
     pd.testing.assert_index_equal(a, pd.Index(["x1", "x2"]))
+
+
+def test_column_is_the_columns_array_read_only() -> None:
+    frame = pd.DataFrame(_columns())
+    for name in frame.columns:
+        got, expected = column(frame, name), frame[name].to_numpy()
+        assert got.dtype == expected.dtype
+        assert list(got) == list(expected) if got.dtype == object else \
+            np.array_equal(got, expected, equal_nan=True)
+    numbers = column(frame, "est")
+    with pytest.raises(ValueError):
+        numbers[0] = 5.0
+    assert frame.loc[0, "est"] == 1.0
+    # repeated names and missing ones take frame[name]
+    twice = pd.DataFrame([[1, 2]], columns=["a", "a"])
+    assert column(twice, "a").shape == (1, 2)
+    with pytest.raises(KeyError):
+        column(frame, "absent")

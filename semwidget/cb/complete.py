@@ -28,6 +28,7 @@ from semwidget.cb.prepare import (
 from semwidget.cb.ram import RAMModel
 from semwidget.cb.result import CBResult
 from semwidget.errors import ModelSpecError
+from semwidget.model.frame_arrays import column
 from semwidget.model.partable import MODEL_OPS, count_moments, roles
 
 
@@ -58,7 +59,7 @@ def fit_complete(full: pd.DataFrame, ov: list[str], mom: Moments, est: str,
     classified the variables already.
     """
     ov_x = roles(full).ov_x if ov_x is None else ov_x
-    ms = bool((full["op"].to_numpy() == "~1").any())
+    ms = bool((column(full, "op") == "~1").any())
     if ms and est != "ML":
         written = full.loc[(full["op"] == "~1") & (full["user"] == 1), "lhs"]
         asked = f"intercepts ('{written.iloc[0]} ~ 1')" if len(written) else \

@@ -32,6 +32,7 @@ from semwidget.cb.estimate import Estimate, _ml_gradient, _ml_information, _ml_m
 from semwidget.cb.ram import RAMModel
 from semwidget.errors import ModelSpecError
 from semwidget.model.defined import compile_expression, defined_functions
+from semwidget.model.frame_arrays import column
 from semwidget.model.partable import MODEL_OPS, _as_number
 
 CONSTRAINT_OPS = ("==", "<", ">")
@@ -96,7 +97,7 @@ def is_simple(full: pd.DataFrame, lhs: str, op: str, rhs: str) -> bool:
 
 def general_rows(full: pd.DataFrame) -> list[int]:
     """Table indices of the constraint rows that need the general machinery."""
-    ops = full["op"].to_numpy()
+    ops = column(full, "op")
     if not np.isin(ops, CONSTRAINT_OPS).any():  # most models: no frame indexing at all
         return []
     rows = full.index[np.isin(ops, CONSTRAINT_OPS)]

@@ -28,6 +28,7 @@ from semwidget.cb.weights import split_weights, weighted_moments
 from semwidget.errors import DataError, ModelSpecError
 from semwidget.model import variables
 from semwidget.model.efa import efa_blocks, unrotated_table
+from semwidget.model.frame_arrays import column
 from semwidget.model.partable import build, observed_names, roles, user_table
 
 
@@ -214,7 +215,7 @@ def fit_cb(model: str | pd.DataFrame, data: pd.DataFrame, *, estimator: str = "M
     if label in CATEGORICAL_ESTIMATORS and label != "ULS":
         raise ModelSpecError(f"estimator='{label}' is for ordinal indicators: list them in "
                              "ordered=, or use ML/MLR for continuous data")
-    user_ops = user["op"].to_numpy()
+    user_ops = column(user, "op")
     if (user_ops == "|").any():
         bad = user["lhs"].to_numpy()[user_ops == "|"][0]
         raise ModelSpecError(f"thresholds ('{bad} | t1') belong to ordered variables: list "

@@ -12,13 +12,14 @@ import pandas as pd
 from semwidget.cb.identification import find_unidentified
 from semwidget.cb.ram import RAMModel
 from semwidget.errors import IdentificationError
+from semwidget.model.frame_arrays import column
 from semwidget.model.partable import MODEL_OPS
 
 
 def fill_exogenous(full: pd.DataFrame, ov: list[str], cov: np.ndarray,
                    mean: np.ndarray | None = None) -> pd.DataFrame:
     """Put the sample (co)variances and means of fixed exogenous covariates into ``ustart``."""
-    exo = full.index[full["exo"].to_numpy() == 1]
+    exo = full.index[column(full, "exo") == 1]
     if len(exo) == 0:
         return full
     full = full.copy()
@@ -35,7 +36,7 @@ def fill_exogenous(full: pd.DataFrame, ov: list[str], cov: np.ndarray,
 def user_starts(full: pd.DataFrame, model: RAMModel) -> np.ndarray:
     """Start values the user gave with ``start()`` or ``?``, by free parameter (NaN if none)."""
     out = np.full(model.n_par, np.nan)
-    ustart = full["ustart"].to_numpy()[model.table_index]
+    ustart = column(full, "ustart")[model.table_index]
     given = np.flatnonzero((model.pidx >= 0) & ~np.isnan(ustart))
     # row by row (few rows have starts): the last row of a shared parameter wins
     for f, value in zip(model.pidx[given].tolist(), ustart[given].tolist(), strict=True):
@@ -45,8 +46,8 @@ def user_starts(full: pd.DataFrame, model: RAMModel) -> np.ndarray:
 
 def exo_names(full: pd.DataFrame) -> set[str]:
     """Observed covariates whose (co)variances are fixed at their sample values (fixed.x)."""
-    exo = full["exo"].to_numpy() == 1
-    return set(full["lhs"].to_numpy()[exo]) if exo.any() else set()
+    exo = column(full, "exo") == 1
+    return set(column(full, "lhs")[exo]) if exo.any() else set()
 
 
 def inequality_bounds(full: pd.DataFrame) -> dict[str, tuple[str, float]]:
@@ -55,7 +56,7 @@ def inequality_bounds(full: pd.DataFrame) -> dict[str, tuple[str, float]]:
     Other ``<`` / ``>`` rows are general constraints, estimated under by ``cb.constraints``.
     """
     out: dict[str, tuple[str, float]] = {}
-    if not np.isin(full["op"].to_numpy(), ["<", ">"]).any():
+    if not np.isin(column(full, "op"), ["<", ">"]).any():
         return out
     labels = set(full.loc[full["op"].isin(MODEL_OPS), "label"]) - {""}
     for lhs, op, rhs in full.loc[full["op"].isin(["<", ">"]), ["lhs", "op", "rhs"]].itertuples(

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from semwidget.errors import ModelSpecError
+from semwidget.model.frame_arrays import column_arrays
 
 ROW_OPS = ("=~", "~", "~~", "~1")
 
@@ -65,7 +66,8 @@ class RAMModel:
             Whether intercept rows are part of the model.
         """
         # plain lists: a Series per column and a boolean .loc were most of this function
-        lhs_, ops = table["lhs"].tolist(), table["op"].tolist()
+        cols = column_arrays(table)
+        lhs_, ops = cols["lhs"].tolist(), cols["op"].tolist()
         obs = set(observed)
         lat = [v for v in dict.fromkeys(v for v, o in zip(lhs_, ops, strict=True) if o == "=~")
                if v not in obs]
@@ -73,8 +75,8 @@ class RAMModel:
         pos = {v: k for k, v in enumerate(names)}
         kinds, ii, jj, pid, fx, tix = [], [], [], [], [], []
         for idx, (lhs, op, rhs, free, ustart) in enumerate(
-            zip(lhs_, ops, table["rhs"].tolist(), table["free"].tolist(),
-                table["ustart"].tolist(), strict=True)
+            zip(lhs_, ops, cols["rhs"].tolist(), cols["free"].tolist(),
+                cols["ustart"].tolist(), strict=True)
         ):
             if op not in ROW_OPS or (op == "~1" and not meanstructure):
                 continue

@@ -144,3 +144,22 @@ def stored_dtypes(frame: pd.DataFrame) -> list[Any]:
             return list(frame.dtypes)
         out.append(dtype)
     return out
+
+
+def column(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """``frame[name].to_numpy()`` (text as an object array), read-only, without the Series.
+
+    Made from the stored column (pandas' ``_get_column_array``; ``frame[name]`` builds a
+    Series, and on a new frame its block map first, which cost ten times the read). Any
+    frame this does not know, or a repeated name, takes ``frame[name]``.
+    """
+    get = getattr(frame, "_get_column_array", None)
+    if get is None or not frame.columns.is_unique or name not in frame.columns:
+        values = frame[name].to_numpy()
+    else:
+        stored = get(frame.columns.get_loc(name))
+        values = stored.view() if isinstance(stored, np.ndarray) else np.asarray(stored,
+                                                                                    dtype=object)
+    if isinstance(values, np.ndarray) and values.base is not None:
+        values.flags.writeable = False
+    return values

@@ -130,7 +130,8 @@ def summary_text(result: CBResult) -> str:
 
 def _constraint_lines(table: pd.DataFrame) -> list[str]:
     """lavaan's "Constraints" section: ``lhs - (rhs)`` and its absolute slack at the estimate."""
-    if not {"==", "<", ">"} & set(table["op"].tolist()):  # the usual case, without a frame
+    # the usual case, from the stored column (a new frame's first column read costs more)
+    if not {"==", "<", ">"} & set(column_arrays(table)["op"].tolist()):
         return []
     rows = table[table["op"].isin(["==", "<", ">"])]
     from semwidget.model.defined import compile_expression
