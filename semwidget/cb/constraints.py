@@ -98,7 +98,7 @@ def is_simple(full: pd.DataFrame, lhs: str, op: str, rhs: str) -> bool:
 def general_rows(full: pd.DataFrame) -> list[int]:
     """Table indices of the constraint rows that need the general machinery."""
     ops = column(full, "op")
-    if not np.isin(ops, CONSTRAINT_OPS).any():  # most models: no frame indexing at all
+    if not set(CONSTRAINT_OPS).intersection(ops.tolist()):  # most models: no frame indexing
         return []
     rows = full.index[np.isin(ops, CONSTRAINT_OPS)]
     return [i for i in rows if not is_simple(full, str(full.at[i, "lhs"]), full.at[i, "op"],

@@ -225,11 +225,12 @@ def _ml_iterations(model: RAMModel, S: np.ndarray, ld: float, mean: np.ndarray |
             sy = float(s_ @ y_)
             if sy > 1e-16:
                 Hs = H @ s_
-                H = H + np.outer(y_, y_) / sy - np.outer(Hs, Hs) / float(s_ @ Hs)
+                # np.outer's products, without its per-call overhead
+                H = H + (y_[:, None] * y_) / sy - (Hs[:, None] * Hs) / float(s_ @ Hs)
         else:
             assert info is not None
             H = info
-        prev = (theta.copy(), grad)
+        prev = (theta, grad)  # theta is replaced below, never changed in place
         step = _solve_quiet(H, grad)
         t = 1.0
         while True:

@@ -19,9 +19,10 @@ from semwidget.model.partable import MODEL_OPS
 def fill_exogenous(full: pd.DataFrame, ov: list[str], cov: np.ndarray,
                    mean: np.ndarray | None = None) -> pd.DataFrame:
     """Put the sample (co)variances and means of fixed exogenous covariates into ``ustart``."""
-    exo = full.index[column(full, "exo") == 1]
-    if len(exo) == 0:
+    fixed = column(full, "exo") == 1
+    if not fixed.any():
         return full
+    exo = full.index[fixed]
     full = full.copy()
     pos = {v: k for k, v in enumerate(ov)}
     for i in exo:
@@ -56,7 +57,7 @@ def inequality_bounds(full: pd.DataFrame) -> dict[str, tuple[str, float]]:
     Other ``<`` / ``>`` rows are general constraints, estimated under by ``cb.constraints``.
     """
     out: dict[str, tuple[str, float]] = {}
-    if not np.isin(column(full, "op"), ["<", ">"]).any():
+    if not {"<", ">"}.intersection(column(full, "op").tolist()):
         return out
     labels = set(full.loc[full["op"].isin(MODEL_OPS), "label"]) - {""}
     for lhs, op, rhs in full.loc[full["op"].isin(["<", ">"]), ["lhs", "op", "rhs"]].itertuples(

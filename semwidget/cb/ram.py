@@ -130,10 +130,10 @@ class RAMModel:
     def implied(self, theta: np.ndarray) -> Implied:
         """Model-implied moments and the pieces their derivatives need."""
         A, S, m = self.matrices(theta)
-        n = self.n_var
         try:
             # paths that never chain (a CFA): A @ A = 0, so the inverse is I + A exactly
-            B = np.eye(n) + A if self.plan().one_deep else np.linalg.inv(np.eye(n) - A)
+            pl = self.plan()
+            B = A + pl.eye if pl.one_deep else np.linalg.inv(pl.eye - A)
         except np.linalg.LinAlgError as err:
             raise ModelSpecError("the regressions form a loop with no solution "
                                  "((I - B) is singular)") from err
@@ -242,6 +242,7 @@ class RowPlan:
     # column j of C[:p] for a path, n + j (of G) halved for a variance, 0 for an intercept
     v_take: np.ndarray
     v_scale: np.ndarray
+    eye: np.ndarray       # the identity of the model's size (read only)
 
     @classmethod
     def of(cls, model: RAMModel) -> RowPlan:
@@ -261,7 +262,13 @@ class RowPlan:
         v_scale[fs] = half
         return cls(free, par, d, i[d] * n + j[d], s, i[s] * n + j[s],
                    j[s] * n + i[s], c, i[c], fi, fj, np.flatnonzero(fk == 0), fs,
-                   np.flatnonzero(fk == 2), half, one_deep, in_order, v_take, v_scale)
+                   np.flatnonzero(fk == 2), half, one_deep, in_order, v_take, v_scale,
+                   _read_only(np.eye(n)))
+
+
+def _read_only(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    return a
 
 
 @dataclass
