@@ -61,7 +61,8 @@ def factors(model: RAMModel, G: np.ndarray, C: np.ndarray, eta: np.ndarray | Non
 def gradient(U: np.ndarray, V: np.ndarray, R: np.ndarray, M: np.ndarray | None = None,
              Wd: np.ndarray | None = None) -> np.ndarray:
     """Per-row ``tr(dSigma_r R) - 2 dmu_r' Wd`` (``Wd = Sigma^-1 (m - mu)``), shape (..., r)."""
-    g = 2.0 * np.einsum("...pr,...pr->...r", U, R @ V)
+    # the same sequential sum over p as einsum("...pr,...pr->...r"), without parsing it
+    g = 2.0 * (U * (R @ V)).sum(axis=-2)
     if M is not None and Wd is not None:
         g -= 2.0 * np.einsum("...pr,...p->...r", M, Wd)
     return g

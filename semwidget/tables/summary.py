@@ -36,7 +36,7 @@ def _section(op: str, lhs: str, rhs: str) -> str:
 
 
 def _num(v: float, width: int = 9, digits: int = 3) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
+    if v is None or (isinstance(v, float) and v != v):  # v != v: NaN, without a call
         return " " * width
     return f"{v:{width}.{digits}f}"
 
@@ -158,9 +158,11 @@ def _estimate_lines(est: pd.DataFrame, r2: dict[str, float]) -> list[str]:
     cols = column_arrays(est)
     records = [_Row(*values) for values in zip(*(cols[c].tolist() for c in _Row._fields),
                                                 strict=True)]
-    keys = [_section(r.op, r.lhs, r.rhs) for r in records]
+    by_section: dict[str, list[_Row]] = {}
+    for r in records:  # one pass, in table order within each section
+        by_section.setdefault(_section(r.op, r.lhs, r.rhs), []).append(r)
     for key, title in SECTIONS:
-        rows = [r for r, k in zip(records, keys, strict=True) if k == key]
+        rows = by_section.get(key, [])
         if not rows:
             continue
         out += ["", f"{title}:", header]
