@@ -173,14 +173,70 @@ def lavaan_ms(cases: list[tuple[str, str, pd.DataFrame, str]], runs: int) -> dic
     return json.loads(out)
 
 
+def _hs_times(runs: int) -> None:
+    """Print the HS pipeline's median and fastest ms as JSON (one side of ``--alternate``)."""
+    import json
+
+    warnings.filterwarnings("ignore")
+    hs = pd.read_csv(DATA / "hs1939.csv")
+    median, fastest = timed_ms(lambda: pipeline(HS, hs), runs)
+    print(json.dumps({"median": median, "fastest": fastest,
+                      "package": str(Path(semwidget.__file__).parent.parent.name)}))
+
+
+def alternate(other: str, runs: int, rounds: int) -> None:
+    """The HS pipeline of another checkout and of this one, in turns, in fresh processes.
+
+    Each turn is a new interpreter whose ``PYTHONPATH`` is the checkout's root (this file's
+    timing code for both), so the two engines see the same minutes of a shared machine's
+    load; the load average is printed with each turn.
+    """
+    import json
+    import subprocess
+    import sys
+
+    trees = [("other", Path(other).resolve()), ("this", ROOT)]
+    got: dict[str, list[tuple[float, float]]] = {"other": [], "this": []}
+    for k in range(rounds):
+        for label, tree in trees:
+            env = {**os.environ, "PYTHONPATH": str(tree)}
+            out = subprocess.run([sys.executable, str(Path(__file__).resolve()),
+                                  "--hs-json", "--runs", str(runs)], env=env, cwd=tree,
+                                 capture_output=True, text=True, check=True).stdout
+            t = json.loads(out.strip().splitlines()[-1])
+            load = os.getloadavg()[0]
+            got[label].append((t["median"], t["fastest"]))
+            if t["package"] != tree.name:
+                raise SystemExit(f"the {label} turn imported semwidget from {t['package']}, "
+                                 f"not {tree.name}: is another copy installed first?")
+            print(f"round {k + 1} {label:<5} ({tree.name}): median {t['median']:.2f} ms, "
+                  f"fastest {t['fastest']:.2f} ms, load {load:.2f}", flush=True)
+    for label, _ in trees:
+        med = statistics.median(m for m, _ in got[label])
+        fast = min(f for _, f in got[label])
+        print(f"{label:<5}: median of medians {med:.2f} ms, fastest {fast:.2f} ms")
+    ratio = statistics.median(m for m, _ in got["other"]) / \
+        statistics.median(m for m, _ in got["this"])
+    print(f"other / this (median of medians): {ratio:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--alternate", metavar="CHECKOUT", default="",
+                        help="time the HS pipeline of another checkout (its root) and of "
+                             "this one in turns, in fresh processes")
+    parser.add_argument("--rounds", type=int, default=3, help="turns each, with --alternate")
+    parser.add_argument("--hs-json", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--lavaan", action="store_true",
                         help="also time lavaan on the same cases (Rscript)")
     parser.add_argument("--only", default="",
                         help="run only the cases whose name contains this text (e.g. HS)")
     args = parser.parse_args()
+    if args.hs_json:
+        return _hs_times(args.runs)
+    if args.alternate:
+        return alternate(args.alternate, args.runs, args.rounds)
     warnings.filterwarnings("ignore")
     hs = pd.read_csv(DATA / "hs1939.csv")
     poldem = pd.read_csv(DATA / "poldem.csv")
