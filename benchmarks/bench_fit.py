@@ -10,7 +10,9 @@ Issue 16: the HS pipeline <= 4 ms and >= 20x lavaan; with ``--lavaan`` the same 
 also fitted by lavaan (``cfa``/``sem`` + ``fitMeasures`` + ``standardizedSolution``, timed
 inside R, medians) in the same run and the ratio lavaan / semwidget is printed.
 
-Run: ``python benchmarks/bench_fit.py [--runs 20] [--lavaan] [--only HS]``
+Run: ``python benchmarks/bench_fit.py [--runs 20] [--lavaan] [--only HS]``; before/after:
+``python benchmarks/bench_fit.py --alternate <other checkout> --runs 300 --rounds 5`` (the
+HS pipeline of both checkouts in turns, each turn a fresh process, the load average printed).
 
 Measured 2026-12-01 17:35-17:45 UTC (issue 16) with ``--runs 20 --lavaan`` on the shared
 two-core development machine at load average 5-7 (other engineers' test suites, R and node
@@ -29,6 +31,39 @@ this one in the same minutes (``PYTHONPATH=<checkout> python benchmarks/bench_fi
 "HS CFA" --runs 40``, twice each): 74.3 / 69.0 ms median (fastest 45.5 / 33.0) before,
 28.9 / 19.3 ms (fastest 18.8 / 11.1) after, about 3x. The <= 4 ms target (and >= 20x
 lavaan on HS) is not shown on this machine under this load.
+
+Issue 16, the full pipeline (2026-12-01 20:22-20:27 UTC, load average 2.4-4.3: two other
+engineers' jobs on the two cores). The tables made straight from pandas' storage blocks
+(``model.frame_arrays``: no per-column inference, no Series per column read), numpy's LAPACK
+gufuncs called directly on the fit's 9 x 9 and 21 x 21 matrices (``cb.small_linalg``), fewer
+small numpy calls per ML iteration; every number of every fit unchanged to the bit (theta,
+vcov, fit measures, tables and summary compared exactly on HS, PolDem, the 30-indicator
+CFA, HS with means, std.lv, GLS, FIML, MLR, observed information and two groups).
+``--alternate <main's checkout> --runs 300``, medians of 300 pipelines per turn:
+
+    turns (main / this branch)       median ms per turn             fastest ms
+    4 rounds, load 3.5-4.3     main  6.47 6.35 7.68 7.59            5.12
+                               this  5.08 3.76 3.71 3.91            3.29
+    5 rounds, load 2.4-2.8     main  5.81 5.38 10.04 8.97 6.18      5.03
+                               this  3.48 4.47 5.21 5.42 3.86       3.27
+    5 rounds, load 2.3-3.1     main  6.02 8.22 7.52 5.46 6.18       5.07
+                               this  3.64 4.40 4.67 4.31 3.45       3.27
+
+The fastest run fell from 5.0-5.1 ms to 3.3 ms (1.55x), turn after turn; main's median was
+never below 5.38 ms. This branch's median is <= 4 ms in the turns the load spared (3.45-3.91
+ms: 7 of 14 turns), 4.3-5.4 ms in the others (median of all 14 turns: 4.11 ms); with the
+garbage collector off the medians are the same (no cycles are made per fit), so the spread
+is the machine's load. The ``<= 4 ms median`` target is met at the load this machine gives
+between other jobs, not in every minute of a loaded one.
+``--only "HS CFA" --lavaan --runs 200`` in the same period (20:25, load 1.4-2.6): semwidget
+5.9 ms median (3.6 fastest), lavaan 150.0 ms: 25x (target >= 20x: met).
+Where the time goes (``perf_counter`` around each stage, medians of 300 pipelines, 20:28 UTC,
+load 2.1, 3.6 ms in all): the ML iterations 1.39 ms (15 Fisher-scoring/BFGS steps and the
+final information, as before), estimates/standardized solution/tables 0.45, parse 0.21 and
+lavaan's defaults 0.25, data checks 0.11 and moments 0.20, fit measures 0.20, the summary
+text 0.26, the finite-value check 0.09. What remains is many 10-50 µs pieces (pandas frame
+construction, numpy call overhead); fewer iterations did not pay (a later BFGS switch or an
+exact-Newton finish costs as much per step as it saves in steps).
 """
 
 from __future__ import annotations
