@@ -331,12 +331,17 @@ REFIT_MODELS = {"HS CFA": (HS, "hs1939", "visual =~ x3"),
 
 
 def bench_edit_to_coefficients(browser: Any, edits: int = 20,
-                               names: tuple[str, ...] = tuple(REFIT_MODELS)
-                               ) -> dict[str, list[float]]:
-    """In JupyterLab, default settings: Undo/Redo of a deleted path until the refit is drawn."""
+                               names: tuple[str, ...] = tuple(REFIT_MODELS),
+                               checkout: Path | None = None) -> dict[str, list[float]]:
+    """In JupyterLab, default settings: Undo/Redo of a deleted path until the refit is drawn
+    (the kernel imports semwidget, and so its bundle, from ``checkout`` if given)."""
     models = {name: REFIT_MODELS[name] for name in names}
-    cells = ["import pandas as pd\nfrom semwidget import datasets\n"
-             "from semwidget.widget import SEMWidget"]
+    first = ("import pandas as pd\nfrom semwidget import datasets\n"
+             "from semwidget.widget import SEMWidget")
+    if checkout is not None:
+        first = (f"import sys\nsys.path.insert(0, {str(checkout)!r})\n{first}\n"
+                 f"import semwidget\nassert semwidget.__file__.startswith({str(checkout)!r})")
+    cells = [first]
     cells += [f"w{k} = SEMWidget({_data_code(data)}, {syntax!r})\nw{k}"
               for k, (syntax, data, _) in enumerate(models.values())]
     out: dict[str, list[float]] = {}
@@ -372,6 +377,69 @@ def bench_edit_to_coefficients(browser: Any, edits: int = 20,
     return out
 
 
+def bench_timeline(browser: Any, name: str = "100-node model", edits: int = 10) -> None:
+    """Print where the time of (4)/(6)'s edit -> coefficients goes (see refit_timeline.py)."""
+    import refit_timeline as tl
+
+    syntax, data, edge = REFIT_MODELS[name]
+    cells = ["import pandas as pd\nfrom semwidget import datasets\n"
+             "from semwidget.widget import SEMWidget",
+             f"w = SEMWidget({_data_code(data)}, {syntax!r})\nw",
+             tl.KERNEL_HOOKS + "tl_install(w)",
+             "import json; print('TL' + json.dumps(_TL))"]
+    with JupyterLab() as lab:
+        simulated_data().to_csv(lab.root / "hundred.csv", index=False)
+        lab.write_notebook("timeline.ipynb", cells)
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        page.add_init_script(tl.PAGE_HOOKS)
+        nb = NotebookPage(page)
+        nb.open(lab.url("lab/tree/timeline.ipynb"))
+        nb.run(0)
+        nb.run(1)
+        root = nb.cell(1).locator(".semw-root")
+        root.wait_for(timeout=60_000)
+        root.locator("[data-role=coef]").first.wait_for(timeout=60_000)
+        nb.run(2)
+        page.wait_for_timeout(1000)
+        root.scroll_into_view_if_needed()
+        root.locator(f'[data-edge="{edge}"] path.semw-edge').click(force=True)
+        root.locator("[data-action=delete]").click()
+        root.locator(f'[data-edge="{edge}"]').wait_for(state="detached")
+        root.locator(".semw-diagram:not([data-stale])").wait_for(timeout=30_000)
+        root.evaluate(tl.WATCH)
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Profiler.enable")
+        cdp.send("Profiler.setSamplingInterval", {"interval": 200})
+        cdp.send("Profiler.start")
+        for index in range(edits):
+            action = "undo" if index % 2 == 0 else "redo"
+            root.locator(f"[data-action={action}]").click()
+            page.wait_for_function(f"() => window.__fresh.length >= {index + 1}", timeout=30_000)
+            page.wait_for_timeout(400)
+        profile = cdp.send("Profiler.stop")["profile"]
+        clicks = page.evaluate("() => window.__edits")
+        fresh = page.evaluate("() => window.__fresh")
+        events = page.evaluate("() => window.__tl.ev")
+        nb.run(3)
+        events += tl.parse_kernel(nb.output_text(3, "TL"))
+        page.close()
+    print(f"{name}: edit -> coefficients median "
+          f"{statistics.median(b - a for a, b in zip(clicks, fresh, strict=True)):.1f} ms")
+    tl.report(tl.split_edits(events, clicks))
+    tl.report_profile(profile, edits)
+
+
+def bench_refit_against(browser: Any, other: Path, edits: int = 10,
+                        rounds: int = 2) -> dict[str, list[float]]:
+    """(6) for this checkout and ``other`` (its bundle built), a JupyterLab each, alternated."""
+    name = "100-node model"
+    out: dict[str, list[float]] = {"this checkout": [], other.name: []}
+    for _ in range(rounds):
+        for label, repo in (("this checkout", ROOT), (other.name, other)):
+            out[label] += bench_edit_to_coefficients(browser, edits, (name,), repo)[name]
+    return out
+
+
 def _data_code(data: str) -> str:
     return f"pd.read_csv({data!r})" if data.endswith(".csv") else f"datasets.load({data!r})"
 
@@ -398,7 +466,7 @@ for index in range(int(sys.argv[5])):
     t0 = time.perf_counter()
     w.syntax = cut if index % 2 == 0 else full
     w.wait_for_auto_fit()
-    assert not w.results.get("stale"), w.error
+    assert not (getattr(w, "stale", False) or w.results.get("stale")), w.error
     times.append(1000.0 * (stamps[-1] - t0))
 print("TIMES" + json.dumps(times))
 """
@@ -472,65 +540,90 @@ def _print_against(what: str, times: dict[str, list[float]], ours: str) -> None:
     print(f"ratio {ours} / {list(medians)[1]}: {mine / theirs:.3f}")
 
 
-def main() -> None:
-    """Run every measure; ``--only refit`` runs measures 4 and 6, ``--only refit100`` measure 6
-    alone, ``--only cfa30`` measure 5; ``--kernel-against OTHER_CHECKOUT [EDITS]`` the kernel's
-    part of 6 for two checkouts, ``--profile-refit`` its steps;
-    ``--mount-against OTHER.js`` compares (1) with another build of the bundle."""
+def _browser_run(job: Any) -> Any:
+    """``job(browser)`` with Debian's Chromium."""
     from playwright.sync_api import sync_playwright
 
-    if sys.argv[1:2] == ["--mount-against"] and len(sys.argv) == 3:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
-                                                 args=CHROMIUM_ARGS)
-            try:
-                times = bench_mount_against(browser, fitted_state(), Path(sys.argv[2]))
-            finally:
-                browser.close()
-        _print_against("mount 100-node fitted model", times["mount"], "this build")
-        _print_against("re-render on new results", times["re-render"], "this build")
-        return
-
-    if sys.argv[1:] == ["--profile-refit"]:
-        for name, value in profile_refit():
-            print(f"{name:40s} {value:9.1f}")
-        return
-    if sys.argv[1:2] == ["--kernel-against"] and len(sys.argv) in (3, 4):
-        edits = int(sys.argv[3]) if len(sys.argv) == 4 else 10
-        times = bench_kernel_against(Path(sys.argv[2]).resolve(), edits)
-        _print_against("kernel edit -> results, 100-node model", times, "this checkout")
-        return
-
-    only_refit = sys.argv[1:] in (["--only", "refit"], ["--only", "cfa30"],
-                                  ["--only", "refit100"])
-    if not BUNDLE.is_file():
-        raise SystemExit(f"{BUNDLE} is missing: run `npm run build` first")
     if not CHROMIUM.exists():
         raise SystemExit(f"{CHROMIUM} is missing (Debian package `chromium`)")
-    started = time.perf_counter()
-    rows: list[tuple[str, list[float], float]] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            if not only_refit:
-                page_times = bench_page(browser, fitted_state(), node="f2")
-                rows += [
-                    ("mount 100-node fitted model", page_times["mount"], 50.0),
-                    ("re-render on new results (100 nodes)", page_times["update"], 50.0),
-                    ("drag frame, 100-node model", page_times["drag"], 16.0),
-                    ("edit -> w.syntax in the kernel", bench_kernel_edit(browser), 100.0),
-                ]
-            if not only_refit or sys.argv[1:] == ["--only", "cfa30"]:
-                big = bench_page(browser, cfa30_state(), node="F2")
-                rows.append(("drag frame, 30-indicator CFA", big["drag"], 16.0))
-            if sys.argv[1:] != ["--only", "cfa30"]:
-                names = (("100-node model",) if sys.argv[1:] == ["--only", "refit100"]
-                         else tuple(REFIT_MODELS))
-                rows += [(f"edit -> coefficients, {name}", times, 150.0)
-                         for name, times in bench_edit_to_coefficients(browser,
-                                                                       names=names).items()]
+            return job(browser)
         finally:
             browser.close()
+
+
+def _arguments() -> Any:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Front-end speed of the drawing widget.")
+    parser.add_argument("--only", choices=("refit", "refit100", "cfa30"),
+                        help="refit: measures 4 and 6; refit100: 6; cfa30: 5")
+    parser.add_argument("--runs", type=int, default=20, help="edits per model in 4 and 6")
+    parser.add_argument("--profile-refit", action="store_true",
+                        help="the kernel's steps of 6, each a median of 10")
+    parser.add_argument("--kernel-against", type=Path, metavar="CHECKOUT",
+                        help="the kernel's part of 6 for this checkout and CHECKOUT")
+    parser.add_argument("--refit-against", type=Path, metavar="CHECKOUT",
+                        help="6 in JupyterLab for this checkout and CHECKOUT (bundle built)")
+    parser.add_argument("--mount-against", type=Path, metavar="WIDGET_JS",
+                        help="(1) for this build and another build of widget.js")
+    parser.add_argument("--timeline", nargs="?", const="100-node model", metavar="MODEL",
+                        help="where the time of 4/6's edit -> coefficients goes")
+    return parser.parse_args()
+
+
+def main() -> None:
+    """Run every measure, or the one the options name (``--help``)."""
+    args = _arguments()
+    if args.mount_against:
+        times = _browser_run(lambda b: bench_mount_against(b, fitted_state(), args.mount_against))
+        _print_against("mount 100-node fitted model", times["mount"], "this build")
+        _print_against("re-render on new results", times["re-render"], "this build")
+        return
+    if args.timeline:
+        _browser_run(lambda b: bench_timeline(b, args.timeline, args.runs))
+        return
+    if args.profile_refit:
+        for name, value in profile_refit():
+            print(f"{name:40s} {value:9.1f}")
+        return
+    if args.kernel_against:
+        times = bench_kernel_against(args.kernel_against.resolve(), args.runs)
+        _print_against("kernel edit -> results, 100-node model", times, "this checkout")
+        return
+    if args.refit_against:
+        times = _browser_run(lambda b: bench_refit_against(b, args.refit_against.resolve(),
+                                                           args.runs))
+        _print_against("edit -> coefficients, 100-node model", times, "this checkout")
+        return
+
+    if not BUNDLE.is_file():
+        raise SystemExit(f"{BUNDLE} is missing: run `npm run build` first")
+    started = time.perf_counter()
+
+    def measures(browser: Any) -> list[tuple[str, list[float], float]]:
+        rows: list[tuple[str, list[float], float]] = []
+        if args.only is None:
+            page_times = bench_page(browser, fitted_state(), node="f2")
+            rows += [
+                ("mount 100-node fitted model", page_times["mount"], 50.0),
+                ("re-render on new results (100 nodes)", page_times["update"], 50.0),
+                ("drag frame, 100-node model", page_times["drag"], 16.0),
+                ("edit -> w.syntax in the kernel", bench_kernel_edit(browser), 100.0),
+            ]
+        if args.only in (None, "cfa30"):
+            big = bench_page(browser, cfa30_state(), node="F2")
+            rows.append(("drag frame, 30-indicator CFA", big["drag"], 16.0))
+        if args.only != "cfa30":
+            names = ("100-node model",) if args.only == "refit100" else tuple(REFIT_MODELS)
+            rows += [(f"edit -> coefficients, {name}", times, 150.0) for name, times in
+                     bench_edit_to_coefficients(browser, args.runs, names).items()]
+        return rows
+
+    rows = _browser_run(measures)
+    print(f"load average {os.getloadavg()[0]:.2f} (1 min)")
     print(f"{'measure':40s} {'median ms':>10s} {'p90 ms':>8s} {'n':>4s} {'target':>8s}")
     for name, values, target in rows:
         median = statistics.median(values)

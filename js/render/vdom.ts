@@ -96,7 +96,9 @@ export function patch(el: Element, v: VNode, doc: Document): Element {
     return typeof c === "string" ? n.nodeType === 3 : n.nodeType === 1 && (n as Element).tagName === c.tag;
   });
   if (!same) {
-    el.replaceChildren(...v.children.map((c) => (typeof c === "string" ? doc.createTextNode(c) : mountParsed(c, doc))));
+    if (!patchKeyed(el, v, doc)) {
+      el.replaceChildren(...v.children.map((c) => (typeof c === "string" ? doc.createTextNode(c) : mountParsed(c, doc))));
+    }
     return el;
   }
   v.children.forEach((c, i) => {
@@ -106,4 +108,53 @@ export function patch(el: Element, v: VNode, doc: Document): Element {
     } else patch(n as Element, c, doc);
   });
   return el;
+}
+
+/** Attributes that name a diagram item: children keyed by them are matched by name. */
+const KEYS = ["data-node", "data-edge", "data-error", "data-error-node", "data-ghost", "data-moderation"];
+
+function keyOf(get: (name: string) => unknown): string | null {
+  for (const k of KEYS) {
+    const val = get(k);
+    if (val !== undefined && val !== null) return `${k}=${String(val)}`;
+  }
+  return null;
+}
+
+/**
+ * Children that all carry a name (nodes, edges: see KEYS) are matched by it: an edit that adds
+ * or removes one edge patches the other edges in place and builds only the new one, instead of
+ * rebuilding every edge of the diagram (the browser then restyles and lays out only what
+ * changed). Returns false, changing nothing, when `v`'s children are not all uniquely named.
+ */
+function patchKeyed(el: Element, v: VNode, doc: Document): boolean {
+  const keys = new Set<string>();
+  for (const c of v.children) {
+    const k = typeof c === "string" ? null : keyOf((name) => c.attrs[name]);
+    if (k === null || keys.has(k)) return false;
+    keys.add(k);
+  }
+  // What is no longer wanted goes first, so the survivors need no moving around it.
+  const old = new Map<string, Element>();
+  for (const n of Array.from(el.childNodes)) {
+    const k = n.nodeType === 1 ? keyOf((name) => (n as Element).getAttribute(name)) : null;
+    if (k === null || !keys.has(k) || old.has(k)) n.remove();
+    else old.set(k, n as Element);
+  }
+  // Children before `cursor` are the ones placed, in order; what is left after it goes.
+  let cursor: ChildNode | null = el.firstChild;
+  for (const c of v.children as VNode[]) {
+    const k = keyOf((name) => c.attrs[name])!;
+    const was = old.get(k);
+    old.delete(k);
+    const n = was && was.tagName === c.tag ? patch(was, c, doc) : mountParsed(c, doc);
+    if (n === cursor) cursor = cursor.nextSibling;
+    else el.insertBefore(n, cursor);
+  }
+  while (cursor) {
+    const next: ChildNode | null = cursor.nextSibling;
+    cursor.remove();
+    cursor = next;
+  }
+  return true;
 }
