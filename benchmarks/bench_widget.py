@@ -307,9 +307,18 @@ def bench_kernel_edit(browser: Any, edits: int = 20) -> list[float]:
 
 # In the page: the time of each edit click, and when the diagram next shows fresh coefficients
 # (the view marks estimates of the model before an edit with data-stale until the refit).
+# ``__painted``: the end of the frame that paints them (a task posted from inside that frame
+# runs after its style, layout and paint; a change made outside a frame waits for the next one).
 _WATCH_REFIT = """
 (root) => {
-  window.__edits = []; window.__fresh = [];
+  window.__edits = []; window.__fresh = []; window.__painted = [];
+  let inFrame = false;
+  const raf = window.requestAnimationFrame.bind(window);
+  window.requestAnimationFrame = (cb) => raf((ts) => {
+    inFrame = true;
+    try { cb(ts); } finally { inFrame = false; }
+  });
+  const painted = () => setTimeout(() => window.__painted.push(performance.now()), 0);
   root.addEventListener('click', (e) => {
     if (e.target.closest('[data-action=undo],[data-action=redo]'))
       window.__edits.push(performance.now());
@@ -317,7 +326,10 @@ _WATCH_REFIT = """
   new MutationObserver(() => {
     const d = root.querySelector('.semw-diagram');
     if (d && !d.hasAttribute('data-stale') && d.querySelector('[data-role=coef]')
-        && window.__fresh.length < window.__edits.length) window.__fresh.push(performance.now());
+        && window.__fresh.length < window.__edits.length) {
+      window.__fresh.push(performance.now());
+      if (inFrame) painted(); else raf(painted);
+    }
   }).observe(root, { subtree: true, childList: true, attributes: true });
 }
 """
@@ -367,12 +379,14 @@ def bench_edit_to_coefficients(browser: Any, edits: int = 20,
             for index in range(edits):
                 action = "undo" if index % 2 == 0 else "redo"
                 root.locator(f"[data-action={action}]").click()
-                page.wait_for_function(f"() => window.__fresh.length >= {index + 1}",
+                page.wait_for_function(f"() => window.__painted.length >= {index + 1}",
                                        timeout=30_000)
                 page.wait_for_timeout(150)
             clicks = page.evaluate("() => window.__edits")
             fresh = page.evaluate("() => window.__fresh")
+            painted = page.evaluate("() => window.__painted")
             out[label] = [b - a for a, b in zip(clicks, fresh, strict=True)]
+            out[f"{label}, painted"] = [b - a for a, b in zip(clicks, painted, strict=True)]
         page.close()
     return out
 
@@ -411,12 +425,17 @@ def bench_timeline(browser: Any, name: str = "100-node model", edits: int = 10) 
         cdp.send("Profiler.enable")
         cdp.send("Profiler.setSamplingInterval", {"interval": 200})
         cdp.send("Profiler.start")
+        browser.start_tracing(page=page, categories=["devtools.timeline"])
         for index in range(edits):
             action = "undo" if index % 2 == 0 else "redo"
             root.locator(f"[data-action={action}]").click()
             page.wait_for_function(f"() => window.__fresh.length >= {index + 1}", timeout=30_000)
             page.wait_for_timeout(400)
         profile = cdp.send("Profiler.stop")["profile"]
+        trace = json.loads(browser.stop_tracing())
+        if os.environ.get("SEMW_TRACE_OUT"):  # for a closer look in a trace viewer
+            Path(os.environ["SEMW_TRACE_OUT"]).write_text(json.dumps(trace))
+            Path(os.environ["SEMW_TRACE_OUT"] + ".cpuprofile").write_text(json.dumps(profile))
         clicks = page.evaluate("() => window.__edits")
         fresh = page.evaluate("() => window.__fresh")
         events = page.evaluate("() => window.__tl.ev")
@@ -427,17 +446,22 @@ def bench_timeline(browser: Any, name: str = "100-node model", edits: int = 10) 
           f"{statistics.median(b - a for a, b in zip(clicks, fresh, strict=True)):.1f} ms")
     tl.report(tl.split_edits(events, clicks))
     tl.report_profile(profile, edits)
+    tl.report_trace(trace, edits)
 
 
-def bench_refit_against(browser: Any, other: Path, edits: int = 10,
-                        rounds: int = 2) -> dict[str, list[float]]:
-    """(6) for this checkout and ``other`` (its bundle built), a JupyterLab each, alternated."""
+def bench_refit_against(browser: Any, other: Path, edits: int = 10, rounds: int = 2
+                        ) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """(6) for this checkout and ``other`` (its bundle built), a JupyterLab each, alternated:
+    to the coefficients in the DOM, and to the end of the frame that paints them."""
     name = "100-node model"
     out: dict[str, list[float]] = {"this checkout": [], other.name: []}
+    painted: dict[str, list[float]] = {"this checkout": [], other.name: []}
     for _ in range(rounds):
         for label, repo in (("this checkout", ROOT), (other.name, other)):
-            out[label] += bench_edit_to_coefficients(browser, edits, (name,), repo)[name]
-    return out
+            times = bench_edit_to_coefficients(browser, edits, (name,), repo)
+            out[label] += times[name]
+            painted[label] += times[f"{name}, painted"]
+    return out, painted
 
 
 def _data_code(data: str) -> str:
@@ -594,9 +618,11 @@ def main() -> None:
         _print_against("kernel edit -> results, 100-node model", times, "this checkout")
         return
     if args.refit_against:
-        times = _browser_run(lambda b: bench_refit_against(b, args.refit_against.resolve(),
-                                                           args.runs))
+        times, painted = _browser_run(lambda b: bench_refit_against(
+            b, args.refit_against.resolve(), args.runs))
+        print(f"load average {os.getloadavg()[0]:.2f} (1 min)")
         _print_against("edit -> coefficients, 100-node model", times, "this checkout")
+        _print_against("edit -> coefficients painted", painted, "this checkout")
         return
 
     if not BUNDLE.is_file():
@@ -618,8 +644,8 @@ def main() -> None:
             rows.append(("drag frame, 30-indicator CFA", big["drag"], 16.0))
         if args.only != "cfa30":
             names = ("100-node model",) if args.only == "refit100" else tuple(REFIT_MODELS)
-            rows += [(f"edit -> coefficients, {name}", times, 150.0) for name, times in
-                     bench_edit_to_coefficients(browser, args.runs, names).items()]
+            for name, times in bench_edit_to_coefficients(browser, args.runs, names).items():
+                rows.append((f"edit -> coefficients, {name}", times, 150.0))
         return rows
 
     rows = _browser_run(measures)

@@ -211,3 +211,33 @@ def report_profile(profile: dict[str, Any], edits: int, top: int = 25) -> None:
     print("--- native calls and their callers, ms per edit")
     for key, value in sorted(chains.items(), key=lambda kv: -kv[1])[:12]:
         print(f"{value / edits:7.1f}  {key}")
+
+
+def report_trace(trace: dict[str, Any], edits: int) -> None:
+    """Chromium's own work over the edits (a devtools.timeline trace): time per kind of event
+    on the page's main thread, and the elements restyled and objects laid out, per edit."""
+    events = trace["traceEvents"] if isinstance(trace, dict) else trace
+    main = [e for e in events if e.get("ph") == "M" and e.get("name") == "thread_name"
+            and e.get("args", {}).get("name") == "CrRendererMain"]
+    threads = {(e["pid"], e["tid"]) for e in main}
+    ms: dict[str, float] = defaultdict(float)
+    count: dict[str, float] = defaultdict(float)
+    for e in events:
+        if (e.get("pid"), e.get("tid")) not in threads or e.get("ph") != "X":
+            continue
+        name = e["name"]
+        if name in ("UpdateLayoutTree", "Layout", "Paint", "PrePaint", "Layerize",
+                    "RecalculateStyles", "HitTest", "ParseHTML", "ParseAuthorStyleSheet"):
+            ms[name] += e.get("dur", 0) / 1000
+            args = e.get("args", {})
+            data = args.get("data") or args.get("beginData") or {}
+            if name == "UpdateLayoutTree":
+                count["elements restyled"] += args.get("elementCount", 0) or \
+                    data.get("elementCount", 0)
+            if name == "Layout":
+                count["objects laid out"] += data.get("dirtyObjects", 0)
+    print("--- Chromium main thread, ms per edit")
+    for name, value in sorted(ms.items(), key=lambda kv: -kv[1]):
+        print(f"{value / edits:7.1f}  {name}")
+    for name, value in count.items():
+        print(f"{value / edits:9.0f}  {name} per edit")

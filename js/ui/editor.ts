@@ -91,6 +91,8 @@ export class Editor implements EditorHost {
   private staleKernel = false;
   private options: Options = { ...DEFAULT_OPTIONS };
   private renderQueued = false;
+  /** A redraw is owed (renderNow clears it, whoever calls it). */
+  private dirty = false;
   private sendingLatents = false;
   private readonly toolbar: Toolbar;
   private readonly groups: GroupSelector;
@@ -493,16 +495,19 @@ export class Editor implements EditorHost {
 
   // ---- rendering ----------------------------------------------------------------------
 
+  /** Redraw once for a batch of trait changes, at the next animation frame. */
   private queueRender(): void {
+    this.dirty = true;
     if (this.renderQueued) return;
     this.renderQueued = true;
     requestAnimationFrame(() => {
       this.renderQueued = false;
-      this.renderNow();
+      if (this.dirty) this.renderNow(); // not again if something drew since it was asked
     });
   }
 
   renderNow(): void {
+    this.dirty = false;
     const { scene, layout } = layoutScene(this.diagramState(), this.layout);
     const placed = Object.keys(layout).some((k) => !this.layout[k]);
     this.layout = layout;
