@@ -19,6 +19,14 @@ Five measures, each a median:
 6. **edit -> coefficients, 100-node model**: as (4), on the 100-node model of (1) (Undo / Redo
    of a deleted loading; target <= 150 ms).
 
+(4) and (6) also report ``painted``: to the end of the frame that paints the fresh coefficients.
+``--runs N`` sets the edits per model (default 20). ``--refit-against OTHER_CHECKOUT`` runs (6) for
+this checkout and another one (its bundle built), a JupyterLab each, alternated in two rounds, and
+prints the ratios. ``--timeline [MODEL]`` shows where the time of one edit goes: each WebSocket
+message sent and received by the page, each animation frame's work, the kernel's ``set_state``,
+fit and publish, with stamps on one clock, then the page's CPU profile and Chromium's own work
+(style, layout, paint) per edit (see ``refit_timeline.py``).
+
 ``--profile-refit`` splits the kernel's part of (6) into its steps (re-deriving the model from
 the syntax, the cold and the warm-started fit, the results payload, the local-fit overlay, the
 JSON sent), each a median of 10. ``--kernel-against OTHER_CHECKOUT`` times the kernel's part of
@@ -39,6 +47,35 @@ absolute numbers are high; the ratios are same-run):
   while shown, the History panel's rows without edges, finite_json's fast path, the quick merge);
 - ``--profile-refit``: syntax -> table/counts/layout 18.6, fit cold 77.6 / warm 75.2, results
   payload 6.4, local-fit overlay 157 (only while shown), JSON 1.1 ms (50.6 kB).
+
+Issue 16, the refit of (6), measured on 2026-12-01 (load average from the other engineers' jobs
+given with each number; the ratios are same-run):
+
+- ``--refit-against`` a checkout of main (13bed5f), 20 edits each: 143.5 vs 173.9 ms (ratio
+  0.825; painted 159.8 vs 191.5, 0.835) at load 1.8-2.7; an earlier run at load 3.0: 157.8 vs
+  166.6 (0.947): on this shared machine the ratio moves by about 0.1 from run to run;
+- ``--only refit --runs 10`` at load 2.8: HS 79.4 ms, PolDem 77.7 ms, 100-node model 174.9 ms
+  (p90 228); before the change, at load 0.4-0.9: 100-node model 189.4 ms (p90 266);
+- ``--kernel-against`` main: 64.2 vs 70.6 ms (0.909) at load 2.6 (no resent stale results);
+- ``--mount-against`` main's build: re-render on new results 14.2 vs 17.0 ms (0.835, the patch
+  compares with the tree it drew instead of reading the DOM back), mount 1.07 (noise);
+- ``--profile-refit`` at load 2.8: syntax -> table/counts/layout 11.1, fit cold 37.3 / warm
+  31.7, results payload 4.2, JSON 1.1 ms (50.6 kB).
+
+Where the time went (``--timeline``, before the change, load 0.6; median ms from the click): the
+view sends the edit at 2, the kernel's ``set_state`` runs 7-44 (it sent the whole results again
+marked stale, 50 kB), the fit 33-101, the publish 101-126; the page receives the stale results at
+127 and redraws them (18-30 ms), the refit's results at 166 and draws them at 211. Undo/Redo send
+at once (the 300 ms debounce is the syntax panel's typing only). In Chromium, the diagram was
+rebuilt whole whenever an edge was added or removed (the patch matched children by position), and
+JupyterLab's own focus handling forces the page's style and layout on each click (about 30 ms).
+After the change (load 2.4): the kernel sends ``stale`` alone (a few bytes), the view redraws
+nothing for the kernel's echo of its own edit, patches edges and nodes by name; the page's work
+per edit is the click's redraw (~30 ms) and the results' (~25 ms), and the critical path is the
+kernel: the message reaches it at 7-35 ms, the warm fit (32 ms alone) takes 60-85 ms on the
+loaded machine, the results reach the page 15-50 ms after they are sent. What is left is mostly
+outside the widget's refit code: the fit itself, ``placeLabels`` (7 ms per redraw), and
+Chromium's style/layout/paint of a 100-node SVG in JupyterLab.
 
 (1) and (2) load the built bundle (``semwidget/static/widget.js``) in a page with a stub anywidget
 model; nothing else runs on that page. Run ``python benchmarks/bench_widget.py`` (Debian's
