@@ -51,9 +51,10 @@ absolute numbers are high; the ratios are same-run):
 Issue 16, the refit of (6), measured on 2026-12-01 (load average from the other engineers' jobs
 given with each number; the ratios are same-run):
 
-- ``--refit-against`` a checkout of main (13bed5f), 20 edits each: 143.5 vs 173.9 ms (ratio
-  0.825; painted 159.8 vs 191.5, 0.835) at load 1.8-2.7; an earlier run at load 3.0: 157.8 vs
-  166.6 (0.947): on this shared machine the ratio moves by about 0.1 from run to run;
+- ``--refit-against`` a checkout of main (13bed5f), 20 edits each, three runs: 143.5 vs 173.9 ms
+  (ratio 0.825; painted 159.8 vs 191.5, 0.835) at load 1.8-2.7; 157.8 vs 166.6 (0.947) at load
+  3.0; 175.2 vs 241.8 (0.725; painted 193.8 vs 276.3, 0.701) at load 2.1-3.2: on this shared
+  machine the ratio moves by 0.1-0.2 from run to run;
 - ``--only refit --runs 10`` at load 2.8: HS 79.4 ms, PolDem 77.7 ms, 100-node model 174.9 ms
   (p90 228); before the change, at load 0.4-0.9: 100-node model 189.4 ms (p90 266);
 - ``--kernel-against`` main: 64.2 vs 70.6 ms (0.909) at load 2.6 (no resent stale results);
