@@ -19,6 +19,14 @@ Five measures, each a median:
 6. **edit -> coefficients, 100-node model**: as (4), on the 100-node model of (1) (Undo / Redo
    of a deleted loading; target <= 150 ms).
 
+(4) and (6) also report ``painted``: to the end of the frame that paints the fresh coefficients.
+``--runs N`` sets the edits per model (default 20). ``--refit-against OTHER_CHECKOUT`` runs (6) for
+this checkout and another one (its bundle built), a JupyterLab each, alternated in two rounds, and
+prints the ratios. ``--timeline [MODEL]`` shows where the time of one edit goes: each WebSocket
+message sent and received by the page, each animation frame's work, the kernel's ``set_state``,
+fit and publish, with stamps on one clock, then the page's CPU profile and Chromium's own work
+(style, layout, paint) per edit (see ``refit_timeline.py``).
+
 ``--profile-refit`` splits the kernel's part of (6) into its steps (re-deriving the model from
 the syntax, the cold and the warm-started fit, the results payload, the local-fit overlay, the
 JSON sent), each a median of 10. ``--kernel-against OTHER_CHECKOUT`` times the kernel's part of
@@ -39,6 +47,36 @@ absolute numbers are high; the ratios are same-run):
   while shown, the History panel's rows without edges, finite_json's fast path, the quick merge);
 - ``--profile-refit``: syntax -> table/counts/layout 18.6, fit cold 77.6 / warm 75.2, results
   payload 6.4, local-fit overlay 157 (only while shown), JSON 1.1 ms (50.6 kB).
+
+Issue 16, the refit of (6), measured on 2026-12-01 (load average from the other engineers' jobs
+given with each number; the ratios are same-run):
+
+- ``--refit-against`` a checkout of main (13bed5f), 20 edits each, three runs: 143.5 vs 173.9 ms
+  (ratio 0.825; painted 159.8 vs 191.5, 0.835) at load 1.8-2.7; 157.8 vs 166.6 (0.947) at load
+  3.0; 175.2 vs 241.8 (0.725; painted 193.8 vs 276.3, 0.701) at load 2.1-3.2: on this shared
+  machine the ratio moves by 0.1-0.2 from run to run;
+- ``--only refit --runs 10`` at load 2.8: HS 79.4 ms, PolDem 77.7 ms, 100-node model 174.9 ms
+  (p90 228); before the change, at load 0.4-0.9: 100-node model 189.4 ms (p90 266);
+- ``--kernel-against`` main: 64.2 vs 70.6 ms (0.909) at load 2.6 (no resent stale results);
+- ``--mount-against`` main's build: re-render on new results 14.2 vs 17.0 ms (0.835, the patch
+  compares with the tree it drew instead of reading the DOM back), mount 1.07 (noise);
+- ``--profile-refit`` at load 2.8: syntax -> table/counts/layout 11.1, fit cold 37.3 / warm
+  31.7, results payload 4.2, JSON 1.1 ms (50.6 kB).
+
+Where the time went (``--timeline``, before the change, load 0.6; median ms from the click): the
+view sends the edit at 2, the kernel's ``set_state`` runs 7-44 (it sent the whole results again
+marked stale, 50 kB), the fit 33-101, the publish 101-126; the page receives the stale results at
+127 and redraws them (18-30 ms), the refit's results at 166 and draws them at 211. Undo/Redo send
+at once (the 300 ms debounce is the syntax panel's typing only). In Chromium, the diagram was
+rebuilt whole whenever an edge was added or removed (the patch matched children by position), and
+JupyterLab's own focus handling forces the page's style and layout on each click (about 30 ms).
+After the change (load 2.4): the kernel sends ``stale`` alone (a few bytes), the view redraws
+nothing for the kernel's echo of its own edit, patches edges and nodes by name; the page's work
+per edit is the click's redraw (~30 ms) and the results' (~25 ms), and the critical path is the
+kernel: the message reaches it at 7-35 ms, the warm fit (32 ms alone) takes 60-85 ms on the
+loaded machine, the results reach the page 15-50 ms after they are sent. What is left is mostly
+outside the widget's refit code: the fit itself, ``placeLabels`` (7 ms per redraw), and
+Chromium's style/layout/paint of a 100-node SVG in JupyterLab.
 
 (1) and (2) load the built bundle (``semwidget/static/widget.js``) in a page with a stub anywidget
 model; nothing else runs on that page. Run ``python benchmarks/bench_widget.py`` (Debian's
@@ -307,9 +345,18 @@ def bench_kernel_edit(browser: Any, edits: int = 20) -> list[float]:
 
 # In the page: the time of each edit click, and when the diagram next shows fresh coefficients
 # (the view marks estimates of the model before an edit with data-stale until the refit).
+# ``__painted``: the end of the frame that paints them (a task posted from inside that frame
+# runs after its style, layout and paint; a change made outside a frame waits for the next one).
 _WATCH_REFIT = """
 (root) => {
-  window.__edits = []; window.__fresh = [];
+  window.__edits = []; window.__fresh = []; window.__painted = [];
+  let inFrame = false;
+  const raf = window.requestAnimationFrame.bind(window);
+  window.requestAnimationFrame = (cb) => raf((ts) => {
+    inFrame = true;
+    try { cb(ts); } finally { inFrame = false; }
+  });
+  const painted = () => setTimeout(() => window.__painted.push(performance.now()), 0);
   root.addEventListener('click', (e) => {
     if (e.target.closest('[data-action=undo],[data-action=redo]'))
       window.__edits.push(performance.now());
@@ -317,7 +364,10 @@ _WATCH_REFIT = """
   new MutationObserver(() => {
     const d = root.querySelector('.semw-diagram');
     if (d && !d.hasAttribute('data-stale') && d.querySelector('[data-role=coef]')
-        && window.__fresh.length < window.__edits.length) window.__fresh.push(performance.now());
+        && window.__fresh.length < window.__edits.length) {
+      window.__fresh.push(performance.now());
+      if (inFrame) painted(); else raf(painted);
+    }
   }).observe(root, { subtree: true, childList: true, attributes: true });
 }
 """
@@ -331,12 +381,17 @@ REFIT_MODELS = {"HS CFA": (HS, "hs1939", "visual =~ x3"),
 
 
 def bench_edit_to_coefficients(browser: Any, edits: int = 20,
-                               names: tuple[str, ...] = tuple(REFIT_MODELS)
-                               ) -> dict[str, list[float]]:
-    """In JupyterLab, default settings: Undo/Redo of a deleted path until the refit is drawn."""
+                               names: tuple[str, ...] = tuple(REFIT_MODELS),
+                               checkout: Path | None = None) -> dict[str, list[float]]:
+    """In JupyterLab, default settings: Undo/Redo of a deleted path until the refit is drawn
+    (the kernel imports semwidget, and so its bundle, from ``checkout`` if given)."""
     models = {name: REFIT_MODELS[name] for name in names}
-    cells = ["import pandas as pd\nfrom semwidget import datasets\n"
-             "from semwidget.widget import SEMWidget"]
+    first = ("import pandas as pd\nfrom semwidget import datasets\n"
+             "from semwidget.widget import SEMWidget")
+    if checkout is not None:
+        first = (f"import sys\nsys.path.insert(0, {str(checkout)!r})\n{first}\n"
+                 f"import semwidget\nassert semwidget.__file__.startswith({str(checkout)!r})")
+    cells = [first]
     cells += [f"w{k} = SEMWidget({_data_code(data)}, {syntax!r})\nw{k}"
               for k, (syntax, data, _) in enumerate(models.values())]
     out: dict[str, list[float]] = {}
@@ -362,14 +417,89 @@ def bench_edit_to_coefficients(browser: Any, edits: int = 20,
             for index in range(edits):
                 action = "undo" if index % 2 == 0 else "redo"
                 root.locator(f"[data-action={action}]").click()
-                page.wait_for_function(f"() => window.__fresh.length >= {index + 1}",
+                page.wait_for_function(f"() => window.__painted.length >= {index + 1}",
                                        timeout=30_000)
                 page.wait_for_timeout(150)
             clicks = page.evaluate("() => window.__edits")
             fresh = page.evaluate("() => window.__fresh")
+            painted = page.evaluate("() => window.__painted")
             out[label] = [b - a for a, b in zip(clicks, fresh, strict=True)]
+            out[f"{label}, painted"] = [b - a for a, b in zip(clicks, painted, strict=True)]
         page.close()
     return out
+
+
+def bench_timeline(browser: Any, name: str = "100-node model", edits: int = 10) -> None:
+    """Print where the time of (4)/(6)'s edit -> coefficients goes (see refit_timeline.py)."""
+    import refit_timeline as tl
+
+    syntax, data, edge = REFIT_MODELS[name]
+    cells = ["import pandas as pd\nfrom semwidget import datasets\n"
+             "from semwidget.widget import SEMWidget",
+             f"w = SEMWidget({_data_code(data)}, {syntax!r})\nw",
+             tl.KERNEL_HOOKS + "tl_install(w)",
+             "import json; print('TL' + json.dumps(_TL))"]
+    with JupyterLab() as lab:
+        simulated_data().to_csv(lab.root / "hundred.csv", index=False)
+        lab.write_notebook("timeline.ipynb", cells)
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        page.add_init_script(tl.PAGE_HOOKS)
+        nb = NotebookPage(page)
+        nb.open(lab.url("lab/tree/timeline.ipynb"))
+        nb.run(0)
+        nb.run(1)
+        root = nb.cell(1).locator(".semw-root")
+        root.wait_for(timeout=60_000)
+        root.locator("[data-role=coef]").first.wait_for(timeout=60_000)
+        nb.run(2)
+        page.wait_for_timeout(1000)
+        root.scroll_into_view_if_needed()
+        root.locator(f'[data-edge="{edge}"] path.semw-edge').click(force=True)
+        root.locator("[data-action=delete]").click()
+        root.locator(f'[data-edge="{edge}"]').wait_for(state="detached")
+        root.locator(".semw-diagram:not([data-stale])").wait_for(timeout=30_000)
+        root.evaluate(tl.WATCH)
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Profiler.enable")
+        cdp.send("Profiler.setSamplingInterval", {"interval": 200})
+        cdp.send("Profiler.start")
+        browser.start_tracing(page=page, categories=["devtools.timeline"])
+        for index in range(edits):
+            action = "undo" if index % 2 == 0 else "redo"
+            root.locator(f"[data-action={action}]").click()
+            page.wait_for_function(f"() => window.__fresh.length >= {index + 1}", timeout=30_000)
+            page.wait_for_timeout(400)
+        profile = cdp.send("Profiler.stop")["profile"]
+        trace = json.loads(browser.stop_tracing())
+        if os.environ.get("SEMW_TRACE_OUT"):  # for a closer look in a trace viewer
+            Path(os.environ["SEMW_TRACE_OUT"]).write_text(json.dumps(trace))
+            Path(os.environ["SEMW_TRACE_OUT"] + ".cpuprofile").write_text(json.dumps(profile))
+        clicks = page.evaluate("() => window.__edits")
+        fresh = page.evaluate("() => window.__fresh")
+        events = page.evaluate("() => window.__tl.ev")
+        nb.run(3)
+        events += tl.parse_kernel(nb.output_text(3, "TL"))
+        page.close()
+    print(f"{name}: edit -> coefficients median "
+          f"{statistics.median(b - a for a, b in zip(clicks, fresh, strict=True)):.1f} ms")
+    tl.report(tl.split_edits(events, clicks))
+    tl.report_profile(profile, edits)
+    tl.report_trace(trace, edits)
+
+
+def bench_refit_against(browser: Any, other: Path, edits: int = 10, rounds: int = 2
+                        ) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """(6) for this checkout and ``other`` (its bundle built), a JupyterLab each, alternated:
+    to the coefficients in the DOM, and to the end of the frame that paints them."""
+    name = "100-node model"
+    out: dict[str, list[float]] = {"this checkout": [], other.name: []}
+    painted: dict[str, list[float]] = {"this checkout": [], other.name: []}
+    for _ in range(rounds):
+        for label, repo in (("this checkout", ROOT), (other.name, other)):
+            times = bench_edit_to_coefficients(browser, edits, (name,), repo)
+            out[label] += times[name]
+            painted[label] += times[f"{name}, painted"]
+    return out, painted
 
 
 def _data_code(data: str) -> str:
@@ -398,7 +528,7 @@ for index in range(int(sys.argv[5])):
     t0 = time.perf_counter()
     w.syntax = cut if index % 2 == 0 else full
     w.wait_for_auto_fit()
-    assert not w.results.get("stale"), w.error
+    assert not (getattr(w, "stale", False) or w.results.get("stale")), w.error
     times.append(1000.0 * (stamps[-1] - t0))
 print("TIMES" + json.dumps(times))
 """
@@ -472,65 +602,92 @@ def _print_against(what: str, times: dict[str, list[float]], ours: str) -> None:
     print(f"ratio {ours} / {list(medians)[1]}: {mine / theirs:.3f}")
 
 
-def main() -> None:
-    """Run every measure; ``--only refit`` runs measures 4 and 6, ``--only refit100`` measure 6
-    alone, ``--only cfa30`` measure 5; ``--kernel-against OTHER_CHECKOUT [EDITS]`` the kernel's
-    part of 6 for two checkouts, ``--profile-refit`` its steps;
-    ``--mount-against OTHER.js`` compares (1) with another build of the bundle."""
+def _browser_run(job: Any) -> Any:
+    """``job(browser)`` with Debian's Chromium."""
     from playwright.sync_api import sync_playwright
 
-    if sys.argv[1:2] == ["--mount-against"] and len(sys.argv) == 3:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
-                                                 args=CHROMIUM_ARGS)
-            try:
-                times = bench_mount_against(browser, fitted_state(), Path(sys.argv[2]))
-            finally:
-                browser.close()
-        _print_against("mount 100-node fitted model", times["mount"], "this build")
-        _print_against("re-render on new results", times["re-render"], "this build")
-        return
-
-    if sys.argv[1:] == ["--profile-refit"]:
-        for name, value in profile_refit():
-            print(f"{name:40s} {value:9.1f}")
-        return
-    if sys.argv[1:2] == ["--kernel-against"] and len(sys.argv) in (3, 4):
-        edits = int(sys.argv[3]) if len(sys.argv) == 4 else 10
-        times = bench_kernel_against(Path(sys.argv[2]).resolve(), edits)
-        _print_against("kernel edit -> results, 100-node model", times, "this checkout")
-        return
-
-    only_refit = sys.argv[1:] in (["--only", "refit"], ["--only", "cfa30"],
-                                  ["--only", "refit100"])
-    if not BUNDLE.is_file():
-        raise SystemExit(f"{BUNDLE} is missing: run `npm run build` first")
     if not CHROMIUM.exists():
         raise SystemExit(f"{CHROMIUM} is missing (Debian package `chromium`)")
-    started = time.perf_counter()
-    rows: list[tuple[str, list[float], float]] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            if not only_refit:
-                page_times = bench_page(browser, fitted_state(), node="f2")
-                rows += [
-                    ("mount 100-node fitted model", page_times["mount"], 50.0),
-                    ("re-render on new results (100 nodes)", page_times["update"], 50.0),
-                    ("drag frame, 100-node model", page_times["drag"], 16.0),
-                    ("edit -> w.syntax in the kernel", bench_kernel_edit(browser), 100.0),
-                ]
-            if not only_refit or sys.argv[1:] == ["--only", "cfa30"]:
-                big = bench_page(browser, cfa30_state(), node="F2")
-                rows.append(("drag frame, 30-indicator CFA", big["drag"], 16.0))
-            if sys.argv[1:] != ["--only", "cfa30"]:
-                names = (("100-node model",) if sys.argv[1:] == ["--only", "refit100"]
-                         else tuple(REFIT_MODELS))
-                rows += [(f"edit -> coefficients, {name}", times, 150.0)
-                         for name, times in bench_edit_to_coefficients(browser,
-                                                                       names=names).items()]
+            return job(browser)
         finally:
             browser.close()
+
+
+def _arguments() -> Any:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Front-end speed of the drawing widget.")
+    parser.add_argument("--only", choices=("refit", "refit100", "cfa30"),
+                        help="refit: measures 4 and 6; refit100: 6; cfa30: 5")
+    parser.add_argument("--runs", type=int, default=20, help="edits per model in 4 and 6")
+    parser.add_argument("--profile-refit", action="store_true",
+                        help="the kernel's steps of 6, each a median of 10")
+    parser.add_argument("--kernel-against", type=Path, metavar="CHECKOUT",
+                        help="the kernel's part of 6 for this checkout and CHECKOUT")
+    parser.add_argument("--refit-against", type=Path, metavar="CHECKOUT",
+                        help="6 in JupyterLab for this checkout and CHECKOUT (bundle built)")
+    parser.add_argument("--mount-against", type=Path, metavar="WIDGET_JS",
+                        help="(1) for this build and another build of widget.js")
+    parser.add_argument("--timeline", nargs="?", const="100-node model", metavar="MODEL",
+                        help="where the time of 4/6's edit -> coefficients goes")
+    return parser.parse_args()
+
+
+def main() -> None:
+    """Run every measure, or the one the options name (``--help``)."""
+    args = _arguments()
+    if args.mount_against:
+        times = _browser_run(lambda b: bench_mount_against(b, fitted_state(), args.mount_against))
+        _print_against("mount 100-node fitted model", times["mount"], "this build")
+        _print_against("re-render on new results", times["re-render"], "this build")
+        return
+    if args.timeline:
+        _browser_run(lambda b: bench_timeline(b, args.timeline, args.runs))
+        return
+    if args.profile_refit:
+        for name, value in profile_refit():
+            print(f"{name:40s} {value:9.1f}")
+        return
+    if args.kernel_against:
+        times = bench_kernel_against(args.kernel_against.resolve(), args.runs)
+        _print_against("kernel edit -> results, 100-node model", times, "this checkout")
+        return
+    if args.refit_against:
+        times, painted = _browser_run(lambda b: bench_refit_against(
+            b, args.refit_against.resolve(), args.runs))
+        print(f"load average {os.getloadavg()[0]:.2f} (1 min)")
+        _print_against("edit -> coefficients, 100-node model", times, "this checkout")
+        _print_against("edit -> coefficients painted", painted, "this checkout")
+        return
+
+    if not BUNDLE.is_file():
+        raise SystemExit(f"{BUNDLE} is missing: run `npm run build` first")
+    started = time.perf_counter()
+
+    def measures(browser: Any) -> list[tuple[str, list[float], float]]:
+        rows: list[tuple[str, list[float], float]] = []
+        if args.only is None:
+            page_times = bench_page(browser, fitted_state(), node="f2")
+            rows += [
+                ("mount 100-node fitted model", page_times["mount"], 50.0),
+                ("re-render on new results (100 nodes)", page_times["update"], 50.0),
+                ("drag frame, 100-node model", page_times["drag"], 16.0),
+                ("edit -> w.syntax in the kernel", bench_kernel_edit(browser), 100.0),
+            ]
+        if args.only in (None, "cfa30"):
+            big = bench_page(browser, cfa30_state(), node="F2")
+            rows.append(("drag frame, 30-indicator CFA", big["drag"], 16.0))
+        if args.only != "cfa30":
+            names = ("100-node model",) if args.only == "refit100" else tuple(REFIT_MODELS)
+            for name, times in bench_edit_to_coefficients(browser, args.runs, names).items():
+                rows.append((f"edit -> coefficients, {name}", times, 150.0))
+        return rows
+
+    rows = _browser_run(measures)
+    print(f"load average {os.getloadavg()[0]:.2f} (1 min)")
     print(f"{'measure':40s} {'median ms':>10s} {'p90 ms':>8s} {'n':>4s} {'target':>8s}")
     for name, values, target in rows:
         median = statistics.median(values)

@@ -75,8 +75,8 @@ def test_synced_traits_are_exactly_the_contract() -> None:
     # ipywidgets' own keys that every DOMWidget syncs
     synced -= {"tabbable", "tooltip", "style", "layout"}
     assert synced == {
-        "syntax", "table", "latents", "columns", "positions", "results", "options", "counts",
-        "error", "engine", "warnings", "versions", "labels", "estimator", "ordered",
+        "syntax", "table", "latents", "columns", "positions", "results", "stale", "options",
+        "counts", "error", "engine", "warnings", "versions", "labels", "estimator", "ordered",
     }  # fmt: skip
 
 
@@ -338,25 +338,27 @@ def test_an_edit_keeps_the_estimates_marked_stale_until_the_refit(hs: pd.DataFra
     w = SEMWidget(hs, syntax=HS, auto_fit=False)
     w.fit()
     w.syntax = HS + "\n# a comment changes nothing\n"
-    assert "stale" not in w.results
+    assert w.stale is False and "stale" not in w.results
     w.syntax = HS_SEM
-    assert w.results["stale"] is True
+    assert w.stale is True
     assert w.results["edges"]["visual =~ x1"]["est"] == 1.0
+    # what the renderer draws (and the SVG export) carries the flag
+    assert w.diagram_state()["results"]["stale"] is True
     w.fit()
-    assert "stale" not in w.results
+    assert w.stale is False and "stale" not in w.diagram_state()["results"]
 
 
 def test_live_refit_is_the_default_and_drops_superseded_fits(hs: pd.DataFrame) -> None:
     w = SEMWidget(hs, syntax=HS)
     assert w.auto_fit is True
     w.wait_for_auto_fit(10)
-    assert "stale" not in w.results and w.results["edges"]
+    assert not w.stale and w.results["edges"]
     for extra in ("x1 ~~ x4\n", "x1 ~~ x5\n", "x1 ~~ x6\n"):
         w.syntax = HS + extra
     w.wait_for_auto_fit(10)
     # the last edit's model is what is shown, whatever fits were dropped on the way
     assert "x1 ~~ x6" in w.results["edges"] and "x1 ~~ x4" not in w.results["edges"]
-    assert "stale" not in w.results
+    assert not w.stale
 
 def test_layout_message_lays_out_again() -> None:
     w = SEMWidget(syntax=HS)

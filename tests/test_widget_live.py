@@ -10,6 +10,7 @@ import pytest
 from model_texts import HS, POLDEM
 
 import semwidget
+import semwidget.fitting  # the module the spy below patches (semwidget imports it lazily)
 from semwidget import datasets
 from semwidget.errors import ModelSpecError
 from semwidget.widget import SEMWidget, live
@@ -18,7 +19,7 @@ from semwidget.widget import SEMWidget, live
 def _refit(w: SEMWidget, syntax: str) -> None:
     w.syntax = syntax
     w.wait_for_auto_fit(60)
-    assert w.error == "" and not w.results.get("stale")
+    assert w.error == "" and not w.stale
 
 
 @pytest.mark.parametrize(("name", "model", "edited"), [
@@ -117,3 +118,45 @@ def test_bad_local_fit_messages_are_named(hs: pd.DataFrame, content: dict) -> No
     w = SEMWidget(hs, HS, auto_fit=False)
     w._on_custom_msg(w, content, [])
     assert "Ignored a message from the diagram: local_fit message" in w.error
+
+
+def _sent(w: SEMWidget) -> list[dict[str, Any]]:
+    """Record each state update the kernel sends to the views (what ``hold_sync`` batches)."""
+    out: list[dict[str, Any]] = []
+    w.send_state = lambda key=None: out.append(w.get_state(key))  # type: ignore[method-assign]
+    return out
+
+
+def test_an_edit_sends_the_stale_flag_not_the_results_again(hs: pd.DataFrame) -> None:
+    w = SEMWidget(hs, HS)
+    w.wait_for_auto_fit(60)
+    sent = _sent(w)
+    w._refit.wait(60)
+    with w._refit.lock:  # hold the refit back to see what the edit alone sends
+        w.syntax = HS.replace(" + x3", "", 1)
+        edit = [dict(m) for m in sent]
+    assert any(m.get("stale") is True for m in edit), edit
+    assert not any("results" in m for m in edit), [list(m) for m in edit]
+    w.wait_for_auto_fit(60)
+    refit = [m for m in sent[len(edit):] if "results" in m]
+    # the refit's numbers and the flag's end come in one update
+    assert len(refit) == 1 and refit[0]["stale"] is False
+    assert "visual =~ x3" not in refit[0]["results"]["edges"]
+
+
+def test_a_refit_that_fails_leaves_the_old_numbers_marked_stale(hs: pd.DataFrame) -> None:
+    w = SEMWidget(hs, HS)
+    w.wait_for_auto_fit(60)
+    before = w.results["edges"]["visual =~ x2"]["est"]
+    w.syntax = HS + "x1 ~~ x2\nx1 ~~ x3\nx2 ~~ x3\nx1 ~ x2\n"  # not identified
+    w.wait_for_auto_fit(60)
+    assert w.error and w.stale is True
+    assert w.results["edges"]["visual =~ x2"]["est"] == before
+    assert w.diagram_state()["results"]["stale"] is True
+
+
+def test_the_view_cannot_set_the_stale_flag(hs: pd.DataFrame) -> None:
+    w = SEMWidget(hs, HS)
+    w.wait_for_auto_fit(60)
+    w.set_state({"stale": True})
+    assert w.stale is False and "stale is computed by the kernel" in w.error

@@ -9,7 +9,7 @@ import type { Box } from "../layout/geometry";
 import { labelPosition } from "../layout/labels";
 import { type Scene, type SceneEdge, errorName } from "../layout/scene-types";
 import { renderScene } from "../render/svg";
-import { mountParsed, patch } from "../render/vdom";
+import { Patcher, mountParsed } from "../render/vdom";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 
@@ -42,9 +42,11 @@ export class Canvas {
   /** Until the user first touches the widget, the view follows the canvas's size. */
   private following = true;
   private readonly resizeObserver: ResizeObserver | null;
+  private readonly patcher: Patcher;
 
   constructor(private readonly doc: Document, host: HTMLElement) {
     this.svg = doc.createElementNS(SVG_NS, "svg") as SVGSVGElement;
+    this.patcher = new Patcher(doc);
     this.svg.setAttribute("class", "semw-svg");
     this.svg.setAttribute("role", "application");
     this.svg.setAttribute("aria-label", "Path diagram editor");
@@ -95,7 +97,7 @@ export class Canvas {
     const focused = active && this.svg.contains(active) ? active.getAttribute("data-node") : null;
     const v = renderScene(scene, { standalone: false, interactive: true, selected });
     // New results or an edit: patch the drawn diagram in place (see vdom.patch).
-    const g = (this.diagram ? patch(this.diagram, v, this.doc) : mountParsed(v, this.doc)) as SVGGElement;
+    const g = (this.diagram ? this.patcher.patch(this.diagram, v) : mountParsed(v, this.doc)) as SVGGElement;
     if (!this.diagram) this.svg.insertBefore(g, this.overlay);
     this.diagram = g;
     this.nodeEls.clear();

@@ -44,6 +44,25 @@ import { ModelTools } from "./tools";
 import { Overlays, identificationWarning } from "./overlays";
 import { WarningsPanel, toWarnings } from "./warnings";
 
+/** Whether two JSON-like values are equal (small trait values: a table, a list of names). */
+function sameJSON(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * Whether the kernel's `positions` draw as `layout` does: every node at the same place (Python
+ * keeps them rounded to 0.1, see pythonLayout) and no node of `layout` missing but the extras.
+ */
+function sameLayout(next: Layout, layout: Layout, extras: Layout): boolean {
+  const keys = Object.keys(next);
+  if (keys.length + Object.keys(extras).length !== Object.keys(layout).length) return false;
+  return keys.every((k) => {
+    const a = next[k]!;
+    const b = layout[k];
+    return b !== undefined && Math.abs(a.x - b.x) <= 0.051 && Math.abs(a.y - b.y) <= 0.051;
+  });
+}
+
 export class Editor implements EditorHost {
   readonly root: HTMLDivElement;
   readonly doc: Document;
@@ -63,8 +82,17 @@ export class Editor implements EditorHost {
   engine: Engine = "sem";
   columns: string[] = [];
   private results: Results | null = null;
+  /**
+   * The shown results are of the model before an edit: `staleHere` from this view's own edit
+   * (dimmed at once, before the kernel answers), `staleKernel` from the `stale` trait (an edit
+   * from Python, or one the kernel has taken but not refitted yet, or a refit that failed).
+   */
+  private staleHere = false;
+  private staleKernel = false;
   private options: Options = { ...DEFAULT_OPTIONS };
   private renderQueued = false;
+  /** A redraw is owed (renderNow clears it, whoever calls it). */
+  private dirty = false;
   private sendingLatents = false;
   private readonly toolbar: Toolbar;
   private readonly groups: GroupSelector;
@@ -240,24 +268,36 @@ export class Editor implements EditorHost {
     if (name === "latents" && this.sendingLatents) return; // our own value (see sendLatents)
     const v = this.port.get(name);
     const st = normalizeState({ [name]: v });
+    // The kernel's answer to this view's own edit repeats what is drawn (same table, latents
+    // and positions): adopt it, but a redraw of a big diagram would only delay the refit's.
+    const wasStale = this.isStale();
     switch (name) {
       case "table": {
+        if (sameJSON(st.table, this.model.table)) redraw = false;
         this.model = { ...this.model, table: st.table };
         const inRows = new Set(st.table.flatMap((r) => [r.lhs, r.rhs]));
         this.model.extras = this.model.extras.filter((x) => !inRows.has(x));
         break;
       }
       case "latents":
+        if (sameJSON(st.latents, this.model.latents)) redraw = false;
         this.model = { ...this.model, latents: st.latents };
         break;
       case "positions": {
         const extras: Layout = {};
         for (const x of this.model.extras) if (this.layout[x]) extras[x] = this.layout[x]!;
+        if (sameLayout(st.layout, this.layout, extras)) redraw = false;
         this.layout = { ...st.layout, ...extras };
         break;
       }
+      case "stale":
+        this.staleKernel = v === true;
+        this.staleHere = false;
+        if (this.isStale() === wasStale) return;
+        break;
       case "results":
         this.results = st.results;
+        this.staleHere = false;
         this.tools.setResults(this.results);
         this.overlays.setResults(this.results);
         this.showWarnings();
@@ -316,13 +356,23 @@ export class Editor implements EditorHost {
     if (redraw) this.queueRender();
   }
 
+  private isStale(): boolean {
+    return this.staleHere || this.staleKernel || this.results?.stale === true;
+  }
+
+  /** The results as drawn: marked stale while they are of the model before an edit. */
+  private shownResults(): Results | null {
+    const r = this.results;
+    return r && this.isStale() && r.stale !== true ? { ...r, stale: true } : r;
+  }
+
   private diagramState(): DiagramState {
     return {
       table: this.model.table,
       latents: this.model.latents,
       extras: this.model.extras,
       layout: this.layout,
-      results: this.results,
+      results: this.shownResults(),
       options: this.options,
       engine: this.engine,
       ghosts: this.tools.ghosts(),
@@ -366,7 +416,7 @@ export class Editor implements EditorHost {
 
   /** The shown estimates are of the model before this edit: keep them, dimmed, until the refit. */
   private markStale(): void {
-    if (this.results && Object.keys(this.results.edges ?? {}).length > 0) this.results = { ...this.results, stale: true };
+    if (this.results && Object.keys(this.results.edges ?? {}).length > 0) this.staleHere = true;
   }
 
   private sync(): void {
@@ -445,16 +495,19 @@ export class Editor implements EditorHost {
 
   // ---- rendering ----------------------------------------------------------------------
 
+  /** Redraw once for a batch of trait changes, at the next animation frame. */
   private queueRender(): void {
+    this.dirty = true;
     if (this.renderQueued) return;
     this.renderQueued = true;
     requestAnimationFrame(() => {
       this.renderQueued = false;
-      this.renderNow();
+      if (this.dirty) this.renderNow(); // not again if something drew since it was asked
     });
   }
 
   renderNow(): void {
+    this.dirty = false;
     const { scene, layout } = layoutScene(this.diagramState(), this.layout);
     const placed = Object.keys(layout).some((k) => !this.layout[k]);
     this.layout = layout;

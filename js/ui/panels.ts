@@ -20,8 +20,24 @@ export class Palette {
       el(doc, "div", { className: "semw-panel-title", text: "Columns" }), this.list);
   }
 
-  /** List `columns`, marking those already drawn (`used`). */
+  private shown: string[] = [];
+  private items: HTMLButtonElement[] = [];
+
+  /**
+   * List `columns`, marking those already drawn (`used`). The same columns as last time are only
+   * re-marked: every redraw of the diagram comes here, and rebuilding the buttons each time
+   * would restyle them all (and drop the focus of a column reached with the keyboard).
+   */
   render(columns: string[], used: ReadonlySet<string>): void {
+    if (columns.length === this.shown.length && columns.every((c, i) => c === this.shown[i])) {
+      this.items.forEach((item, i) => {
+        const cls = `semw-column${used.has(columns[i]!) ? " semw-used" : ""}`;
+        if (item.className !== cls) item.className = cls;
+      });
+      return;
+    }
+    this.shown = [...columns];
+    this.items = [];
     this.list.replaceChildren();
     for (const c of columns) {
       const item = el(this.doc, "button", {
@@ -34,6 +50,7 @@ export class Palette {
         e.dataTransfer?.setData("text/plain", c);
       });
       item.addEventListener("click", () => this.pick(c));
+      this.items.push(item);
       this.list.append(item);
     }
   }

@@ -18,7 +18,7 @@ export interface ModelPort {
 }
 
 /** Traits the editor reads (and redraws on). */
-export const TRAITS = ["syntax", "table", "latents", "positions", "results", "options", "counts", "error", "engine", "columns", "warnings", "labels", "estimator", "ordered", "versions"];
+export const TRAITS = ["syntax", "table", "latents", "positions", "results", "stale", "options", "counts", "error", "engine", "columns", "warnings", "labels", "estimator", "ordered", "versions"];
 
 /** The layout Python stores: only nodes of the model (extras live in the front end). */
 export function pythonLayout(model: Model, layout: Layout): Layout {

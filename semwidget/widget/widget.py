@@ -36,7 +36,7 @@ _log = logging.getLogger(__name__)
 FIT_OPTIONS = fit_choice.FIT_OPTIONS
 
 # Keys the kernel derives; the front end may read them but never set them.
-_DERIVED_TRAITS = ("table", "counts", "results", "columns", "warnings")
+_DERIVED_TRAITS = ("table", "counts", "results", "stale", "columns", "warnings")
 # The front end may send several keys at once (a new node: its syntax and its position); apply
 # them in this order so the layout is checked against the model the same message defines.
 # ``error`` first: the view may clear it, but an error the same update causes must stay.
@@ -98,6 +98,9 @@ class SEMWidget(pls_views.PLSViews, anywidget.AnyWidget):
     #: Node centres in diagram units (not ``layout``: that is ipywidgets' own ``Layout``).
     positions = widget_state.LayoutTrait().tag(sync=True)
     results = widget_state.ResultsTrait().tag(sync=True)
+    #: ``results`` are of the model before the last edit (drawn dimmed until the refit replaces
+    #: them): a flag of its own, so an edit sends a few bytes instead of the whole results again.
+    stale = traitlets.Bool(False).tag(sync=True)
     options = widget_state.OptionsTrait().tag(sync=True)
     counts = traitlets.Dict(dict(widget_state.EMPTY_COUNTS)).tag(sync=True)
     error = traitlets.Unicode("").tag(sync=True)
@@ -162,7 +165,7 @@ class SEMWidget(pls_views.PLSViews, anywidget.AnyWidget):
             raise DataError(f"data must be a pandas DataFrame, got {type(value).__name__}")
         self._data = value
         self.columns = [str(c) for c in (self._summary_columns if value is None else value)]
-        self.results, self._warm_from = {}, None
+        self._clear_results()
         self._fit_warnings = []
         self._check_model()
         self._schedule_auto_fit()
@@ -191,7 +194,7 @@ class SEMWidget(pls_views.PLSViews, anywidget.AnyWidget):
             "latents": list(self.latents),
             "columns": list(self.columns),
             "positions": dict(self.positions),
-            "results": dict(self.results),
+            "results": {**self.results, "stale": True} if self.stale else dict(self.results),
             "options": dict(self.options),
             "counts": dict(self.counts),
             "error": self.error,
@@ -245,17 +248,19 @@ class SEMWidget(pls_views.PLSViews, anywidget.AnyWidget):
         self._dropped_positions = {k: p for k, p in before.items() if k not in layout}
         self._applying = True
         try:
-            with self._refit.lock, self.hold_sync():
-                self.table = records
-                self.latents = latents
-                self.positions = layout
-                self.labels = node_labels.prune(self.labels, self._known_nodes())
-                self.counts = self._counts(table, latents)
-                if changed and self.results:
-                    # Keep the numbers (drawn dimmed) until the refit replaces them.
-                    self.results = {**self.results, "stale": True}
-                self.error = ""
-                self._check_model()
+            with self._refit.lock:
+                with self.hold_sync():
+                    self.table = records
+                    self.latents = latents
+                    self.positions = layout
+                    self.labels = node_labels.prune(self.labels, self._known_nodes())
+                    self.counts = self._counts(table, latents)
+                    if changed:
+                        self._mark_stale()
+                    self.error = ""
+                    self._check_model()
+                # The refit starts once this edit's update is sent: a fit thread started inside
+                # hold_sync would compete (GIL) with serialising it.
                 if changed:
                     self._schedule_auto_fit()
         finally:
@@ -283,7 +288,7 @@ class SEMWidget(pls_views.PLSViews, anywidget.AnyWidget):
 
     @traitlets.observe("engine")
     def _on_engine(self, change: dict[str, Any]) -> None:
-        self.results, self._warm_from = {}, None
+        self._clear_results()
         self._apply_syntax(self.syntax)  # the PLS parser reads product terms, lavaan's does not
         self._fit_warnings = []
         self._check_model()
@@ -296,9 +301,16 @@ class SEMWidget(pls_views.PLSViews, anywidget.AnyWidget):
             self._fit_options[name] = value
         else:
             self._fit_options.pop(name, None)
-        if self.results:
-            self.results = {**self.results, "stale": True}
+        self._mark_stale()
         self._schedule_auto_fit()
+
+    def _mark_stale(self) -> None:
+        """Keep the shown numbers, drawn dimmed, until the refit replaces them."""
+        if self.results:
+            self.stale = True
+
+    def _clear_results(self) -> None:
+        self.results, self.stale, self._warm_from = {}, False, None
 
     def _latent_names(self) -> list[str]:
         return [*self.latents, *self._measured_latents()]
@@ -407,12 +419,15 @@ class SEMWidget(pls_views.PLSViews, anywidget.AnyWidget):
         payload["local_fit"] = live.local_fit_entry(result, self._local_fit_shown)
         nodes = widget_state.node_names(self.table, self.latents)
         self._fit_warnings = checks.fit_warnings(payload, nodes)
-        self._history.record(result, self.syntax, self.fit_options, self.positions)
         with self.hold_sync():
-            self.results, self.versions = payload, self._history.payload()
+            self.results, self.stale = payload, False
             self.warnings = [*self._model_warnings, *self._fit_warnings]
             self.error = ""
         self.send({"type": "fitted"})
+        # After the numbers are on their way: the History panel's row is not what the user waits
+        # for, and recording it (the full parameter table) takes a few ms.
+        self._history.record(result, self.syntax, self.fit_options, self.positions)
+        self.versions = self._history.payload()
 
     @property
     def history(self) -> pd.DataFrame:

@@ -143,6 +143,13 @@ def test_plspredict_button(notebook: NotebookPage, tmp_path_factory: Any) -> Non
     button = root.locator("button[data-action=pls-predict]")
     button.click()
     _check_predict_table(notebook, root, GOLD["syntax"])
+    # the status reads apart from the counter before it ("5 paths | PLSpredict done")
+    status = root.locator(".semw-status")
+    status.filter(has_text="PLSpredict done").wait_for()
+    counter = root.locator(".semw-counter").bounding_box()
+    box = status.bounding_box()
+    assert counter is not None and box is not None
+    assert box["x"] - (counter["x"] + counter["width"]) >= 10, (counter, box)
     shot = tmp_path_factory.mktemp("pls") / f"predict-{notebook.app}.png"  # type: ignore[attr-defined]
     root.screenshot(path=str(shot))
     print(f"screenshot: {shot}")

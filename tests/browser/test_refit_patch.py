@@ -5,6 +5,7 @@ edge of the patched view is the same markup as in a view of the same widget moun
 from __future__ import annotations
 
 import importlib.util
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,6 +19,11 @@ CELLS = [
     "from semwidget import datasets\nfrom semwidget.widget import SEMWidget\n"
     f"pw = SEMWidget(datasets.load('poldem'), {POLDEM!r})\npw",
     "pw",  # a second view of the same widget, mounted after the edits
+    # a slow refit: held back while an edit from Python lands, then let go
+    "pw._refit.lock.acquire()\npw.syntax = pw.syntax + 'x1 ~~ x3\\n'\nprint('held')",
+    "pw._refit.lock.release()\npw.wait_for_auto_fit(60)\nprint('released')",
+    # a refit that fails: the model is not identified
+    "pw.syntax = pw.syntax + 'ind60 ~~ 0*ind60\\n'\npw.wait_for_auto_fit(60)\nprint('failed')",
 ]
 APPS = ["jupyterlab"]
 if importlib.util.find_spec("notebook") is not None:
@@ -58,11 +64,14 @@ def test_patched_diagram_equals_a_fresh_mount(notebook: NotebookPage) -> None:
     root.locator("[data-action=delete]").click()
     root.locator('[data-edge="ind60 =~ x2"]').wait_for(state="detached")
     _fresh(root)
+    # the other edges are patched in place, matched by name, not built anew with the new one
+    root.evaluate("(r) => { r.querySelector('[data-edge=\"dem60 =~ y2\"]').__kept = true; }")
     root.locator("[data-action=undo]").click()
     root.locator('[data-edge="ind60 =~ x2"]').wait_for()
     _fresh(root)
     page.wait_for_timeout(300)
     assert root.evaluate(_MARKUP) == first  # the same model and numbers as before the edits
+    assert root.evaluate("(r) => r.querySelector('[data-edge=\"dem60 =~ y2\"]').__kept === true")
     # drag a node with the mouse (the view moves it in place), then let the results change
     node = root.locator("[data-node=dem65] ellipse")
     box = node.bounding_box()
@@ -88,3 +97,25 @@ def test_patched_diagram_equals_a_fresh_mount(notebook: NotebookPage) -> None:
     differ = [k for k in patched if patched[k] != mounted[k]]
     assert not differ, [(k, patched[k], mounted[k]) for k in differ[:2]]
     assert patched != first  # the drag and the edit did change the drawing
+
+
+def test_slow_or_failed_refits_keep_the_old_numbers_dimmed(notebook: NotebookPage) -> None:
+    root = notebook.cell(0).locator(".semw-root")
+    _fresh(root)
+    coef = root.locator('[data-edge="dem60 =~ y2"] [data-role=coef]')
+    before = coef.text_content()
+    notebook.run(2)
+    notebook.output_text(2, "held")
+    # the kernel's stale flag alone (no resent results) dims the numbers the refit will replace
+    root.locator(".semw-diagram[data-stale=true]").wait_for(timeout=30_000)
+    root.locator('[data-edge="x1 ~~ x3"]').wait_for(timeout=30_000)
+    assert coef.text_content() == before
+    notebook.run(3)
+    notebook.output_text(3, "released")
+    _fresh(root)
+    notebook.run(4)
+    notebook.output_text(4, "failed")
+    root.locator(".semw-error").filter(has_text="not identified").wait_for(timeout=30_000)
+    # the last numbers stay on the diagram, dimmed, with the reason beside them
+    root.locator(".semw-diagram[data-stale=true]").wait_for(timeout=30_000)
+    assert re.match(r"\d\.\d\d", coef.text_content() or ""), coef.text_content()
