@@ -15,50 +15,60 @@ own clock, the Shift+Enter and the first moment the view is mounted, the diagram
 drawn, and the fitted coefficients are in the SVG (``[data-role=coef]`` in a diagram not marked
 ``data-stale``). The kernel's stamps give the kernel-side breakdown: ``import semwidget``,
 loading the data, the widget (anywidget, ipywidgets and our view modules imported, the model
-read and laid out), and the fit (in the widget's refit thread: ``semwidget.fitting`` imported,
-the fit, the results payload). What is left of the total is the front end and the messages
+read; the view lays it out), and the fit (in the widget's refit thread: ``semwidget.fitting``
+imported, the fit, the results payload). What is left of the total is the front end and the messages
 between kernel and page.
 
 The same kernel-side steps are also timed headless in fresh processes (``python -c``, no
 Jupyter, the bytecode cached as in an installed wheel), interleaved with the Lab runs.
 Needs the built front end (``npm run build``) and Chromium at /usr/bin/chromium.
 
-Measured 2026-12-01 with ``--runs 7`` on the shared machine under a load average near 6.4
-(about ten other jobs; a quiet machine is several times faster), medians (ms):
+Where the time went before this change (2026-12-01, ``--runs 7``, load near 6.4): the kernel's
+work to the published fit was nearly all of it; of the widget's part, importing anywidget/
+ipywidgets, ``scipy.special`` and our modules, then the constructor's layout of the diagram in
+V8 (mini-racer starting and loading ``render.js``, waited for synchronously, ~300 ms), then the
+fit. Overlapping the V8 start-up with the imports (a thread started at import) lost on two
+shared cores (x1.11): the same CPU time only moved.
 
-    page: mounted 3414, nodes drawn 3414, fitted coefficients drawn 3643
-          (runs: 2545, 3643, 3843, 4536, 3416, 3989, 3095)
-    kernel: import semwidget 8, + data 933, + widget 3296, fit published 3501
-    headless python -c: import 46, data 1199, widget import 2205, widget 3172, fitted 3296
+What changed (issue 16): the work is removed, not moved.
 
-So the 1 s target is missed here: 3.6 s, of which the kernel's work to the published fit is
-3.5 s and the front end after it 0.14 s. Of the kernel's part: ``import semwidget`` ~0; the
-data ~0.9 s (pandas's import, the CSV); the widget ~2.4 s: importing anywidget/ipywidgets,
-``scipy.special`` (the view's local-fit overlay and the fit need it; its array-API layer is the
-slow part) and our view modules, then the constructor's layout of the diagram in V8
-(mini-racer starting and loading ``render.js``, waited for synchronously), then the fit in the
-refit thread ~0.2 s. In a headless process with IPython loaded, at load ~7, the shares were:
-pandas 30 %, the V8 layout 25-30 %, scipy.special 20 %, anywidget 8 %, our modules 5 %, the
-fit 3 %. The largest part that is ours is the synchronous V8 layout in the constructor (the
-fit waits for it); it lives in ``semwidget/widget``, outside this change.
+- The kernel does not lay out a model: the constructor and every edit keep the positions of
+  the surviving nodes and leave new ones unplaced (``widget/placement.py`` ``PlacesOnRead``).
+  The view lays them out with the same code (elk in the browser bundle) and sends them back,
+  so the kernel then holds what the view shows; a read of ``w.positions`` from Python (to_svg,
+  save, scripts) places the nodes still missing with V8, the same positions as before. A cold
+  kernel drawing its first widget never starts V8.
+- ELK's GWT code (most of the 1.5 MB bundle) is evaluated on the first layout that needs it,
+  not when the view's module loads: a measurement model such as HS never needs it (node:
+  module evaluation 274-461 ms -> 93-150 ms; the first ELK layout then 150-180 ms -> 320-365 ms).
+  Without this the browser's module load, which used to overlap the kernel's V8 layout, was
+  the new critical path (page coef x0.93 only).
+- ``scipy.special`` (~115 ms) is imported by the fit in the refit thread, not by the widget's
+  import (``widget/live.py``'s local-fit payload and ``widget/estimation.py``'s
+  KNOWN_ESTIMATORS import it on first use): the cell ends and the view starts mounting while
+  the kernel imports it.
 
-Tried and not kept (2026-12-01, issue 16), measured by alternating this script with
-``--runs 1`` between checkouts (each a fresh Lab and kernel), load average 2-4, medians of the
-page's "fitted coefficients drawn" (ms):
+Measured 2026-12-01 by alternating this script with ``--runs 1`` between checkouts (each a
+fresh Lab and kernel; the earlier checkout and this one, built), 10 rounds in two batches,
+load average 2.9-3.6 on the shared 2-core machine, page "fitted coefficients drawn" (ms):
 
-    unchanged                                                      1143  (n = 9)
-    V8 + render.js loaded on a thread at the widget module's import 1271  (n = 4, x1.11)
-    that, and scipy.special left to the refit thread (cb.robust's
-    estimator list and the local-fit payload imported on first use) 1420  (n = 9, x1.24)
+                          median  runs
+    before (main)           1588    1487 1394 1750 1690 1725 1892 1456 1453  896 1856
+    view layout, lazy ELK   1140     940 1579 1081 1495 2006 1055 1799 1199 1038  983
+    + scipy.special in fit  1219    1711 1128 2158 1183 1286 1318 1255  803  687  644
 
-Headless (fresh processes, alternated: load the data, build the widget, wait for its fit; ms
-from the data loaded to the fit published, medians of 8): 920, 1031 (x1.12), 814 (x0.89).
-Starting V8 early takes the layout's wait out of the constructor (320 ms -> 20 ms), but the
-same CPU time lands on the imports it overlaps (506 ms -> 788 ms): on two shared, busy cores
-there is no idle core for the overlap; deferring scipy only moves its import into the fit,
-after the constructor. Neither is a gain here, so neither was committed. What would be one is
-not doing the V8 layout on the critical path at all (the view lays out a model that has no
-positions yet; Python computes ``positions`` when first read), which changes the front end too.
+Ratio to before (medians): x0.72 for the view layout + lazy ELK; with scipy deferred x0.77
+pooled, but x0.70 as the median of the per-round ratios to the same round's "view layout" run
+(faster in 7 of 10 rounds). Runs under 1 s: 1, 2 and 3 of 10. Second batch alone (5 rounds,
+load ~3.0): 1456 / 1055 / 803 (x1.00 / x0.72 / x0.55); kernel side, medians of that batch:
+widget created 1341 / 723 / 528 ms from the cell's first line, fit published 1394 / 778 / 684;
+headless ``python -c`` fit published 1045 / 703 / 714. The 1 s target is met in the median
+only in that quieter batch with everything; what is left is the user's data (pandas,
+~350 ms), anywidget/ipywidgets (~120 ms), the browser's module load and the fit.
+
+Tried and not kept before (2026-12-01): V8 and ``render.js`` loaded on a thread at the widget
+module's import (x1.11), and that with scipy.special left to the refit thread (x1.24): with
+the V8 layout still in the constructor there was no idle core for either overlap.
 """
 
 from __future__ import annotations

@@ -415,7 +415,7 @@ def test_a_bug_while_applying_view_state_is_shown_not_lost(
     def broken(state: dict, previous: dict) -> dict:
         raise RuntimeError("layout exploded")
 
-    monkeypatch.setattr(widget_module, "place_nodes", broken)
+    monkeypatch.setattr(widget_module, "kept_positions", broken)
     w.set_state({"syntax": HS_SEM + "x1 ~~ x2\n"})
     assert "internal error (RuntimeError: layout exploded)" in w.error
 

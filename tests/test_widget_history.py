@@ -52,7 +52,12 @@ def test_every_fit_is_a_version(hs: object) -> None:
     assert w.versions[1]["syntax"] == MODELS["hs_equal"]
     # the panel's rows carry no positions or edges (sent after every fit); the kernel keeps them
     assert set(w.versions[0]) == {"number", "time", "syntax", "options", "fit"}
+    # fitted before anything placed the nodes (no view, no read): a read places them, and the
+    # versions fitted meanwhile keep those positions
+    assert w._history.get(1).positions == {}
+    placed = w.positions
     assert set(w._history.get(1).positions) >= {"visual", "x1"}
+    assert w._history.get(1).positions["x1"] == w._history.get(2).positions["x1"] == placed["x1"]
 
 
 def test_compare_table_and_diff(hs: object) -> None:

@@ -14,7 +14,6 @@ import pandas as pd
 import traitlets
 
 from semwidget.cb.estimate import CATEGORICAL_ESTIMATORS, ESTIMATORS
-from semwidget.cb.robust import ROBUST_ESTIMATORS
 from semwidget.cb.sample_stats import summary_data
 from semwidget.model.partable import model_counts
 from semwidget.widget.state import EMPTY_COUNTS, WidgetStateError, describe
@@ -32,7 +31,16 @@ FIT_OPTIONS = SEM_OPTIONS + SHARED_OPTIONS + PLS_OPTIONS
 #: The estimator choices, in the order the toolbar lists them ("" = lavaan's default): every
 #: estimator :func:`semwidget.fit` takes (a unit test holds the two lists equal).
 ESTIMATOR_CHOICES = ("", "ML", "MLR", "MLM", "MLMV", "GLS", "ULS", "WLSMV", "DWLS", "ULSMV", "WLS")
-KNOWN_ESTIMATORS = frozenset((*ESTIMATORS, *ROBUST_ESTIMATORS, *CATEGORICAL_ESTIMATORS))
+
+
+def __getattr__(name: str) -> Any:
+    # KNOWN_ESTIMATORS: cb.robust loads scipy.special, which the widget's import can leave to
+    # the fit.
+    if name == "KNOWN_ESTIMATORS":
+        from semwidget.cb.robust import ROBUST_ESTIMATORS
+
+        return frozenset((*ESTIMATORS, *ROBUST_ESTIMATORS, *CATEGORICAL_ESTIMATORS))
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def check_fit_options(engine: str, options: dict[str, Any]) -> dict[str, Any]:

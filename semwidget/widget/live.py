@@ -18,7 +18,6 @@ from collections.abc import Callable
 from typing import Any
 
 from semwidget.errors import SemWidgetError
-from semwidget.tables.local_fit import THRESHOLD, local_fit_payload
 from semwidget.widget.state import ALL_GROUPS, select_group
 
 __all__ = ["fit_warm", "local_fit_entry", "warm_start"]
@@ -52,9 +51,11 @@ def fit_warm(fit: Callable[..., Any], start: Any) -> Any:
 def local_fit_entry(result: Any, shown: bool) -> dict[str, Any]:
     """``results["local_fit"]``: the overlay's pairs while it is shown, else a ``deferred``
     entry (same threshold, no pairs) for a fit the overlay applies to."""
+    from semwidget.tables import local_fit  # scipy.special: loaded by the fit, not the view
+
     if shown or getattr(result, "engine", None) != "sem" or getattr(result, "multigroup", False):
-        return local_fit_payload(result)
-    return {"threshold": THRESHOLD, "pairs": [], "max": None, "deferred": True}
+        return local_fit.local_fit_payload(result)
+    return {"threshold": local_fit.THRESHOLD, "pairs": [], "max": None, "deferred": True}
 
 
 def keep_group(previous: Any, payload: dict[str, Any]) -> dict[str, Any]:

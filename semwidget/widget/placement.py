@@ -1,16 +1,23 @@
-"""Where new nodes go when the model changes.
+"""Where new nodes go when the model changes, and when they are placed.
 
 Nodes that survive an edit keep their positions; nodes without one are placed by the automatic
 layout of the front end (elkjs in ``render.js``, run headless by :mod:`semwidget.widget.render`).
 When the bundle is not installed (a source checkout before ``npm run build``), a small layered
 layout written here stands in, so the Python side still works; the widget then says so in a
 warning once.
+
+The widget does not place new nodes when its model changes (:class:`PlacesOnRead`): a displayed
+view lays them out with the same code in the browser and sends the positions back, and a read
+of ``positions`` from Python places those still missing. A cold kernel so draws its first widget
+without starting V8 at all.
 """
 
 from __future__ import annotations
 
+import threading
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from semwidget.widget import render as svg_export
@@ -30,6 +37,9 @@ _MIN_DX = 120.0
 _MIN_DY = 60.0
 
 _warned_fallback = False
+#: History versions kept waiting for their nodes' positions: a script that never reads
+#: ``positions`` would otherwise keep every version it fits waiting.
+_MAX_WAITING = 50
 
 
 def _rows(state: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -148,6 +158,12 @@ def _merge_fallback(state: Mapping[str, Any], kept: Layout, missing: Sequence[st
     return layout
 
 
+def kept_positions(state: Mapping[str, Any], previous: Mapping[str, Position]) -> Layout:
+    """The positions in ``previous`` of the nodes of ``state`` (new nodes are left out)."""
+    nodes = widget_state.node_names(_rows(state), state.get("latents", []))
+    return {name: dict(previous[name]) for name in nodes if name in previous}
+
+
 def place_nodes(state: Mapping[str, Any], previous: Mapping[str, Position]) -> Layout:
     """The layout after a model change: survivors keep their positions, new nodes are placed.
 
@@ -164,7 +180,7 @@ def place_nodes(state: Mapping[str, Any], previous: Mapping[str, Position]) -> L
         A position for every node of the new model, and for no other name.
     """
     nodes = widget_state.node_names(_rows(state), state.get("latents", []))
-    kept: Layout = {name: dict(previous[name]) for name in nodes if name in previous}
+    kept = kept_positions(state, previous)
     missing = [name for name in nodes if name not in kept]
     if not missing:
         return kept
@@ -181,3 +197,75 @@ def place_nodes(state: Mapping[str, Any], previous: Mapping[str, Position]) -> L
             raise RuntimeError(f"the automatic layout returned no position for {name!r}")
         layout[name] = dict(position)
     return layout
+
+
+class PlacesOnRead:
+    """Mixin for the widget: nodes without a position are placed when Python reads ``positions``.
+
+    An edit keeps the positions of the surviving nodes and leaves new ones unplaced; the view
+    places them (the same layout code, in the browser) and sends them back. A read of
+    ``positions`` from Python (scripts, exports, saving) places those still missing, as
+    :func:`place_nodes` did at the edit before. The widget's own reads (the state sent to the
+    view, an update from it, an edit, a fit recorded in the history) see the stored value:
+    they run inside :meth:`_stored`, per thread, since the refit thread publishes while the
+    user's code may read.
+    """
+
+    _placement_depth: threading.local
+    #: ``(version, names)``: history versions recorded while these nodes had no position yet;
+    #: filled in when the positions arrive (see :meth:`_wait_for_positions`).
+    _unplaced_versions: list[tuple[Any, list[str]]]
+
+    def _init_placement(self) -> None:
+        self._placement_depth = threading.local()
+        self._unplaced_versions = []
+
+    @contextmanager
+    def _stored(self) -> Iterator[None]:
+        """Reads of ``positions`` in this block (this thread) see the stored value."""
+        local = self._placement_depth
+        depth = getattr(local, "depth", 0)
+        local.depth = depth + 1
+        try:
+            yield
+        finally:
+            local.depth = depth
+
+    def _stored_positions(self) -> Layout:
+        with self._stored():
+            return dict(self.positions)  # type: ignore[attr-defined]
+
+    def _place_missing(self) -> None:
+        """Called by every read of ``positions`` (:class:`state.LayoutTrait`)."""
+        local = getattr(self, "_placement_depth", None)
+        if local is None or getattr(local, "depth", 0):
+            return
+        with self._stored():
+            stored = self.positions  # type: ignore[attr-defined]
+            state = self.diagram_state()  # type: ignore[attr-defined]
+            nodes = widget_state.node_names(_rows(state), state.get("latents", []))
+            if any(name not in stored for name in nodes):
+                self.positions = place_nodes(state, stored)  # type: ignore[attr-defined]
+
+    def get_state(self, key: Any = None, drop_defaults: bool = False) -> dict[str, Any]:
+        # The view gets the stored positions and places the missing nodes itself.
+        with self._stored():
+            return super().get_state(key, drop_defaults)  # type: ignore[misc, no-any-return]
+
+    def _wait_for_positions(self, version: Any, nodes: Sequence[str]) -> None:
+        """Fill ``version``'s positions of ``nodes`` not placed yet when they are placed."""
+        missing = [name for name in nodes if name not in version.positions]
+        if missing:
+            self._unplaced_versions = [*self._unplaced_versions[-_MAX_WAITING + 1:],
+                                       (version, missing)]
+
+    def _fill_versions(self, positions: Mapping[str, Position]) -> None:
+        waiting = []
+        for version, missing in self._unplaced_versions:
+            for name in missing:
+                if name in positions:
+                    version.positions[name] = dict(positions[name])
+            left = [name for name in missing if name not in positions]
+            if left:
+                waiting.append((version, left))
+        self._unplaced_versions = waiting

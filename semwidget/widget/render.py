@@ -28,6 +28,16 @@ from semwidget.widget import state as widget_state
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 RENDER_BUNDLE = STATIC_DIR / "render.js"
 
+#: The view's module when the front end is not built: it says so instead of drawing.
+NO_BUNDLE_ESM = """
+export default {
+  render({ el }) {
+    el.textContent = "semwidget: the front end is not built (semwidget/static/widget.js is "
+      + "missing). Run `npm install && npm run build` in the source tree, or reinstall semwidget.";
+  }
+};
+"""
+
 _RENDER_FUNCTION = "semwidgetRenderSVG"
 _LAYOUT_SYNC_FUNCTION = "semwidgetLayoutSync"
 #: Seconds one call into V8 may run before it is interrupted (loading the bundle, one render or
@@ -238,6 +248,12 @@ def warm_up() -> None:
     """Start loading the renderer in the background (no-op when the bundle is missing)."""
     if bundle_available():
         _RUNTIME.warm_up()
+
+
+def static_asset(name: str, fallback: str) -> Path | str:
+    """The built front-end file ``name`` in ``semwidget/static``, else ``fallback`` (its text)."""
+    path = STATIC_DIR / name
+    return path if path.is_file() else fallback
 
 
 def bundle_available() -> bool:

@@ -239,6 +239,10 @@ class LayoutTrait(traitlets.TraitType[dict, dict]):
         known_nodes = getattr(obj, "_known_nodes", None)
         return validate_layout(value, known_nodes() if callable(known_nodes) else None)
 
+    def get(self, obj: Any, cls: Any = None) -> Any:
+        getattr(obj, "_place_missing", lambda: None)()  # new nodes are placed when read
+        return super().get(obj, cls)
+
 
 class OptionsTrait(traitlets.TraitType[dict, dict]):
     """Display options; partial mappings are merged into the current options."""

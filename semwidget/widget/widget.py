@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from pathlib import Path
 from typing import Any
 
 import anywidget
@@ -28,7 +27,7 @@ from semwidget.widget import messages as widget_messages
 from semwidget.widget import render as svg_export
 from semwidget.widget import state as widget_state
 from semwidget.widget.history import History, HistoryComparison
-from semwidget.widget.placement import auto_layout, place_nodes
+from semwidget.widget.placement import PlacesOnRead, auto_layout, kept_positions
 from semwidget.widget.refit import Refitter
 
 _log = logging.getLogger(__name__)
@@ -42,22 +41,7 @@ _DERIVED_TRAITS = ("table", "counts", "results", "stale", "columns", "warnings")
 # ``error`` first: the view may clear it, but an error the same update causes must stay.
 _STATE_ORDER = ("error", "engine", "syntax", "latents", "positions", "labels", "options")
 
-_NO_BUNDLE_ESM = """
-export default {
-  render({ el }) {
-    el.textContent = "semwidget: the front end is not built (semwidget/static/widget.js is "
-      + "missing). Run `npm install && npm run build` in the source tree, or reinstall semwidget.";
-  }
-};
-"""
-
-
-def _static_asset(name: str, fallback: str) -> Path | str:
-    path = svg_export.STATIC_DIR / name
-    return path if path.is_file() else fallback
-
-
-class SEMWidget(pls_views.PLSViews, anywidget.AnyWidget):
+class SEMWidget(PlacesOnRead, pls_views.PLSViews, anywidget.AnyWidget):
     """A structural equation model drawn in a notebook, synced with lavaan syntax.
 
     Parameters
@@ -88,8 +72,8 @@ class SEMWidget(pls_views.PLSViews, anywidget.AnyWidget):
     >>> w.fit()  # doctest: +SKIP
     """
 
-    _esm = _static_asset("widget.js", _NO_BUNDLE_ESM)
-    _css = _static_asset("widget.css", "")
+    _esm = svg_export.static_asset("widget.js", svg_export.NO_BUNDLE_ESM)
+    _css = svg_export.static_asset("widget.css", "")
 
     syntax = widget_state.SyntaxTrait("").tag(sync=True)
     table = traitlets.List(traitlets.Dict()).tag(sync=True)
@@ -141,13 +125,13 @@ class SEMWidget(pls_views.PLSViews, anywidget.AnyWidget):
         self._history = History()
         self._warm_from: Any = None  # the last fit, whose estimates start the next one
         self._local_fit_shown = False
+        self._init_placement()
         super().__init__(
             engine=engine,
             estimator=fit_choice.validate_estimator(self._fit_options.get("estimator")),
             ordered=fit_choice.validate_ordered(self._fit_options.get("ordered")),
         )
         self.on_msg(self._on_custom_msg)
-        svg_export.warm_up()
         self.data = data
         if syntax:
             self.syntax = syntax
@@ -223,7 +207,15 @@ class SEMWidget(pls_views.PLSViews, anywidget.AnyWidget):
         previous_layout: dict[str, dict[str, float]] | None = None,
         keep_latents: list[str] | None = None,
     ) -> None:
-        """Re-derive the model from ``text``; on a syntax error keep the model, set ``error``."""
+        """Re-derive the model from ``text``; on a syntax error keep the model, set ``error``.
+
+        New nodes get no position here: the view places them, or a read of ``positions``.
+        """
+        with self._stored():
+            self._apply_parsed(text, previous_layout, keep_latents)
+
+    def _apply_parsed(self, text: str, previous_layout: dict[str, dict[str, float]] | None,
+                      keep_latents: list[str] | None) -> None:
         try:
             table = (pls_views.parse_syntax(text, self.engine) if text.strip()
                      else widget_state.table_from_records([]))
@@ -242,7 +234,7 @@ class SEMWidget(pls_views.PLSViews, anywidget.AnyWidget):
         before = {**before, **self._incoming_positions}
         # A node renamed in the syntax panel keeps its place (survivors keep theirs anyway).
         before = checks.carry_renamed(self.table, self.latents, records, latents, before)
-        layout = place_nodes(state, before)
+        layout = kept_positions(state, before)
         # A latent dropped with its last indicator may come back at once in the same message
         # from the view (``latents`` follows ``syntax``): it then returns to where it was.
         self._dropped_positions = {k: p for k, p in before.items() if k not in layout}
@@ -276,15 +268,20 @@ class SEMWidget(pls_views.PLSViews, anywidget.AnyWidget):
         if self._applying:
             return
         table = widget_state.table_from_records(self.table)
-        state = self.diagram_state()
         self._applying = True
         try:
-            with self.hold_sync():
-                self.positions = place_nodes(state, {**self._dropped_positions, **self.positions})
+            with self.hold_sync(), self._stored():
+                self.positions = kept_positions(self.diagram_state(),
+                                                {**self._dropped_positions, **self.positions})
                 self.counts = self._counts(table, list(change["new"]))
                 self._check_model()
         finally:
             self._applying = False
+
+    @traitlets.observe("positions")
+    def _on_positions(self, change: dict[str, Any]) -> None:
+        if self._unplaced_versions:
+            self._fill_versions(change["new"])
 
     @traitlets.observe("engine")
     def _on_engine(self, change: dict[str, Any]) -> None:
@@ -345,7 +342,8 @@ class SEMWidget(pls_views.PLSViews, anywidget.AnyWidget):
                     refused.append(key)
                     continue
                 try:
-                    super().set_state({key: sync_data[key]})
+                    with self._stored():  # new nodes are placed by the view that sent them
+                        super().set_state({key: sync_data[key]})
                 except traitlets.TraitError as err:
                     problems.append(str(err))
                     refused.append(key)
@@ -368,7 +366,8 @@ class SEMWidget(pls_views.PLSViews, anywidget.AnyWidget):
 
     def auto_layout(self) -> None:
         """Lay out every node again with the automatic layout (forgets dragged positions)."""
-        state = {**self.diagram_state(), "positions": {}}
+        with self._stored():
+            state = {**self.diagram_state(), "positions": {}}
         positions = auto_layout(state)
         nodes = widget_state.node_names(self.table, self.latents)
         self.positions = {name: positions[name] for name in nodes if name in positions}
@@ -424,9 +423,11 @@ class SEMWidget(pls_views.PLSViews, anywidget.AnyWidget):
             self.warnings = [*self._model_warnings, *self._fit_warnings]
             self.error = ""
         self.send({"type": "fitted"})
-        # After the numbers are on their way: the History panel's row is not what the user waits
-        # for, and recording it (the full parameter table) takes a few ms.
-        self._history.record(result, self.syntax, self.fit_options, self.positions)
+        # After the numbers are on their way: recording the History row takes a few ms.
+        # Stored positions: reading ``self.positions`` would start V8 for nodes the view places.
+        version = self._history.record(result, self.syntax, self.fit_options,
+                                       self._stored_positions())
+        self._wait_for_positions(version, nodes)
         self.versions = self._history.payload()
 
     @property
