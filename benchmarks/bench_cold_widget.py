@@ -66,6 +66,14 @@ headless ``python -c`` fit published 1045 / 703 / 714. The 1 s target is met in 
 only in that quieter batch with everything; what is left is the user's data (pandas,
 ~350 ms), anywidget/ipywidgets (~120 ms), the browser's module load and the fit.
 
+After the merge into main (2026-12-01 21:11-21:18 UTC, the machine otherwise quiet, load
+average 1.3 and 1.6 during the runs), ``--runs 7`` twice: page "fitted coefficients drawn"
+median **984 ms** (runs 832 783 1010 984 1081 1024 964) and **927 ms** (1232 913 999 810 927
+1054 663); kernel: data 324 / 346, widget 548 / 558, fit published 902 / 892 ms. The target is
+met in the median on a quiet machine, with little margin: 5 of the 14 runs were over 1 s. Of
+the fit thread's ~350 ms about 160 ms is importing ``scipy.special``, and 70 ms of that is its
+array-API layer cloning NumPy's namespace, which imports ``numpy.testing`` and ``numpy.f2py``.
+
 Tried and not kept before (2026-12-01): V8 and ``render.js`` loaded on a thread at the widget
 module's import (x1.11), and that with scipy.special left to the refit thread (x1.24): with
 the V8 layout still in the constructor there was no idle core for either overlap.

@@ -64,6 +64,8 @@ lavaan's defaults 0.25, data checks 0.11 and moments 0.20, fit measures 0.20, th
 text 0.26, the finite-value check 0.09. What remains is many 10-50 µs pieces (pandas frame
 construction, numpy call overhead); fewer iterations did not pay (a later BFGS switch or an
 exact-Newton finish costs as much per step as it saves in steps).
+After the merge into main, ``--only "HS CFA" --runs 300`` at load
+average 1.0 (20:31 UTC): **3.3 ms median**, 3.2 ms fastest (target <= 4 ms: met).
 """
 
 from __future__ import annotations

@@ -78,6 +78,12 @@ loaded machine, the results reach the page 15-50 ms after they are sent. What is
 outside the widget's refit code: the fit itself, ``placeLabels`` (7 ms per redraw), and
 Chromium's style/layout/paint of a 100-node SVG in JupyterLab.
 
+After the merge into main (with the HS pipeline work and warm starts that no longer build
+their keys with pandas string operations; 2026-12-01 21:11 UTC, load average 0.0-0.9),
+``--only refit --runs 10``: edit -> coefficients HS 71.2 ms, PolDem 75.9 ms, **100-node 137.3
+ms** (p90 178.6; target 150: met in the median); to the end of the frame that paints them
+86.8 / 97.3 / 155.3 ms.
+
 (1) and (2) load the built bundle (``semwidget/static/widget.js``) in a page with a stub anywidget
 model; nothing else runs on that page. Run ``python benchmarks/bench_widget.py`` (Debian's
 Chromium at /usr/bin/chromium; BLAS pinned to one thread). ``--mount-against OTHER.js`` measures
