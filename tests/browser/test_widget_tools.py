@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from lab_server import REPO, NotebookPage, open_notebook
 from model_texts import HS
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -142,10 +143,9 @@ def test_indirect_effect_tool(notebook: NotebookPage) -> None:
     row.wait_for()
     assert tool.get_attribute("aria-pressed") == "false"
     # the estimate arrives with the refit; lavaan: 0.027 [-0.025, 0.078], p = .306
-    estimate = row.locator("td").nth(1)
-    notebook.page.wait_for_function(
-        "el => el.textContent !== '\u2013'", arg=estimate.element_handle()
-    )
+    # The effects table is rebuilt on every redraw: wait on a locator (queried afresh each
+    # poll), never an element handle, which the refit's redraw would leave detached.
+    expect(row.locator("td").nth(1)).not_to_have_text("\u2013", timeout=60_000)
     cells = row.locator("th, td").all_inner_texts()
     assert cells[:5] == ["ind_visual_speed", "a*b", "0.027", "[\u22120.025, 0.078]", ""], cells
     text = notebook.run_until(3, "SYNTAX<<", ["ind_visual_speed := a*b"])
